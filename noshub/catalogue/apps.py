@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CatalogueConfig(AppConfig):
+    name = "noshub.catalogue"
+    verbose_name = "NOS catalogue"

@@ -1,0 +1,110 @@
+"""Service functions that pages, the API and the CLI share, so that they never disagree."""
+
+from __future__ import annotations
+
+from django.db.models import F, Prefetch
+
+from noshub.core.urns import normalise_urn
+
+from .models import NosSocCode, NosVersion, Standard
+
+
+class NotFound(LookupError):
+    pass
+
+
+def find_standards(urn: str) -> list[Standard]:
+    """Every standard under a URN written in any form (``CFAM&LAA1``, ``cfam_laa1``)."""
+    text = urn.strip()
+    if "~" in text:
+        return list(Standard.objects.filter(slug=normalise_urn(text.split("~")[0]) + "~" + text.split("~")[1]))
+    return list(Standard.objects.filter(urn_key=normalise_urn(text)).order_by("variant"))
+
+
+def get_standard(urn_or_slug: str) -> Standard:
+    found = find_standards(urn_or_slug)
+    if not found:
+        raise NotFound(f"No NOS with URN {urn_or_slug!r}")
+    return found[0]
+
+
+def _version_queryset():
+    return NosVersion.objects.select_related("developed_by", "original_standard").prefetch_related(
+        "suites", "occupations", "keywords",
+        Prefetch("nossoccode_set", queryset=NosSocCode.objects.select_related("soc_code").order_by("position")),
+    )
+
+
+def version_dict(version: NosVersion) -> dict:
+    """A version in the template's field order, JSON-ready."""
+    data = {
+        "urn": version.urn,
+        "title": version.title,
+        "overview": version.overview,
+        "performance_criteria": version.performance_criteria,
+        "knowledge_and_understanding": version.knowledge_and_understanding,
+        "scope_range": version.scope_range,
+        "scope_range_performance_criteria": version.scope_range_performance_criteria,
+        "scope_range_knowledge_and_understanding": version.scope_range_knowledge_and_understanding,
+        "values": version.values,
+        "behaviours": version.behaviours,
+        "skills": version.skills,
+        "glossary": version.glossary,
+        "links_to_other_nos": version.links_to_other_nos,
+        "external_links": version.external_links,
+        "developed_by": version.developed_by.name if version.developed_by_id else "",
+        "version_number": version.version_number,
+        "date_approved": version.date_approved.isoformat() if version.date_approved else None,
+        "indicative_review_date": version.indicative_review_date.isoformat() if version.indicative_review_date else None,
+        "indicative_review_date_raw": version.indicative_review_date_raw,
+        "validity": version.validity,
+        "status": version.status,
+        "category": version.category,
+        "originating_organisation": version.originating_organisation,
+        "original_urn": version.original_urn,
+        "original_standard": version.original_standard.slug if version.original_standard_id else None,
+        "relevant_occupations": sorted(o.name for o in version.occupations.all()),
+        "suites": sorted(s.name for s in version.suites.all()),
+        "keywords": sorted((k.text for k in version.keywords.all()), key=str.lower),
+        "soc_codes": [
+            {"code": link.soc_code.code, "classification": link.soc_code.classification, "source": link.source,
+             "weight": link.weight, "confidence": link.confidence}
+            for link in version.nossoccode_set.all()
+        ],
+        "welsh": {
+            name: getattr(version, f"{name}_cy")
+            for name in ("title", "overview", "performance_criteria", "knowledge_and_understanding", "scope_range",
+                         "scope_range_performance_criteria", "scope_range_knowledge_and_understanding", "values",
+                         "behaviours", "skills", "glossary", "links_to_other_nos", "external_links", "keywords")
+        },
+        "text_partial": version.text_partial,
+        "provenance": {
+            "sequence": version.sequence, "source": version.source_kind, "file": version.source_file,
+            "row": version.source_row, "effective_at": version.effective_at.isoformat(),
+        },
+    }
+    return data
+
+
+def standard_detail(standard: Standard) -> dict:
+    """A NOS with its current version and its history: what `show`, the NOS page and the API give."""
+    versions = list(_version_queryset().filter(standard=standard).order_by("-sequence"))
+    current = next((v for v in versions if v.id == standard.current_id), None)
+    siblings = Standard.objects.filter(urn_key=standard.urn_key).exclude(id=standard.id).values_list("slug", flat=True)
+    return {
+        "slug": standard.slug,
+        "urn": standard.urn,
+        "urn_clash": standard.urn_clash,
+        "other_standards_with_this_urn": list(siblings),
+        "current": version_dict(current) if current else None,
+        "history": [
+            {"sequence": v.sequence, "title": v.title, "validity": v.validity, "source": v.source_kind,
+             "file": v.source_file, "row": v.source_row, "effective_at": v.effective_at.isoformat(),
+             "is_current": v.id == standard.current_id}
+            for v in versions
+        ],
+        # Standards whose current version names this one as its Original URN.
+        "derived_standards": sorted(
+            set(standard.derived_versions.filter(standard__current_id=F("id")).values_list("standard__slug", flat=True))
+        ),
+    }

@@ -1,0 +1,157 @@
+"""The NOS document model: every field of the NOS common template, English and Welsh.
+
+A `NosDocument` is one version of one standard as some source describes it. It is a plain
+value object: persistence, versioning and provenance live in the `catalogue` app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+
+# Text sections of the template, in the order a NOS prints them. Each has a Welsh
+# counterpart; the Welsh names are those of the NOS system's own column list.
+LIST_SECTIONS: tuple[str, ...] = ("performance_criteria", "knowledge_and_understanding")
+HTML_SECTIONS: tuple[str, ...] = (
+    "overview",
+    "scope_range",
+    "scope_range_performance_criteria",
+    "scope_range_knowledge_and_understanding",
+    "values",
+    "behaviours",
+    "skills",
+    "glossary",
+    "links_to_other_nos",
+    "external_links",
+)
+TEXT_SECTIONS: tuple[str, ...] = ("title", *HTML_SECTIONS[:1], *LIST_SECTIONS, *HTML_SECTIONS[1:])
+
+SECTION_LABELS: dict[str, tuple[str, str]] = {
+    # field: (English label, Welsh label)
+    "title": ("Title", "Teitl"),
+    "overview": ("Overview", "Trosolwg"),
+    "performance_criteria": ("Performance criteria", "Meini prawf perfformiad"),
+    "knowledge_and_understanding": ("Knowledge and understanding", "Gwybodaeth a dealltwriaeth"),
+    "scope_range": ("Scope/range", "Cwmpas/Ystod"),
+    "scope_range_performance_criteria": (
+        "Scope/range related to performance criteria",
+        "Cwmpas/Ystod cysylltiedig â meini prawf perfformiad",
+    ),
+    "scope_range_knowledge_and_understanding": (
+        "Scope/range related to knowledge and understanding",
+        "Cwmpas/Ystod cysylltiedig â gwybodaeth a dealltwriaeth",
+    ),
+    "values": ("Values", "Gwerthoedd"),
+    "behaviours": ("Behaviours", "Ymddygiadau"),
+    "skills": ("Skills", "Sgiliau"),
+    "glossary": ("Glossary", "Geirfa"),
+    "links_to_other_nos": ("Links to other NOS", "Cysylltiadau â SGC eraill"),
+    "external_links": ("External links", "Cysylltiadau Allanol"),
+    "developed_by": ("Developed by", "Datblygwyd gan"),
+    "version_number": ("Version number", "Fersiwn rhif"),
+    "date_approved": ("Date approved", "Dyddiad cymeradwyo"),
+    "indicative_review_date": ("Indicative review date", "Dyddiad adolygu dangosol"),
+    "validity": ("Validity", "Dilysrwydd"),
+    "status": ("Status", "Statws"),
+    "originating_organisation": ("Originating organisation", "Sefydliad gwreiddiol"),
+    "original_urn": ("Original URN", "RCU gwreiddiol"),
+    "relevant_occupations": ("Relevant occupations", "Galwedigaethau perthnasol"),
+    "suites": ("Suites", "Cyfres/Set"),
+    "keywords": ("Keywords", "Geiriau Allweddol"),
+    "soc_codes": ("SOC codes", "SOC Cod"),
+    "category": ("NOS category", "NOSCategori"),
+}
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One numbered statement of a list section: performance criterion P3, knowledge item K12."""
+
+    ref: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SocAssignment:
+    """A SOC code as a source states it."""
+
+    code: str
+    classification: str = "2010"  # "2010" or "2020"
+
+
+@dataclass(frozen=True)
+class WelshText:
+    """The Welsh counterpart of every text field; empty where no Welsh text exists."""
+
+    title: str = ""
+    overview: str = ""
+    performance_criteria: tuple[Statement, ...] = ()
+    knowledge_and_understanding: tuple[Statement, ...] = ()
+    scope_range: str = ""
+    scope_range_performance_criteria: str = ""
+    scope_range_knowledge_and_understanding: str = ""
+    values: str = ""
+    behaviours: str = ""
+    skills: str = ""
+    glossary: str = ""
+    links_to_other_nos: str = ""
+    external_links: str = ""
+    keywords: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass(frozen=True)
+class NosDocument:
+    """One version of a National Occupational Standard in the common template."""
+
+    urn: str
+    title: str
+    overview: str = ""  # sanitised HTML
+    performance_criteria: tuple[Statement, ...] = ()
+    knowledge_and_understanding: tuple[Statement, ...] = ()
+    scope_range: str = ""
+    scope_range_performance_criteria: str = ""
+    scope_range_knowledge_and_understanding: str = ""
+    values: str = ""
+    behaviours: str = ""
+    skills: str = ""
+    glossary: str = ""
+    links_to_other_nos: str = ""
+    external_links: str = ""
+    developed_by: str = ""
+    version_number: int | None = None
+    date_approved: date | None = None
+    indicative_review_date: date | None = None
+    indicative_review_date_raw: str = ""  # as the source wrote it, e.g. a placeholder
+    validity: str = ""  # normalised: current / legacy / archive
+    status: str = ""  # normalised: original / tailored
+    category: str = ""  # normalised: core / generic / job_specific
+    originating_organisation: str = ""
+    original_urn: str = ""
+    relevant_occupations: tuple[str, ...] = ()
+    suites: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    soc_codes: tuple[SocAssignment, ...] = ()
+    welsh: WelshText = field(default_factory=WelshText)
+    text_partial: bool = False  # True when the body text is a known-incomplete excerpt
+
+    def content_dict(self) -> dict:
+        """Everything that makes this version what it is, JSON-ready and in a stable order."""
+        data = asdict(self)
+        for key in ("date_approved", "indicative_review_date"):
+            if data[key] is not None:
+                data[key] = data[key].isoformat()
+        # Lookup lists are sets in the template: their order carries no meaning.
+        for key in ("relevant_occupations", "suites"):
+            data[key] = sorted(data[key])
+        data["keywords"] = sorted(data["keywords"], key=str.lower)
+        return data
+
+    def content_hash(self) -> str:
+        """A fingerprint of the content: equal documents give equal hashes, whatever their source."""
+        payload = json.dumps(self.content_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()

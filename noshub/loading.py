@@ -1,0 +1,53 @@
+"""What `noshub load` and `noshub import` do: find the files and pick the importer for each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+from noshub.catalogue.importers import ImportReport, import_catalogue, import_json, import_pages
+from noshub.core.errors import ImportRejected
+from noshub.soc.importers import import_coding_index, import_relationships, import_structure
+
+# Load order matters: reference data first (SOC codes are checked against it), the older
+# catalogue export before the newer one, then the finder pages that add text.
+CATALOGUE_FILES = ("nos-catalogue-2019/PublishedNos-old Details.xlsx", "nos-catalogue-2019/PublishedNos Details.xlsx")
+SOC_STRUCTURE = "soc2020/soc2020volume1structureanddescriptionofunitgroupsexcel16042025.xlsx"
+SOC_CODING_INDEX = "soc2020/soc2020volume2thecodingindexexcel16042025.xlsx"
+SOC_RELATIONSHIPS = "soc2020/ONS_SOC2010_SOC2020.xlsx"
+NOS_PAGES = "nos-pages/nos_pages.jsonl"
+
+
+def load_all(data_dir: Path | None = None) -> list[ImportReport]:
+    data_dir = Path(data_dir or settings.DATA_DIR)
+    if not data_dir.is_dir():
+        raise ImportRejected(str(data_dir), "data directory not found (set NOSHUB_DATA_DIR or --data-dir)")
+    reports = [
+        import_structure(data_dir / SOC_STRUCTURE),
+        import_coding_index(data_dir / SOC_CODING_INDEX),
+        import_relationships(data_dir / SOC_RELATIONSHIPS),
+    ]
+    reports += [import_catalogue(data_dir / name) for name in CATALOGUE_FILES]
+    reports.append(import_pages(data_dir / NOS_PAGES))
+    return reports
+
+
+def import_path(path: Path) -> ImportReport:
+    """Pick the importer from the file: its name for ONS workbooks, else its extension."""
+    name = path.name.lower()
+    if name.endswith(".jsonl"):
+        return import_pages(path)
+    if name.endswith(".json"):
+        return import_json(path)
+    if "volume1" in name and "soc" in name:
+        return import_structure(path)
+    if "volume2" in name or "codingindex" in name:
+        return import_coding_index(path)
+    if "soc2010" in name and "soc2020" in name:
+        return import_relationships(path)
+    if name.endswith(".xlsx"):
+        return import_catalogue(path)
+    report = ImportReport(kind="unknown", file=path.name)
+    report.error = f"{path.name}: unknown kind of file (expected .xlsx, .json or .jsonl)"
+    return report

@@ -1,0 +1,95 @@
+"""Django settings for NOS Hub. Every setting that varies comes from the environment, here.
+
+NOSHUB_DATA_DIR   folder of the real data (default: ../shared/data beside the checkout)
+DATABASE_URL      a database URL (postgres://…); default: SQLite file NOSHUB_DB
+NOSHUB_DB         the SQLite file (default: noshub.sqlite3 in the checkout)
+NOSHUB_SECRET_KEY secret key (a development key is used when unset and NOSHUB_DEBUG is on)
+NOSHUB_DEBUG      "1" for debug pages (default off)
+NOSHUB_ALLOWED_HOSTS  comma-separated host names (default localhost,127.0.0.1,testserver)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", BASE_DIR.parent / "shared" / "data")).resolve()
+
+DEBUG = os.environ.get("NOSHUB_DEBUG", "0") == "1"
+SECRET_KEY = os.environ.get("NOSHUB_SECRET_KEY", "")
+if not SECRET_KEY:
+    # Good enough for a local instance; a deployment sets NOSHUB_SECRET_KEY.
+    SECRET_KEY = "noshub-local-only-" + str(BASE_DIR)
+ALLOWED_HOSTS = os.environ.get("NOSHUB_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "noshub.catalogue",
+    "noshub.soc",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "noshub.web.security.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "noshub.urls"
+WSGI_APPLICATION = "noshub.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "noshub" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_sqlite_file = Path(os.environ.get("NOSHUB_DB", BASE_DIR / "noshub.sqlite3"))
+DATABASES = {
+    "default": dj_database_url.config(
+        env="DATABASE_URL", default=f"sqlite:///{_sqlite_file}", conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while an import writes.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "noshub" / "locale"]
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"

@@ -1,0 +1,210 @@
+"""Bad input: each gives a clear error or a recorded rejection, and nothing is half-written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from noshub.catalogue import services
+from noshub.catalogue.importers import import_catalogue, import_json
+from noshub.catalogue.models import ImportRun, Keyword, NosVersion, Standard, Suite
+from noshub.core.readers.catalogue import REQUIRED_COLUMNS
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["Developed By", "NOS Title", "Suite", "SuiteMetadata", "Occupations", "OccupationsMetadata", "Name", "Validity",
+          "Indicative Review Date", "NOS Document Status", "URN", "SOC Code", "NOSCategory", "Keywords", "Original URN",
+          "Created", "Modified", "Item Type", "Path"]
+
+
+def _row(urn: str, title: str, **values) -> list:
+    row = dict.fromkeys(HEADER)
+    row.update({"Developed By": "Test Skills", "NOS Title": title, "Suite": "ZZ Test suite", "Validity": "Current",
+                "NOS Document Status": "Original", "URN": urn, "NOSCategory": "Core", "Keywords": "zzkeyword"})
+    row.update(values)
+    return [row[h] for h in HEADER]
+
+
+def _workbook(path: Path, rows: list[list], header: list[str] = HEADER) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return Standard.objects.count(), NosVersion.objects.count(), Suite.objects.count(), Keyword.objects.count()
+
+
+def test_corrupt_workbook_is_rejected_and_nothing_written(tmp_path):
+    path = tmp_path / "corrupt.xlsx"
+    path.write_bytes(b"PK\x03\x04 this is not really a workbook" * 10)
+    before = _counts()
+    report = import_catalogue(path)
+    assert "corrupt.xlsx" in report.error and "not a readable .xlsx" in report.error
+    assert _counts() == before
+    assert ImportRun.objects.filter(file=str(path), outcome="rejected").exists()
+
+
+def test_truncated_workbook_is_rejected(tmp_path, data_dir):
+    real = (data_dir / "nos-catalogue-2019" / "PublishedNos Details.xlsx").read_bytes()
+    path = tmp_path / "truncated.xlsx"
+    path.write_bytes(real[: len(real) // 2])
+    before = _counts()
+    report = import_catalogue(path)
+    assert report.error.startswith("truncated.xlsx")
+    assert _counts() == before
+
+
+@pytest.mark.parametrize("column", ["URN", "NOS Title", "Validity"])
+def test_workbook_without_a_required_column_is_rejected_naming_it(tmp_path, column):
+    header = [h for h in HEADER if h != column]
+    path = _workbook(tmp_path / "missing.xlsx", [[1] * len(header)], header)
+    before = _counts()
+    report = import_catalogue(path)
+    assert f"missing column(s): {column}" in report.error
+    assert report.rejections[0].field == column and report.rejections[0].row == 1
+    assert _counts() == before
+
+
+def test_every_required_column_is_checked():
+    assert set(REQUIRED_COLUMNS) <= set(HEADER)
+
+
+def test_unknown_vocabulary_value_is_a_recorded_rejection_and_other_rows_import(tmp_path):
+    path = _workbook(tmp_path / "vocab.xlsx", [
+        _row("ZZVOC1", "Operate a test machine"),
+        _row("ZZVOC2", "Clean a test machine", Validity="Sometimes"),
+        _row("ZZVOC3", "Mend a test machine", NOSCategory="Occasional"),
+    ])
+    report = import_catalogue(path)
+    assert (report.created, report.rejected) == (1, 2)
+    assert [(r.row, r.field) for r in report.rejections] == [(3, "Validity"), (4, "NOSCategory")]
+    assert "unknown value 'Sometimes'" in report.rejections[0].reason
+    assert services.find_standards("ZZVOC1") and not services.find_standards("ZZVOC2")
+
+
+def test_an_import_that_fails_midway_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    from noshub.catalogue import store
+
+    path = _workbook(tmp_path / "midway.xlsx", [_row(f"ZZMID{i}", f"Do test task {i}") for i in range(50)])
+    before = _counts()
+
+    def explode(self):
+        raise RuntimeError("disk full")
+
+    original_flush = store.VersionWriter.flush
+
+    def flush_then_fail(self):
+        original_flush(self)  # everything is written …
+        explode(self)  # … then the import fails
+
+    monkeypatch.setattr(store.VersionWriter, "flush", flush_then_fail)
+    with pytest.raises(RuntimeError):
+        import_catalogue(path)
+    assert _counts() == before
+
+
+def test_reimporting_a_workbook_changes_nothing(tmp_path):
+    path = _workbook(tmp_path / "again.xlsx", [_row("ZZAGAIN1", "Check a test thing")])
+    first, second = import_catalogue(path), import_catalogue(path)
+    assert (first.created, second.created, second.updated, second.unchanged) == (1, 0, 0, 1)
+
+
+def test_a_changed_record_is_a_new_version_and_the_old_stays_readable(tmp_path):
+    import_catalogue(_workbook(tmp_path / "v1.xlsx", [_row("ZZVER1", "Inspect test equipment", Keywords="one")]))
+    report = import_catalogue(_workbook(tmp_path / "v2.xlsx", [_row("ZZVER1", "Inspect test equipment", Keywords="one; two")]))
+    assert report.updated == 1
+    standard = services.get_standard("ZZVER1")
+    first, second = standard.versions.order_by("sequence")
+    assert [k.text for k in first.keywords.all()] == ["one"]
+    assert sorted(k.text for k in second.keywords.all()) == ["one", "two"]
+    assert standard.current == second
+
+
+# -- JSON documents -----------------------------------------------------------------------
+
+def _doc(**values) -> dict:
+    doc = {"URN": "ZZJSON1", "Title": "Prepare test dishes", "Validity": "Current", "Status": "Original",
+           "NOSCategory": "Job-specific", "Performance_criteria": "<ol><li>check the recipe</li><li>weigh the ingredients</li></ol>"}
+    doc.update(values)
+    return doc
+
+
+def _json(path: Path, data) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_malformed_json_is_rejected_with_its_line(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"URN": "ZZ1",\n "Title": }', encoding="utf-8")
+    before = _counts()
+    report = import_json(path)
+    assert "broken.json" in report.error and "malformed JSON" in report.error and "line 2" in report.error
+    assert _counts() == before
+
+
+def test_json_document_html_is_sanitised_and_lists_keep_their_numbers(tmp_path):
+    doc = _doc(
+        Overview='<p onclick="steal()">Safe <b>text</b></p><script>alert(1)</script><style>p{}</style>'
+                 '<a href="javascript:alert(1)">link</a><img src=x onerror="alert(1)">',
+        Knowledge_and_understanding="<ul><li>food safety law</li><li>allergens<ul><li>nuts</li></ul></li></ul>",
+    )
+    report = import_json(_json(tmp_path / "doc.json", doc))
+    assert report.created == 1, report.summary()
+    v = services.get_standard("ZZJSON1").current
+    for bad in ("script", "alert", "onclick", "onerror", "javascript:", "<style", "<img"):
+        assert bad not in v.overview
+    assert "Safe <b>text</b>" in v.overview
+    assert v.performance_criteria == [{"ref": "P1", "text": "check the recipe"}, {"ref": "P2", "text": "weigh the ingredients"}]
+    assert [k["ref"] for k in v.knowledge_and_understanding] == ["K1", "K2"]
+
+
+def test_welsh_text_with_diacritics_round_trips(tmp_path):
+    welsh = "Mae’r safon hon yn ymwneud â pharatoi bwyd; ŵyn, ŷd, cân, côr, ïe"
+    doc = _doc(URN="ZZJSON2", Trosolwg=f"<p>{welsh}</p>", **{"Meini prawf perfformiad": "<ol><li>gwirio’r rysáit</li></ol>", "Teitl": "Paratoi prydau prawf"})
+    report = import_json(_json(tmp_path / "cy.json", doc))
+    assert report.created == 1, report.summary()
+    v = services.get_standard("ZZJSON2").current
+    assert v.overview_cy == f"<p>{welsh}</p>"
+    assert v.performance_criteria_cy == [{"ref": "P1", "text": "gwirio’r rysáit"}]
+    assert v.title_cy == "Paratoi prydau prawf"
+
+
+def test_json_rejections_name_document_and_field(tmp_path):
+    docs = [_doc(URN="ZZJSON3"), _doc(URN="ZZJSON4", Validity="Maybe"), _doc(URN="ZZJSON5", Colour="blue"), "not an object",
+            _doc(URN="ZZJSON6", Version_number="two")]
+    report = import_json(_json(tmp_path / "many.json", docs))
+    assert report.created == 1
+    assert [(r.row, r.field) for r in report.rejections] == [(2, "Validity"), (3, "Colour"), (4, None), (5, "Version_number")]
+
+
+def test_json_import_is_idempotent_and_a_change_makes_a_version(tmp_path):
+    path = _json(tmp_path / "one.json", _doc(URN="ZZJSON7"))
+    assert import_json(path).created == 1
+    again = import_json(path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    changed = import_json(_json(tmp_path / "two.json", _doc(URN="ZZJSON7", Version_number=2)))
+    assert changed.updated == 1
+    assert services.get_standard("ZZJSON7").versions.count() == 2
+
+
+def test_unreadable_text_encoding_is_rejected(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"URN": "ZZ", "Title": "caf\xe9"}'.encode("latin-1"))
+    assert "not UTF-8" in import_json(path).error
+
+
+def test_copying_a_real_workbook_under_another_name_imports_unchanged(tmp_path, data_dir, load_reports):
+    copy = tmp_path / "PublishedNos Details.xlsx"
+    shutil.copy(data_dir / "nos-catalogue-2019" / "PublishedNos Details.xlsx", copy)
+    report = import_catalogue(copy)
+    assert (report.created, report.updated) == (0, 0)

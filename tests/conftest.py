@@ -1,0 +1,39 @@
+"""Shared fixtures. The real data is loaded once per test session into the test database
+(SQLite by default; PostgreSQL when DATABASE_URL is set), and each test runs in a
+transaction that is rolled back."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    if not DATA_DIR.is_dir():
+        pytest.skip(f"real data not found at {DATA_DIR}")
+    return DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the whole real data directory once, as `noshub load` does; keep the reports."""
+    from noshub.loading import load_all
+
+    if not DATA_DIR.is_dir():
+        yield None
+        return
+    with django_db_blocker.unblock():
+        reports = load_all(DATA_DIR)
+    yield reports
+
+
+@pytest.fixture
+def load_reports(django_db_setup):
+    if django_db_setup is None:
+        pytest.skip("real data not loaded")
+    return {r.file: r for r in django_db_setup}
