@@ -43,7 +43,12 @@ def _print_reports(reports, fmt: str) -> None:
 
 
 @click.group()
-@click.option("--data-dir", envvar="NOSHUB_DATA_DIR", type=click.Path(file_okay=False), help="Folder of the real data (default ../shared/data).")
+@click.option(
+    "--data-dir",
+    envvar="NOSHUB_DATA_DIR",
+    type=click.Path(file_okay=False),
+    help="Folder of the real data (default ../shared/data).",
+)
 @click.option("--database", envvar="DATABASE_URL", help="Database URL, e.g. postgres://127.0.0.1/test (default: SQLite file).")
 @click.version_option(package_name="noshub")
 def main(data_dir: str | None, database: str | None) -> None:
@@ -118,7 +123,9 @@ def stats(fmt: str) -> None:
     click.echo(f"Standards: {data['standards']} ({data['urns']} URNs, {data['versions']} versions)")
     click.echo(f"URNs used for more than one standard: {data['urn_clashes']['urns']}")
     click.echo(f"With a SOC code: {data['with_soc_code']} ({data['share_with_soc_code']:.1%})")
-    click.echo(f"Current NOS past their review date: {data['past_review_date']}; with no review date: {data['current_without_review_date']}")
+    click.echo(
+        f"Current NOS past their review date: {data['past_review_date']}; with no review date: {data['current_without_review_date']}"
+    )
     for key in ("by_validity", "by_category", "by_status"):
         click.echo(f"{key.replace('_', ' ').capitalize()}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
     click.echo("Top developers: " + ", ".join(f"{k} {v}" for k, v in list(data["by_developer"].items())[:10]))
@@ -139,6 +146,19 @@ def serve(host: str, port: int, threads: int) -> None:
     click.echo(f"NOS Hub at http://{host}:{port}/  (Ctrl+C to stop)")
     waitress.serve(StaticFilesHandler(get_wsgi_application()), host=host, port=port, threads=threads)
 
+
+# Each app contributes its own commands (its cli.py lists them in COMMANDS).
+def _register_app_commands() -> None:
+    from noshub.cleansing.cli import COMMANDS as cleansing_commands
+    from noshub.lifecycle.cli import COMMANDS as lifecycle_commands
+    from noshub.search.cli import COMMANDS as search_commands
+    from noshub.soc.cli import COMMANDS as soc_commands
+
+    for command in (*search_commands, *soc_commands, *cleansing_commands, *lifecycle_commands):
+        main.add_command(command)
+
+
+_register_app_commands()
 
 if __name__ == "__main__":
     main()

@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "noshub.catalogue",
     "noshub.soc",
+    "noshub.search",
+    "noshub.cleansing",
+    "noshub.lifecycle",
+    "noshub.api",
 ]
 
 MIDDLEWARE = [
@@ -67,11 +71,7 @@ TEMPLATES = [
 ]
 
 _sqlite_file = Path(os.environ.get("NOSHUB_DB", BASE_DIR / "noshub.sqlite3"))
-DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL", default=f"sqlite:///{_sqlite_file}", conn_max_age=60
-    )
-}
+DATABASES = {"default": dj_database_url.config(env="DATABASE_URL", default=f"sqlite:///{_sqlite_file}", conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"

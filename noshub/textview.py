@@ -28,5 +28,11 @@ def render_detail(detail: dict) -> str:
             lines.append(textwrap.fill(plain_text(value), 100))
     if v.get("text_partial"):
         lines.append("(text is an excerpt and may be incomplete)")
-    lines += ["", "Versions: " + ", ".join(f"{h['sequence']}{'*' if h['is_current'] else ''} {h['validity']} ({h['source']})" for h in detail["history"])]
+    lines += [
+        "",
+        "Versions: "
+        + ", ".join(
+            f"{h['sequence']}{'*' if h['is_current'] else ''} {h['validity']} ({h['source']})" for h in detail["history"]
+        ),
+    ]
     return "\n".join(lines)

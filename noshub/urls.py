@@ -3,5 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("soc/", include("noshub.soc.urls")),
+    path("cleansing/", include("noshub.cleansing.urls")),
+    path("lifecycle/", include("noshub.lifecycle.urls")),
     path("", include("noshub.catalogue.urls")),
 ]

@@ -53,8 +53,10 @@ class ImportReport:
     def summary(self) -> str:
         if self.error:
             return f"{self.file}: REJECTED, nothing written. {self.error}"
-        text = (f"{self.file}: read {self.read}, created {self.created}, updated {self.updated}, "
-                f"unchanged {self.unchanged}, rejected {self.rejected}")
+        text = (
+            f"{self.file}: read {self.read}, created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, rejected {self.rejected}"
+        )
         if self.blank:
             text += f" (blank rows {self.blank})"
         return text
@@ -71,7 +73,10 @@ def run_import(kind: str, path: Path, body) -> ImportReport:
     except ImportRejected as exc:
         report = ImportReport(kind=kind, file=path.name, error=str(exc), rejections=[exc.rejection], rejected=1)
     ImportRun.objects.create(
-        kind=kind, file=str(path), started_at=started, finished_at=dj_timezone.now(),
+        kind=kind,
+        file=str(path),
+        started_at=started,
+        finished_at=dj_timezone.now(),
         outcome="rejected" if report.error else "imported",
         counts={k: getattr(report, k) for k in ("read", "created", "updated", "unchanged", "rejected", "blank")},
         rejections=[r.as_dict() for r in report.rejections],
@@ -97,8 +102,15 @@ def import_catalogue(path: Path) -> ImportReport:
         writer = VersionWriter()
         # Lowest precedence first, so that each standard's versions are numbered in order.
         for record in sorted(data.records, key=_catalogue_order):
-            prov = Provenance(kind="catalogue", file=record.file, row=record.row, created=record.created,
-                              modified=record.modified, pdf_name=record.pdf_name, raw=record.raw)
+            prov = Provenance(
+                kind="catalogue",
+                file=record.file,
+                row=record.row,
+                created=record.created,
+                modified=record.modified,
+                pdf_name=record.pdf_name,
+                raw=record.raw,
+            )
             outcome, _ = writer.save(record.document, prov)
             report.count(outcome)
         writer.flush()

@@ -144,7 +144,11 @@ class NosVersion(models.Model):
     category = models.CharField(max_length=16, choices=CATEGORY_CHOICES, blank=True)
     original_urn = models.CharField(max_length=255, blank=True)
     original_standard = models.ForeignKey(
-        Standard, null=True, blank=True, on_delete=models.SET_NULL, related_name="derived_versions",
+        Standard,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="derived_versions",
         help_text="The NOS named by Original URN, where NOS Hub holds it",
     )
     suites = models.ManyToManyField(Suite, blank=True, related_name="versions")
@@ -179,37 +183,53 @@ class NosVersion(models.Model):
             return tuple(Statement(ref=i["ref"], text=i["text"]) for i in items)
 
         welsh = WelshText(
-            title=self.title_cy, overview=self.overview_cy,
+            title=self.title_cy,
+            overview=self.overview_cy,
             performance_criteria=stmts(self.performance_criteria_cy),
             knowledge_and_understanding=stmts(self.knowledge_and_understanding_cy),
             scope_range=self.scope_range_cy,
             scope_range_performance_criteria=self.scope_range_performance_criteria_cy,
             scope_range_knowledge_and_understanding=self.scope_range_knowledge_and_understanding_cy,
-            values=self.values_cy, behaviours=self.behaviours_cy, skills=self.skills_cy,
-            glossary=self.glossary_cy, links_to_other_nos=self.links_to_other_nos_cy,
-            external_links=self.external_links_cy, keywords=tuple(self.keywords_cy),
+            values=self.values_cy,
+            behaviours=self.behaviours_cy,
+            skills=self.skills_cy,
+            glossary=self.glossary_cy,
+            links_to_other_nos=self.links_to_other_nos_cy,
+            external_links=self.external_links_cy,
+            keywords=tuple(self.keywords_cy),
         )
         links = self.nossoccode_set.filter(source="catalogue").select_related("soc_code").order_by("position")
         return NosDocument(
-            urn=self.urn, title=self.title, overview=self.overview,
+            urn=self.urn,
+            title=self.title,
+            overview=self.overview,
             performance_criteria=stmts(self.performance_criteria),
             knowledge_and_understanding=stmts(self.knowledge_and_understanding),
             scope_range=self.scope_range,
             scope_range_performance_criteria=self.scope_range_performance_criteria,
             scope_range_knowledge_and_understanding=self.scope_range_knowledge_and_understanding,
-            values=self.values, behaviours=self.behaviours, skills=self.skills, glossary=self.glossary,
-            links_to_other_nos=self.links_to_other_nos, external_links=self.external_links,
+            values=self.values,
+            behaviours=self.behaviours,
+            skills=self.skills,
+            glossary=self.glossary,
+            links_to_other_nos=self.links_to_other_nos,
+            external_links=self.external_links,
             developed_by=self.developed_by.name if self.developed_by_id else "",
-            version_number=self.version_number, date_approved=self.date_approved,
+            version_number=self.version_number,
+            date_approved=self.date_approved,
             indicative_review_date=self.indicative_review_date,
             indicative_review_date_raw=self.indicative_review_date_raw,
-            validity=self.validity, status=self.status, category=self.category,
-            originating_organisation=self.originating_organisation, original_urn=self.original_urn,
+            validity=self.validity,
+            status=self.status,
+            category=self.category,
+            originating_organisation=self.originating_organisation,
+            original_urn=self.original_urn,
             relevant_occupations=tuple(o.name for o in self.occupations.all()),
             suites=tuple(s.name for s in self.suites.all()),
             keywords=tuple(k.text for k in self.keywords.all()),
             soc_codes=tuple(SocAssignment(link.soc_code.code, link.soc_code.classification) for link in links),
-            welsh=welsh, text_partial=self.text_partial,
+            welsh=welsh,
+            text_partial=self.text_partial,
         )
 
 

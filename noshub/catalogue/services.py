@@ -30,7 +30,9 @@ def get_standard(urn_or_slug: str) -> Standard:
 
 def _version_queryset():
     return NosVersion.objects.select_related("developed_by", "original_standard").prefetch_related(
-        "suites", "occupations", "keywords",
+        "suites",
+        "occupations",
+        "keywords",
         Prefetch("nossoccode_set", queryset=NosSocCode.objects.select_related("soc_code").order_by("position")),
     )
 
@@ -67,20 +69,41 @@ def version_dict(version: NosVersion) -> dict:
         "suites": sorted(s.name for s in version.suites.all()),
         "keywords": sorted((k.text for k in version.keywords.all()), key=str.lower),
         "soc_codes": [
-            {"code": link.soc_code.code, "classification": link.soc_code.classification, "source": link.source,
-             "weight": link.weight, "confidence": link.confidence}
+            {
+                "code": link.soc_code.code,
+                "classification": link.soc_code.classification,
+                "source": link.source,
+                "weight": link.weight,
+                "confidence": link.confidence,
+            }
             for link in version.nossoccode_set.all()
         ],
         "welsh": {
             name: getattr(version, f"{name}_cy")
-            for name in ("title", "overview", "performance_criteria", "knowledge_and_understanding", "scope_range",
-                         "scope_range_performance_criteria", "scope_range_knowledge_and_understanding", "values",
-                         "behaviours", "skills", "glossary", "links_to_other_nos", "external_links", "keywords")
+            for name in (
+                "title",
+                "overview",
+                "performance_criteria",
+                "knowledge_and_understanding",
+                "scope_range",
+                "scope_range_performance_criteria",
+                "scope_range_knowledge_and_understanding",
+                "values",
+                "behaviours",
+                "skills",
+                "glossary",
+                "links_to_other_nos",
+                "external_links",
+                "keywords",
+            )
         },
         "text_partial": version.text_partial,
         "provenance": {
-            "sequence": version.sequence, "source": version.source_kind, "file": version.source_file,
-            "row": version.source_row, "effective_at": version.effective_at.isoformat(),
+            "sequence": version.sequence,
+            "source": version.source_kind,
+            "file": version.source_file,
+            "row": version.source_row,
+            "effective_at": version.effective_at.isoformat(),
         },
     }
     return data
@@ -98,9 +121,16 @@ def standard_detail(standard: Standard) -> dict:
         "other_standards_with_this_urn": list(siblings),
         "current": version_dict(current) if current else None,
         "history": [
-            {"sequence": v.sequence, "title": v.title, "validity": v.validity, "source": v.source_kind,
-             "file": v.source_file, "row": v.source_row, "effective_at": v.effective_at.isoformat(),
-             "is_current": v.id == standard.current_id}
+            {
+                "sequence": v.sequence,
+                "title": v.title,
+                "validity": v.validity,
+                "source": v.source_kind,
+                "file": v.source_file,
+                "row": v.source_row,
+                "effective_at": v.effective_at.isoformat(),
+                "is_current": v.id == standard.current_id,
+            }
             for v in versions
         ],
         # Standards whose current version names this one as its Original URN.

@@ -21,16 +21,12 @@ def catalogue_stats(today: date | None = None) -> dict:
     current = NosVersion.objects.filter(id__in=Standard.objects.values("current_id"))
     rows = list(current.values_list("validity", "category", "status", "developed_by__name", "indicative_review_date"))
     total = len(rows)
-    suites = Counter(
-        current.filter(suites__isnull=False).values_list("suites__name", flat=True)
-    )
+    suites = Counter(current.filter(suites__isnull=False).values_list("suites__name", flat=True))
     with_soc = current.filter(nossoccode__isnull=False).distinct().count()
-    clashes = (Standard.objects.values("urn_key").annotate(n=Count("id")).filter(n__gt=1))
+    clashes = Standard.objects.values("urn_key").annotate(n=Count("id")).filter(n__gt=1)
     past_review = sum(1 for r in rows if r[0] == "current" and r[4] is not None and r[4] < today)
     no_review = sum(1 for r in rows if r[0] == "current" and r[4] is None)
-    soc_by_source = Counter(
-        NosSocCode.objects.filter(version__in=current).values_list("source", flat=True)
-    )
+    soc_by_source = Counter(NosSocCode.objects.filter(version__in=current).values_list("source", flat=True))
     return {
         "urns": Standard.objects.values("urn_key").distinct().count(),
         "urns_by_source": {

@@ -95,7 +95,9 @@ class VersionWriter:
             state = _StandardState(std, set(), set(), [])
             states[std.id] = state
             self._by_key.setdefault(std.urn_key, []).append(state)
-        rows = NosVersion.objects.values_list("id", "standard_id", "title", "content_hash", "validity", "effective_at", "sequence", "source_kind")
+        rows = NosVersion.objects.values_list(
+            "id", "standard_id", "title", "content_hash", "validity", "effective_at", "sequence", "source_kind"
+        )
         for vid, sid, title, digest, validity, effective, seq, kind in rows.iterator(chunk_size=5000):
             state = states[sid]
             state.titles.add(title)
@@ -136,7 +138,9 @@ class VersionWriter:
         return current.document
 
     # -- writing --------------------------------------------------------------------------
-    def save(self, document: NosDocument, provenance: Provenance, state: _StandardState | None = None) -> tuple[str, _StandardState]:
+    def save(
+        self, document: NosDocument, provenance: Provenance, state: _StandardState | None = None
+    ) -> tuple[str, _StandardState]:
         if state is None:
             state = self.standard_for(document.urn, document.title)
         digest = document.content_hash()
@@ -163,29 +167,56 @@ class VersionWriter:
 
         w = doc.welsh
         return dict(
-            urn=doc.urn, title=doc.title, overview=doc.overview,
+            urn=doc.urn,
+            title=doc.title,
+            overview=doc.overview,
             performance_criteria=stmts(doc.performance_criteria),
             knowledge_and_understanding=stmts(doc.knowledge_and_understanding),
-            scope_range=doc.scope_range, scope_range_performance_criteria=doc.scope_range_performance_criteria,
+            scope_range=doc.scope_range,
+            scope_range_performance_criteria=doc.scope_range_performance_criteria,
             scope_range_knowledge_and_understanding=doc.scope_range_knowledge_and_understanding,
-            values=doc.values, behaviours=doc.behaviours, skills=doc.skills, glossary=doc.glossary,
-            links_to_other_nos=doc.links_to_other_nos, external_links=doc.external_links,
-            title_cy=w.title, overview_cy=w.overview,
+            values=doc.values,
+            behaviours=doc.behaviours,
+            skills=doc.skills,
+            glossary=doc.glossary,
+            links_to_other_nos=doc.links_to_other_nos,
+            external_links=doc.external_links,
+            title_cy=w.title,
+            overview_cy=w.overview,
             performance_criteria_cy=stmts(w.performance_criteria),
             knowledge_and_understanding_cy=stmts(w.knowledge_and_understanding),
-            scope_range_cy=w.scope_range, scope_range_performance_criteria_cy=w.scope_range_performance_criteria,
+            scope_range_cy=w.scope_range,
+            scope_range_performance_criteria_cy=w.scope_range_performance_criteria,
             scope_range_knowledge_and_understanding_cy=w.scope_range_knowledge_and_understanding,
-            values_cy=w.values, behaviours_cy=w.behaviours, skills_cy=w.skills, glossary_cy=w.glossary,
-            links_to_other_nos_cy=w.links_to_other_nos, external_links_cy=w.external_links,
+            values_cy=w.values,
+            behaviours_cy=w.behaviours,
+            skills_cy=w.skills,
+            glossary_cy=w.glossary,
+            links_to_other_nos_cy=w.links_to_other_nos,
+            external_links_cy=w.external_links,
             keywords_cy=list(w.keywords),
-            developed_by_id=self._lookup(self._orgs, Organisation, doc.developed_by, name=doc.developed_by) if doc.developed_by else None,
-            originating_organisation=doc.originating_organisation, version_number=doc.version_number,
-            date_approved=doc.date_approved, indicative_review_date=doc.indicative_review_date,
+            developed_by_id=self._lookup(self._orgs, Organisation, doc.developed_by, name=doc.developed_by)
+            if doc.developed_by
+            else None,
+            originating_organisation=doc.originating_organisation,
+            version_number=doc.version_number,
+            date_approved=doc.date_approved,
+            indicative_review_date=doc.indicative_review_date,
             indicative_review_date_raw=doc.indicative_review_date_raw,
-            validity=doc.validity, status=doc.status, category=doc.category, original_urn=doc.original_urn,
-            text_partial=doc.text_partial, source_kind=prov.kind, source_file=prov.file, source_row=prov.row,
-            source_created=_aware(prov.created), source_modified=_aware(prov.modified), effective_at=effective,
-            pdf_name=prov.pdf_name, raw=prov.raw, content_hash=digest,
+            validity=doc.validity,
+            status=doc.status,
+            category=doc.category,
+            original_urn=doc.original_urn,
+            text_partial=doc.text_partial,
+            source_kind=prov.kind,
+            source_file=prov.file,
+            source_row=prov.row,
+            source_created=_aware(prov.created),
+            source_modified=_aware(prov.modified),
+            effective_at=effective,
+            pdf_name=prov.pdf_name,
+            raw=prov.raw,
+            content_hash=digest,
         )
 
     def _ensure_lookups(self) -> None:
@@ -194,7 +225,12 @@ class VersionWriter:
         wanted = (
             (Suite, "name", self._suites, {n: {"name": n} for d in docs for n in d.suites}),
             (Occupation, "name", self._occupations, {n: {"name": n} for d in docs for n in d.relevant_occupations}),
-            (Keyword, "key", self._keywords, {_keyword_key(t): {"key": _keyword_key(t), "text": t[:255]} for d in docs for t in d.keywords}),
+            (
+                Keyword,
+                "key",
+                self._keywords,
+                {_keyword_key(t): {"key": _keyword_key(t), "text": t[:255]} for d in docs for t in d.keywords},
+            ),
         )
         for model, key_field, cache, items in wanted:
             missing = [model(**fields) for key, fields in items.items() if key not in cache]
@@ -232,7 +268,9 @@ class VersionWriter:
             occupations += [Oc(nosversion_id=vid, occupation_id=self._occupations[name]) for name in doc.relevant_occupations]
             keywords += [K(nosversion_id=vid, keyword_id=self._keywords[_keyword_key(text)]) for text in doc.keywords]
             socs += [
-                NosSocCode(version_id=vid, soc_code_id=self._soc[(soc.classification, soc.code)], source="catalogue", position=position)
+                NosSocCode(
+                    version_id=vid, soc_code_id=self._soc[(soc.classification, soc.code)], source="catalogue", position=position
+                )
                 for position, soc in enumerate(doc.soc_codes)
             ]
         for model, rows in ((S, suites), (Oc, occupations), (K, keywords), (NosSocCode, socs)):
@@ -241,7 +279,9 @@ class VersionWriter:
         for s in touched:
             s.standard.current_id = s.current().id
             s.touched = False
-        _update_many(Standard, ["current_id", "urn_clash"], [(s.standard.current_id, s.standard.urn_clash, s.standard.pk) for s in touched])
+        _update_many(
+            Standard, ["current_id", "urn_clash"], [(s.standard.current_id, s.standard.urn_clash, s.standard.pk) for s in touched]
+        )
         self._pending.clear()
         link_originals()
 
@@ -276,4 +316,3 @@ def _update_many(model, columns: list[str], rows: list[tuple]) -> None:
     assignments = ", ".join(f"{qn(c)} = %s" for c in columns)
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {qn(model._meta.db_table)} SET {assignments} WHERE {qn('id')} = %s", rows)
-

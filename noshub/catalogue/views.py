@@ -19,7 +19,12 @@ def home(request: HttpRequest) -> HttpResponse:
         found = services.find_standards(urn)
         if len(found) == 1:
             return redirect("catalogue:nos", slug=found[0].slug)
-        return render(request, "catalogue/home.html", {"stats": catalogue_stats(), "urn": urn, "matches": found}, status=200 if found else 404)
+        return render(
+            request,
+            "catalogue/home.html",
+            {"stats": catalogue_stats(), "urn": urn, "matches": found},
+            status=200 if found else 404,
+        )
     return render(request, "catalogue/home.html", {"stats": catalogue_stats()})
 
 
@@ -42,13 +47,23 @@ def nos(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("catalogue:nos", slug=detail["slug"])
     sections = []
     current = detail["current"]
-    for name in ("overview", "performance_criteria", "knowledge_and_understanding", "scope_range",
-                 "scope_range_performance_criteria", "scope_range_knowledge_and_understanding", "values",
-                 "behaviours", "skills", "glossary", "links_to_other_nos", "external_links"):
+    for name in (
+        "overview",
+        "performance_criteria",
+        "knowledge_and_understanding",
+        "scope_range",
+        "scope_range_performance_criteria",
+        "scope_range_knowledge_and_understanding",
+        "values",
+        "behaviours",
+        "skills",
+        "glossary",
+        "links_to_other_nos",
+        "external_links",
+    ):
         value = current[name] if current else None
         if value:
-            sections.append({"name": name, "label": SECTION_LABELS[name][0], "value": value,
-                             "is_list": isinstance(value, list)})
+            sections.append({"name": name, "label": SECTION_LABELS[name][0], "value": value, "is_list": isinstance(value, list)})
     return render(request, "catalogue/nos.html", {"nos": detail, "v": current, "sections": sections})
 
 

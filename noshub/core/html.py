@@ -12,8 +12,31 @@ from noshub.core.model import Statement
 
 # What NOS text needs: paragraphs, lists, emphasis, tables (glossaries), links.
 ALLOWED_TAGS = {
-    "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u", "sub", "sup",
-    "table", "thead", "tbody", "tr", "th", "td", "a", "h3", "h4", "h5", "h6", "blockquote", "span",
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "sub",
+    "sup",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "span",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start", "type"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 

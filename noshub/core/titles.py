@@ -16,7 +16,31 @@ import re
 from difflib import SequenceMatcher
 
 _STOP = frozenset(
-    ["a", "an", "and", "the", "of", "for", "in", "on", "to", "with", "or", "by", "at", "from", "your", "their", "its", "as", "be", "is", "are", "under", "own"]
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "for",
+        "in",
+        "on",
+        "to",
+        "with",
+        "or",
+        "by",
+        "at",
+        "from",
+        "your",
+        "their",
+        "its",
+        "as",
+        "be",
+        "is",
+        "are",
+        "under",
+        "own",
+    ]
 )
 SIMILARITY_THRESHOLD = 0.6
 CONTAINMENT_THRESHOLD = 0.75

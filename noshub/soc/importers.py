@@ -40,8 +40,15 @@ def import_structure(path: Path) -> ImportReport:
         records = read_soc2020_structure(path)
         report.read = len(records)
         rows = [
-            dict(code=r.code, level=r.level, title=r.title, description=r.description or "", entry_routes=r.entry_routes or "",
-                 tasks=list(r.tasks), related_job_titles=list(r.related_job_titles))
+            dict(
+                code=r.code,
+                level=r.level,
+                title=r.title,
+                description=r.description or "",
+                entry_routes=r.entry_routes or "",
+                tasks=list(r.tasks),
+                related_job_titles=list(r.related_job_titles),
+            )
             for r in sorted(records, key=lambda r: (len(r.code), r.code))
         ]
         _sync(SocGroup, ("code",), rows, report)
@@ -68,9 +75,18 @@ def import_coding_index(path: Path) -> ImportReport:
         rows = []
         for r in records:
             extra = {k: v for k, v in dataclasses.asdict(r).items() if k not in _INDEX_CORE and v not in (None, "", ())}
-            rows.append(dict(sheet=r.sheet, row=r.row, title=r.title, soc2020_unit=r.soc2020_unit or "",
-                             soc2020_sub_unit=r.soc2020_sub_unit or "", soc2010=r.soc2010 or "", isco08=r.isco08 or "",
-                             detail={k: list(v) if isinstance(v, tuple) else v for k, v in extra.items()}))
+            rows.append(
+                dict(
+                    sheet=r.sheet,
+                    row=r.row,
+                    title=r.title,
+                    soc2020_unit=r.soc2020_unit or "",
+                    soc2020_sub_unit=r.soc2020_sub_unit or "",
+                    soc2010=r.soc2010 or "",
+                    isco08=r.isco08 or "",
+                    detail={k: list(v) if isinstance(v, tuple) else v for k, v in extra.items()},
+                )
+            )
         _sync(CodingIndexEntry, ("sheet", "row"), rows, report)
 
     return run_import("soc_coding_index", path, body)
@@ -80,8 +96,16 @@ def import_relationships(path: Path) -> ImportReport:
     def body(path: Path, report: ImportReport) -> None:
         records = read_soc2010_to_2020(path)
         report.read = len(records)
-        rows = [dict(soc2010=r.soc2010, soc2020=r.soc2020, soc2010_title=r.soc2010_title or "",
-                     soc2020_title=r.soc2020_title or "", proportion=r.proportion) for r in records]
+        rows = [
+            dict(
+                soc2010=r.soc2010,
+                soc2020=r.soc2020,
+                soc2010_title=r.soc2010_title or "",
+                soc2020_title=r.soc2020_title or "",
+                proportion=r.proportion,
+            )
+            for r in records
+        ]
         _sync(SocRelationship, ("soc2010", "soc2020"), rows, report)
 
     return run_import("soc_relationships", path, body)

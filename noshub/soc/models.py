@@ -49,7 +49,9 @@ class SocRelationship(models.Model):
     soc2010_title = models.CharField(max_length=255, blank=True)
     soc2020 = models.CharField(max_length=4, db_index=True)
     soc2020_title = models.CharField(max_length=255, blank=True)
-    proportion = models.FloatField(null=True, blank=True, help_text="Share of SOC 2010 workers coded to this SOC 2020 group, 0..1")
+    proportion = models.FloatField(
+        null=True, blank=True, help_text="Share of SOC 2010 workers coded to this SOC 2020 group, 0..1"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["soc2010", "soc2020"], name="unique_soc_relationship")]

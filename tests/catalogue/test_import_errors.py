@@ -16,15 +16,43 @@ from noshub.core.readers.catalogue import REQUIRED_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["Developed By", "NOS Title", "Suite", "SuiteMetadata", "Occupations", "OccupationsMetadata", "Name", "Validity",
-          "Indicative Review Date", "NOS Document Status", "URN", "SOC Code", "NOSCategory", "Keywords", "Original URN",
-          "Created", "Modified", "Item Type", "Path"]
+HEADER = [
+    "Developed By",
+    "NOS Title",
+    "Suite",
+    "SuiteMetadata",
+    "Occupations",
+    "OccupationsMetadata",
+    "Name",
+    "Validity",
+    "Indicative Review Date",
+    "NOS Document Status",
+    "URN",
+    "SOC Code",
+    "NOSCategory",
+    "Keywords",
+    "Original URN",
+    "Created",
+    "Modified",
+    "Item Type",
+    "Path",
+]
 
 
 def _row(urn: str, title: str, **values) -> list:
     row = dict.fromkeys(HEADER)
-    row.update({"Developed By": "Test Skills", "NOS Title": title, "Suite": "ZZ Test suite", "Validity": "Current",
-                "NOS Document Status": "Original", "URN": urn, "NOSCategory": "Core", "Keywords": "zzkeyword"})
+    row.update(
+        {
+            "Developed By": "Test Skills",
+            "NOS Title": title,
+            "Suite": "ZZ Test suite",
+            "Validity": "Current",
+            "NOS Document Status": "Original",
+            "URN": urn,
+            "NOSCategory": "Core",
+            "Keywords": "zzkeyword",
+        }
+    )
     row.update(values)
     return [row[h] for h in HEADER]
 
@@ -79,11 +107,14 @@ def test_every_required_column_is_checked():
 
 
 def test_unknown_vocabulary_value_is_a_recorded_rejection_and_other_rows_import(tmp_path):
-    path = _workbook(tmp_path / "vocab.xlsx", [
-        _row("ZZVOC1", "Operate a test machine"),
-        _row("ZZVOC2", "Clean a test machine", Validity="Sometimes"),
-        _row("ZZVOC3", "Mend a test machine", NOSCategory="Occasional"),
-    ])
+    path = _workbook(
+        tmp_path / "vocab.xlsx",
+        [
+            _row("ZZVOC1", "Operate a test machine"),
+            _row("ZZVOC2", "Clean a test machine", Validity="Sometimes"),
+            _row("ZZVOC3", "Mend a test machine", NOSCategory="Occasional"),
+        ],
+    )
     report = import_catalogue(path)
     assert (report.created, report.rejected) == (1, 2)
     assert [(r.row, r.field) for r in report.rejections] == [(3, "Validity"), (4, "NOSCategory")]
@@ -131,9 +162,16 @@ def test_a_changed_record_is_a_new_version_and_the_old_stays_readable(tmp_path):
 
 # -- JSON documents -----------------------------------------------------------------------
 
+
 def _doc(**values) -> dict:
-    doc = {"URN": "ZZJSON1", "Title": "Prepare test dishes", "Validity": "Current", "Status": "Original",
-           "NOSCategory": "Job-specific", "Performance_criteria": "<ol><li>check the recipe</li><li>weigh the ingredients</li></ol>"}
+    doc = {
+        "URN": "ZZJSON1",
+        "Title": "Prepare test dishes",
+        "Validity": "Current",
+        "Status": "Original",
+        "NOSCategory": "Job-specific",
+        "Performance_criteria": "<ol><li>check the recipe</li><li>weigh the ingredients</li></ol>",
+    }
     doc.update(values)
     return doc
 
@@ -155,7 +193,7 @@ def test_malformed_json_is_rejected_with_its_line(tmp_path):
 def test_json_document_html_is_sanitised_and_lists_keep_their_numbers(tmp_path):
     doc = _doc(
         Overview='<p onclick="steal()">Safe <b>text</b></p><script>alert(1)</script><style>p{}</style>'
-                 '<a href="javascript:alert(1)">link</a><img src=x onerror="alert(1)">',
+        '<a href="javascript:alert(1)">link</a><img src=x onerror="alert(1)">',
         Knowledge_and_understanding="<ul><li>food safety law</li><li>allergens<ul><li>nuts</li></ul></li></ul>",
     )
     report = import_json(_json(tmp_path / "doc.json", doc))
@@ -170,7 +208,11 @@ def test_json_document_html_is_sanitised_and_lists_keep_their_numbers(tmp_path):
 
 def test_welsh_text_with_diacritics_round_trips(tmp_path):
     welsh = "Mae’r safon hon yn ymwneud â pharatoi bwyd; ŵyn, ŷd, cân, côr, ïe"
-    doc = _doc(URN="ZZJSON2", Trosolwg=f"<p>{welsh}</p>", **{"Meini prawf perfformiad": "<ol><li>gwirio’r rysáit</li></ol>", "Teitl": "Paratoi prydau prawf"})
+    doc = _doc(
+        URN="ZZJSON2",
+        Trosolwg=f"<p>{welsh}</p>",
+        **{"Meini prawf perfformiad": "<ol><li>gwirio’r rysáit</li></ol>", "Teitl": "Paratoi prydau prawf"},
+    )
     report = import_json(_json(tmp_path / "cy.json", doc))
     assert report.created == 1, report.summary()
     v = services.get_standard("ZZJSON2").current
@@ -180,8 +222,13 @@ def test_welsh_text_with_diacritics_round_trips(tmp_path):
 
 
 def test_json_rejections_name_document_and_field(tmp_path):
-    docs = [_doc(URN="ZZJSON3"), _doc(URN="ZZJSON4", Validity="Maybe"), _doc(URN="ZZJSON5", Colour="blue"), "not an object",
-            _doc(URN="ZZJSON6", Version_number="two")]
+    docs = [
+        _doc(URN="ZZJSON3"),
+        _doc(URN="ZZJSON4", Validity="Maybe"),
+        _doc(URN="ZZJSON5", Colour="blue"),
+        "not an object",
+        _doc(URN="ZZJSON6", Version_number="two"),
+    ]
     report = import_json(_json(tmp_path / "many.json", docs))
     assert report.created == 1
     assert [(r.row, r.field) for r in report.rejections] == [(2, "Validity"), (3, "Colour"), (4, None), (5, "Version_number")]

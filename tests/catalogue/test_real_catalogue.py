@@ -20,7 +20,14 @@ def test_every_unique_urn_of_both_workbooks_is_held(load_reports):
     assert stats["urns_by_source"]["catalogue"] == 20699
     # The finder pages (2025) add standards the 2019 catalogue did not have.
     page_only = Standard.objects.filter(versions__source_kind="page").exclude(versions__source_kind="catalogue")
-    assert stats["urns"] == 20699 + page_only.exclude(urn_key__in=Standard.objects.filter(versions__source_kind="catalogue").values("urn_key")).values("urn_key").distinct().count()
+    assert (
+        stats["urns"]
+        == 20699
+        + page_only.exclude(urn_key__in=Standard.objects.filter(versions__source_kind="catalogue").values("urn_key"))
+        .values("urn_key")
+        .distinct()
+        .count()
+    )
     # URNs reused for another standard become extra, distinguishable standards.
     assert stats["standards"] == stats["urns"] + stats["urn_clashes"]["standards"] - stats["urn_clashes"]["urns"]
     assert sum(stats["by_validity"].values()) == stats["standards"]
@@ -56,7 +63,9 @@ def test_a_record_from_the_newer_workbook_keeps_every_field(load_reports):
     assert [s.name for s in v.suites.all()] == ["Journalism"]
     assert sorted(o.name for o in v.occupations.all()) == ["Arts, Media and Publishing"]
     assert sorted(k.key for k in v.keywords.all()) == ["audio", "edit", "journalism", "material", "video"]
-    assert [(link.soc_code.classification, link.soc_code.code, link.source) for link in v.nossoccode_set.all()] == [("2010", "2471", "catalogue")]
+    assert [(link.soc_code.classification, link.soc_code.code, link.source) for link in v.nossoccode_set.all()] == [
+        ("2010", "2471", "catalogue")
+    ]
     assert (v.validity, v.status, v.category) == ("current", "original", "job_specific")
     assert v.indicative_review_date == date(2022, 3, 31)
     assert v.source_file == "PublishedNos Details.xlsx" and v.source_row == 2
@@ -115,7 +124,10 @@ def test_original_urn_links_to_the_standard_it_names(load_reports):
 def test_past_review_date_counts_current_nos_only(load_reports):
     stats = catalogue_stats(today=date(2019, 6, 30))
     by_hand = sum(
-        1 for s in Standard.objects.select_related("current")
-        if s.current.validity == "current" and s.current.indicative_review_date and s.current.indicative_review_date < date(2019, 6, 30)
+        1
+        for s in Standard.objects.select_related("current")
+        if s.current.validity == "current"
+        and s.current.indicative_review_date
+        and s.current.indicative_review_date < date(2019, 6, 30)
     )
     assert stats["past_review_date"] == by_hand > 0

@@ -16,9 +16,20 @@ from noshub.core.readers.workbook import sheet_rows
 from noshub.core.urns import clean_urn
 
 REQUIRED_COLUMNS = (
-    "Developed By", "NOS Title", "Suite", "Occupations", "Validity", "Indicative Review Date",
-    "NOS Document Status", "URN", "SOC Code", "NOSCategory", "Keywords", "Original URN",
-    "Created", "Modified",
+    "Developed By",
+    "NOS Title",
+    "Suite",
+    "Occupations",
+    "Validity",
+    "Indicative Review Date",
+    "NOS Document Status",
+    "URN",
+    "SOC Code",
+    "NOSCategory",
+    "Keywords",
+    "Original URN",
+    "Created",
+    "Modified",
 )
 OPTIONAL_COLUMNS = ("SuiteMetadata", "OccupationsMetadata", "Name", "Item Type", "Path")
 

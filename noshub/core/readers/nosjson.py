@@ -31,12 +31,23 @@ HTML_FIELDS = {
     "Links_to_other_NOS": "links_to_other_nos",
     "External_Links": "external_links",
 }
-LIST_FIELDS = {"Performance_criteria": ("performance_criteria", "P"), "Knowledge_and_understanding": ("knowledge_and_understanding", "K")}
+LIST_FIELDS = {
+    "Performance_criteria": ("performance_criteria", "P"),
+    "Knowledge_and_understanding": ("knowledge_and_understanding", "K"),
+}
 TEXT_FIELDS = {"Developed_by": "developed_by", "Originating_organisation": "originating_organisation"}
 ARRAY_FIELDS = {"Relevant_occupations": "relevant_occupations", "Suite": "suites", "Keywords": "keywords"}
 OTHER_FIELDS = (
-    "URN", "Title", "Version_number", "Date_approved", "Indicative_review_date", "Validity", "Status",
-    "Original_URN", "SOC_Code", "NOSCategory",
+    "URN",
+    "Title",
+    "Version_number",
+    "Date_approved",
+    "Indicative_review_date",
+    "Validity",
+    "Status",
+    "Original_URN",
+    "SOC_Code",
+    "NOSCategory",
 )
 FIELDS = (*OTHER_FIELDS, *HTML_FIELDS, *LIST_FIELDS, *TEXT_FIELDS, *ARRAY_FIELDS)
 REQUIRED = ("URN", "Title", "Validity", "Status", "NOSCategory")
@@ -135,7 +146,11 @@ def document_from_json(obj: object) -> NosDocument:
     for field, attr in TEXT_FIELDS.items():
         values[attr] = " ".join(_string(english.get(field), field).split())
     for field, attr in ARRAY_FIELDS.items():
-        values[attr] = vocab.split_keywords(";".join(_array(english.get(field), field))) if attr == "keywords" else _array(english.get(field), field)
+        values[attr] = (
+            vocab.split_keywords(";".join(_array(english.get(field), field)))
+            if attr == "keywords"
+            else _array(english.get(field), field)
+        )
 
     welsh_values: dict[str, object] = {}
     for attr, value in welsh.items():
@@ -179,7 +194,9 @@ def read_json_documents(path: Path) -> tuple[list[JsonRecord], list[Rejection]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportRejected(path.name, f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", row=exc.lineno) from None
+        raise ImportRejected(
+            path.name, f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", row=exc.lineno
+        ) from None
     items = data if isinstance(data, list) else [data]
     records: list[JsonRecord] = []
     rejections: list[Rejection] = []

@@ -30,7 +30,6 @@ malformed or the hierarchy is inconsistent.  Blank rows are skipped.
 from __future__ import annotations
 
 import contextlib
-
 import math
 import os
 import re

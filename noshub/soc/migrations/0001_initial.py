@@ -5,59 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CodingIndexEntry',
+            name="CodingIndexEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('soc2020_unit', models.CharField(db_index=True, max_length=4)),
-                ('soc2020_sub_unit', models.CharField(blank=True, max_length=16)),
-                ('soc2010', models.CharField(blank=True, max_length=4)),
-                ('isco08', models.CharField(blank=True, max_length=8)),
-                ('detail', models.JSONField(blank=True, default=dict, help_text='Other columns of the index row')),
-                ('sheet', models.CharField(max_length=64)),
-                ('row', models.PositiveIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=255)),
+                ("soc2020_unit", models.CharField(db_index=True, max_length=4)),
+                ("soc2020_sub_unit", models.CharField(blank=True, max_length=16)),
+                ("soc2010", models.CharField(blank=True, max_length=4)),
+                ("isco08", models.CharField(blank=True, max_length=8)),
+                ("detail", models.JSONField(blank=True, default=dict, help_text="Other columns of the index row")),
+                ("sheet", models.CharField(max_length=64)),
+                ("row", models.PositiveIntegerField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('sheet', 'row'), name='unique_coding_index_row')],
+                "constraints": [models.UniqueConstraint(fields=("sheet", "row"), name="unique_coding_index_row")],
             },
         ),
         migrations.CreateModel(
-            name='SocGroup',
+            name="SocGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=4, unique=True)),
-                ('level', models.CharField(choices=[('major', 'Major group'), ('sub_major', 'Sub-major group'), ('minor', 'Minor group'), ('unit', 'Unit group')], db_index=True, max_length=16)),
-                ('title', models.CharField(max_length=255)),
-                ('description', models.TextField(blank=True)),
-                ('entry_routes', models.TextField(blank=True)),
-                ('tasks', models.JSONField(blank=True, default=list)),
-                ('related_job_titles', models.JSONField(blank=True, default=list)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='soc.socgroup')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=4, unique=True)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("major", "Major group"),
+                            ("sub_major", "Sub-major group"),
+                            ("minor", "Minor group"),
+                            ("unit", "Unit group"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                    ),
+                ),
+                ("title", models.CharField(max_length=255)),
+                ("description", models.TextField(blank=True)),
+                ("entry_routes", models.TextField(blank=True)),
+                ("tasks", models.JSONField(blank=True, default=list)),
+                ("related_job_titles", models.JSONField(blank=True, default=list)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="soc.socgroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='SocRelationship',
+            name="SocRelationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('soc2010', models.CharField(db_index=True, max_length=4)),
-                ('soc2010_title', models.CharField(blank=True, max_length=255)),
-                ('soc2020', models.CharField(db_index=True, max_length=4)),
-                ('soc2020_title', models.CharField(blank=True, max_length=255)),
-                ('proportion', models.FloatField(blank=True, help_text='Share of SOC 2010 workers coded to this SOC 2020 group, 0..1', null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("soc2010", models.CharField(db_index=True, max_length=4)),
+                ("soc2010_title", models.CharField(blank=True, max_length=255)),
+                ("soc2020", models.CharField(db_index=True, max_length=4)),
+                ("soc2020_title", models.CharField(blank=True, max_length=255)),
+                (
+                    "proportion",
+                    models.FloatField(
+                        blank=True, help_text="Share of SOC 2010 workers coded to this SOC 2020 group, 0..1", null=True
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('soc2010', 'soc2020'), name='unique_soc_relationship')],
+                "constraints": [models.UniqueConstraint(fields=("soc2010", "soc2020"), name="unique_soc_relationship")],
             },
         ),
     ]

@@ -1,0 +1,3 @@
+"""`noshub duplicates` and `noshub quality`. Models are imported inside commands."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""`noshub search`. Models are imported inside commands."""
+
+COMMANDS: list = []
