@@ -607,7 +607,7 @@ def parse_page(obj: dict, line: int, file: str) -> PageRecord:
     start = 0
     title_key = _key(title)
     filled = [i for i, raw in enumerate(lines) if raw.strip()]
-    for i in filled:
+    for n, i in enumerate(filled):  # noqa: B007 (n is read after the loop)
         s = lines[i].strip()
         if _HEADER.match(s) or _key(s) in _MAIN_HEADINGS:
             break
