@@ -54,6 +54,7 @@ KINDS = {
 }
 _KIND_PRIORITY = (IMPORTED_COPY, SAME_TEXT, NEAR_DUPLICATE, VARIANT)
 
+VARIANT_DISCOUNT = 0.9  # another level or context: the same function, not the same standard
 VERB_PENALTY = 0.8  # titles starting with different verbs: "Install …" / "Overhaul …"
 KNOWLEDGE_PENALTY = 0.7  # "Understand how to X" is the companion of "X", not its copy
 WEIGHTS = {"title": 0.6, "keywords": 0.1, "overview": 0.15, "statements": 0.4, "scope": 0.1}
@@ -468,7 +469,7 @@ class DuplicateFinder:
         start with different verbs ("Install …" / "Maintain …") or pair a knowledge unit
         ("Understand how to …") with its performance unit name different standards."""
         if variant:
-            return max(title, core)
+            return max(title, core * VARIANT_DISCOUNT)
         (lead_a, know_a), (lead_b, know_b) = a, b
         if lead_a and lead_b and not (lead_a & lead_b) and lead_a <= self.verbs and lead_b <= self.verbs:
             title *= VERB_PENALTY
@@ -679,9 +680,8 @@ class DuplicateFinder:
             for d, raw in per_doc.items():
                 arr = np.array(raw)
                 matches = self._statement_matches(arr[:, 0].astype(int), arr[:, 1].astype(int), arr[:, 2])
-                matched = sum(v for _, _, v in matches)
-                n_d = int((self.stmt_doc_arr == d).sum())
-                doc_stmt[d] = min(matched / ((q_weight + n_d) / 2), 1.0)
+                # how much of the draft this NOS already covers
+                doc_stmt[d] = min(sum(v for _, _, v in matches) / q_weight, 1.0)
         candidates = set(np.flatnonzero(np.maximum(title, core) >= floor * 0.8).tolist()) | set(doc_stmt)
         candidates |= set(np.flatnonzero(ov >= s.body_floor).tolist())
         results = []
