@@ -12,9 +12,13 @@ import click
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
-@click.option("--kind", type=click.Choice(["same_text", "imported_copy", "near_duplicate", "variant"]), help="Only groups of this kind.")
+@click.option(
+    "--kind", type=click.Choice(["same_text", "imported_copy", "near_duplicate", "variant"]), help="Only groups of this kind."
+)
 @click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.8, show_default=True, help="Score to join a group.")
-@click.option("--save/--no-save", default=True, show_default=True, help="Keep the groups as the latest run (for the API and pages).")
+@click.option(
+    "--save/--no-save", default=True, show_default=True, help="Keep the groups as the latest run (for the API and pages)."
+)
 @click.option("--limit", type=int, default=0, help="Print at most this many groups (0: all).")
 def duplicates(fmt: str, kind: str | None, threshold: float, save: bool, limit: int) -> None:
     """Find duplicate NOS over the whole catalogue: groups with URNs, kind, score and the suggested canonical NOS.
@@ -39,7 +43,9 @@ def duplicates(fmt: str, kind: str | None, threshold: float, save: bool, limit: 
         writer.writerow(["group", "kind", "score", "min_score", "size", "nos", "canonical"])
         for n, g in enumerate(shown, 1):
             for m in g.members:
-                writer.writerow([n, g.kind, f"{g.score:.3f}", f"{g.min_score:.3f}", len(g.members), m, "yes" if m == g.canonical else ""])
+                writer.writerow(
+                    [n, g.kind, f"{g.score:.3f}", f"{g.min_score:.3f}", len(g.members), m, "yes" if m == g.canonical else ""]
+                )
         return
     stats = run.stats
     click.echo(
@@ -128,7 +134,9 @@ def covered(path: str | None, text: str, limit: int, fmt: str) -> None:
         for s in r["statements"]:
             if s["covered_by"]:
                 best = s["covered_by"][0]
-                click.echo(f"  {s['ref']}: {s['text'][:60]!r} ~ {best['urn']} {best['ref']} ({best['score']:.2f}, held by {best['nos_count']} NOS)")
+                click.echo(
+                    f"  {s['ref']}: {s['text'][:60]!r} ~ {best['urn']} {best['ref']} ({best['score']:.2f}, held by {best['nos_count']} NOS)"
+                )
 
 
 @click.command()
@@ -136,7 +144,9 @@ def covered(path: str | None, text: str, limit: int, fmt: str) -> None:
 @click.argument("action", type=click.Choice(["keep_both", "imported_copy_of", "merge_into", "retire_legacy", "reverse"]))
 @click.option("--target", default="", help="URN of the other NOS (keep_both, imported_copy_of, merge_into).")
 @click.option("--reason", required=True, help="Why: kept with the decision.")
-@click.option("--user", "username", required=True, help="Who decides: a user with the right to (administrator, standards developer).")
+@click.option(
+    "--user", "username", required=True, help="Who decides: a user with the right to (administrator, standards developer)."
+)
 def decide(urn: str, action: str, target: str, reason: str, username: str) -> None:
     """Record (or reverse) a decision about a duplicate NOS. Decisions are versioned; nothing is deleted."""
     from django.contrib.auth import get_user_model

@@ -129,7 +129,9 @@ def quality_report(today: date | None = None) -> dict:
     # Original URN
     checks["original_not_tailored"] = _check(
         [
-            _item(r, original_urn=r["original_urn"], original_nos=r["original_standard__slug"], status=r["status"] or "not stated")
+            _item(
+                r, original_urn=r["original_urn"], original_nos=r["original_standard__slug"], status=r["status"] or "not stated"
+            )
             for r in rows
             if r["original_standard_id"] and r["status"] != "tailored"
         ]
@@ -140,7 +142,11 @@ def quality_report(today: date | None = None) -> dict:
 
     # Review dates
     checks["review_date_placeholder"] = _check(
-        [_item(r, raw=r["indicative_review_date_raw"]) for r in rows if r["indicative_review_date"] is None and r["indicative_review_date_raw"]]
+        [
+            _item(r, raw=r["indicative_review_date_raw"])
+            for r in rows
+            if r["indicative_review_date"] is None and r["indicative_review_date_raw"]
+        ]
     )
     checks["review_date_missing"] = _check(
         [_item(r) for r in rows if r["indicative_review_date"] is None and not r["indicative_review_date_raw"]]
@@ -203,9 +209,7 @@ def quality_report(today: date | None = None) -> dict:
     for r in rows:
         for s in r["suites"]:
             per_suite[s].append(r)
-    single = [
-        {"suite": s, **_item(members[0])} for s, members in sorted(per_suite.items()) if len(members) == 1
-    ]
+    single = [{"suite": s, **_item(members[0])} for s, members in sorted(per_suite.items()) if len(members) == 1]
     for i in single:
         i["suites"] = [i["suite"]]
     checks["single_nos_suites"] = _check(single)
@@ -230,7 +234,9 @@ def _vocabulary_variants(rows: list[dict]) -> dict:
         for forms in by_key.values():
             if len(forms) > 1:
                 ranked = sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))
-                items.append({"vocabulary": vocabulary, "preferred": ranked[0][0], "forms": dict(ranked), "developer": "", "suites": []})
+                items.append(
+                    {"vocabulary": vocabulary, "preferred": ranked[0][0], "forms": dict(ranked), "developer": "", "suites": []}
+                )
     for field, column in (("validity", "Validity"), ("category", "NOSCategory"), ("status", "NOS Document Status")):
         spellings: dict[str, Counter] = defaultdict(Counter)
         for r in rows:

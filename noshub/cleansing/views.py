@@ -1,0 +1,190 @@
+"""Cleansing pages and their JSON twins. Every view calls `services` or `quality`, as the CLI does.
+
+JSON (read): /cleansing/groups.json, /cleansing/groups/<key>.json, /cleansing/covered.json
+(GET ?text= or POST), /cleansing/quality.json (staff), /cleansing/decisions/<nos>.json.
+Pages: /cleansing/groups/<key>/ (explanation, and the decision form for reviewers),
+/cleansing/quality/ (staff). Writes (POST /cleansing/decisions/) need a signed-in user who may
+decide (see `services.can_decide`) and a CSRF token.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from noshub.catalogue.services import NotFound as StandardNotFound
+from noshub.catalogue.services import get_standard
+from noshub.core.duplicates import KINDS
+
+from . import services
+from .models import ACTION_CHOICES, REVERSE
+from .quality import quality_report, summary
+
+
+def _error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"status": status, "message": message}}, status=status)
+
+
+def _int(request: HttpRequest, name: str, default: int, high: int) -> int:
+    try:
+        return max(0, min(int(request.GET.get(name, default)), high))
+    except ValueError:
+        return default
+
+
+@require_safe
+def groups_json(request: HttpRequest) -> JsonResponse:
+    kind = request.GET.get("kind", "")
+    if kind and kind not in KINDS:
+        return _error(400, f"Unknown kind {kind!r}: expected one of {', '.join(KINDS)}.")
+    data = services.group_list(
+        kind=kind, nos=request.GET.get("nos", ""), limit=_int(request, "limit", 50, 500), offset=_int(request, "offset", 0, 10**6)
+    )
+    if data["run"] is None:
+        return _error(404, "No duplicate detection has run yet: run `noshub duplicates`.")
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def _explanation(key: str) -> dict:
+    try:
+        return services.group_explanation(key)
+    except services.NotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+@require_safe
+def group_json(request: HttpRequest, key: str) -> JsonResponse:
+    try:
+        return JsonResponse(services.group_explanation(key), json_dumps_params={"ensure_ascii": False})
+    except services.NotFound as exc:
+        return _error(404, str(exc))
+
+
+@require_safe
+def group_page(request: HttpRequest, key: str) -> HttpResponse:
+    data = _explanation(key)
+    actions = [(a, label) for a, label in ACTION_CHOICES if a != REVERSE]
+    return render(
+        request,
+        "cleansing/group.html",
+        {"group": data, "can_decide": services.can_decide(request.user), "actions": actions},
+    )
+
+
+@csrf_exempt  # a read-only query: POST only carries a long draft; it changes nothing
+@require_http_methods(["GET", "HEAD", "POST"])
+def covered_json(request: HttpRequest) -> JsonResponse:
+    """Which existing NOS and statements already cover a draft. GET ?text=…, or POST JSON
+    {"title": …, "overview": …, "statements": […], "keywords": […]} or {"text": …}."""
+    if request.method == "POST":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            return _error(400, "The body is not JSON.")
+        if not isinstance(body, dict):
+            return _error(400, "The body must be a JSON object.")
+        statements = body.get("statements") or []
+        if not isinstance(statements, list) or not all(isinstance(s, str) for s in statements):
+            return _error(400, "statements must be a list of strings.")
+        draft = services.draft_from_text(
+            text=str(body.get("text", "")),
+            title=str(body.get("title", "")),
+            statements=statements,
+            overview=str(body.get("overview", "")),
+            keywords=[str(k) for k in body.get("keywords") or []],
+        )
+    else:
+        draft = services.draft_from_text(text=request.GET.get("text", ""), title=request.GET.get("title", ""))
+    if not draft.title and not draft.statements:
+        return _error(400, "Give the draft's text (?text=…) or a title and statements.")
+    limit = _int(request, "limit", 10, 100) or 10
+    return JsonResponse(services.already_covered(draft, limit=limit), json_dumps_params={"ensure_ascii": False})
+
+
+@staff_member_required
+@require_safe
+def quality_json(request: HttpRequest) -> JsonResponse:
+    report = quality_report()
+    check = request.GET.get("check", "")
+    if check:
+        if check not in report["checks"]:
+            return _error(400, f"Unknown check {check!r}: expected one of {', '.join(report['checks'])}.")
+        data = report["checks"][check]
+        limit, offset = _int(request, "limit", 100, 100000), _int(request, "offset", 0, 10**6)
+        return JsonResponse({**{k: v for k, v in data.items() if k != "items"}, "items": data["items"][offset : offset + limit]})
+    return JsonResponse(summary(report), json_dumps_params={"ensure_ascii": False})
+
+
+@staff_member_required
+@require_safe
+def quality_page(request: HttpRequest) -> HttpResponse:
+    report = quality_report()
+    checks = [
+        {
+            "name": name,
+            **{k: v for k, v in check.items() if k != "items"},
+            "items": check["items"][:50],
+            "by_developer": list(check.get("by_developer", {}).items())[:10],
+            "by_suite": list(check.get("by_suite", {}).items())[:10],
+        }
+        for name, check in report["checks"].items()
+    ]
+    return render(request, "cleansing/quality.html", {"report": report, "checks": checks})
+
+
+@require_safe
+def decisions_json(request: HttpRequest, slug: str) -> JsonResponse:
+    try:
+        standard = get_standard(slug)
+    except StandardNotFound as exc:
+        return _error(404, str(exc))
+    force = services.decision_in_force(standard)
+    return JsonResponse(
+        {
+            "nos": standard.slug,
+            "in_force": services.decision_dict(force) if force else None,
+            "canonical": services.canonical_for(standard).slug,
+            "history": services.decision_history(standard),
+        }
+    )
+
+
+@require_POST
+def decide(request: HttpRequest) -> HttpResponse:
+    """Record or reverse a decision (form post from a group page, or JSON). CSRF-protected."""
+    if not request.user.is_authenticated:
+        return _error(403, "Sign in to record decisions.")
+    if not services.can_decide(request.user):
+        return _error(403, "Only administrators and standards developers may record decisions.")
+    wants_json = request.content_type == "application/json"
+    if wants_json:
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return _error(400, "The body is not JSON.")
+    else:
+        data = request.POST
+    try:
+        standard = get_standard(str(data.get("nos", "")))
+        target = get_standard(str(data["target"])) if data.get("target") else None
+        action = str(data.get("action", ""))
+        reason = str(data.get("reason", ""))
+        if action == REVERSE:
+            decision = services.reverse_decision(request.user, standard, reason)
+        else:
+            decision = services.record_decision(request.user, standard, action, reason, target, str(data.get("group", "")))
+    except StandardNotFound as exc:
+        return _error(404, str(exc))
+    except PermissionDenied as exc:
+        return _error(403, str(exc))
+    except ValidationError as exc:
+        return _error(400, " ".join(exc.messages))
+    if wants_json or not data.get("group"):
+        return JsonResponse(services.decision_dict(decision), status=201)
+    return redirect("cleansing:group", key=data["group"])
