@@ -1,0 +1,94 @@
+"""Admin: people's lifecycle profiles can be edited (audited); projects, drafts, comments and
+the audit log are read-only here, since every change to them goes through the services that
+check roles and stage rules."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Approval, AuditEntry, Comment, Draft, NationPart, Profile, Project
+from .services import audit
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "nation")
+    list_filter = ("nation",)
+    autocomplete_fields = ()
+    raw_id_fields = ("user", "organisation")
+
+    def save_model(self, request, obj, form, change):
+        before = {k: form.initial.get(k) for k in form.changed_data} if change else None
+        super().save_model(request, obj, form, change)
+        after = {k: str(form.cleaned_data.get(k) or "") for k in form.changed_data}
+        audit(
+            request.user,
+            "update_profile",
+            f"Profile of {obj.user}: {', '.join(form.changed_data) or 'no change'}",
+            obj=obj,
+            before={k: str(v or "") for k, v in (before or {}).items()},
+            after=after,
+        )
+
+
+class NationPartInline(admin.StackedInline):
+    model = NationPart
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ApprovalInline(admin.TabularInline):
+    model = Approval
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnlyAdmin):
+    list_display = ("title", "organisation", "kind", "stage", "updated_at")
+    list_filter = ("stage", "kind")
+    search_fields = ("title",)
+    inlines = [NationPartInline, ApprovalInline]
+
+
+@admin.register(Draft)
+class DraftAdmin(ReadOnlyAdmin):
+    list_display = ("urn", "title", "project", "action")
+    search_fields = ("urn", "title")
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ("draft", "item_ref", "moderation", "decision", "created_at")
+    list_filter = ("moderation", "decision")
+    exclude = ("email", "ip_hash")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "username", "action", "summary")
+    list_filter = ("action",)
+    search_fields = ("summary", "username")

@@ -1,0 +1,299 @@
+"""Persistence of the NOS lifecycle: projects, their nations' parts and approvals, drafts,
+consultation comments, people's roles and the audit log.
+
+Drafts are not NOS versions: a draft holds a whole NOS template of its own and becomes a
+`catalogue.NosVersion` only when the project is published (`services.publish`), through the
+catalogue's `VersionWriter`. Every write goes through `noshub.lifecycle.services`, which
+checks the role and writes the audit log.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from noshub.core import lifecycle as lc
+from noshub.core.model import NosDocument, SocAssignment, Statement, WelshText
+
+NATION_CHOICES = [(n, lc.NATION_LABELS[n]) for n in lc.NATIONS]
+STAGE_CHOICES = [(s, lc.STAGE_LABELS[s]) for s in (*lc.STAGES, lc.WITHDRAWN)]
+APPROVAL_CHOICES = list(lc.APPROVAL_LABELS.items())
+RESPONSE_CHOICES = list(lc.RESPONSE_LABELS.items())
+
+TEXT_FIELDS = (
+    "overview",
+    "scope_range",
+    "scope_range_performance_criteria",
+    "scope_range_knowledge_and_understanding",
+    "values",
+    "behaviours",
+    "skills",
+    "glossary",
+    "links_to_other_nos",
+    "external_links",
+)
+WELSH_FIELDS = (
+    "title_cy",
+    "overview_cy",
+    "performance_criteria_cy",
+    "knowledge_and_understanding_cy",
+    "scope_range_cy",
+    "scope_range_performance_criteria_cy",
+    "scope_range_knowledge_and_understanding_cy",
+    "values_cy",
+    "behaviours_cy",
+    "skills_cy",
+    "glossary_cy",
+    "links_to_other_nos_cy",
+    "external_links_cy",
+    "keywords_cy",
+)
+
+
+class Profile(models.Model):
+    """What a person's role needs to know: a standards developer's organisation, a reviewer's nation."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lifecycle_profile")
+    organisation = models.ForeignKey(
+        "catalogue.Organisation", null=True, blank=True, on_delete=models.PROTECT, help_text="For standards developers"
+    )
+    nation = models.CharField(max_length=20, choices=NATION_CHOICES, blank=True, help_text="For nation reviewers")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation or ''}{self.nation})"
+
+
+class Project(models.Model):
+    """A NOS development or review project: new NOS and new versions of existing NOS."""
+
+    KIND_CHOICES = [("development", "Development of new NOS"), ("review", "Review of existing NOS")]
+
+    title = models.CharField(max_length=255)
+    kind = models.CharField(max_length=16, choices=KIND_CHOICES, default="development")
+    organisation = models.ForeignKey("catalogue.Organisation", on_delete=models.PROTECT, related_name="lifecycle_projects")
+    description = models.TextField(blank=True, help_text="Scope of the project")
+    stage = models.CharField(max_length=20, choices=STAGE_CHOICES, default=lc.PROPOSAL, db_index=True)
+    checklist_accepted = models.BooleanField(default=False, help_text="NOS system: CheckList Acceptance")
+    welsh_language = models.TextField(blank=True, help_text="NOS system: Welsh Language")
+    consultation_opens = models.DateTimeField(null=True, blank=True)
+    consultation_closes = models.DateTimeField(null=True, blank=True)
+    final_approved_on = models.DateField(null=True, blank=True, help_text="Becomes the NOS's date approved")
+    published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def stage_label(self) -> str:
+        return lc.STAGE_LABELS.get(self.stage, self.stage)
+
+
+class NationPart(models.Model):
+    """One nation's Part A and Part B of a project (the NOS system's "England - Rationale" …)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="nation_parts")
+    nation = models.CharField(max_length=20, choices=NATION_CHOICES)
+    rationale = models.TextField(blank=True)
+    employers_organisations = models.TextField(blank=True)
+    sso_involvement = models.TextField(blank=True)
+    timescale = models.TextField(blank=True)
+    uknos_panel = models.TextField(blank=True)
+    findings = models.TextField(blank=True)
+    informed_development = models.TextField(blank=True)
+    participation = models.TextField(blank=True)
+    specific_issues = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "nation"], name="unique_project_nation")]
+        ordering = ["project", "nation"]
+
+
+class Approval(models.Model):
+    """One nation's response to one approval of a project ("Wales Draft Nos Response" …)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals")
+    approval = models.CharField(max_length=16, choices=APPROVAL_CHOICES)
+    nation = models.CharField(max_length=20, choices=NATION_CHOICES)
+    response = models.CharField(max_length=24, choices=RESPONSE_CHOICES)
+    feedback = models.TextField(blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    responded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "approval", "nation"], name="unique_project_approval_nation")]
+        ordering = ["project", "approval", "nation"]
+
+
+class Draft(models.Model):
+    """A new NOS, or a new version of an existing one, as the project writes it."""
+
+    ACTION_CHOICES = [("new", "New NOS"), ("revise", "New version of an existing NOS"), ("withdraw", "Withdraw to legacy")]
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="drafts")
+    action = models.CharField(max_length=10, choices=ACTION_CHOICES, default="new")
+    standard = models.ForeignKey("catalogue.Standard", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    base_version = models.ForeignKey(
+        "catalogue.NosVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Version the draft started from",
+    )
+    urn = models.CharField(max_length=255)
+    title = models.TextField()
+    overview = models.TextField(blank=True)
+    performance_criteria = models.JSONField(default=list, blank=True)
+    knowledge_and_understanding = models.JSONField(default=list, blank=True)
+    scope_range = models.TextField(blank=True)
+    scope_range_performance_criteria = models.TextField(blank=True)
+    scope_range_knowledge_and_understanding = models.TextField(blank=True)
+    values = models.TextField(blank=True)
+    behaviours = models.TextField(blank=True)
+    skills = models.TextField(blank=True)
+    glossary = models.TextField(blank=True)
+    links_to_other_nos = models.TextField(blank=True)
+    external_links = models.TextField(blank=True)
+
+    title_cy = models.TextField(blank=True)
+    overview_cy = models.TextField(blank=True)
+    performance_criteria_cy = models.JSONField(default=list, blank=True)
+    knowledge_and_understanding_cy = models.JSONField(default=list, blank=True)
+    scope_range_cy = models.TextField(blank=True)
+    scope_range_performance_criteria_cy = models.TextField(blank=True)
+    scope_range_knowledge_and_understanding_cy = models.TextField(blank=True)
+    values_cy = models.TextField(blank=True)
+    behaviours_cy = models.TextField(blank=True)
+    skills_cy = models.TextField(blank=True)
+    glossary_cy = models.TextField(blank=True)
+    links_to_other_nos_cy = models.TextField(blank=True)
+    external_links_cy = models.TextField(blank=True)
+    keywords_cy = models.JSONField(default=list, blank=True)
+
+    category = models.CharField(max_length=16, blank=True)
+    status = models.CharField(max_length=16, blank=True)
+    originating_organisation = models.CharField(max_length=255, blank=True)
+    original_urn = models.CharField(max_length=255, blank=True)
+    relevant_occupations = models.JSONField(default=list, blank=True)
+    suites = models.JSONField(default=list, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    soc_codes = models.JSONField(default=list, blank=True, help_text='[{"code": "5119", "classification": "2010"}]')
+    indicative_review_date = models.DateField(null=True, blank=True)
+
+    published_version = models.ForeignKey(
+        "catalogue.NosVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project", "urn", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.urn} {self.title}"
+
+    @property
+    def has_welsh(self) -> bool:
+        return bool(self.title_cy.strip() and self.performance_criteria_cy and self.knowledge_and_understanding_cy)
+
+    def to_document(self, **overrides) -> NosDocument:
+        """The draft as a core `NosDocument`; `overrides` sets what publishing decides (version number …)."""
+
+        def stmts(items: list) -> tuple[Statement, ...]:
+            return tuple(Statement(ref=i["ref"], text=i["text"]) for i in items)
+
+        welsh = WelshText(
+            title=self.title_cy,
+            overview=self.overview_cy,
+            performance_criteria=stmts(self.performance_criteria_cy),
+            knowledge_and_understanding=stmts(self.knowledge_and_understanding_cy),
+            scope_range=self.scope_range_cy,
+            scope_range_performance_criteria=self.scope_range_performance_criteria_cy,
+            scope_range_knowledge_and_understanding=self.scope_range_knowledge_and_understanding_cy,
+            values=self.values_cy,
+            behaviours=self.behaviours_cy,
+            skills=self.skills_cy,
+            glossary=self.glossary_cy,
+            links_to_other_nos=self.links_to_other_nos_cy,
+            external_links=self.external_links_cy,
+            keywords=tuple(self.keywords_cy),
+        )
+        fields = dict(
+            urn=self.urn,
+            title=self.title,
+            overview=self.overview,
+            performance_criteria=stmts(self.performance_criteria),
+            knowledge_and_understanding=stmts(self.knowledge_and_understanding),
+            **{name: getattr(self, name) for name in TEXT_FIELDS if name != "overview"},
+            developed_by=self.project.organisation.name,
+            indicative_review_date=self.indicative_review_date,
+            validity="current",
+            status=self.status,
+            category=self.category,
+            originating_organisation=self.originating_organisation,
+            original_urn=self.original_urn,
+            relevant_occupations=tuple(self.relevant_occupations),
+            suites=tuple(self.suites),
+            keywords=tuple(self.keywords),
+            soc_codes=tuple(SocAssignment(c["code"], c.get("classification", "2010")) for c in self.soc_codes),
+            welsh=welsh,
+        )
+        fields.update(overrides)
+        return NosDocument(**fields)
+
+
+class Comment(models.Model):
+    """A consultation comment on a whole draft NOS or on one of its statements (P3, K2)."""
+
+    MODERATION_CHOICES = [("pending", "Awaiting moderation"), ("published", "Published"), ("rejected", "Rejected by moderator")]
+    DECISION_CHOICES = [("", "No decision yet"), ("accepted", "Accepted"), ("rejected", "Rejected"), ("noted", "Noted")]
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comments")
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="comments")
+    item_ref = models.CharField(max_length=16, blank=True, help_text="P3, K2 …; blank for the whole NOS")
+    item_text = models.TextField(blank=True, help_text="The statement as it read when the comment was made")
+    name = models.CharField(max_length=120, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True, help_text="Never shown")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    ip_hash = models.CharField(max_length=64, blank=True, help_text="Keyed hash of the sender's address, for rate limits")
+    moderation = models.CharField(max_length=10, choices=MODERATION_CHOICES, default="pending", db_index=True)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=DECISION_CHOICES, blank=True)
+    response = models.TextField(blank=True, help_text="The developer's response")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["draft", "item_ref", "created_at", "id"]
+
+
+class AuditEntry(models.Model):
+    """One change: who, when, what, and the values before and after."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150, blank=True, help_text="Kept if the user is deleted")
+    action = models.CharField(max_length=40, db_index=True)
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries")
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40, blank=True)
+    summary = models.CharField(max_length=500)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or 'system'}: {self.summary}"

@@ -1,0 +1,111 @@
+"""Roles and what each may do. Every write in `services` asks `require` first.
+
+Roles are Django auth groups (made by migration 0002):
+
+- ``public``: anyone, signed in or not. Reads open consultations and published comments,
+  comments on an open consultation, reads the review list and version differences.
+- ``standards developer``: works on its own organisation's projects (profile organisation):
+  creates them, writes Part A/B and drafts, moves stages on, moderates and answers comments,
+  publishes and withdraws. Sees no other organisation's projects.
+- ``nation reviewer``: responds for one nation (profile nation) to the approval that is open;
+  reads every project and its comments. Changes nothing else.
+- ``administrator`` (or a superuser): everything a developer may do, on every project, and
+  reads the audit log. An administrator does not respond for a nation.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+PUBLIC, DEVELOPER, REVIEWER, ADMINISTRATOR = "public", "standards developer", "nation reviewer", "administrator"
+ROLES = (PUBLIC, DEVELOPER, REVIEWER, ADMINISTRATOR)
+
+# action -> roles that may do it (subject to the organisation / nation / stage conditions below)
+VIEW_PROJECT = "view_project"
+CREATE_PROJECT = "create_project"
+EDIT_PROJECT = "edit_project"  # Part A/B, drafts, stage changes, consultation dates, publish, withdraw
+RESPOND = "respond"  # a nation's response to an approval
+MODERATE = "moderate"  # publish or reject a comment; record a decision on it; export comments
+COMMENT = "comment"
+VIEW_AUDIT = "view_audit"
+
+_ALLOWED = {
+    VIEW_PROJECT: {DEVELOPER, REVIEWER, ADMINISTRATOR},
+    CREATE_PROJECT: {DEVELOPER, ADMINISTRATOR},
+    EDIT_PROJECT: {DEVELOPER, ADMINISTRATOR},
+    RESPOND: {REVIEWER},
+    MODERATE: {DEVELOPER, ADMINISTRATOR},
+    COMMENT: {PUBLIC, DEVELOPER, REVIEWER, ADMINISTRATOR},
+    VIEW_AUDIT: {ADMINISTRATOR},
+}
+# Actions a developer may take only on its own organisation's projects.
+_OWN_ORGANISATION = {VIEW_PROJECT, CREATE_PROJECT, EDIT_PROJECT, MODERATE}
+
+
+def roles(user) -> set[str]:
+    """The roles of a user; everyone has the public role."""
+    out = {PUBLIC}
+    if user is None or not user.is_authenticated:
+        return out
+    if user.is_superuser:
+        out.add(ADMINISTRATOR)
+    cache = getattr(user, "_lifecycle_groups", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._lifecycle_groups = cache
+    return out | (cache & set(ROLES))
+
+
+def profile(user):
+    if user is None or not user.is_authenticated:
+        return None
+    from .models import Profile
+
+    try:
+        return user.lifecycle_profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def organisation_id(user) -> int | None:
+    p = profile(user)
+    return p.organisation_id if p else None
+
+
+def nation(user) -> str:
+    p = profile(user)
+    return p.nation if p else ""
+
+
+def can(user, action: str, project=None, organisation_id_: int | None = None, for_nation: str = "") -> bool:
+    """May `user` take `action` (on `project`, or for an organisation, or for a nation)?"""
+    held = roles(user)
+    allowed = _ALLOWED[action] & held
+    if not allowed:
+        return False
+    if ADMINISTRATOR in allowed:
+        return True
+    if DEVELOPER in allowed and action in _OWN_ORGANISATION:
+        own = organisation_id(user)
+        target = project.organisation_id if project is not None else organisation_id_
+        if own is not None and own == target:
+            return True
+        allowed = allowed - {DEVELOPER}
+    if REVIEWER in allowed and action == RESPOND:
+        return bool(nation(user)) and (not for_nation or nation(user) == for_nation)
+    return bool(allowed)
+
+
+def require(user, action: str, project=None, organisation_id_: int | None = None, for_nation: str = "") -> None:
+    if not can(user, action, project, organisation_id_, for_nation):
+        raise PermissionDenied(f"Your role does not allow this ({action.replace('_', ' ')}).")
+
+
+def visible_projects(user, queryset):
+    """The projects a user may see in lists."""
+    held = roles(user)
+    if ADMINISTRATOR in held or REVIEWER in held:
+        return queryset
+    if DEVELOPER in held and organisation_id(user) is not None:
+        return queryset.filter(organisation_id=organisation_id(user))
+    return queryset.none()
