@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from noshub.catalogue.models import NosSocCode
+
 LEVELS = [("major", "Major group"), ("sub_major", "Sub-major group"), ("minor", "Minor group"), ("unit", "Unit group")]
 
 
@@ -55,3 +57,80 @@ class SocRelationship(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["soc2010", "soc2020"], name="unique_soc_relationship")]
+
+
+# --------------------------------------------------------------------------- alignment of NOS to SOC 2020
+#
+# SOC 2020 links of a NOS are `catalogue.NosSocCode` rows on the standard's *current* version,
+# with source "crosswalk" (from its SOC 2010 catalogue codes), "suggested" (by the coder, with
+# a confidence) or "confirmed" (by a person). They are derived data: `noshub soc migrate` and
+# `noshub soc code` rebuild them for whichever version is current, so a new version of a NOS
+# gets them too. What a person decided is kept per *standard* in `SocDecision`, never lost
+# when a version changes, and is written back onto each new current version.
+
+DECISION_ACTIONS = [
+    ("confirm", "Confirmed the suggested code"),
+    ("reject", "Rejected the suggested code"),
+    ("choose", "Chose another code"),
+]
+
+
+class CrosswalkSource(models.Model):
+    """Where a crosswalked SOC 2020 link came from: which SOC 2010 catalogue code, at what share."""
+
+    link = models.ForeignKey("catalogue.NosSocCode", on_delete=models.CASCADE, related_name="crosswalk_sources")
+    soc2010 = models.CharField(max_length=4)
+    proportion = models.FloatField(help_text="Share of that SOC 2010 group's workers coded to this SOC 2020 group")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["link", "soc2010"], name="unique_crosswalk_source")]
+
+
+class SocDecision(models.Model):
+    """A person's decision about a SOC 2020 code for a NOS: who, when, why."""
+
+    standard = models.ForeignKey("catalogue.Standard", on_delete=models.CASCADE, related_name="soc_decisions")
+    version = models.ForeignKey(
+        "catalogue.NosVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The version reviewed",
+    )
+    soc2020 = models.CharField(max_length=4, help_text="The SOC 2020 unit group decided on")
+    action = models.CharField(max_length=16, choices=DECISION_ACTIONS)
+    suggested_confidence = models.FloatField(
+        null=True, blank=True, help_text="The coder's confidence, when a suggestion was decided"
+    )
+    bulk = models.BooleanField(default=False, help_text="Part of a bulk acceptance above a confidence threshold")
+    reviewer = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="soc_decisions")
+    decided_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        permissions = [("review_soc", "Can review SOC 2020 codes of NOS")]
+
+    def __str__(self) -> str:
+        return f"{self.standard.slug}: {self.action} {self.soc2020}"
+
+
+class CodingRun(models.Model):
+    """One run of `noshub soc migrate` or `noshub soc code`, kept for audit."""
+
+    kind = models.CharField(max_length=16)  # migrate / code
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+
+class SocLink(NosSocCode):
+    """The SOC 2020 links of NOS (a proxy of `catalogue.NosSocCode`), for the admin pages."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "SOC 2020 link"

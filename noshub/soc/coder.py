@@ -1,0 +1,577 @@
+"""Suggest SOC 2020 unit groups for a NOS, or for free text such as a job title.
+
+Pure Python with numpy, scipy and scikit-learn: no Django, no network. Everything the coder
+knows comes from what it is given to `SocCoder.fit`:
+
+* the ONS reference (`SocReference`): each unit group's title, description, tasks and
+  related job titles (SOC 2020 Volume 1), the 32,000 job titles of the coding index
+  (Volume 2), and the SOC 2010 → SOC 2020 relationship table;
+* the NOS that already carry codes (`Labelled`): their SOC 2010 codes, mapped through the
+  relationship table, are a distribution over SOC 2020 unit groups.
+
+How a suggestion is scored (each *signal* gives every unit group a score for one query):
+
+* ``nos_full`` / ``nos_title``: a nearest-neighbour vote over the coded NOS (TF-IDF cosine of
+  the whole record, and of the titles);
+* ``unit_full`` / ``unit_title``: cosine with each unit group's ONS text (title, description,
+  tasks, related job titles and every coding-index title of the group);
+* ``index``: a nearest-neighbour vote over the coding-index job titles;
+* ``suite``, ``developer``, ``occupation``, ``keyword``: what the coded NOS that share the
+  query's suite, developer, relevant occupations or keywords are coded to.
+
+A logistic regression over these signals (and over flags saying which of them could speak:
+is the suite known, is this a title alone) turns them into a probability that a unit group
+is right. It is trained on held-out predictions made inside `fit` (some coded NOS hidden at
+random, some whole suites hidden, each with the full record and with the title alone), so
+the probability is a calibrated confidence in every setting the coder meets. `bench/soc_quality.py`
+measures it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+__all__ = ["Labelled", "NosText", "SocCoder", "SocReference", "Suggestion", "UnitGroup", "labels_from_soc2010"]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class NosText:
+    """What the coder reads of a NOS. Free text is a `NosText` with a title only."""
+
+    key: str = ""
+    title: str = ""
+    overview: str = ""
+    criteria: tuple[str, ...] = ()
+    occupations: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    suites: tuple[str, ...] = ()
+    developer: str = ""
+
+    @classmethod
+    def free_text(cls, text: str) -> NosText:
+        return cls(title=text)
+
+    def title_only(self) -> NosText:
+        return NosText(key=self.key, title=self.title)
+
+    @property
+    def is_title_only(self) -> bool:
+        return not (self.overview or self.criteria or self.occupations or self.keywords or self.suites or self.developer)
+
+
+@dataclass(frozen=True)
+class UnitGroup:
+    code: str
+    title: str
+    description: str = ""
+    tasks: tuple[str, ...] = ()
+    job_titles: tuple[str, ...] = ()
+
+
+@dataclass
+class SocReference:
+    units: dict[str, UnitGroup]
+    index_titles: list[tuple[str, str]] = field(default_factory=list)  # (job title, SOC 2020 unit)
+    crosswalk: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # SOC 2010 → [(SOC 2020, share)]
+
+    def minor_of(self, unit: str) -> str:
+        return unit[:3]
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A coded NOS: its text and its SOC 2020 unit groups with weights summing to 1."""
+
+    nos: NosText
+    labels: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    title: str
+    confidence: float
+
+
+def labels_from_soc2010(codes: Iterable[str], crosswalk: dict[str, list[tuple[str, float]]]) -> dict[str, float]:
+    """SOC 2010 codes → SOC 2020 weights: each valid code's shares, averaged over the codes.
+
+    Invalid SOC 2010 codes (not in the relationship table) are ignored; no valid code gives {}."""
+    valid = [c for c in dict.fromkeys(codes) if c in crosswalk]
+    out: dict[str, float] = defaultdict(float)
+    for code in valid:
+        rows = crosswalk[code]
+        total = sum(p for _, p in rows) or 1.0
+        for unit, share in rows:
+            out[unit] += share / total / len(valid)
+    return dict(out)
+
+
+# --------------------------------------------------------------------------- text
+
+_WORD = re.compile(r"[a-z][a-z0-9]+")
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {"nos", "occupations", "related", "nec", "and", "level", "suite"}
+_SUFFIXES = (
+    "ational",
+    "ations",
+    "ation",
+    "ments",
+    "ment",
+    "ings",
+    "ing",
+    "ers",
+    "er",
+    "ors",
+    "or",
+    "ists",
+    "ist",
+    "ed",
+    "al",
+    "ive",
+    "ity",
+)
+
+
+def _stem(word: str) -> str:
+    """A light stemmer, the same for NOS and ONS text: plural, then up to two suffixes, then
+    a final e (nurse, nurses, nursing → nurs; plasterer, plastering → plast)."""
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+_stem_cache: dict[str, str] = {}
+
+
+def _tokens(text: str) -> list[str]:
+    out = []
+    for w in _WORD.findall(text.lower()):
+        if w in _STOP:
+            continue
+        s = _stem_cache.get(w)
+        if s is None:
+            s = _stem_cache[w] = _stem(w)
+        out.append(s)
+    return out
+
+
+def _analyzer(text: str) -> list[str]:
+    toks = _tokens(text)
+    return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+
+def _full_text(nos: NosText) -> str:
+    parts = [nos.title, nos.title, nos.overview, " ".join(nos.criteria[:30])]
+    parts += [" ; ".join(nos.occupations), " ; ".join(nos.keywords), " ; ".join(nos.suites), " ; ".join(nos.suites)]
+    return " \n".join(p for p in parts if p)
+
+
+def _norm_key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True, min_df=1, dtype=np.float32)
+
+
+def _row_normalise(m: np.ndarray) -> np.ndarray:
+    s = m.sum(axis=1, keepdims=True)
+    s[s == 0] = 1.0
+    return m / s
+
+
+def _topk_vote(sim: sparse.spmatrix, labels: np.ndarray, k: int, power: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """For each query row, the similarity-weighted vote of its k nearest labelled rows.
+
+    Returns (votes normalised to sum 1, best similarity)."""
+    sim = sparse.csr_matrix(sim)
+    n = sim.shape[0]
+    rows, cols, vals = [], [], []
+    best = np.zeros(n, np.float32)
+    indptr, indices, data = sim.indptr, sim.indices, sim.data
+    for i in range(n):
+        lo, hi = indptr[i], indptr[i + 1]
+        if hi == lo:
+            continue
+        d = data[lo:hi]
+        if hi - lo > k:
+            top = np.argpartition(-d, k - 1)[:k]
+        else:
+            top = np.arange(hi - lo)
+        rows.append(np.full(len(top), i))
+        cols.append(indices[lo:hi][top])
+        vals.append(d[top])
+        best[i] = d[top].max()
+    if not rows:
+        return np.zeros((n, labels.shape[1]), np.float32), best
+    w = sparse.csr_matrix(
+        (np.clip(np.concatenate(vals), 0, None) ** power, (np.concatenate(rows), np.concatenate(cols))), shape=sim.shape
+    )
+    return _row_normalise(np.asarray(w @ labels, dtype=np.float32)), best
+
+
+# --------------------------------------------------------------------------- signals
+
+SIGNALS = ("nos_full", "nos_title", "centroid", "unit_full", "unit_title", "index", "suite", "developer", "occupation", "keyword")
+FIELDS = ("suite", "developer", "occupation", "keyword")
+EXTRAS = ("nos_full_max", "nos_title_max", "index_max", "suite_known", "title_only", "short")
+
+
+def _field_values(nos: NosText, name: str) -> set[str]:
+    if name == "suite":
+        return {_norm_key(s) for s in nos.suites if s.strip()}
+    if name == "developer":
+        return {_norm_key(nos.developer)} if nos.developer.strip() else set()
+    if name == "occupation":
+        return {_norm_key(s) for s in nos.occupations if s.strip()}
+    return {_norm_key(s) for s in nos.keywords if s.strip()}
+
+
+class _Signals:
+    """Everything that does not need the combiner: vectorised texts and field statistics.
+
+    ``pool`` is the boolean mask of the coded NOS that may speak for a query set; hiding a NOS
+    or a suite is done by masking, so cross-validation inside `fit` re-uses the vectors."""
+
+    def __init__(self, reference: SocReference, labelled: Sequence[Labelled]) -> None:
+        self.units = sorted(reference.units)
+        self.unit_index = {c: i for i, c in enumerate(self.units)}
+        U = len(self.units)
+        self.reference = reference
+        self.labelled = list(labelled)
+        self.rows_of_key: dict[str, list[int]] = defaultdict(list)
+        for i, item in enumerate(labelled):
+            if item.nos.key:
+                self.rows_of_key[item.nos.key].append(i)
+        self.Y = np.zeros((len(labelled), U), np.float32)
+        for i, item in enumerate(labelled):
+            for code, w in item.labels.items():
+                if code in self.unit_index:
+                    self.Y[i, self.unit_index[code]] += w
+        self.Y = _row_normalise(self.Y)
+
+        unit_docs, index_docs, index_units = [], [], []
+        by_unit: dict[str, list[str]] = defaultdict(list)
+        for title, unit in reference.index_titles:
+            if unit in self.unit_index:
+                by_unit[unit].append(title)
+                index_docs.append(title)
+                index_units.append(self.unit_index[unit])
+        for code in self.units:
+            g = reference.units[code]
+            titles = sorted(set(by_unit[code]))
+            unit_docs.append(
+                " \n".join(
+                    [g.title, g.title, g.title, g.description, " ; ".join(g.tasks), " ; ".join(g.job_titles), " ; ".join(titles)]
+                )
+            )
+        self.vec = _vectorizer()
+        self.vec.fit(unit_docs + [_full_text(x.nos) for x in labelled] + index_docs)
+        self.unit_m = self.vec.transform(unit_docs)
+        self.index_m = self.vec.transform(index_docs)
+        self.index_titles = index_docs
+        self.index_labels = np.zeros((len(index_docs), U), np.float32)
+        self.index_labels[np.arange(len(index_docs)), index_units] = 1.0
+        self.nos_full_m = self.vec.transform([_full_text(x.nos) for x in labelled])
+        self.nos_title_m = self.vec.transform([x.nos.title for x in labelled])
+
+        # field values (suite, developer, occupation, keyword) as incidence matrices
+        self.field_vocab: dict[str, dict[str, int]] = {name: {} for name in FIELDS}
+        self.field_m = {name: self._incidence(name, [x.nos for x in labelled], grow=True) for name in FIELDS}
+
+    def _incidence(self, name: str, items: Sequence[NosText], grow: bool = False) -> sparse.csr_matrix:
+        vocab = self.field_vocab[name]
+        rows, cols = [], []
+        for i, nos in enumerate(items):
+            for v in _field_values(nos, name):
+                j = vocab.get(v)
+                if j is None:
+                    if not grow:
+                        continue
+                    j = vocab[v] = len(vocab)
+                rows.append(i)
+                cols.append(j)
+        m = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(items), max(len(vocab), 1)))
+        m.data[:] = 1.0
+        return m
+
+    def _field_tables(self, pool: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per field value: the summed labels of the pool NOS that carry it, shrunk by a
+        pseudo-count of 2 (few NOS → less sure), and how many pool NOS carry it."""
+        out = {}
+        P = sparse.diags(pool.astype(np.float32))
+        for name in FIELDS:
+            F = (P @ self.field_m[name]).T.tocsr()  # values × labelled
+            counts = np.asarray(F.sum(axis=1)).ravel()
+            sums = np.asarray(F @ self.Y)
+            out[name] = (sums / (counts[:, None] + 2.0), counts)
+        return out
+
+    def compute(
+        self, queries: Sequence[NosText], pool: np.ndarray, batch: int = 2000, index_exclude: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """Every signal for every query: {signal: (n_queries, n_units)} plus query-level extras.
+        `index_exclude` names, per query, a coding-index row it may not see (-1: none)."""
+        n = len(queries)
+        out = {s: np.zeros((n, len(self.units)), np.float32) for s in SIGNALS}
+        extra = {k: np.zeros(n, np.float32) for k in EXTRAS}
+        pool_idx = np.flatnonzero(pool)
+        Yp = self.Y[pool_idx]
+        full_p = self.nos_full_m[pool_idx].T.tocsr()
+        title_p = self.nos_title_m[pool_idx].T.tocsr()
+        index_t = self.index_m.T.tocsr()
+        unit_t = self.unit_m.T.tocsr()
+        tables = self._field_tables(pool)
+        # Rocchio: cosine with the (label-weighted) sum of the pool NOS's vectors, per unit group
+        centroids = sparse.csr_matrix(Yp.T) @ self.nos_full_m[pool_idx]
+        centroid_norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel()).astype(np.float32)
+        centroid_norms[centroid_norms == 0] = 1.0
+        centroids_t = centroids.T.tocsr()
+        for start in range(0, n, batch):
+            chunk = queries[start : start + batch]
+            sl = slice(start, start + len(chunk))
+            qf = self.vec.transform([_full_text(q) for q in chunk])
+            qt = self.vec.transform([q.title for q in chunk])
+            sim_full = qf @ full_p
+            out["nos_full"][sl], extra["nos_full_max"][sl] = _topk_vote(sim_full, Yp, 15)
+            out["centroid"][sl] = (qf @ centroids_t).toarray() / centroid_norms
+            out["nos_title"][sl], extra["nos_title_max"][sl] = _topk_vote(qt @ title_p, Yp, 15)
+            out["unit_full"][sl] = (qf @ unit_t).toarray()
+            out["unit_title"][sl] = (qt @ unit_t).toarray()
+            sim_index = (qt @ index_t).tocsr()
+            if index_exclude is not None:
+                own = index_exclude[sl]
+                rows = np.flatnonzero(own >= 0)
+                if len(rows):
+                    values = np.asarray(sim_index[rows, own[rows]]).ravel()
+                    sim_index = sim_index - sparse.csr_matrix((values, (rows, own[rows])), shape=sim_index.shape)
+                    sim_index.eliminate_zeros()
+            out["index"][sl], extra["index_max"][sl] = _topk_vote(sim_index, self.index_labels, 20, power=3.0)
+            for name in FIELDS:
+                Q = self._incidence(name, chunk)
+                table, counts = tables[name]
+                known = Q.multiply((counts > 0)[None, :].astype(np.float32)).tocsr()
+                n_known = np.asarray(known.sum(axis=1)).ravel()
+                sig = np.asarray(known @ table, dtype=np.float32)
+                out[name][sl] = sig / np.maximum(n_known, 1.0)[:, None]
+                if name == "suite":
+                    extra["suite_known"][sl] = (n_known > 0).astype(np.float32)
+            extra["title_only"][sl] = np.array([1.0 if q.is_title_only else 0.0 for q in chunk], np.float32)
+            extra["short"][sl] = np.array(
+                [1.0 if q.is_title_only and len(_tokens(q.title)) <= 3 else 0.0 for q in chunk], np.float32
+            )
+        out.update(extra)
+        return out
+
+
+# --------------------------------------------------------------------------- combiner
+
+_CANDIDATES_PER_SIGNAL = 8
+
+
+def _candidates(sig: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The (query, unit group) pairs that any signal ranks in its top few, with a score > 0."""
+    k = _CANDIDATES_PER_SIGNAL
+    n, U = sig["nos_full"].shape
+    mask = np.zeros((n, U), bool)
+    rows = np.arange(n)[:, None]
+    for s in SIGNALS:
+        top = np.argpartition(-sig[s], k - 1, axis=1)[:, :k]
+        mask[rows, top] |= np.take_along_axis(sig[s], top, axis=1) > 0
+    empty = ~mask.any(axis=1)
+    if empty.any():  # nothing speaks (e.g. unknown words): fall back on the reference text
+        top = np.argpartition(-sig["unit_full"][empty], k - 1, axis=1)[:, :k]
+        sub = mask[empty]
+        sub[np.arange(sub.shape[0])[:, None], top] = True
+        mask[empty] = sub
+    qi, ui = np.nonzero(mask)
+    return qi, ui
+
+
+def _features(sig: dict[str, np.ndarray], qi: np.ndarray, ui: np.ndarray) -> np.ndarray:
+    """One row per (query, candidate): each signal's value, its value relative to the query's
+    best, its reciprocal rank, whether it is that signal's first; the same again when the
+    suite is known and when the text is a title alone; then the query-level figures."""
+    cols = []
+    for s in SIGNALS:
+        m = sig[s]
+        v = m[qi, ui]
+        mx = m.max(axis=1)[qi]
+        rank = (m[qi] > v[:, None]).sum(axis=1)
+        cols += [v, np.where(mx > 0, v / np.maximum(mx, 1e-9), 0.0), 1.0 / (1.0 + rank), (rank == 0) & (v > 0)]
+    base = np.stack(cols, axis=1).astype(np.float32)
+    q = np.stack([sig[e][qi] for e in EXTRAS], axis=1).astype(np.float32)
+    suite_known = q[:, EXTRAS.index("suite_known")][:, None]
+    title_only = q[:, EXTRAS.index("title_only")][:, None]
+    short = q[:, EXTRAS.index("short")][:, None]
+    return np.hstack([base, base * suite_known, base * title_only, base * short, q])
+
+
+# --------------------------------------------------------------------------- the coder
+
+
+class SocCoder:
+    """Fit once (`fit`), then `suggest` for one NOS or `suggest_many` for a catalogue."""
+
+    def __init__(self, signals: _Signals, model: LogisticRegression, scale: tuple[np.ndarray, np.ndarray]) -> None:
+        self._signals = signals
+        self._model = model
+        self._mean, self._std = scale
+        self._all = np.ones(len(signals.labelled), bool)
+
+    @property
+    def units(self) -> list[str]:
+        return self._signals.units
+
+    @classmethod
+    def fit(cls, reference: SocReference, labelled: Sequence[Labelled], seed: int = 0, stack_size: int = 1500) -> SocCoder:
+        """Learn from the reference and the coded NOS.
+
+        The combiner is trained on held-out predictions: inside `fit`, coded NOS are hidden
+        (at random, and by whole suites) and predicted from the rest, with the full record
+        and with the title alone, so that its probabilities are honest for new NOS, for NOS
+        of new suites and for free text."""
+        labelled = [x for x in labelled if x.labels]
+        signals = _Signals(reference, labelled)
+        rng = np.random.default_rng(seed)
+        n = len(labelled)
+        X_parts, y_parts = [], []
+        if n >= 20:
+            suites = [frozenset(_norm_key(s) for s in x.nos.suites) for x in labelled]
+            all_suites = sorted({s for ss in suites for s in ss})
+            members: dict[str, list[int]] = defaultdict(list)
+            for i, ss in enumerate(suites):
+                for s in ss:
+                    members[s].append(i)
+            size = min(stack_size, n // 4)
+            splits: list[tuple[np.ndarray, np.ndarray]] = []
+            for _ in range(2):  # random NOS hidden; their suite-mates keep their codes
+                held = rng.choice(n, size=size, replace=False)
+                splits.append((held, _pool_without(n, held)))
+            for _ in range(4):  # whole suites hidden: no NOS sharing a suite with a hidden one speaks
+                chosen: set[str] = set()
+                count = 0
+                for j in rng.permutation(len(all_suites)):
+                    if count >= size // 2:
+                        break
+                    chosen.add(all_suites[j])
+                    count += len(members[all_suites[j]])
+                held = np.array([i for i, ss in enumerate(suites) if ss & chosen], dtype=int)
+                hidden = set().union(*(suites[i] for i in held)) if len(held) else set()
+                pool = np.array([not (ss & hidden) for ss in suites]) & _pool_without(n, held)
+                splits.append((held, pool))
+            for held, pool in splits:
+                for title_only in (False, True):
+                    queries = [labelled[i].nos.title_only() if title_only else labelled[i].nos for i in held]
+                    sig = signals.compute(queries, pool)
+                    qi, ui = _candidates(sig)
+                    X_parts.append(_features(sig, qi, ui))
+                    y_parts.append((signals.Y[held[qi], ui] > 0).astype(np.int8))
+            # job titles of the coding index as free text, each without its own index row
+            index_units = np.asarray(signals.index_labels.argmax(axis=1)).ravel()
+            rows = rng.choice(len(index_units), size=min(size, len(index_units)), replace=False)
+            queries = [NosText(title=signals.index_titles[r]) for r in rows]
+            sig = signals.compute(queries, np.ones(n, bool), index_exclude=rows)
+            qi, ui = _candidates(sig)
+            X_parts.append(_features(sig, qi, ui))
+            y_parts.append((ui == index_units[rows[qi]]).astype(np.int8))
+        X = np.vstack(X_parts)
+        y = np.concatenate(y_parts)
+        mean, std = X.mean(axis=0), X.std(axis=0) + 1e-6
+        model = LogisticRegression(C=1.0, max_iter=2000)
+        model.fit((X - mean) / std, y)
+        return cls(signals, model, (mean, std))
+
+    # -- prediction ---------------------------------------------------------------------
+    def _scores(
+        self, queries: Sequence[NosText], pool: np.ndarray | None = None, batch: int = 4000
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        out: list[tuple[np.ndarray, np.ndarray]] = []
+        for start in range(0, len(queries), batch):
+            chunk = queries[start : start + batch]
+            sig = self._signals.compute(chunk, self._all if pool is None else pool)
+            qi, ui = _candidates(sig)
+            X = _features(sig, qi, ui)
+            p = self._model.predict_proba((X - self._mean) / self._std)[:, 1] if len(X) else np.zeros(0)
+            order = np.lexsort((-p, qi))
+            qi, ui, p = qi[order], ui[order], p[order]
+            bounds = np.searchsorted(qi, np.arange(len(chunk) + 1))
+            for i in range(len(chunk)):
+                lo, hi = bounds[i], bounds[i + 1]
+                out.append((ui[lo:hi], p[lo:hi]))
+        return out
+
+    def suggest_many(
+        self, queries: Sequence[NosText], top: int = 5, pool: np.ndarray | None = None, exclude_self: bool = False
+    ) -> list[list[Suggestion]]:
+        """Suggestions for each query. `pool` masks which coded NOS may speak; with
+        `exclude_self`, a query whose key is a coded NOS is answered without that NOS."""
+        units = self._signals.reference.units
+        if exclude_self:
+            scored = []
+            for q in queries:
+                own = self._signals.rows_of_key.get(q.key, []) if q.key else []
+                mask = (self._all if pool is None else pool).copy()
+                mask[own] = False
+                scored += self._scores([q], mask)
+        else:
+            scored = self._scores(queries, pool)
+        return [
+            [
+                Suggestion(self.units[c], units[self.units[c]].title, round(float(p), 4))
+                for c, p in zip(cand[:top], probs[:top], strict=True)
+            ]
+            for cand, probs in scored
+        ]
+
+    def suggest(self, query: NosText | str, top: int = 5) -> list[Suggestion]:
+        if isinstance(query, str):
+            query = NosText.free_text(query)
+        if not (query.title.strip() or not query.is_title_only):
+            raise ValueError("nothing to code: the text is empty")
+        return self.suggest_many([query], top=top)[0]
+
+
+def _pool_without(n: int, held: np.ndarray) -> np.ndarray:
+    pool = np.ones(n, bool)
+    pool[held] = False
+    return pool
+
+
+def minor_ranking(units: Sequence[str], probs: Sequence[float]) -> list[tuple[str, float]]:
+    """Minor groups ranked by the summed probability of their unit groups (capped at 1)."""
+    acc: dict[str, float] = defaultdict(float)
+    for u, p in zip(units, probs, strict=True):
+        acc[u[:3]] += p
+    return sorted(((m, min(1.0, v)) for m, v in acc.items()), key=lambda kv: -kv[1])
+
+
+def entropy(weights: dict[str, float]) -> float:
+    return -sum(w * math.log(w) for w in weights.values() if w > 0)

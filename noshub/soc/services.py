@@ -1,0 +1,655 @@
+"""SOC 2020 alignment: what the CLI, the JSON API and the review pages share.
+
+* `migrate_crosswalk`: catalogue SOC 2010 codes → "crosswalk" SOC 2020 links (weights = ONS
+  shares), with the SOC 2010 code each came from; invalid SOC 2010 codes are reported.
+* `code_catalogue`: the coder's top suggestions, with their confidence, for every NOS whose
+  current version has neither a crosswalked nor a confirmed code; confirmed decisions are
+  written back onto current versions; rejected codes are never suggested again for that NOS.
+* `suggest_for_standard` / `suggest_for_text`: suggestions on demand.
+* `review_queue`, `decide`, `accept_above`: the human in the loop; every decision is a
+  `SocDecision` with who, when and why.
+* `alignment_report`, `nos_in_group`: browse and report.
+
+Links live on the standard's current version (see `noshub.soc.models`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import threading
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from statistics import median
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from noshub.catalogue.models import NosSocCode, NosVersion, SocCode, Standard
+from noshub.catalogue.services import find_standards
+
+from . import data
+from .coder import NosText, SocCoder, Suggestion, labels_from_soc2010
+from .models import CodingIndexEntry, CodingRun, CrosswalkSource, SocDecision, SocGroup, SocRelationship
+from .permissions import may_review
+
+#: Suggestions at or above this confidence may be accepted in bulk. Measured by
+#: bench/soc_quality.py: first suggestions with a confidence of 0.9 or more are right about
+#: 97% of the time in every setting (random NOS, new suites, full record or title alone),
+#: against about 64% for CASCOT's coded-and-correct rate on job records.
+BULK_ACCEPT_THRESHOLD = 0.9
+#: How many suggestions a coding run keeps for each NOS.
+SUGGESTIONS_PER_NOS = 3
+#: A unit group holding more current NOS than this (or five times the median of the groups
+#: that hold any) is flagged as possible duplication.
+CROWDED_MINIMUM = 200
+
+PRECEDENCE = ("confirmed", "crosswalk", "suggested")
+
+
+class SocError(ValueError):
+    """Bad input to a SOC service (unknown URN or code, empty text, bad number)."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _soc2020_ids(codes: set[str]) -> dict[str, int]:
+    existing = dict(SocCode.objects.filter(classification="2020", code__in=codes).values_list("code", "id"))
+    missing = codes - existing.keys()
+    if missing:
+        SocCode.objects.bulk_create([SocCode(classification="2020", code=c) for c in sorted(missing)], ignore_conflicts=True)
+        existing = dict(SocCode.objects.filter(classification="2020", code__in=codes).values_list("code", "id"))
+    return existing
+
+
+def _current_version_ids() -> dict[int, int]:
+    """standard id → current version id."""
+    return dict(Standard.objects.exclude(current_id=None).values_list("id", "current_id"))
+
+
+def _unit_codes() -> set[str]:
+    return set(SocGroup.objects.filter(level="unit").values_list("code", flat=True))
+
+
+def _start(kind: str) -> CodingRun:
+    return CodingRun.objects.create(kind=kind, started_at=timezone.now())
+
+
+def _finish(run: CodingRun, counts: dict) -> None:
+    run.finished_at = timezone.now()
+    run.counts = counts
+    run.save(update_fields=["finished_at", "counts"])
+
+
+# --------------------------------------------------------------------------- crosswalk
+
+
+@dataclass
+class MigrateReport:
+    versions: int = 0
+    with_soc2010: int = 0
+    migrated: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    only_invalid: int = 0
+    invalid_codes: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def migrate_crosswalk() -> MigrateReport:
+    """Give every current version with SOC 2010 catalogue codes its SOC 2020 candidates.
+
+    Each SOC 2010 code maps to the SOC 2020 unit groups of the ONS relationship table; a
+    link's weight is the share of that SOC 2010 group's workers, averaged over the NOS's
+    valid SOC 2010 codes (so a NOS's weights sum to 1). Idempotent: a second run changes
+    nothing. Crosswalk links on versions that are no longer current are left as history."""
+    run = _start("migrate")
+    report = MigrateReport()
+    crosswalk = data.crosswalk_table()
+    current = _current_version_ids()
+    report.versions = len(current)
+    version_ids = set(current.values())
+    soc2010: dict[int, list[str]] = defaultdict(list)
+    links = NosSocCode.objects.filter(source="catalogue", soc_code__classification="2010").order_by("position")
+    for vid, code in links.values_list("version_id", "soc_code__code"):
+        if vid in version_ids:
+            soc2010[vid].append(code)
+    report.with_soc2010 = len(soc2010)
+    invalid: dict[str, list[int]] = defaultdict(list)
+    wanted: dict[int, dict[str, tuple[float, list[tuple[str, float]]]]] = {}
+    for vid, codes in soc2010.items():
+        for code in codes:
+            if code not in crosswalk:
+                invalid[code].append(vid)
+        weights = labels_from_soc2010(codes, crosswalk)
+        if not weights:
+            report.only_invalid += 1
+            continue
+        sources: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for code in dict.fromkeys(codes):
+            for unit, share in crosswalk.get(code, ()):
+                sources[unit].append((code, share))
+        wanted[vid] = {u: (round(w, 6), sources[u]) for u, w in weights.items()}
+    report.migrated = len(wanted)
+    slugs = dict(NosVersion.objects.filter(id__in={v for vs in invalid.values() for v in vs}).values_list("id", "standard__slug"))
+    report.invalid_codes = [
+        {"soc2010": code, "nos": len(vids), "examples": sorted(slugs[v] for v in vids)[:10]}
+        for code, vids in sorted(invalid.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    ids = _soc2020_ids({u for w in wanted.values() for u in w})
+    code_of = {v: k for k, v in ids.items()}
+    with transaction.atomic():
+        existing: dict[int, dict[str, NosSocCode]] = defaultdict(dict)
+        for link in NosSocCode.objects.filter(source="crosswalk", version_id__in=version_ids):
+            existing[link.version_id][code_of.get(link.soc_code_id) or SocCode.objects.get(id=link.soc_code_id).code] = link
+        sources_have: dict[int, set[tuple[str, float]]] = defaultdict(set)
+        for link_id, code, share in CrosswalkSource.objects.filter(link__version_id__in=version_ids).values_list(
+            "link_id", "soc2010", "proportion"
+        ):
+            sources_have[link_id].add((code, round(share, 6)))
+        to_create, to_update, to_delete = [], [], []
+        new_sources: list[tuple[NosSocCode, list[tuple[str, float]]]] = []
+        replace_sources: list[tuple[NosSocCode, list[tuple[str, float]]]] = []
+        for vid in version_ids:
+            want = wanted.get(vid, {})
+            have = existing.get(vid, {})
+            for code, link in have.items():
+                if code not in want:
+                    to_delete.append(link.id)
+            for position, (code, (weight, srcs)) in enumerate(sorted(want.items(), key=lambda kv: (-kv[1][0], kv[0]))):
+                link = have.get(code)
+                if link is None:
+                    link = NosSocCode(version_id=vid, soc_code_id=ids[code], source="crosswalk", position=position, weight=weight)
+                    to_create.append(link)
+                    new_sources.append((link, srcs))
+                    continue
+                changed = False
+                if link.weight is None or abs(link.weight - weight) > 1e-6 or link.position != position:
+                    link.weight, link.position = weight, position
+                    to_update.append(link)
+                    changed = True
+                if sources_have[link.id] != {(c, round(s, 6)) for c, s in srcs}:
+                    replace_sources.append((link, srcs))
+                    changed = True
+                if not changed:
+                    report.unchanged += 1
+        NosSocCode.objects.filter(id__in=to_delete).delete()
+        NosSocCode.objects.bulk_create(to_create, batch_size=5000)
+        NosSocCode.objects.bulk_update(to_update, ["weight", "position"], batch_size=5000)
+        CrosswalkSource.objects.filter(link_id__in=[link.id for link, _ in replace_sources]).delete()
+        CrosswalkSource.objects.bulk_create(
+            [
+                CrosswalkSource(link_id=link.id, soc2010=code, proportion=share)
+                for link, srcs in new_sources + replace_sources
+                for code, share in srcs
+            ],
+            batch_size=5000,
+        )
+        report.created, report.updated, report.deleted = len(to_create), len(to_update), len(to_delete)
+    _finish(run, {k: v for k, v in report.as_dict().items() if k != "invalid_codes"} | {"invalid_codes": len(invalid)})
+    return report
+
+
+# --------------------------------------------------------------------------- the coder
+
+
+_coder_lock = threading.Lock()
+_coder_cache: dict[str, SocCoder] = {}
+
+
+def _fingerprint() -> str:
+    parts = [
+        SocGroup.objects.aggregate(n=Count("id"), m=Max("id")),
+        CodingIndexEntry.objects.aggregate(n=Count("id"), m=Max("id")),
+        SocRelationship.objects.aggregate(n=Count("id"), m=Max("id")),
+        NosSocCode.objects.filter(source="catalogue").aggregate(n=Count("id"), m=Max("id")),
+        Standard.objects.aggregate(n=Count("id"), m=Max("current_id")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _cache_file() -> Path:
+    return Path(getattr(settings, "NOSHUB_SOC_CODER_CACHE", settings.BASE_DIR / "var" / "soc-coder.pickle"))
+
+
+def get_coder(refresh: bool = False) -> SocCoder:
+    """The coder fitted on the reference data and every coded NOS, fitted once per change of
+    the data and kept in memory and in a cache file (``var/soc-coder.pickle``)."""
+    key = _fingerprint()
+    with _coder_lock:
+        if not refresh and key in _coder_cache:
+            return _coder_cache[key]
+        path = _cache_file()
+        coder = None
+        if not refresh and path.exists():
+            try:
+                with path.open("rb") as fh:
+                    saved_key, coder = pickle.load(fh)  # our own file, written below
+                if saved_key != key:
+                    coder = None
+            except Exception:  # a stale or damaged cache is refitted
+                coder = None
+        if coder is None:
+            reference = data.soc_reference()
+            items = data.catalogue_nos()
+            coder = SocCoder.fit(reference, data.labelled_from(items, reference.crosswalk))
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                with tmp.open("wb") as fh:
+                    pickle.dump((key, coder), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                tmp.replace(path)
+            except OSError:
+                pass
+        _coder_cache.clear()
+        _coder_cache[key] = coder
+        return coder
+
+
+def _check_top(top: int) -> int:
+    if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= 20:
+        raise SocError("top must be a whole number from 1 to 20")
+    return top
+
+
+def suggestion_dict(s: Suggestion) -> dict:
+    return {
+        "code": s.code,
+        "title": s.title,
+        "confidence": s.confidence,
+        "bulk_acceptable": s.confidence >= BULK_ACCEPT_THRESHOLD,
+    }
+
+
+def suggest_for_text(text: str, top: int = 5) -> list[Suggestion]:
+    top = _check_top(top)
+    if not (text or "").strip():
+        raise SocError("the text is empty: give a job title or the text of a NOS")
+    return get_coder().suggest(NosText.free_text(text.strip()[:5000]), top=top)
+
+
+def standard_for(urn: str) -> Standard:
+    found = find_standards(urn or "")
+    if not (urn or "").strip() or not found:
+        raise SocError(f"no NOS has the URN {urn!r}")
+    return found[0]
+
+
+def suggest_for_standard(urn: str, top: int = 5) -> tuple[Standard, list[Suggestion]]:
+    """Suggestions for a NOS from its current version. A coded NOS is left out of what the
+    coder learns from for this query, so its own codes do not answer for it."""
+    top = _check_top(top)
+    standard = standard_for(urn)
+    [item] = data.catalogue_nos([standard.id])
+    coder = get_coder()
+    return standard, coder.suggest_many([item.text], top=top, exclude_self=True)[0]
+
+
+@dataclass
+class CodeReport:
+    coded: int = 0
+    suggestions: int = 0
+    removed: int = 0
+    confirmed_written: int = 0
+    skipped_with_codes: int = 0
+    fit_seconds: float = 0.0
+    code_seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _decision_state() -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """Per standard: codes confirmed (latest decision confirm/choose) and codes rejected."""
+    confirmed: dict[int, set[str]] = defaultdict(set)
+    rejected: dict[int, set[str]] = defaultdict(set)
+    seen: set[tuple[int, str]] = set()
+    for sid, code, action in SocDecision.objects.order_by("-decided_at", "-id").values_list("standard_id", "soc2020", "action"):
+        if (sid, code) in seen:
+            continue  # only the latest decision about a code counts
+        seen.add((sid, code))
+        (rejected if action == "reject" else confirmed)[sid].add(code)
+    return confirmed, rejected
+
+
+def apply_decisions() -> int:
+    """Write every standing confirmation onto the standard's current version; remove
+    confirmed links that a later decision rejected. Returns the links created."""
+    confirmed, rejected = _decision_state()
+    current = _current_version_ids()
+    ids = _soc2020_ids({c for cs in confirmed.values() for c in cs})
+    have = set(
+        NosSocCode.objects.filter(source="confirmed", version_id__in=current.values()).values_list("version_id", "soc_code__code")
+    )
+    new = [
+        NosSocCode(version_id=current[sid], soc_code_id=ids[code], source="confirmed", weight=1.0 / len(codes))
+        for sid, codes in confirmed.items()
+        if sid in current
+        for code in sorted(codes)
+        if (current[sid], code) not in have
+    ]
+    NosSocCode.objects.bulk_create(new, ignore_conflicts=True)
+    for sid, codes in rejected.items():
+        if sid in current:
+            NosSocCode.objects.filter(
+                version_id=current[sid], source__in=("confirmed", "suggested"), soc_code__code__in=codes
+            ).delete()
+    return len(new)
+
+
+def code_catalogue(top: int = SUGGESTIONS_PER_NOS, refresh: bool = False, standard_ids: list[int] | None = None) -> CodeReport:
+    """Suggest codes for every current version without a crosswalked or confirmed code (or
+    for those of `standard_ids` only). Earlier suggestions on those versions are replaced."""
+    import time
+
+    top = _check_top(top)
+    run = _start("code")
+    report = CodeReport()
+    t = time.perf_counter()
+    coder = get_coder(refresh=refresh)
+    report.fit_seconds = round(time.perf_counter() - t, 1)
+    report.confirmed_written = apply_decisions()
+    current = _current_version_ids()
+    if standard_ids is not None:
+        wanted_ids = set(standard_ids)
+        current = {sid: vid for sid, vid in current.items() if sid in wanted_ids}
+    settled = set(
+        NosSocCode.objects.filter(version_id__in=current.values(), source__in=("crosswalk", "confirmed")).values_list(
+            "version_id", flat=True
+        )
+    )
+    todo = [sid for sid, vid in current.items() if vid not in settled]
+    report.skipped_with_codes = len(current) - len(todo)
+    items = data.catalogue_nos(todo)
+    _, rejected = _decision_state()
+    t = time.perf_counter()
+    results = coder.suggest_many([it.text for it in items], top=top + 5)
+    report.code_seconds = round(time.perf_counter() - t, 1)
+    wanted: list[tuple[int, str, float, int]] = []
+    for item, suggestions in zip(items, results, strict=True):
+        kept = [s for s in suggestions if s.code not in rejected.get(item.standard_id, ())][:top]
+        wanted += [(item.version_id, s.code, s.confidence, pos) for pos, s in enumerate(kept)]
+    ids = _soc2020_ids({w[1] for w in wanted})
+    with transaction.atomic():
+        old = NosSocCode.objects.filter(source="suggested", version_id__in=current.values())
+        report.removed = old.count()
+        old.delete()
+        NosSocCode.objects.bulk_create(
+            [
+                NosSocCode(version_id=v, soc_code_id=ids[c], source="suggested", position=p, confidence=conf)
+                for v, c, conf, p in wanted
+            ],
+            batch_size=5000,
+        )
+    report.coded = len(items)
+    report.suggestions = len(wanted)
+    _finish(run, report.as_dict())
+    return report
+
+
+# --------------------------------------------------------------------------- review
+
+
+class NotAllowed(PermissionError):
+    pass
+
+
+def review_queue(limit: int = 50, offset: int = 0, below: float | None = None) -> dict:
+    """Current NOS that have suggestions but no crosswalked or confirmed code, most
+    confident first; `below` keeps only those whose best suggestion is under that confidence."""
+    current = _current_version_ids()
+    vids = list(current.values())
+    settled = set(
+        NosSocCode.objects.filter(version_id__in=vids, source__in=("crosswalk", "confirmed")).values_list("version_id", flat=True)
+    )
+    links = (
+        NosSocCode.objects.filter(source="suggested", version_id__in=vids)
+        .exclude(version_id__in=settled)
+        .values_list("version_id", "version__standard__slug", "version__title", "soc_code__code", "confidence")
+        .order_by("version_id", "position")
+    )
+    titles = dict(SocGroup.objects.values_list("code", "title"))
+    items: dict[int, dict] = {}
+    for vid, slug, title, code, conf in links:
+        item = items.setdefault(vid, {"urn": slug, "title": title, "suggestions": []})
+        item["suggestions"].append({"code": code, "title": titles.get(code, ""), "confidence": conf})
+    rows = sorted(items.values(), key=lambda r: (-(r["suggestions"][0]["confidence"] or 0), r["urn"]))
+    if below is not None:
+        rows = [r for r in rows if (r["suggestions"][0]["confidence"] or 0) < below]
+    return {"total": len(rows), "offset": offset, "limit": limit, "items": rows[offset : offset + limit]}
+
+
+@transaction.atomic
+def decide(user, urn: str, code: str, action: str, reason: str, bulk: bool = False) -> SocDecision:
+    """Record a person's decision and apply it to the NOS's current version."""
+    if not may_review(user):
+        raise NotAllowed("reviewing SOC codes needs the 'soc.review_soc' permission (the SOC reviewers group)")
+    if action not in {"confirm", "reject", "choose"}:
+        raise SocError("action must be confirm, reject or choose")
+    code = (code or "").strip()
+    if code not in _unit_codes():
+        raise SocError(f"{code!r} is not a SOC 2020 unit group")
+    reason = (reason or "").strip()
+    if not reason:
+        raise SocError("give a reason for the decision")
+    standard = standard_for(urn)
+    version_id = standard.current_id
+    suggested = NosSocCode.objects.filter(version_id=version_id, source="suggested", soc_code__code=code).first()
+    if action == "confirm" and suggested is None:
+        raise SocError(f"{code} is not suggested for {standard.slug}: use action 'choose' to pick a code")
+    decision = SocDecision.objects.create(
+        standard=standard,
+        version_id=version_id,
+        soc2020=code,
+        action=action,
+        suggested_confidence=suggested.confidence if suggested else None,
+        bulk=bulk,
+        reviewer=user,
+        reason=reason[:2000],
+    )
+    if action == "reject":
+        NosSocCode.objects.filter(version_id=version_id, source__in=("suggested", "confirmed"), soc_code__code=code).delete()
+    else:
+        soc_id = _soc2020_ids({code})[code]
+        NosSocCode.objects.get_or_create(version_id=version_id, soc_code_id=soc_id, source="confirmed", defaults={"weight": 1.0})
+    return decision
+
+
+def accept_above(user, threshold: float = BULK_ACCEPT_THRESHOLD, reason: str = "", limit: int | None = None) -> dict:
+    """Confirm, in bulk, the first suggestion of every queued NOS whose confidence is at least
+    `threshold` (never below `BULK_ACCEPT_THRESHOLD`). Each acceptance is its own decision."""
+    if not may_review(user):
+        raise NotAllowed("reviewing SOC codes needs the 'soc.review_soc' permission (the SOC reviewers group)")
+    try:
+        threshold = float(threshold)
+    except (TypeError, ValueError):
+        raise SocError("threshold must be a number") from None
+    if not BULK_ACCEPT_THRESHOLD <= threshold <= 1.0:
+        raise SocError(f"bulk acceptance needs a threshold from {BULK_ACCEPT_THRESHOLD} to 1")
+    reason = (reason or "").strip() or f"Bulk acceptance of first suggestions with confidence >= {threshold}"
+    queue = review_queue(limit=10**9)["items"]
+    chosen = [r for r in queue if (r["suggestions"][0]["confidence"] or 0) >= threshold]
+    if limit is not None:
+        chosen = chosen[:limit]
+    now = timezone.now()
+    with transaction.atomic():
+        standards = {s.slug: s for s in Standard.objects.filter(slug__in=[r["urn"] for r in chosen])}
+        ids = _soc2020_ids({r["suggestions"][0]["code"] for r in chosen})
+        decisions, links = [], []
+        for r in chosen:
+            s = standards[r["urn"]]
+            best = r["suggestions"][0]
+            decisions.append(
+                SocDecision(
+                    standard=s,
+                    version_id=s.current_id,
+                    soc2020=best["code"],
+                    action="confirm",
+                    suggested_confidence=best["confidence"],
+                    bulk=True,
+                    reviewer=user,
+                    reason=reason,
+                )
+            )
+            links.append(NosSocCode(version_id=s.current_id, soc_code_id=ids[best["code"]], source="confirmed", weight=1.0))
+        SocDecision.objects.bulk_create(decisions, batch_size=2000)
+        NosSocCode.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    return {"accepted": len(chosen), "threshold": threshold, "at": now.isoformat(), "reviewer": user.get_username()}
+
+
+def decision_dict(d: SocDecision) -> dict:
+    return {
+        "id": d.id,
+        "urn": d.standard.slug,
+        "soc2020": d.soc2020,
+        "action": d.action,
+        "suggested_confidence": d.suggested_confidence,
+        "bulk": d.bulk,
+        "reviewer": d.reviewer.get_username(),
+        "decided_at": d.decided_at.isoformat(),
+        "reason": d.reason,
+    }
+
+
+def decisions(limit: int = 50, offset: int = 0, urn: str | None = None) -> dict:
+    qs = SocDecision.objects.select_related("standard", "reviewer")
+    if urn:
+        qs = qs.filter(standard=standard_for(urn))
+    return {"total": qs.count(), "items": [decision_dict(d) for d in qs[offset : offset + limit]]}
+
+
+# --------------------------------------------------------------------------- browse and report
+
+
+def _current_links() -> tuple[dict[int, str], list[tuple[int, str, str]]]:
+    """(current version id → validity) and the SOC 2020 links on current versions."""
+    current = _current_version_ids()
+    validity = dict(NosVersion.objects.filter(id__in=current.values()).values_list("id", "validity"))
+    links = list(
+        NosSocCode.objects.filter(version_id__in=current.values(), soc_code__classification="2020").values_list(
+            "version_id", "soc_code__code", "source"
+        )
+    )
+    return validity, links
+
+
+def alignment_report() -> dict:
+    """Coverage of NOS by SOC 2020 codes, by provenance; NOS per unit group; gaps and crowding.
+
+    A NOS counts under its best provenance: confirmed, else crosswalk, else suggested. "Current
+    NOS" are standards whose current version is valid (validity Current)."""
+    validity, links = _current_links()
+    best: dict[int, str] = {}
+    for vid, _, source in links:
+        if vid not in best or PRECEDENCE.index(source) < PRECEDENCE.index(best[vid]):
+            best[vid] = source
+    current_ids = {v for v, val in validity.items() if val == "current"}
+
+    def coverage(ids: set[int]) -> dict:
+        counts = Counter(best.get(v, "none") for v in ids)
+        total = len(ids)
+        return {
+            "nos": total,
+            "by_best_source": {k: counts.get(k, 0) for k in (*PRECEDENCE, "none")},
+            "share": {k: round(counts.get(k, 0) / total, 4) if total else 0.0 for k in (*PRECEDENCE, "none")},
+            "share_with_confirmed_or_suggested_code": round((counts.get("confirmed", 0) + counts.get("suggested", 0)) / total, 4)
+            if total
+            else 0.0,
+            "share_with_any_code": round((total - counts.get("none", 0)) / total, 4) if total else 0.0,
+        }
+
+    firm: dict[str, set[int]] = defaultdict(set)  # confirmed or crosswalk
+    suggested: dict[str, set[int]] = defaultdict(set)
+    for vid, code, source in links:
+        if vid not in current_ids:
+            continue
+        if source == "suggested":
+            if best.get(vid) == "suggested":
+                suggested[code].add(vid)
+        else:
+            firm[code].add(vid)
+    units = list(SocGroup.objects.filter(level="unit").values_list("code", "title"))
+    groups = [
+        {
+            "code": code,
+            "title": title,
+            "nos_confirmed_or_crosswalk": len(firm[code]),
+            "nos_suggested": len(suggested[code]),
+            "nos": len(firm[code] | suggested[code]),
+        }
+        for code, title in units
+    ]
+    nonempty = [g["nos"] for g in groups if g["nos"]]
+    crowded_at = max(CROWDED_MINIMUM, int(5 * median(nonempty))) if nonempty else CROWDED_MINIMUM
+    return {
+        "current_nos": coverage(current_ids),
+        "all_standards": coverage(set(validity)),
+        "unit_groups": len(units),
+        "gaps": [{"code": g["code"], "title": g["title"]} for g in groups if g["nos"] == 0],
+        "gaps_without_firm_code": [
+            {"code": g["code"], "title": g["title"]} for g in groups if g["nos_confirmed_or_crosswalk"] == 0
+        ],
+        "crowded_threshold": crowded_at,
+        "crowded": sorted((g for g in groups if g["nos"] > crowded_at), key=lambda g: -g["nos"]),
+        "groups": groups,
+        "bulk_accept_threshold": BULK_ACCEPT_THRESHOLD,
+    }
+
+
+def nos_in_group(code: str, limit: int = 100, offset: int = 0) -> dict:
+    """Current NOS under a SOC 2020 group (unit, minor, sub-major or major), best provenance first."""
+    group = SocGroup.objects.filter(code=(code or "").strip()).first()
+    if group is None:
+        raise SocError(f"{code!r} is not a SOC 2020 group")
+    current = _current_version_ids()
+    qs = (
+        NosSocCode.objects.filter(
+            version_id__in=current.values(), soc_code__classification="2020", soc_code__code__startswith=group.code
+        )
+        .values_list("version__standard__slug", "version__title", "soc_code__code", "source", "weight", "confidence")
+        .order_by("version__standard__slug")
+    )
+    by_nos: dict[str, dict] = {}
+    for slug, title, unit, source, weight, conf in qs:
+        entry = by_nos.setdefault(slug, {"urn": slug, "title": title, "links": []})
+        entry["links"].append({"code": unit, "source": source, "weight": weight, "confidence": conf})
+    rows = list(by_nos.values())
+    for r in rows:
+        r["best_source"] = min((link["source"] for link in r["links"]), key=PRECEDENCE.index)
+    rows.sort(key=lambda r: (PRECEDENCE.index(r["best_source"]), r["urn"]))
+    return {
+        "code": group.code,
+        "title": group.title,
+        "level": group.level,
+        "total": len(rows),
+        "by_best_source": dict(Counter(r["best_source"] for r in rows)),
+        "items": rows[offset : offset + limit],
+    }
+
+
+def standard_links(standard: Standard) -> list[dict]:
+    links = (
+        NosSocCode.objects.filter(version_id=standard.current_id, soc_code__classification="2020")
+        .select_related("soc_code")
+        .prefetch_related("crosswalk_sources")
+        .order_by("source", "position")
+    )
+    return [
+        {
+            "code": link.soc_code.code,
+            "source": link.source,
+            "weight": link.weight,
+            "confidence": link.confidence,
+            "from_soc2010": [{"code": s.soc2010, "proportion": s.proportion} for s in link.crosswalk_sources.all()],
+        }
+        for link in links
+    ]

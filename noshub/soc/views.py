@@ -1,0 +1,185 @@
+"""SOC 2020 alignment over HTTP: JSON endpoints and the review page. Reads are open; every
+write (a review decision, a bulk acceptance) needs a signed-in user with the
+``soc.review_soc`` permission, and Django's CSRF check."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from . import services
+from .permissions import may_review
+
+
+def _error(status: int, message: str) -> JsonResponse:
+    """The one error shape of the SOC API."""
+    return JsonResponse({"error": {"status": status, "message": message}}, status=status)
+
+
+def _json(data) -> JsonResponse:
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False}, safe=not isinstance(data, list))
+
+
+def _int(request: HttpRequest, name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise services.SocError(f"{name} must be a whole number") from None
+    if not lo <= value <= hi:
+        raise services.SocError(f"{name} must be from {lo} to {hi}")
+    return value
+
+
+def _body(request: HttpRequest) -> dict:
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            raise services.SocError("the body is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise services.SocError("the body must be a JSON object")
+        return data
+    return request.POST.dict()
+
+
+def _forbidden(request: HttpRequest) -> JsonResponse | None:
+    if not request.user.is_authenticated:
+        return _error(403, "sign in as a SOC reviewer to do this")
+    if not may_review(request.user):
+        return _error(403, "you do not have the permission to review SOC codes (soc.review_soc)")
+    return None
+
+
+@require_safe
+def suggest_json(request: HttpRequest) -> JsonResponse:
+    urn, text = request.GET.get("urn"), request.GET.get("text")
+    try:
+        top = _int(request, "top", 5, 1, 20)
+        if (urn is None) == (text is None):
+            raise services.SocError("give exactly one of urn or text")
+        if urn is not None:
+            standard, suggestions = services.suggest_for_standard(urn, top)
+            subject = {"urn": standard.slug, "links": services.standard_links(standard)}
+        else:
+            suggestions = services.suggest_for_text(text, top)
+            subject = {"text": text}
+    except services.SocError as exc:
+        return _error(404 if "URN" in str(exc) else 400, str(exc))
+    return _json(subject | {"suggestions": [services.suggestion_dict(s) for s in suggestions]})
+
+
+@require_safe
+def queue_json(request: HttpRequest) -> JsonResponse:
+    try:
+        limit = _int(request, "limit", 50, 1, 1000)
+        offset = _int(request, "offset", 0, 0, 10**7)
+        below = request.GET.get("below")
+        below_f = float(below) if below not in (None, "") else None
+    except (services.SocError, ValueError) as exc:
+        return _error(400, str(exc))
+    return _json(services.review_queue(limit=limit, offset=offset, below=below_f))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def decisions_json(request: HttpRequest) -> JsonResponse:
+    denied = _forbidden(request)
+    if denied:
+        return denied
+    try:
+        if request.method == "POST":
+            body = _body(request)
+            decision = services.decide(
+                request.user, body.get("urn", ""), body.get("code", ""), body.get("action", ""), body.get("reason", "")
+            )
+            return JsonResponse(services.decision_dict(decision), status=201)
+        return _json(
+            services.decisions(
+                limit=_int(request, "limit", 50, 1, 1000), offset=_int(request, "offset", 0, 0, 10**7), urn=request.GET.get("urn")
+            )
+        )
+    except services.NotAllowed as exc:
+        return _error(403, str(exc))
+    except services.SocError as exc:
+        return _error(404 if "URN" in str(exc) else 400, str(exc))
+
+
+@require_http_methods(["POST"])
+def accept_json(request: HttpRequest) -> JsonResponse:
+    denied = _forbidden(request)
+    if denied:
+        return denied
+    try:
+        body = _body(request)
+        result = services.accept_above(
+            request.user, body.get("threshold", services.BULK_ACCEPT_THRESHOLD), body.get("reason", "")
+        )
+    except services.NotAllowed as exc:
+        return _error(403, str(exc))
+    except services.SocError as exc:
+        return _error(400, str(exc))
+    return _json(result)
+
+
+@require_safe
+def report_json(request: HttpRequest) -> JsonResponse:
+    return _json(services.alignment_report())
+
+
+@require_safe
+def report(request: HttpRequest) -> HttpResponse:
+    return render(request, "soc/report.html", {"r": services.alignment_report()})
+
+
+@require_safe
+def group_json(request: HttpRequest, code: str) -> JsonResponse:
+    try:
+        return _json(
+            services.nos_in_group(code, limit=_int(request, "limit", 100, 1, 100000), offset=_int(request, "offset", 0, 0, 10**7))
+        )
+    except services.SocError as exc:
+        return _error(404 if "not a SOC" in str(exc) else 400, str(exc))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def review(request: HttpRequest) -> HttpResponse:
+    """The review page: the queue, one form per NOS (confirm, reject or choose another code)."""
+    if not request.user.is_authenticated:
+        return redirect(f"/admin/login/?next={request.path}")
+    if not may_review(request.user):
+        return render(request, "soc/review.html", {"forbidden": True}, status=403)
+    message, error = "", ""
+    if request.method == "POST":
+        try:
+            d = services.decide(
+                request.user,
+                request.POST.get("urn", ""),
+                request.POST.get("code", ""),
+                request.POST.get("action", ""),
+                request.POST.get("reason", ""),
+            )
+            message = f"Recorded: {d.action} {d.soc2020} for {d.standard.slug}."
+        except (services.SocError, services.NotAllowed) as exc:
+            error = str(exc)
+    try:
+        offset = _int(request, "offset", 0, 0, 10**7)
+    except services.SocError:
+        offset = 0
+    queue = services.review_queue(limit=20, offset=offset)
+    return render(
+        request,
+        "soc/review.html",
+        {
+            "queue": queue,
+            "message": message,
+            "error": error,
+            "next_offset": offset + 20,
+            "threshold": services.BULK_ACCEPT_THRESHOLD,
+        },
+        status=400 if error else 200,
+    )

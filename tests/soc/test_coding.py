@@ -1,0 +1,149 @@
+"""The coder and the coding run on the real data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from noshub.catalogue.models import NosVersion, Standard
+from noshub.soc import services
+from noshub.soc.coder import NosText
+
+pytestmark = pytest.mark.django_db
+
+
+def test_suggest_for_chef_has_chefs_5434_in_top_three(soc_coder):
+    suggestions = services.suggest_for_text("chef", top=3)
+    assert "5434" in [s.code for s in suggestions]
+    assert suggestions[0].title and 0.0 <= suggestions[0].confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Shampoo and condition hair", "6221"),
+        ("Plasterer", "5321"),
+        ("nurse", "22"),
+        ("welder", "5213"),
+        ("software developer", "2134"),
+    ],
+)
+def test_suggest_free_text(soc_coder, text, code):
+    codes = [s.code for s in services.suggest_for_text(text, top=3)]
+    assert any(c.startswith(code) for c in codes), codes
+
+
+def test_suggestions_are_ranked_by_confidence(soc_coder):
+    confidences = [s.confidence for s in services.suggest_for_text("Drive a bus on a scheduled route", top=10)]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_suggest_for_a_coded_nos_does_not_see_its_own_codes(soc_coder):
+    standard, suggestions = services.suggest_for_standard("SKACHB10", top=3)
+    assert standard.slug == "SKACHB10"
+    assert suggestions[0].code == "6221"
+    # a NOS query without the exclusion finds itself among the coded NOS: the answer may only be as good
+    item = NosText(key="SKACHB10", title="Shampoo and condition hair")
+    assert soc_coder.suggest_many([item], top=1, exclude_self=True)[0][0].code == "6221"
+
+
+@pytest.mark.parametrize("urn", ["NOPE-NOT-A-URN", "", "   "])
+def test_unknown_urn_is_refused(soc_coder, urn):
+    with pytest.raises(services.SocError):
+        services.suggest_for_standard(urn)
+
+
+@pytest.mark.parametrize("text", ["", "   ", None])
+def test_empty_text_is_refused(soc_coder, text):
+    with pytest.raises(services.SocError):
+        services.suggest_for_text(text)
+
+
+@pytest.mark.parametrize("top", [0, -1, 21, "3", True])
+def test_bad_top_is_refused(soc_coder, top):
+    with pytest.raises(services.SocError):
+        services.suggest_for_text("chef", top=top)
+
+
+def test_every_current_nos_has_a_soc2020_code_after_migrate_and_coding_run(soc_coder, load_reports):
+    from noshub.loading import load_all
+
+    services.migrate_crosswalk()
+    run = services.code_catalogue()
+    assert run.coded > 7000 and run.suggestions >= run.coded
+    report = services.alignment_report()
+    current = report["current_nos"]
+    assert current["by_best_source"]["none"] == 0
+    assert current["by_best_source"]["crosswalk"] > 11000
+    assert current["by_best_source"]["suggested"] > 7000
+    assert report["all_standards"]["by_best_source"]["none"] == 0
+    assert current["share_with_any_code"] == 1.0
+    # every suggestion carries its confidence
+    assert not NosVersion.objects.filter(nossoccode__source="suggested", nossoccode__confidence__isnull=True).exists()
+    # gaps and crowded groups are reported
+    assert report["unit_groups"] == 412
+    assert all(
+        g["nos"] == 0 for g in report["gaps"] for g in report["groups"] if g["code"] in {x["code"] for x in report["gaps"]}
+    )
+    assert report["crowded"] and all(g["nos"] > report["crowded_threshold"] for g in report["crowded"])
+    # NOS Hub's own links never change a NOS's content: loading again creates and updates nothing
+    again = load_all()
+    assert all(r.created == 0 and r.updated == 0 for r in again if r.kind in ("catalogue", "page")), [r.summary() for r in again]
+
+
+def test_browse_nos_under_a_group(soc_coder, load_reports):
+    services.migrate_crosswalk()
+    minor = services.nos_in_group("543")
+    assert minor["total"] > 0 and minor["level"] == "minor"
+    assert all(any(link["code"].startswith("543") for link in r["links"]) for r in minor["items"])
+    with pytest.raises(services.SocError):
+        services.nos_in_group("99999")
+
+
+def _run(args):
+    from noshub.cli import main
+
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def test_cli_suggest_json(soc_coder):
+    result = _run(["soc", "suggest", "--text", "chef", "--top", "3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [s["code"] for s in data["suggestions"]][:3].count("5434") == 1
+    assert {"code", "title", "confidence"} <= set(data["suggestions"][0])
+
+
+def test_cli_suggest_text_prints_code_title_confidence(soc_coder):
+    result = _run(["soc", "suggest", "--text", "chef", "--top", "2"])
+    assert result.exit_code == 0
+    first = result.output.splitlines()[0].split()
+    assert first[0] == "5434" and 0 <= float(first[1]) <= 1 and first[2] == "Chefs"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--urn", "NOPE-NOT-A-URN"], "no NOS has the URN"),
+        (["--text", "  "], "empty"),
+        (["--text", "chef", "--top", "0"], "--top"),
+        ([], "exactly one"),
+        (["--urn", "SKACHB10", "--text", "chef"], "exactly one"),
+    ],
+)
+def test_cli_suggest_bad_input(soc_coder, args, message):
+    result = _run(["soc", "suggest", *args])
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_cli_migrate_and_report_json(soc_coder, load_reports):
+    result = _run(["soc", "migrate", "--format", "json"])
+    assert result.exit_code == 0
+    assert any(row["soc2010"] == "1170" for row in json.loads(result.output)["invalid_codes"])
+    result = _run(["soc", "report", "--format", "json"])
+    data = json.loads(result.output)
+    assert data["current_nos"]["by_best_source"]["crosswalk"] > 11000
+    assert Standard.objects.count() == data["all_standards"]["nos"]
