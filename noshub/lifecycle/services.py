@@ -24,7 +24,7 @@ from django.utils import timezone
 from noshub.core import lifecycle as lc
 from noshub.core import quality
 from noshub.core.errors import NosHubError
-from noshub.core.html import sanitise, statements
+from noshub.core.html import plain_text, sanitise, statements
 from noshub.core.model import NosDocument
 from noshub.core.titles import title_key
 from noshub.core.urns import normalise_urn
@@ -387,45 +387,45 @@ def remove_draft(user, draft: Draft) -> None:
 # -- quality ------------------------------------------------------------------------------------
 
 
-def similar_nos(doc: NosDocument, exclude_standard_id: int | None = None) -> tuple[list[quality.SimilarNos], str]:
+DUPLICATE_WARNING_SCORE = 0.6  # "already covered" hits at or above this score are reported
+
+
+def similar_nos(doc: NosDocument, exclude_slug: str = "") -> tuple[list[quality.SimilarNos], str]:
     """Existing NOS that may already cover a draft, and which search found them.
 
-    Uses the cleansing app's "already covered" search (`noshub.cleansing.services.already_covered`)
-    when it is installed; otherwise the fallback: current NOS whose title is the same once
-    lower-cased, stripped of punctuation and of the word "legacy" (`noshub.core.titles.title_key`).
+    Uses the cleansing app's "already covered" search (`noshub.cleansing.services.already_covered`,
+    hits scoring at least `DUPLICATE_WARNING_SCORE`) when it can be imported; otherwise falls
+    back to current NOS whose title is the same once lower-cased, stripped of punctuation and
+    of the word "legacy" (`noshub.core.titles.title_key`). The draft's own NOS is left out.
     """
     try:
-        from noshub.cleansing.services import already_covered  # built in the cleansing app
+        from noshub.cleansing.services import already_covered
+        from noshub.core.duplicates import NosText
     except ImportError:
         already_covered = None
     if already_covered is not None:
+        text = NosText(
+            key="(draft)",
+            urn=doc.urn,
+            title=doc.title,
+            overview=plain_text(doc.overview),
+            statements=tuple((s.ref, s.text) for s in (*doc.performance_criteria, *doc.knowledge_and_understanding)),
+            keywords=tuple(doc.keywords),
+        )
         try:
-            found = [_as_similar(r) for r in already_covered(doc)]
-            return [s for s in found if s is not None and s.slug != _slug_of(exclude_standard_id)][
-                :5
-            ], "already covered (cleansing)"
-        except Exception:  # noqa: BLE001 - the other app's search failing must not stop the checks
-            pass
-    return _same_title(doc, exclude_standard_id), "same title"
+            result = already_covered(text, limit=6)
+        except Exception as exc:  # noqa: BLE001 - another app's search failing must not stop the checks
+            return _same_title(doc, exclude_slug), f"same title (the already-covered search failed: {exc})"
+        found = [
+            quality.SimilarNos(urn=r["urn"], title=r["title"], slug=r["nos"], score=r["score"])
+            for r in result.get("nos", [])
+            if r["nos"] != exclude_slug and r["score"] >= DUPLICATE_WARNING_SCORE
+        ]
+        return found[:5], "already covered (cleansing)"
+    return _same_title(doc, exclude_slug), "same title"
 
 
-def _slug_of(standard_id: int | None) -> str:
-    if standard_id is None:
-        return ""
-    from noshub.catalogue.models import Standard
-
-    return Standard.objects.filter(pk=standard_id).values_list("slug", flat=True).first() or ""
-
-
-def _as_similar(result) -> quality.SimilarNos | None:
-    get = result.get if isinstance(result, dict) else (lambda k, d=None: getattr(result, k, d))
-    urn = get("urn") or get("slug")
-    if not urn:
-        return None
-    return quality.SimilarNos(urn=urn, title=get("title", "") or "", slug=get("slug", "") or "", score=get("score"))
-
-
-def _same_title(doc: NosDocument, exclude_standard_id: int | None) -> list[quality.SimilarNos]:
+def _same_title(doc: NosDocument, exclude_slug: str) -> list[quality.SimilarNos]:
     from noshub.catalogue.models import NosVersion, Standard
 
     key = title_key(doc.title)
@@ -434,7 +434,7 @@ def _same_title(doc: NosDocument, exclude_standard_id: int | None) -> list[quali
     first_word = key.split()[0]
     rows = (
         NosVersion.objects.filter(id__in=Standard.objects.values("current_id"), validity="current", title__icontains=first_word)
-        .exclude(standard_id=exclude_standard_id)
+        .exclude(standard__slug=exclude_slug)
         .values_list("urn", "title", "standard__slug")
     )
     return [quality.SimilarNos(urn=u, title=t, slug=s) for u, t, s in rows if title_key(t) == key][:5]
@@ -444,7 +444,7 @@ def quality_report(draft: Draft, today: date | None = None) -> quality.QualityRe
     """The quality checks of a draft, plus: a new NOS must not take a URN the catalogue already uses."""
     today = today or timezone.localdate()
     doc = draft.to_document()
-    report = quality.check(doc, today=today, similar=lambda d: similar_nos(d, draft.standard_id))
+    report = quality.check(doc, today=today, similar=lambda d: similar_nos(d, draft.standard.slug if draft.standard_id else ""))
     if draft.action == "new" and doc.urn.strip():
         from noshub.catalogue.models import Standard
 
@@ -676,6 +676,7 @@ def _withdraw_standard(user, project: Project, draft: Draft, now: datetime) -> N
     writer.flush()
     version = NosVersion.objects.filter(standard=standard, content_hash=doc.content_hash()).order_by("-sequence").first()
     Standard.objects.filter(pk=standard.pk).update(current=version)
+    _announce_change({standard.pk})
     draft.published_version = version
     draft.save(update_fields=["published_version"])
     audit(
@@ -687,6 +688,18 @@ def _withdraw_standard(user, project: Project, draft: Draft, now: datetime) -> N
         before=before,
         after=_version_summary(version),
     )
+
+
+def _announce_change(standard_ids: set[int]) -> None:
+    """Tell listeners (the search index) that a standard's current version changed outside a
+    `VersionWriter.flush` (which sends the same signal itself)."""
+    try:
+        from noshub.catalogue.signals import standards_changed
+    except ImportError:
+        return
+    from noshub.catalogue.store import VersionWriter
+
+    standards_changed.send(sender=VersionWriter, standard_ids=standard_ids)
 
 
 def _withdraw_project(user, project: Project, now: datetime) -> None:

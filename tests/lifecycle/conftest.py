@@ -9,7 +9,9 @@ import pytest
 
 from noshub.core import lifecycle as lc
 
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=tz.utc)
+# "Now" for the stage rules: a few minutes ago, so that a consultation the tests open is open
+# by the real clock the pages use too.
+NOW = datetime.now(tz.utc).replace(microsecond=0) - timedelta(minutes=5)
 
 GOOD_DRAFT = {
     "title": "Plan the daily care of working sheepdogs",
@@ -145,3 +147,21 @@ def project(people, org):
 @pytest.fixture
 def today() -> date:
     return NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    """Comment rate limits live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def comment(project, text="P2 should say how often.", item_ref="P2", ip="192.0.2.1", **kw):
+    from noshub.lifecycle import services
+
+    return services.submit_comment(
+        project, project.drafts.first(), text=text, item_ref=item_ref, ip=ip, now=kw.pop("now", NOW + timedelta(minutes=1)), **kw
+    )

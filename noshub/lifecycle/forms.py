@@ -1,0 +1,167 @@
+"""Forms of the lifecycle pages. Lists of statements are edited one a line."""
+
+from __future__ import annotations
+
+from django import forms
+
+from noshub.core import lifecycle as lc
+
+from .models import TEXT_FIELDS, Draft, Project
+
+LINES_HELP = "One a line."
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(max_length=255)
+    kind = forms.ChoiceField(choices=Project.KIND_CHOICES)
+    organisation = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="Administrators choose; developers use their own."
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from noshub.catalogue.models import Organisation
+
+        self.fields["organisation"].queryset = Organisation.objects.all()
+
+
+class ProjectEditForm(forms.Form):
+    title = forms.CharField(max_length=255)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    checklist_accepted = forms.BooleanField(required=False, label="Checklist accepted")
+    welsh_language = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Welsh language")
+    consultation_closes = forms.DateTimeField(
+        required=False, label="Consultation closes", help_text="YYYY-MM-DD HH:MM", input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%d"]
+    )
+
+
+def nation_part_form(stage: str):
+    """Part A fields in the proposal stage, Part B fields in the Part B stage."""
+    names = lc.PART_A_FIELDS if stage == lc.PROPOSAL else lc.PART_B_FIELDS
+    fields = {
+        name: forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+        for name, label in names.items()
+    }
+    return type("NationPartForm", (forms.Form,), fields)
+
+
+class ResponseForm(forms.Form):
+    response = forms.ChoiceField(choices=list(lc.RESPONSE_LABELS.items()), widget=forms.RadioSelect)
+    feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="Required unless you approve.")
+
+
+class NewDraftForm(forms.Form):
+    from_urn = forms.CharField(
+        required=False, label="URN of the existing NOS to revise", help_text="For a new version of an existing NOS."
+    )
+    withdraw = forms.BooleanField(required=False, label="Withdraw this NOS to legacy instead of revising it")
+    urn = forms.CharField(required=False, label="URN of the new NOS")
+    title = forms.CharField(required=False, label="Title of the new NOS")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("from_urn") and not (data.get("urn") and data.get("title")):
+            raise forms.ValidationError("Give the URN of an existing NOS, or the URN and title of a new one.")
+        return data
+
+
+def _lines(value) -> str:
+    return "\n".join(value or [])
+
+
+def _statement_lines(value) -> str:
+    return "\n".join(i["text"] for i in value or [])
+
+
+ENGLISH_FIELDS = ("urn", "title", *TEXT_FIELDS, "performance_criteria", "knowledge_and_understanding")
+META_FIELDS = ("category", "relevant_occupations", "suites", "keywords", "indicative_review_date")
+WELSH_FORM_FIELDS = ("title_cy", "overview_cy", "performance_criteria_cy", "knowledge_and_understanding_cy", "keywords_cy")
+STATEMENT_FIELDS = {
+    "performance_criteria": "P",
+    "knowledge_and_understanding": "K",
+    "performance_criteria_cy": "P",
+    "knowledge_and_understanding_cy": "K",
+}
+LIST_FIELDS = ("relevant_occupations", "suites", "keywords", "keywords_cy")
+
+
+def draft_form(draft: Draft, stage: str):
+    """The draft form for the stage: every field while drafts may change, Welsh only after that."""
+    from noshub.core.model import SECTION_LABELS
+
+    if stage in lc.DRAFT_EDITABLE_STAGES:
+        names = [*ENGLISH_FIELDS, *META_FIELDS, *WELSH_FORM_FIELDS]
+        if draft.action != "new":
+            names.remove("urn")
+    elif stage in lc.WELSH_EDITABLE_STAGES:
+        names = list(WELSH_FORM_FIELDS)
+    else:
+        names = []
+    fields = {}
+    for name in names:
+        base = name.removesuffix("_cy")
+        label = SECTION_LABELS.get(base, (base.replace("_", " ").capitalize(), ""))
+        label = f"{label[1] or label[0]} (Welsh)" if name.endswith("_cy") else label[0]
+        if name == "indicative_review_date":
+            fields[name] = forms.DateField(required=False, label=label, help_text="YYYY-MM-DD")
+        elif name == "category":
+            from noshub.catalogue.models import CATEGORY_CHOICES
+
+            fields[name] = forms.ChoiceField(choices=CATEGORY_CHOICES, required=False, label=label)
+        elif name in ("urn", "title", "title_cy"):
+            fields[name] = forms.CharField(required=name != "title_cy", label=label)
+        else:
+            rows = 6 if name in STATEMENT_FIELDS or name == "overview" else 3
+            help_text = LINES_HELP if name in STATEMENT_FIELDS or name in LIST_FIELDS else ""
+            fields[name] = forms.CharField(
+                required=False, label=label, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
+            )
+    form_class = type("DraftForm", (forms.Form,), fields)
+    return form_class
+
+
+def draft_initial(draft: Draft, names) -> dict:
+    out = {}
+    for name in names:
+        value = getattr(draft, name)
+        if name in STATEMENT_FIELDS:
+            value = _statement_lines(value)
+        elif name in LIST_FIELDS:
+            value = _lines(value)
+        out[name] = value
+    return out
+
+
+def draft_values(cleaned: dict) -> dict:
+    """Form values as `services.update_draft` takes them."""
+    from .services import statements_from_lines
+
+    out = {}
+    for name, value in cleaned.items():
+        if name in STATEMENT_FIELDS:
+            out[name] = statements_from_lines(value, STATEMENT_FIELDS[name])
+        elif name in LIST_FIELDS:
+            out[name] = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        else:
+            out[name] = value if value is not None else None
+    return out
+
+
+class CommentForm(forms.Form):
+    draft = forms.IntegerField(widget=forms.HiddenInput)
+    item_ref = forms.CharField(
+        required=False, label="Which part (optional)", help_text="For example P3 or K2; leave blank for the whole NOS."
+    )
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Your comment", max_length=5000)
+    name = forms.CharField(required=False, max_length=120, label="Your name (optional)")
+    organisation = forms.CharField(required=False, max_length=200, label="Your organisation (optional)")
+    email = forms.EmailField(required=False, label="Email (optional, never shown)")
+    website = forms.CharField(required=False, label="Leave this blank")  # honeypot
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accepted", "Accepted"), ("rejected", "Rejected"), ("noted", "Noted")], widget=forms.RadioSelect
+    )
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,559 @@
+"""Pages of the lifecycle, each page's JSON twin from the same service function.
+
+Every page works without JavaScript; every form posts with a CSRF token; every write goes
+through `services`, which checks the role. A rule that stops an action (a stage that is not
+ready, a closed consultation) is shown on the page with status 400 (429 for too many comments).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from noshub.core import lifecycle as lc
+
+from . import forms as f
+from . import permissions as perms
+from . import services
+from .models import Comment, Draft, Project
+from .reviews import DEFAULT_WITHIN_DAYS, review_due
+
+JSON = {"json_dumps_params": {"ensure_ascii": False}}
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _project(request: HttpRequest, pk: int, action: str = perms.VIEW_PROJECT) -> Project:
+    project = get_object_or_404(Project.objects.select_related("organisation"), pk=pk)
+    perms.require(request.user, action, project)
+    return project
+
+
+def _stage_error(request: HttpRequest, project: Project | None, reasons: list[str], status: int = 400) -> HttpResponse:
+    return render(request, "lifecycle/not_allowed.html", {"project": project, "reasons": reasons}, status=status)
+
+
+def _context(request: HttpRequest, project: Project | None = None, **extra) -> dict:
+    user = request.user
+    ctx = {
+        "project": project,
+        "roles": sorted(perms.roles(user)),
+        "can_edit": project is not None and perms.can(user, perms.EDIT_PROJECT, project),
+        "can_moderate": project is not None and perms.can(user, perms.MODERATE, project),
+        "can_respond": project is not None and perms.can(user, perms.RESPOND, project),
+        "my_nation": perms.nation(user),
+        "nation_labels": lc.NATION_LABELS,
+        "response_labels": lc.RESPONSE_LABELS,
+        "approval_labels": lc.APPROVAL_LABELS,
+        "stage_labels": lc.STAGE_LABELS,
+    }
+    ctx.update(extra)
+    return ctx
+
+
+# -- projects -----------------------------------------------------------------------------------
+
+
+def _project_rows(request: HttpRequest) -> dict:
+    visible = perms.visible_projects(request.user, Project.objects.select_related("organisation"))
+    consultations = [
+        p for p in Project.objects.filter(stage=lc.CONSULTATION).select_related("organisation") if services.consultation_open(p)
+    ]
+    return {
+        "projects": [
+            {"id": p.pk, "title": p.title, "organisation": p.organisation.name, "stage": p.stage, "stage_label": p.stage_label}
+            for p in visible
+        ],
+        "open_consultations": [
+            {"id": p.pk, "title": p.title, "organisation": p.organisation.name, "closes": p.consultation_closes.isoformat()}
+            for p in consultations
+        ],
+    }
+
+
+@require_safe
+def project_list(request: HttpRequest) -> HttpResponse:
+    rows = _project_rows(request)
+    can_create = bool(perms.roles(request.user) & {perms.DEVELOPER, perms.ADMINISTRATOR})
+    return render(request, "lifecycle/project_list.html", _context(request, **rows, can_create=can_create))
+
+
+@require_safe
+def project_list_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(_project_rows(request), **JSON)
+
+
+@require_http_methods(["GET", "POST"])
+def project_new(request: HttpRequest) -> HttpResponse:
+    held = perms.roles(request.user)
+    if not held & {perms.DEVELOPER, perms.ADMINISTRATOR}:
+        raise PermissionDenied("Only standards developers and administrators start projects.")
+    form = f.ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        if organisation is None or perms.ADMINISTRATOR not in held:
+            profile = perms.profile(request.user)
+            organisation = profile.organisation if profile else None
+        if organisation is None:
+            form.add_error("organisation", "Choose the organisation.")
+        else:
+            project = services.create_project(
+                request.user,
+                title=form.cleaned_data["title"],
+                organisation=organisation,
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+            )
+            return redirect("lifecycle:project", pk=project.pk)
+    return render(
+        request, "lifecycle/form.html", _context(request, form=form, heading="Start a NOS project", submit="Start project")
+    )
+
+
+@require_safe
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    data = services.project_dict(project)
+    responses = {(a["approval"], a["nation"]): a for a in data["approvals"]}
+    approvals = []
+    for approval, label in lc.APPROVAL_LABELS.items():
+        approvals.append(
+            {
+                "approval": approval,
+                "label": label,
+                "rows": [
+                    {
+                        "nation": n,
+                        "label": lc.NATION_LABELS[n],
+                        "r": responses.get((approval, n)),
+                        "response_label": lc.RESPONSE_LABELS.get((responses.get((approval, n)) or {}).get("response", ""), ""),
+                    }
+                    for n in lc.APPROVAL_NATIONS[approval]
+                ],
+            }
+        )
+    entries = services.audit_entries(project, limit=50)
+    part_fields = lc.PART_A_FIELDS if project.stage == lc.PROPOSAL else lc.PART_B_FIELDS
+    nation_rows = [
+        {"nation": n, "label": lc.NATION_LABELS[n], "values": [data["nations"].get(n, {}).get(name, "") for name in part_fields]}
+        for n in lc.NATIONS
+    ]
+    return render(
+        request,
+        "lifecycle/project.html",
+        _context(
+            request,
+            project,
+            data=data,
+            approvals=approvals,
+            entries=entries,
+            stages=[(s, lc.STAGE_LABELS[s]) for s in lc.STAGES],
+            can_send_back=project.stage in lc.SEND_BACK_STAGES,
+            part_fields=part_fields,
+            nation_rows=nation_rows,
+            next_label=lc.STAGE_LABELS.get(data["next_stage"] or "", ""),
+        ),
+    )
+
+
+@require_safe
+def project_json(request: HttpRequest, pk: int) -> JsonResponse:
+    project = _project(request, pk)
+    return JsonResponse(services.project_dict(project) | {"audit": services.audit_entries(project, limit=50)}, **JSON)
+
+
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, perms.EDIT_PROJECT)
+    initial = {n: getattr(project, n) for n in services.PROJECT_FIELDS}
+    form = f.ProjectEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
+        try:
+            services.update_project(request.user, project, **changed)
+        except lc.StageError as exc:
+            return _stage_error(request, project, exc.reasons)
+        return redirect("lifecycle:project", pk=project.pk)
+    return render(
+        request, "lifecycle/form.html", _context(request, project, form=form, heading=f"Change “{project.title}”", submit="Save")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def nation_part(request: HttpRequest, pk: int, nation: str) -> HttpResponse:
+    project = _project(request, pk, perms.EDIT_PROJECT)
+    if nation not in lc.NATIONS:
+        raise Http404("No such nation")
+    if project.stage not in (lc.PROPOSAL, lc.PART_B):
+        return _stage_error(request, project, ["Part A and Part B can only be changed in their own stages."])
+    part = project.nation_parts.get(nation=nation)
+    form_class = f.nation_part_form(project.stage)
+    initial = {name: getattr(part, name) for name in form_class.base_fields}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_nation_part(request.user, project, nation, **form.cleaned_data)
+        except lc.StageError as exc:
+            return _stage_error(request, project, exc.reasons)
+        return redirect("lifecycle:project", pk=project.pk)
+    part_name = "Part A" if project.stage == lc.PROPOSAL else "Part B"
+    return render(
+        request,
+        "lifecycle/form.html",
+        _context(request, project, form=form, heading=f"{part_name}: {lc.NATION_LABELS[nation]}", submit="Save"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(Project, pk=pk)
+    nation = perms.nation(request.user)
+    perms.require(request.user, perms.RESPOND, project, for_nation=nation or "-")
+    approval = lc.APPROVALS.get(project.stage)
+    if approval is None or nation not in lc.APPROVAL_NATIONS[approval]:
+        return _stage_error(
+            request, project, [f"There is no approval open for {lc.NATION_LABELS.get(nation, nation)} in {project.stage_label}."]
+        )
+    form = f.ResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.respond(request.user, project, nation, form.cleaned_data["response"], form.cleaned_data["feedback"])
+        except lc.StageError as exc:
+            form.add_error(None, " ".join(exc.reasons))
+        else:
+            return redirect("lifecycle:project", pk=project.pk)
+    heading = f"{lc.APPROVAL_LABELS[approval]} approval: {lc.NATION_LABELS[nation]}'s response"
+    return render(request, "lifecycle/form.html", _context(request, project, form=form, heading=heading, submit="Send response"))
+
+
+@require_POST
+def advance(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, perms.EDIT_PROJECT)
+    try:
+        services.advance(request.user, project, to_stage=request.POST.get("to_stage") or None)
+    except lc.StageError as exc:
+        return _stage_error(request, project, exc.reasons)
+    return redirect("lifecycle:project", pk=project.pk)
+
+
+@require_POST
+def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, perms.EDIT_PROJECT)
+    try:
+        services.send_back(request.user, project, request.POST.get("reason", ""))
+    except lc.StageError as exc:
+        return _stage_error(request, project, exc.reasons)
+    return redirect("lifecycle:project", pk=project.pk)
+
+
+# -- drafts -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def draft_new(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, perms.EDIT_PROJECT)
+    form = f.NewDraftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            draft = services.add_draft(
+                request.user,
+                project,
+                urn=d["urn"],
+                title=d["title"],
+                from_urn=d["from_urn"],
+                action="withdraw" if d["withdraw"] and d["from_urn"] else "",
+            )
+        except lc.StageError as exc:
+            form.add_error(None, " ".join(exc.reasons))
+        else:
+            return redirect("lifecycle:draft", pk=draft.pk)
+    return render(
+        request, "lifecycle/form.html", _context(request, project, form=form, heading="Add a NOS to the project", submit="Add")
+    )
+
+
+def _draft(request: HttpRequest, pk: int, action: str = perms.VIEW_PROJECT) -> Draft:
+    draft = get_object_or_404(Draft.objects.select_related("project__organisation", "standard", "base_version"), pk=pk)
+    perms.require(request.user, action, draft.project)
+    return draft
+
+
+@require_safe
+def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    data = services.draft_dict(draft)
+    return render(
+        request,
+        "lifecycle/draft.html",
+        _context(request, draft.project, draft=draft, data=data, diff=services.draft_diff(draft)),
+    )
+
+
+@require_safe
+def draft_json(request: HttpRequest, pk: int) -> JsonResponse:
+    draft = _draft(request, pk)
+    return JsonResponse(services.draft_dict(draft) | {"diff_from_base": services.draft_diff(draft)}, **JSON)
+
+
+@require_http_methods(["GET", "POST"])
+def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, perms.EDIT_PROJECT)
+    project = draft.project
+    form_class = f.draft_form(draft, project.stage)
+    if not form_class.base_fields:
+        return _stage_error(request, project, [f"Drafts cannot be changed in {project.stage_label}."])
+    initial = f.draft_initial(draft, form_class.base_fields)
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(request.user, draft, **f.draft_values(form.cleaned_data))
+        except lc.StageError as exc:
+            form.add_error(None, " ".join(exc.reasons))
+        else:
+            return redirect("lifecycle:draft", pk=draft.pk)
+    return render(
+        request,
+        "lifecycle/form.html",
+        _context(request, project, form=form, heading=f"Change draft {draft.urn}", submit="Save draft"),
+    )
+
+
+# -- consultation -------------------------------------------------------------------------------
+
+
+def _consultation(project: Project) -> dict:
+    return {
+        "id": project.pk,
+        "title": project.title,
+        "organisation": project.organisation.name,
+        "open": services.consultation_open(project),
+        "opens": project.consultation_opens.isoformat() if project.consultation_opens else None,
+        "closes": project.consultation_closes.isoformat() if project.consultation_closes else None,
+        "drafts": [
+            {
+                "id": d.pk,
+                "urn": d.urn,
+                "title": d.title,
+                "overview": d.overview,
+                "performance_criteria": d.performance_criteria,
+                "knowledge_and_understanding": d.knowledge_and_understanding,
+            }
+            for d in project.drafts.exclude(action="withdraw")
+        ],
+        "comments": [
+            {
+                "urn": g["draft"].urn,
+                "item": g["item_ref"] or "whole NOS",
+                "item_text": g["item_text"],
+                "count": g["counts"]["published"],
+                "comments": [
+                    {
+                        "name": c.name or "Anonymous",
+                        "organisation": c.organisation,
+                        "text": c.text,
+                        "decision": c.decision,
+                        "response": c.response,
+                    }
+                    for c in g["comments"]
+                ],
+            }
+            for g in services.comments_by_item(project, published_only=True)
+        ],
+    }
+
+
+def _public_project(pk: int) -> Project:
+    project = get_object_or_404(Project.objects.select_related("organisation"), pk=pk)
+    if project.consultation_opens is None:
+        raise Http404("This project has not been out to consultation.")
+    return project
+
+
+@require_http_methods(["GET", "POST"])
+def consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public consultation page: the drafts, a comment form while open, and published comments."""
+    project = _public_project(pk)
+    form = f.CommentForm(request.POST or None)
+    status, sent = 200, False
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            draft = project.drafts.filter(pk=d["draft"]).first()
+            try:
+                if draft is None:
+                    raise services.CommentRejected("That NOS is not part of this consultation.")
+                services.submit_comment(
+                    project,
+                    draft,
+                    text=d["text"],
+                    item_ref=d["item_ref"],
+                    name=d["name"],
+                    organisation=d["organisation"],
+                    email=d["email"],
+                    ip=_client_ip(request),
+                    honeypot=d["website"],
+                    user=request.user,
+                )
+            except services.CommentRejected as exc:
+                form.add_error(None, str(exc))
+                status = 429 if "short time" in str(exc) else 400
+            else:
+                sent = True
+                form = f.CommentForm()
+        else:
+            status = 400
+    return render(
+        request,
+        "lifecycle/consultation.html",
+        _context(request, project, c=_consultation(project), form=form, sent=sent),
+        status=status,
+    )
+
+
+@require_safe
+def consultation_json(request: HttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(_consultation(_public_project(pk)), **JSON)
+
+
+def _comment_groups(project: Project) -> list[dict]:
+    return [
+        {
+            "urn": g["draft"].urn,
+            "draft": g["draft"].pk,
+            "item": g["item_ref"],
+            "item_text": g["item_text"],
+            "counts": g["counts"],
+            "comments": [
+                {
+                    "id": c.pk,
+                    "name": c.name,
+                    "organisation": c.organisation,
+                    "text": c.text,
+                    "received": c.created_at.isoformat(),
+                    "moderation": c.moderation,
+                    "decision": c.decision,
+                    "response": c.response,
+                }
+                for c in g["comments"]
+            ],
+        }
+        for g in services.comments_by_item(project)
+    ]
+
+
+@require_safe
+def comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """The developer's view: every comment grouped by NOS and item, with counts."""
+    project = _project(request, pk, perms.MODERATE)
+    return render(request, "lifecycle/comments.html", _context(request, project, groups=_comment_groups(project)))
+
+
+@require_safe
+def comments_json(request: HttpRequest, pk: int) -> JsonResponse:
+    project = _project(request, pk, perms.MODERATE)
+    return JsonResponse({"project": project.pk, "groups": _comment_groups(project)}, **JSON)
+
+
+@require_safe
+def comments_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, perms.MODERATE)
+    response = HttpResponse(services.comments_csv(request.user, project), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="project-{project.pk}-comments.csv"'
+    return response
+
+
+@require_POST
+def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("project", "draft"), pk=pk)
+    outcome = request.POST.get("outcome", "")
+    if outcome not in ("published", "rejected"):
+        return _stage_error(request, comment.project, ["Choose publish or reject."])
+    services.moderate_comment(request.user, comment, outcome)
+    return redirect("lifecycle:comments", pk=comment.project_id)
+
+
+@require_POST
+def comment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("project", "draft"), pk=pk)
+    perms.require(request.user, perms.MODERATE, comment.project)
+    form = f.DecisionForm(request.POST)
+    if not form.is_valid():
+        return _stage_error(request, comment.project, ["Choose accepted, rejected or noted, and write a response."])
+    try:
+        services.decide_comment(request.user, comment, form.cleaned_data["decision"], form.cleaned_data["response"])
+    except lc.StageError as exc:
+        return _stage_error(request, comment.project, exc.reasons)
+    return redirect("lifecycle:comments", pk=comment.project_id)
+
+
+# -- reviews, differences, audit ----------------------------------------------------------------
+
+
+def _review_params(request: HttpRequest) -> dict:
+    try:
+        within = max(0, min(int(request.GET.get("within", DEFAULT_WITHIN_DAYS)), 3650))
+    except ValueError:
+        within = DEFAULT_WITHIN_DAYS
+    return {
+        "today": timezone.localdate(),
+        "within_days": within,
+        "developer": request.GET.get("developer", "").strip(),
+        "suite": request.GET.get("suite", "").strip(),
+    }
+
+
+@require_safe
+def reviews(request: HttpRequest) -> HttpResponse:
+    data = review_due(**_review_params(request), limit=200)
+    return render(request, "lifecycle/reviews.html", _context(request, data=data))
+
+
+@require_safe
+def reviews_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(review_due(**_review_params(request)), **JSON)
+
+
+def _diff(request: HttpRequest, slug: str) -> dict:
+    from noshub.catalogue.services import NotFound
+
+    try:
+        a, b = int(request.GET.get("from", "")), int(request.GET.get("to", ""))
+    except ValueError:
+        raise Http404("Give the two versions: ?from=1&to=2") from None
+    try:
+        return services.version_diff(slug, a, b)
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+@require_safe
+def version_diff(request: HttpRequest, slug: str) -> HttpResponse:
+    from noshub.core.model import SECTION_LABELS
+
+    data = _diff(request, slug)
+    sections = [{"label": SECTION_LABELS[s][0], **d} for s, d in data["diff"]["statements"].items()]
+    return render(request, "lifecycle/diff.html", _context(request, data=data, sections=sections))
+
+
+@require_safe
+def version_diff_json(request: HttpRequest, slug: str) -> JsonResponse:
+    return JsonResponse(_diff(request, slug), **JSON)
+
+
+@require_safe
+def audit_log(request: HttpRequest) -> HttpResponse:
+    perms.require(request.user, perms.VIEW_AUDIT)
+    return render(request, "lifecycle/audit.html", _context(request, entries=services.audit_entries(limit=500)))
+
+
+@require_safe
+def audit_log_json(request: HttpRequest) -> JsonResponse:
+    perms.require(request.user, perms.VIEW_AUDIT)
+    return JsonResponse({"entries": services.audit_entries(limit=500)}, **JSON)
