@@ -30,7 +30,20 @@ def load_all(data_dir: Path | None = None) -> list[ImportReport]:
     ]
     reports += [import_catalogue(data_dir / name) for name in CATALOGUE_FILES]
     reports.append(import_pages(data_dir / NOS_PAGES))
+    ensure_search_index()
     return reports
+
+
+def ensure_search_index(semantic: bool = True) -> None:
+    """Imports keep the index current; build it whole where it is missing (a database loaded
+    before search existed), and compute any missing embeddings."""
+    from noshub.search.indexer import index_is_empty, reindex
+    from noshub.search.semantic import build_embeddings
+
+    if index_is_empty():
+        reindex()
+    if semantic:
+        build_embeddings()
 
 
 def import_path(path: Path) -> ImportReport:
@@ -41,13 +54,22 @@ def import_path(path: Path) -> ImportReport:
     if name.endswith(".json"):
         return import_json(path)
     if "volume1" in name and "soc" in name:
-        return import_structure(path)
+        return _then_reindex(import_structure(path))
     if "volume2" in name or "codingindex" in name:
-        return import_coding_index(path)
+        return _then_reindex(import_coding_index(path))
     if "soc2010" in name and "soc2020" in name:
-        return import_relationships(path)
+        return _then_reindex(import_relationships(path))
     if name.endswith(".xlsx"):
         return import_catalogue(path)
     report = ImportReport(kind="unknown", file=path.name)
     report.error = f"{path.name}: unknown kind of file (expected .xlsx, .json or .jsonl)"
+    return report
+
+
+def _then_reindex(report: ImportReport) -> ImportReport:
+    """SOC titles and the crosswalk feed the search index: rebuild it after reference data changes."""
+    from noshub.search.indexer import reindex
+
+    if report.created or report.updated:
+        reindex()
     return report

@@ -3,9 +3,12 @@
 NOSHUB_DATA_DIR   folder of the real data (default: ../shared/data beside the checkout)
 DATABASE_URL      a database URL (postgres://…); default: SQLite file NOSHUB_DB
 NOSHUB_DB         the SQLite file (default: noshub.sqlite3 in the checkout)
+NOSHUB_CACHE_DIR  computed caches such as embeddings (default: var/cache in the checkout)
+NOSHUB_SEMANTIC   "0" turns semantic ranking off even when its extra is installed
 NOSHUB_SECRET_KEY secret key (a development key is used when unset and NOSHUB_DEBUG is on)
 NOSHUB_DEBUG      "1" for debug pages (default off)
 NOSHUB_ALLOWED_HOSTS  comma-separated host names (default localhost,127.0.0.1,testserver)
+NOSHUB_API_RATE_LIMIT  API requests per client per minute (default 600; 0 = no limit)
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+CACHE_DIR = Path(os.environ.get("NOSHUB_CACHE_DIR", BASE_DIR / "var" / "cache"))
 DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", BASE_DIR.parent / "shared" / "data")).resolve()
 
 DEBUG = os.environ.get("NOSHUB_DEBUG", "0") == "1"
@@ -74,7 +78,9 @@ _sqlite_file = Path(os.environ.get("NOSHUB_DB", BASE_DIR / "noshub.sqlite3"))
 DATABASES = {"default": dj_database_url.config(env="DATABASE_URL", default=f"sqlite:///{_sqlite_file}", conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    options["timeout"] = 20  # seconds to wait for a writer instead of failing with "database is locked"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -87,6 +93,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+
+# Public API: requests per client per minute (0 turns the limit off).
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("NOSHUB_API_RATE_LIMIT", "600"))
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "noshub"}}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

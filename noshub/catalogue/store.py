@@ -27,6 +27,7 @@ from noshub.core.titles import same_standard
 from noshub.core.urns import normalise_urn
 
 from .models import Keyword, NosSocCode, NosVersion, Occupation, Organisation, SocCode, Standard, Suite
+from .signals import standards_changed
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -275,6 +276,7 @@ class VersionWriter:
             ]
         for model, rows in ((S, suites), (Oc, occupations), (K, keywords), (NosSocCode, socs)):
             model.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=model is not NosSocCode)
+        changed_ids = {state.standard.pk for state in states.values()}
         touched = [s for states_ in self._by_key.values() for s in states_ if s.touched]
         for s in touched:
             s.standard.current_id = s.current().id
@@ -284,6 +286,7 @@ class VersionWriter:
         )
         self._pending.clear()
         link_originals()
+        standards_changed.send(sender=VersionWriter, standard_ids={s.standard.pk for s in touched} | changed_ids)
 
 
 def _keyword_key(text: str) -> str:

@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     name = "noshub.search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from noshub.catalogue.signals import standards_changed
+
+        from .indexer import reindex
+
+        def on_standards_changed(sender, standard_ids, **kwargs):
+            reindex(standard_ids)
+
+        def on_decision(sender, instance, **kwargs):
+            # A duplicate decision can hide a NOS behind its original (or show it again).
+            reindex({instance.standard_id})
+
+        standards_changed.connect(on_standards_changed, dispatch_uid="search-reindex", weak=False)
+        post_save.connect(on_decision, sender="cleansing.Decision", dispatch_uid="search-decision", weak=False)

@@ -1,3 +1,61 @@
-"""`noshub search`. Models are imported inside commands."""
+"""`noshub search` and `noshub index`. Models are imported inside commands."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.command()
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--validity", default="current", show_default=True, type=click.Choice(["current", "legacy", "archive", "all"]))
+@click.option("--suite", default="", help="Only NOS in this suite.")
+@click.option("--developer", default="", help="Only NOS by this developer.")
+@click.option("--soc", default="", help="Only NOS in this SOC 2020 group (1 to 4 digits).")
+@click.option("--mode", default="hybrid", show_default=True, type=click.Choice(["hybrid", "keyword"]))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def search(query: str, limit: int, page: int, validity: str, suite: str, developer: str, soc: str, mode: str, fmt: str) -> None:
+    """Search NOS: words, "phrases", prefix*, URNs, job titles; misspellings tolerated."""
+    from noshub.search.engine import InvalidParameter, SearchParams
+    from noshub.search.engine import search as run
+
+    try:
+        result = run(
+            SearchParams(
+                q=query, per_page=limit, page=page, validity=validity, suite=suite, developer=developer, soc=soc, mode=mode
+            )
+        )
+    except InvalidParameter as exc:
+        raise click.BadParameter(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False, default=str))
+        return
+    if result.did_you_mean:
+        click.echo(f"Did you mean: {result.did_you_mean}")
+    click.echo(f"{result.total} NOS ({result.engine}{', hybrid' if result.semantic else ', keyword'}; {result.took_ms:.1f} ms)")
+    for hit in result.hits:
+        click.echo(f"{hit.urn:<14} {hit.score:8.4f}  {hit.title}")
+
+
+@click.command()
+@click.option("--semantic/--no-semantic", default=True, help="Also compute embeddings (needs the semantic extra).")
+def index(semantic: bool) -> None:
+    """Rebuild the search index from the current version of every NOS."""
+    from noshub.search.indexer import reindex
+    from noshub.search.semantic import build_embeddings
+
+    click.echo(f"Indexed {reindex()} NOS.")
+    if semantic:
+        report = build_embeddings(progress=lambda done, total: click.echo(f"  embedded {done}/{total}", err=True))
+        if report["available"]:
+            click.echo(
+                f"Embeddings: {report['embedded']} computed, {report['cached']} from cache, {report['unchanged']} unchanged."
+            )
+        else:
+            click.echo("Semantic ranking is not installed (pip install -e '.[semantic]'); search ranks by keywords.")
+
+
+COMMANDS = [search, index]

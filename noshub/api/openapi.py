@@ -1,0 +1,225 @@
+"""The OpenAPI 3.1 description of the public API, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from noshub import __version__
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _param(name: str, description: str, schema: dict, required: bool = False, where: str = "query") -> dict:
+    return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
+
+
+def openapi_document(server: str) -> dict:
+    fmt = _param("format", "Response format", {"type": "string", "enum": ["json", "csv"], "default": "json"})
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "NOS Hub API",
+            "version": f"1 ({__version__})",
+            "description": "Read-only access to the UK's National Occupational Standards: search with facets, NOS with their "
+            "version history, suites, developers and the SOC 2020 tree. Anonymous; rate limited per client "
+            "(HTTP 429 with Retry-After). Errors share one shape.",
+            "license": {"name": "Open Government Licence v3 (SOC data); NOS content as published"},
+        },
+        "servers": [{"url": f"{server}/api/v1"}],
+        "paths": {
+            "/search": {
+                "get": {
+                    "summary": "Search NOS",
+                    "operationId": "search",
+                    "parameters": [
+                        _param("q", 'Words, "phrases", prefix*, a URN or a job title', {"type": "string", "maxLength": 500}),
+                        _param(
+                            "validity",
+                            "Validity filter",
+                            {"type": "string", "enum": ["current", "legacy", "archive", "all"], "default": "current"},
+                        ),
+                        _param("suite", "Suite name", {"type": "string"}),
+                        _param("developer", "Developing organisation", {"type": "string"}),
+                        _param(
+                            "category", "NOS category", {"type": "string", "enum": ["core", "generic", "job_specific", "none"]}
+                        ),
+                        _param("soc", "SOC 2020 group at any level", {"type": "string", "pattern": "^[0-9]{1,4}$"}),
+                        _param("year", "Approval year", {"type": "integer", "minimum": 1900, "maximum": 2100}),
+                        _param(
+                            "sort", "Order", {"type": "string", "enum": ["relevance", "title", "date"], "default": "relevance"}
+                        ),
+                        _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}),
+                        _param("per_page", "Results per page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
+                        _param("mode", "Ranking", {"type": "string", "enum": ["hybrid", "keyword"], "default": "hybrid"}),
+                        fmt,
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Results with facet counts",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/SearchResult"}},
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "400": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/nos/{urn}": {
+                "get": {
+                    "summary": "A NOS: current version in the full template, and its history",
+                    "operationId": "getNos",
+                    "parameters": [
+                        _param(
+                            "urn",
+                            "URN in any form (CFAM&LAA1, cfam_laa1) or a variant slug (SFSCSH8~2)",
+                            {"type": "string"},
+                            True,
+                            "path",
+                        )
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The NOS",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nos"}}},
+                        },
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/nos/{urn}.jsonld": {
+                "get": {
+                    "summary": "A NOS as JSON-LD (CTDL-ASN CompetencyFramework with its Competencies)",
+                    "operationId": "getNosJsonLd",
+                    "parameters": [_param("urn", "URN", {"type": "string"}, True, "path")],
+                    "responses": {
+                        "200": {"description": "JSON-LD", "content": {"application/ld+json": {"schema": {"type": "object"}}}},
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/suites": {
+                "get": {
+                    "summary": "Suites with their number of NOS",
+                    "operationId": "listSuites",
+                    "parameters": [fmt],
+                    "responses": {
+                        "200": {
+                            "description": "Suites",
+                            "content": {
+                                "application/json": {"schema": {"type": "object"}},
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "400": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/suites/{id}": {
+                "get": {
+                    "summary": "The NOS of a suite",
+                    "operationId": "getSuite",
+                    "parameters": [_param("id", "Suite id", {"type": "integer"}, True, "path"), fmt],
+                    "responses": {
+                        "200": {
+                            "description": "Suite",
+                            "content": {
+                                "application/json": {"schema": {"type": "object"}},
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "400": _ERROR,
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/developers": {
+                "get": {
+                    "summary": "Developing organisations",
+                    "operationId": "listDevelopers",
+                    "responses": {
+                        "200": {"description": "Developers", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/soc2020": {
+                "get": {
+                    "summary": "The SOC 2020 tree with NOS counts",
+                    "operationId": "socTree",
+                    "responses": {
+                        "200": {
+                            "description": "Major groups down to unit groups",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/soc2020/{code}": {
+                "get": {
+                    "summary": "One SOC 2020 group",
+                    "operationId": "socGroup",
+                    "parameters": [_param("code", "SOC 2020 code", {"type": "string"}, True, "path")],
+                    "responses": {
+                        "200": {"description": "Group", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+        },
+        "components": {
+            "responses": {
+                "Error": {
+                    "description": "An error",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["status", "code", "message"],
+                            "properties": {
+                                "status": {"type": "integer"},
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "parameter": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+                "SearchResult": {
+                    "type": "object",
+                    "required": ["query", "total", "results", "facets", "page", "pages"],
+                    "properties": {
+                        "query": {"type": "string"},
+                        "total": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "pages": {"type": "integer"},
+                        "did_you_mean": {"type": ["string", "null"]},
+                        "results": {"type": "array", "items": {"type": "object", "required": ["urn", "title", "score", "slug"]}},
+                        "facets": {"type": "object"},
+                    },
+                },
+                "Nos": {
+                    "type": "object",
+                    "required": ["slug", "urn", "current", "history"],
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "urn": {"type": "string"},
+                        "urn_clash": {"type": "boolean"},
+                        "current": {"type": ["object", "null"]},
+                        "history": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            },
+        },
+    }

@@ -1,0 +1,17 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "api"
+urlpatterns = [
+    path("openapi.json", views.openapi_view, name="openapi"),
+    path("search", views.search_view, name="search"),
+    path("nos/<str:urn>.jsonld", views.nos_jsonld_view, name="nos-jsonld"),
+    path("nos/<str:urn>", views.nos_view, name="nos"),
+    path("suites", views.suites_view, name="suites"),
+    path("suites/<int:suite_id>", views.suite_view, name="suite"),
+    path("developers", views.developers_view, name="developers"),
+    path("soc2020", views.soc_tree_view, name="soc-tree"),
+    path("soc2020/<str:code>", views.soc_group_view, name="soc-group"),
+    re_path(r"^(?P<rest>.*)$", views.not_found_view),
+]

@@ -1,0 +1,218 @@
+"""The public API, version 1: read-only, anonymous, JSON (and CSV where a list is exported).
+
+Every response comes from the same service functions as the pages and the CLI. Every error
+has one shape: {"error": {"status", "code", "message", "parameter"?}}.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import wraps
+
+from django.db.models import Count, F
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_safe
+
+from noshub.catalogue import services
+from noshub.catalogue.models import Organisation, Suite
+from noshub.core.jsonld import nos_jsonld
+from noshub.search.engine import InvalidParameter, SearchParams, search
+from noshub.search.models import SearchDocument
+from noshub.soc.models import SocGroup
+
+from . import ratelimit
+from .openapi import openapi_document
+
+
+def error(status: int, code: str, message: str, parameter: str | None = None, headers: dict | None = None) -> JsonResponse:
+    body = {"status": status, "code": code, "message": message}
+    if parameter:
+        body["parameter"] = parameter
+    response = JsonResponse({"error": body}, status=status)
+    for k, v in (headers or {}).items():
+        response[k] = v
+    return response
+
+
+def api_view(func):
+    """Read-only, rate-limited, one error shape, CORS open for reading."""
+
+    @require_safe
+    @wraps(func)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        retry = ratelimit.check(request)
+        if retry is not None:
+            return error(429, "rate_limited", "Too many requests; try again later.", headers={"Retry-After": str(retry)})
+        try:
+            response = func(request, *args, **kwargs)
+        except InvalidParameter as exc:
+            return error(400, "invalid_parameter", str(exc), exc.name)
+        except services.NotFound as exc:
+            return error(404, "not_found", str(exc))
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapper
+
+
+def _json(data, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, safe=not isinstance(data, list), json_dumps_params={"ensure_ascii": False})
+
+
+def _csv(rows: list[dict], columns: list[str], filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _format(request: HttpRequest, allowed=("json", "csv")) -> str:
+    fmt = request.GET.get("format", "json").lower()
+    if fmt not in allowed:
+        raise InvalidParameter("format", f"must be one of {', '.join(allowed)}")
+    return fmt
+
+
+SEARCH_CSV = ["urn", "title", "score", "developer", "suites", "validity", "date_approved", "slug"]
+_SEARCH_KEYS = {"q", "validity", "suite", "developer", "category", "soc", "year", "sort", "page", "per_page", "mode", "format"}
+
+
+@api_view
+def search_view(request: HttpRequest):
+    unknown = set(request.GET) - _SEARCH_KEYS
+    if unknown:
+        raise InvalidParameter(sorted(unknown)[0], "unknown parameter")
+    fmt = _format(request)
+    result = search(SearchParams.from_query_dict(request.GET))
+    data = result.as_dict()
+    if fmt == "csv":
+        return _csv(data["results"], SEARCH_CSV, "nos-search.csv")
+    return _json(data)
+
+
+@api_view
+def nos_view(request: HttpRequest, urn: str):
+    detail = services.standard_detail(services.get_standard(urn))
+    return _json(detail)
+
+
+@api_view
+def nos_jsonld_view(request: HttpRequest, urn: str):
+    detail = services.standard_detail(services.get_standard(urn))
+    response = _json(nos_jsonld(detail, request.build_absolute_uri("/").rstrip("/")))
+    response["Content-Type"] = "application/ld+json; charset=utf-8"
+    return response
+
+
+@api_view
+def suites_view(request: HttpRequest):
+    fmt = _format(request)
+    rows = (
+        Suite.objects.filter(versions__standard__current_id=F("versions__id"))
+        .annotate(nos=Count("versions", distinct=True))
+        .order_by("name")
+        .values("id", "name", "nos")
+    )
+    data = [{"name": r["name"], "nos": r["nos"], "url": f"/api/v1/suites/{r['id']}"} for r in rows]
+    if fmt == "csv":
+        return _csv(data, ["name", "nos", "url"], "nos-suites.csv")
+    return _json({"count": len(data), "suites": data})
+
+
+@api_view
+def suite_view(request: HttpRequest, suite_id: int):
+    fmt = _format(request)
+    suite = Suite.objects.filter(id=suite_id).first()
+    if suite is None:
+        raise services.NotFound(f"No suite with id {suite_id}")
+    docs = SearchDocument.objects.filter(standard__current__suites=suite).order_by("title")
+    rows = [
+        {
+            "urn": d.urn_key,
+            "slug": d.slug,
+            "title": d.title,
+            "validity": d.validity,
+            "developer": d.developer,
+            "date_approved": d.date_approved.isoformat() if d.date_approved else None,
+        }
+        for d in docs
+    ]
+    if fmt == "csv":
+        return _csv(rows, ["urn", "title", "validity", "developer", "date_approved", "slug"], f"suite-{suite_id}.csv")
+    return _json({"id": suite.id, "name": suite.name, "count": len(rows), "nos": rows})
+
+
+@api_view
+def developers_view(request: HttpRequest):
+    rows = (
+        Organisation.objects.filter(versions__standard__current_id=F("versions__id"))
+        .annotate(nos=Count("versions", distinct=True))
+        .order_by("name")
+        .values("name", "nos")
+    )
+    return _json({"count": len(rows), "developers": list(rows)})
+
+
+def _soc_node(group: SocGroup, counts: dict[str, int], children: dict[str, list[SocGroup]], depth: int) -> dict:
+    node = {"code": group.code, "level": group.level, "title": group.title, "nos": counts.get(group.code, 0)}
+    if depth > 0:
+        node["children"] = [_soc_node(c, counts, children, depth - 1) for c in children.get(group.code, [])]
+    return node
+
+
+def _soc_counts() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for codes in SearchDocument.objects.filter(validity="current").values_list("soc2020", flat=True):
+        for code in codes:
+            counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+@api_view
+def soc_tree_view(request: HttpRequest):
+    groups = list(SocGroup.objects.order_by("code"))
+    children: dict[str, list[SocGroup]] = {}
+    by_id = {g.id: g for g in groups}
+    for g in groups:
+        if g.parent_id:
+            children.setdefault(by_id[g.parent_id].code, []).append(g)
+    counts = _soc_counts()
+    return _json(
+        {
+            "classification": "SOC 2020",
+            "nos_counted": "current NOS",
+            "groups": [_soc_node(g, counts, children, 3) for g in groups if g.level == "major"],
+        }
+    )
+
+
+@api_view
+def soc_group_view(request: HttpRequest, code: str):
+    group = SocGroup.objects.filter(code=code).first()
+    if group is None:
+        raise services.NotFound(f"No SOC 2020 group {code!r}")
+    counts = _soc_counts()
+    data = {
+        "code": group.code,
+        "level": group.level,
+        "title": group.title,
+        "description": group.description,
+        "tasks": group.tasks,
+        "nos": counts.get(group.code, 0),
+        "children": [{"code": c.code, "title": c.title, "nos": counts.get(c.code, 0)} for c in group.children.order_by("code")],
+    }
+    return _json(data)
+
+
+@api_view
+def openapi_view(request: HttpRequest):
+    return _json(openapi_document(request.build_absolute_uri("/").rstrip("/")))
+
+
+def not_found_view(request: HttpRequest, rest: str = ""):
+    return error(404, "not_found", f"No API endpoint at {request.path}")

@@ -1,0 +1,1 @@
+"""Search logic that knows nothing of databases: query parsing, spelling, fusion, embeddings."""

@@ -1,0 +1,37 @@
+"""Marking query words in titles and snippets, safely."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .query import fold
+
+
+def _stem(word: str) -> str:
+    # A light stem: enough that "welding" marks "weld", "organise" marks "organisation".
+    return word[: max(4, len(word) - 3)] if len(word) > 5 else word
+
+
+def highlight(text: str, words: list[str]) -> str:
+    """`text` escaped as HTML, each word starting like a query word wrapped in <mark>."""
+    stems = sorted({_stem(fold(w)) for w in words if len(w) > 1}, key=len, reverse=True)
+    if not stems:
+        return html.escape(text)
+    out: list[str] = []
+    for token in re.split(r"(\W+)", text):
+        if token and any(fold(token).startswith(s) for s in stems):
+            out.append(f"<mark>{html.escape(token)}</mark>")
+        else:
+            out.append(html.escape(token))
+    return "".join(out)
+
+
+def snippet(body: str, words: list[str], length: int = 220) -> str:
+    """The first sentence of `body` that holds a query word (else its start), cut to `length`."""
+    if not body:
+        return ""
+    sentences = [s.strip() for s in re.split(r"(?<=[.;:!?])\s+|\n+", body) if s.strip()]
+    stems = [_stem(fold(w)) for w in words if len(w) > 2]
+    chosen = next((s for s in sentences if any(st in fold(s) for st in stems)), sentences[0] if sentences else "")
+    return chosen if len(chosen) <= length else chosen[: length - 1].rsplit(" ", 1)[0] + "…"

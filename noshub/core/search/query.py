@@ -1,0 +1,186 @@
+"""Turning what a user typed into a safe full-text query.
+
+Users type words, "quoted phrases", prefixes (``weld*``), URNs and misspellings; some paste
+FTS operators (``NEAR``, ``AND``, ``:``, ``^``) by accident or on purpose. Nothing the user
+types reaches a search engine as syntax: every word is re-emitted as a quoted token, so an
+arbitrary string can never cause a query error or change the query's structure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .spelling import spelling_variants
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*\*?", re.UNICODE)
+_PHRASE = re.compile(r'"([^"]*)"')
+MAX_TERMS = 12  # longer queries are cut: a query is not a document
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: the form in which words are compared."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded, apostrophes removed (``employer's`` → ``employers``)."""
+    return [w.replace("'", "") for w in re.findall(r"[^\W_]+(?:'[^\W_]+)*", fold(text))]
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    prefix: bool = False
+    alternatives: tuple[str, ...] = ()  # other spellings, synonyms, corrections: any may match
+
+    def forms(self) -> tuple[str, ...]:
+        return (self.text, *self.alternatives)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    raw: str
+    terms: tuple[Term, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms and not self.phrases
+
+    def required(self) -> tuple[Term, ...]:
+        """Terms that must all match (stop words only count when there is nothing else)."""
+        content = tuple(t for t in self.terms if t.text not in STOPWORDS)
+        return content or self.terms
+
+    def all_words(self) -> list[str]:
+        found = [t.text for t in self.terms] + [w for p in self.phrases for w in p]
+        return list(dict.fromkeys(found))
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    raw = (raw or "")[:500]
+    phrases = []
+    for match in _PHRASE.findall(raw):
+        phrase = tuple(words(match))
+        if len(phrase) > 1:
+            phrases.append(phrase)
+        # a one-word "phrase" is just a word
+    rest = _PHRASE.sub(" ", raw) + " " + " ".join(" ".join(words(m)) for m in _PHRASE.findall(raw) if len(words(m)) == 1)
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for token in _WORD.findall(fold(rest)):
+        prefix = token.endswith("*")
+        text = token.rstrip("*").replace("'", "")
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        terms.append(Term(text=text, prefix=prefix and len(text) >= 2, alternatives=spelling_variants(text)))
+        if len(terms) >= MAX_TERMS:
+            break
+    return ParsedQuery(raw=raw, terms=tuple(terms), phrases=tuple(phrases[:4]))
+
+
+def with_alternatives(query: ParsedQuery, extra: dict[str, tuple[str, ...]], corrections: dict[str, str]) -> ParsedQuery:
+    """The query with more alternatives per term (synonyms, spelling corrections)."""
+    terms = []
+    for term in query.terms:
+        more = tuple(a for a in extra.get(term.text, ()) if a not in term.forms())
+        terms.append(Term(term.text, term.prefix, term.alternatives + more))
+    return ParsedQuery(raw=query.raw, terms=tuple(terms), phrases=query.phrases, corrections=corrections)
+
+
+def _fts5_token(word: str, prefix: bool = False) -> str:
+    # Quoted: FTS5 treats the content as a string, never as an operator or column filter.
+    return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def _fts5_form(form: str, prefix: bool) -> str:
+    parts = form.split()
+    if len(parts) > 1:  # a multi-word synonym is a phrase
+        return '"' + " ".join(p.replace('"', '""') for p in parts) + '"'
+    return _fts5_token(form, prefix)
+
+
+def to_fts5(query: ParsedQuery, mode: str = "all") -> str:
+    """An FTS5 MATCH expression: every required term (any of its forms) and every phrase;
+    ``mode="any"`` joins the terms with OR instead."""
+    groups = []
+    for term in query.required() if mode == "all" else query.terms:
+        forms = [_fts5_form(f, term.prefix) for f in term.forms()]
+        groups.append(forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")")
+    for phrase in query.phrases:
+        groups.append('"' + " ".join(w.replace('"', '""') for w in phrase) + '"')
+    return (" AND " if mode == "all" else " OR ").join(groups)
+
+
+_LEXEME = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _ts_form(form: str, prefix: bool) -> str:
+    parts = [p for p in _LEXEME.findall(form)]
+    if not parts:
+        return ""
+    # Lexemes are bare words (letters and digits only), so they cannot carry tsquery syntax.
+    if len(parts) > 1:
+        return "(" + " <-> ".join(parts) + ")"
+    return parts[0] + (":*" if prefix else "")
+
+
+def to_tsquery_terms(query: ParsedQuery, mode: str = "all") -> list[list[str]]:
+    """Groups of tsquery fragments (words, ``a <-> b`` phrases, ``pre:*`` prefixes) to be
+    passed through PostgreSQL's ``to_tsquery`` per fragment, so that stemming applies."""
+    groups = []
+    for term in query.required() if mode == "all" else query.terms:
+        forms = [f for f in (_ts_form(f, term.prefix) for f in term.forms()) if f]
+        if forms:
+            groups.append(forms)
+    for phrase in query.phrases:
+        groups.append(["(" + " <-> ".join(w for p in phrase for w in _LEXEME.findall(p)) + ")"])
+    return groups

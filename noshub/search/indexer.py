@@ -1,0 +1,122 @@
+"""Keeping the search index in step with the catalogue.
+
+`reindex(ids)` rebuilds the index rows of some standards (all when `ids` is None) from their
+current versions, then the engine's full-text index over them, in the caller's transaction.
+It runs on every `standards_changed` signal, so imports keep the index current.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from noshub.catalogue.models import NosSocCode, NosVersion, Standard
+from noshub.core.html import plain_text
+from noshub.soc.models import SocGroup, SocRelationship
+
+from .backends import get_backend
+from .models import IndexState, SearchDocument
+
+_BODY_HTML = (
+    "overview",
+    "scope_range",
+    "scope_range_performance_criteria",
+    "scope_range_knowledge_and_understanding",
+    "values",
+    "behaviours",
+    "skills",
+    "glossary",
+)
+
+
+def _soc_levels(code: str) -> list[str]:
+    return [code[:n] for n in (1, 2, 3, 4)]
+
+
+def soc2020_codes(version: NosVersion, crosswalk: dict[str, list[str]]) -> list[str]:
+    """SOC 2020 unit groups of a version: its own SOC 2020 links, else its SOC 2010 codes crosswalked."""
+    links = list(version.nossoccode_set.all())
+    own = [link.soc_code.code for link in links if link.soc_code.classification == "2020"]
+    if own:
+        return sorted(set(own))
+    return sorted({c for link in links if link.soc_code.classification == "2010" for c in crosswalk.get(link.soc_code.code, [])})
+
+
+def _versions(ids: Iterable[int] | None):
+    current = NosVersion.objects.filter(standard__current_id=F("id"))
+    if ids is not None:
+        current = current.filter(standard_id__in=list(ids))
+    return current.select_related("developed_by", "standard").prefetch_related(
+        "suites",
+        "occupations",
+        "keywords",
+        Prefetch("nossoccode_set", queryset=NosSocCode.objects.select_related("soc_code")),
+    )
+
+
+def build_document(version: NosVersion, crosswalk: dict[str, list[str]], soc_titles: dict[str, str]) -> SearchDocument:
+    units = soc2020_codes(version, crosswalk)
+    suites = sorted(s.name for s in version.suites.all())
+    occupations = sorted(o.name for o in version.occupations.all())
+    developer = version.developed_by.name if version.developed_by_id else ""
+    body_parts = [plain_text(getattr(version, name)) for name in _BODY_HTML]
+    body_parts += [s["text"] for s in version.performance_criteria + version.knowledge_and_understanding]
+    return SearchDocument(
+        standard_id=version.standard_id,
+        version=version,
+        slug=version.standard.slug,
+        urn_key=version.standard.urn_key,
+        title=version.title,
+        keywords=" ; ".join(k.text for k in version.keywords.all()),
+        context=" ; ".join([*suites, *occupations, developer, *(soc_titles.get(u, "") for u in units)]),
+        body="\n".join(p for p in body_parts if p),
+        validity=version.validity,
+        category=version.category,
+        developer=developer,
+        suites=suites,
+        soc2020=sorted({level for u in units for level in _soc_levels(u)}),
+        date_approved=version.date_approved,
+        approval_year=version.date_approved.year if version.date_approved else None,
+    )
+
+
+def _hidden_behind(ids: set[int] | None) -> dict[int, str]:
+    """Standards a reviewer's decision hides from search (noshub.cleansing): id → the slug of
+    the NOS shown instead, or "retired" for one retired as legacy."""
+    from noshub.cleansing.services import HIDING, decisions_in_force
+
+    return {
+        sid: (decision.target.slug if decision.target_id else "retired")
+        for sid, decision in decisions_in_force(ids).items()
+        if decision.action in HIDING
+    }
+
+
+def reindex(ids: Iterable[int] | None = None) -> int:
+    """Rebuild the index rows of these standards (every standard when None). Returns the count."""
+    ids = None if ids is None else set(ids)
+    crosswalk: dict[str, list[str]] = defaultdict(list)
+    for old, new in SocRelationship.objects.values_list("soc2010", "soc2020"):
+        crosswalk[old].append(new)
+    soc_titles = dict(SocGroup.objects.filter(level="unit").values_list("code", "title"))
+    with transaction.atomic():
+        docs = [build_document(v, crosswalk, soc_titles) for v in _versions(ids).iterator(chunk_size=2000)]
+        hidden = _hidden_behind(ids)
+        for doc in docs:
+            doc.hidden_behind = hidden.get(doc.standard_id, "")
+        stale = SearchDocument.objects.all() if ids is None else SearchDocument.objects.filter(standard_id__in=ids)
+        stale_ids = list(stale.values_list("standard_id", flat=True))
+        stale.delete()
+        SearchDocument.objects.bulk_create(docs, batch_size=1000)
+        get_backend().reindex(None if ids is None else set(stale_ids) | {d.standard_id for d in docs})
+        state, _ = IndexState.objects.get_or_create(id=1)
+        IndexState.objects.filter(id=1).update(generation=F("generation") + 1, built_at=timezone.now())
+    return len(docs)
+
+
+def index_is_empty() -> bool:
+    return not SearchDocument.objects.exists() and Standard.objects.exists()

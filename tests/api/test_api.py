@@ -1,0 +1,110 @@
+"""The public API on the real catalogue: responses, exports, errors, rate limits, OpenAPI."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_returns_results_and_facets(client, load_reports):
+    data = client.get("/api/v1/search", {"q": "chef", "per_page": 5}).json()
+    assert data["total"] > 5 and len(data["results"]) == 5
+    assert {"suite", "developer", "soc", "validity", "category", "year"} <= data["facets"].keys()
+    assert {"urn", "title", "score", "slug"} <= data["results"][0].keys()
+
+
+def test_search_csv_export(client, load_reports):
+    response = client.get("/api/v1/search", {"q": "welding", "format": "csv", "per_page": 50})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 50 and rows[0]["urn"] and rows[0]["title"]
+
+
+def test_nos_by_urn_with_history(client, load_reports):
+    data = client.get("/api/v1/nos/SFLWS33").json()
+    assert data["current"]["validity"] == "current"
+    assert [h["validity"] for h in data["history"]] == ["current", "legacy"]
+
+
+def test_nos_jsonld_is_a_ctdl_asn_framework(client, load_reports):
+    response = client.get("/api/v1/nos/LANACT3.jsonld")
+    assert response["Content-Type"].startswith("application/ld+json")
+    doc = response.json()
+    assert doc["@type"] == "ceasn:CompetencyFramework" and doc["ceasn:codedNotation"] == "LANACT3"
+    first = doc["@graph"][0]
+    assert first["@type"] == "ceasn:Competency" and first["ceasn:codedNotation"] == "P1"
+    assert first["ceasn:competencyCategory"]["en-GB"] == "Performance criteria"
+    assert doc["ceasn:hasTopChild"][0] == first["@id"]
+
+
+def test_suites_developers_and_soc_tree(client, load_reports):
+    suites = client.get("/api/v1/suites").json()
+    journalism = next(s for s in suites["suites"] if s["name"] == "Journalism")
+    suite = client.get(journalism["url"]).json()
+    assert suite["count"] == journalism["nos"] > 0
+    assert client.get(journalism["url"], {"format": "csv"})["Content-Type"].startswith("text/csv")
+    developers = client.get("/api/v1/developers").json()
+    assert any(d["name"] == "Lantra" and d["nos"] > 500 for d in developers["developers"])
+    tree = client.get("/api/v1/soc2020").json()
+    assert len(tree["groups"]) == 9
+    assert len([u for g in tree["groups"] for s in g["children"] for m in s["children"] for u in m["children"]]) == 412
+    chefs = client.get("/api/v1/soc2020/5434").json()
+    assert chefs["title"] == "Chefs" and chefs["nos"] > 0
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [
+        ("/api/v1/search?page=0", 400, "invalid_parameter"),
+        ("/api/v1/search?per_page=abc", 400, "invalid_parameter"),
+        ("/api/v1/search?sort=random", 400, "invalid_parameter"),
+        ("/api/v1/search?colour=blue", 400, "invalid_parameter"),
+        ("/api/v1/search?format=xml", 400, "invalid_parameter"),
+        ("/api/v1/nos/NOSUCH999", 404, "not_found"),
+        ("/api/v1/suites/99999999", 404, "not_found"),
+        ("/api/v1/soc2020/9999", 404, "not_found"),
+        ("/api/v1/no/such/thing", 404, "not_found"),
+    ],
+)
+def test_errors_have_one_shape(client, load_reports, url, status, code):
+    response = client.get(url)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["status"] == status and error["code"] == code and error["message"]
+
+
+def test_api_is_read_only(client, load_reports):
+    assert client.post("/api/v1/search", {"q": "x"}).status_code == 405
+    assert client.delete("/api/v1/nos/LANACT3").status_code == 405
+
+
+def test_rate_limit_answers_429_with_retry_after(client, load_reports, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_RATE_LIMIT_PER_MINUTE = 3
+    statuses = [client.get("/api/v1/developers").status_code for _ in range(5)]
+    assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
+    response = client.get("/api/v1/developers")
+    assert response.json()["error"]["code"] == "rate_limited" and int(response["Retry-After"]) > 0
+    cache.clear()
+
+
+def test_openapi_document_is_valid_and_lists_every_endpoint(client, load_reports):
+    spec = client.get("/api/v1/openapi.json").json()
+    validate(spec)
+    assert {
+        "/search",
+        "/nos/{urn}",
+        "/nos/{urn}.jsonld",
+        "/suites",
+        "/suites/{id}",
+        "/developers",
+        "/soc2020",
+        "/soc2020/{code}",
+    } <= spec["paths"].keys()

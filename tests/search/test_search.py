@@ -1,0 +1,178 @@
+"""Search on the real catalogue: the same tests run on SQLite FTS5 and PostgreSQL full text."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from noshub.core.search.query import parse_query, to_fts5, to_tsquery_terms
+from noshub.search.engine import InvalidParameter, SearchParams, search
+from noshub.search.models import QueryLog
+
+pytestmark = pytest.mark.django_db
+
+
+def _slugs(q: str, **kw) -> list[str]:
+    return [h.slug for h in search(SearchParams(q=q, per_page=kw.pop("per_page", 10), **kw), log=False).hits]
+
+
+def _titles(q: str, **kw) -> list[str]:
+    return [h.title.lower() for h in search(SearchParams(q=q, per_page=kw.pop("per_page", 10), **kw), log=False).hits]
+
+
+def test_engine_matches_the_database(load_reports):
+    assert search(SearchParams(q="welding"), log=False).engine == (
+        "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    )
+
+
+@pytest.mark.parametrize("urn", ["CFAM&LAA1", "cfam_laa1", "CFAM_LAA1", " cfam&laa1 "])
+def test_urn_in_any_form_comes_first(load_reports, urn):
+    assert _slugs(urn, mode="keyword")[0] == "CFAM_LAA1"
+
+
+def test_title_words_rank_a_matching_title_first(load_reports):
+    titles = _titles("prepare fish for basic dishes", mode="keyword")
+    assert titles[0] == "prepare fish for basic dishes"
+
+
+def test_phrase_and_prefix(load_reports):
+    phrase = search(SearchParams(q='"health and safety"', mode="keyword", per_page=10), log=False)
+    assert phrase.total > 100 and all("health and safety" in h.title.lower() for h in phrase.hits)
+    prefix = search(SearchParams(q="weld*", mode="keyword", per_page=10), log=False)
+    assert prefix.total > 50 and all("weld" in h.title.lower() for h in prefix.hits)
+    both = search(SearchParams(q='"health and safety" weld*', mode="keyword", per_page=10), log=False)
+    assert both.total > 0
+    assert all("weld" in h.title.lower() or "health and safety" in h.title.lower() for h in both.hits)
+
+
+def test_stemming_finds_other_word_forms(load_reports):
+    assert set(_slugs("welds", mode="keyword", per_page=20)) & set(_slugs("welding", mode="keyword", per_page=20))
+
+
+def test_british_and_american_spellings_find_the_same_nos(load_reports):
+    british = set(_slugs("organise events", mode="keyword", per_page=20))
+    american = set(_slugs("organize events", mode="keyword", per_page=20))
+    assert british and british == american
+
+
+def test_a_misspelling_still_finds_forklift_nos_and_says_did_you_mean(load_reports):
+    result = search(SearchParams(q="forklfit", mode="keyword", per_page=20), log=False)
+    assert result.did_you_mean == "forklift"
+    assert any("lift truck" in h.title.lower() or "forklift" in h.title.lower() for h in result.hits)
+
+
+@pytest.mark.parametrize(
+    ("query", "unit"), [("chef", "5434"), ("hgv driver", "8211"), ("care assistant", "6135"), ("chefs", "5434")]
+)
+def test_job_titles_find_nos_of_that_occupation(load_reports, query, unit):
+    from noshub.search.models import SearchDocument
+
+    result = search(SearchParams(q=query, mode="keyword"), log=False)
+    units = {j["soc2020"] for j in result.job_titles}
+    assert unit in units
+    # The first results are NOS aligned to an occupation the ONS coding index gives for the title.
+    top = SearchDocument.objects.filter(slug__in=[h.slug for h in result.hits[:5]])
+    assert all(set(d.soc2020) & units for d in top)
+
+
+def test_chef_finds_kitchen_nos_though_no_title_says_chef(load_reports):
+    titles = _titles("chef", mode="keyword")
+    assert not any("chef" in t for t in titles)
+    assert sum(any(w in t for w in ("cook", "kitchen", "dish", "food")) for t in titles) >= 8
+
+
+def test_filters_and_facets(load_reports):
+    everything = search(SearchParams(q="customer service", mode="keyword", validity="all"), log=False)
+    current = search(SearchParams(q="customer service", mode="keyword"), log=False)
+    assert everything.total > current.total > 0
+    suite = current.facets["suite"][0]
+    narrowed = search(SearchParams(q="customer service", mode="keyword", suite=suite["value"]), log=False)
+    assert narrowed.total == suite["count"]
+    assert all(suite["value"] in h.suites for h in narrowed.hits)
+    major = current.facets["soc"][0]["value"]
+    by_soc = search(SearchParams(q="customer service", mode="keyword", soc=major), log=False)
+    assert by_soc.total == current.facets["soc"][0]["count"]
+    assert all(f["value"].startswith(major) and len(f["value"]) == 2 for f in by_soc.facets["soc"])
+    developer = current.facets["developer"][0]
+    assert (
+        search(SearchParams(q="customer service", developer=developer["value"], mode="keyword"), log=False).total
+        == developer["count"]
+    )
+
+
+def test_sort_and_pagination(load_reports):
+    first = search(SearchParams(q="management", mode="keyword", sort="title", per_page=10), log=False)
+    second = search(SearchParams(q="management", mode="keyword", sort="title", per_page=10, page=2), log=False)
+    titles = [h.title.lower() for h in first.hits + second.hits]
+    assert titles == sorted(titles) and first.pages == -(-first.total // 10)
+    assert not {h.slug for h in first.hits} & {h.slug for h in second.hits}
+    dated = search(SearchParams(q="management", mode="keyword", sort="date", validity="all"), log=False).hits
+    dates = [h.date_approved for h in dated if h.date_approved]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_empty_query_browses_with_filters(load_reports):
+    result = search(SearchParams(q="", suite="Journalism"), log=False)
+    assert result.total > 5 and all("Journalism" in h.suites for h in result.hits)
+
+
+def test_a_query_with_no_result_is_recorded(load_reports):
+    result = search(SearchParams(q="zzqqxx plorbnik"))
+    assert result.total == 0
+    assert QueryLog.objects.filter(query="zzqqxx plorbnik", results=0).exists()
+
+
+def test_bad_parameters_are_refused():
+    for bad in (
+        {"page": "0"},
+        {"per_page": "1000"},
+        {"sort": "random"},
+        {"validity": "maybe"},
+        {"soc": "12345"},
+        {"year": "soon"},
+    ):
+        with pytest.raises(InvalidParameter):
+            SearchParams.from_query_dict(bad)
+
+
+def test_highlighting_escapes_and_marks(load_reports):
+    hit = search(SearchParams(q="fish", mode="keyword"), log=False).hits[0]
+    assert "<mark>" in hit.title_html.lower() and "<script" not in hit.title_html
+
+
+@pytest.mark.skipif("not __import__('noshub.core.search.embeddings', fromlist=['x']).available()")
+def test_hybrid_search_uses_meaning(load_reports):
+    result = search(SearchParams(q="looking after horses", mode="hybrid"), log=False)
+    assert result.semantic
+    assert any("horse" in h.title.lower() or "equine" in h.title.lower() for h in result.hits[:5])
+
+
+# -- the query builders never emit syntax from user text ---------------------------------------
+
+
+def test_fts_operators_are_quoted():
+    expression = to_fts5(parse_query('title:x NEAR(a b) OR "unclosed * ^y'))
+    assert expression == '"title" AND "x" AND "near" AND "b" AND "unclosed" AND "y"' or "NEAR(" not in expression
+    assert all(group.startswith('"') or group.startswith("(") for group in expression.split(" AND "))
+
+
+def test_tsquery_fragments_are_bare_words():
+    for group in to_tsquery_terms(parse_query("a & b | !c <-> d:* 'x'")):
+        for form in group:
+            assert set(form) <= set("abcdefghijklmnopqrstuvwxyz0123456789 ()<->:*")
+
+
+def test_a_copy_hidden_by_a_reviewer_leaves_search_and_returns_when_reversed(load_reports, django_user_model):
+    from noshub.catalogue.services import get_standard
+    from noshub.cleansing import services as cleansing
+
+    admin = django_user_model.objects.create_superuser("reviewer", "r@example.org", "pw")
+    copy, original = get_standard("PPL2PC3"), get_standard("LANACT3")
+    assert "PPL2PC3" in _slugs("prepare fish for basic dishes", mode="keyword")
+    cleansing.record_decision(admin, copy, "imported_copy_of", "test: pretend it is a copy", target=original)
+    assert "PPL2PC3" not in _slugs("prepare fish for basic dishes", mode="keyword")
+    hidden = search(SearchParams(q="prepare fish for basic dishes", mode="keyword", include_hidden=True), log=False)
+    assert "PPL2PC3" in [h.slug for h in hidden.hits]
+    cleansing.reverse_decision(admin, copy, "test: it is not a copy after all")
+    assert "PPL2PC3" in _slugs("prepare fish for basic dishes", mode="keyword")
