@@ -93,6 +93,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# GOV.UK Frontend, installed by scripts/setup with npm (package.json): its CSS, JS, fonts and
+# images are served as static files under static/govuk/; its CSS asks for /assets/… (noshub/urls.py).
+GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND_DIR)]
 
 # Public API: requests per client per minute (0 turns the limit off).
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("NOSHUB_API_RATE_LIMIT", "600"))

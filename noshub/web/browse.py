@@ -1,0 +1,125 @@
+"""Browsing the catalogue: suites, developers, SOC 2020 groups, and the NOS related to a NOS.
+
+The lists of NOS under a suite, a developer or a SOC group come from the search service with a
+filter and no query, so the finder, these pages and the API count the same NOS.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F
+
+from noshub.catalogue.models import NosVersion, Organisation, Suite
+from noshub.catalogue.services import NotFound
+from noshub.search.engine import SearchParams, SearchResult, search
+from noshub.soc.models import SocGroup
+
+RELATED_PER_SUITE = 10
+
+
+def suites() -> list[dict]:
+    """Every suite that holds a current version of some NOS, with its number of NOS."""
+    rows = (
+        Suite.objects.filter(versions__standard__current_id=F("versions__id"))
+        .annotate(nos=Count("versions", distinct=True))
+        .order_by("name")
+        .values("id", "name", "nos")
+    )
+    return [{"id": r["id"], "name": r["name"], "nos": r["nos"]} for r in rows]
+
+
+def developers() -> list[dict]:
+    rows = (
+        Organisation.objects.filter(versions__standard__current_id=F("versions__id"))
+        .annotate(nos=Count("versions", distinct=True))
+        .order_by("name")
+        .values("id", "name", "nos")
+    )
+    return [{"id": r["id"], "name": r["name"], "nos": r["nos"]} for r in rows]
+
+
+def get_suite(suite_id: int) -> Suite:
+    suite = Suite.objects.filter(id=suite_id).first()
+    if suite is None:
+        raise NotFound(f"No suite with id {suite_id}")
+    return suite
+
+
+def get_developer(developer_id: int) -> Organisation:
+    org = Organisation.objects.filter(id=developer_id).first()
+    if org is None:
+        raise NotFound(f"No developer with id {developer_id}")
+    return org
+
+
+def nos_in(params: SearchParams) -> SearchResult:
+    """The NOS a browse page lists: a filtered search with no query, by title."""
+    params.q = ""
+    params.sort = "title"
+    return search(params, log=False)
+
+
+def suite_ids(names: list[str]) -> dict[str, int]:
+    return dict(Suite.objects.filter(name__in=names).values_list("name", "id"))
+
+
+def developer_id(name: str) -> int | None:
+    return Organisation.objects.filter(name=name).values_list("id", flat=True).first()
+
+
+def related(detail: dict) -> list[dict]:
+    """Other NOS in each suite of this NOS (current versions, by title), with each suite's size."""
+    v = detail["current"] or {}
+    out = []
+    for suite in Suite.objects.filter(name__in=v.get("suites") or []).order_by("name"):
+        members = (
+            NosVersion.objects.filter(suites=suite, standard__current_id=F("id"))
+            .exclude(standard__slug=detail["slug"])
+            .order_by("title")
+        )
+        out.append(
+            {
+                "suite_id": suite.id,
+                "suite": suite.name,
+                "others": members.count(),
+                "nos": [
+                    {"slug": s, "urn": u, "title": t}
+                    for s, u, t in members.values_list("standard__slug", "urn", "title")[:RELATED_PER_SUITE]
+                ],
+            }
+        )
+    return out
+
+
+# -- SOC 2020 ---------------------------------------------------------------------------------
+
+LEVEL_ORDER = ("major", "sub_major", "minor", "unit")
+
+
+def soc_majors() -> list[dict]:
+    """The nine major groups with the number of current NOS aligned to each."""
+    counts = {f["value"]: f["count"] for f in search(SearchParams(validity="current", per_page=1), log=False).facets["soc"]}
+    return [
+        {"code": g.code, "title": g.title, "nos": counts.get(g.code, 0)}
+        for g in SocGroup.objects.filter(level="major").order_by("code")
+    ]
+
+
+def soc_group(code: str) -> dict:
+    group = SocGroup.objects.filter(code=code).first()
+    if group is None:
+        raise NotFound(f"No SOC 2020 group {code!r}")
+    chain = []
+    parent = group.parent
+    while parent is not None:
+        chain.insert(0, {"code": parent.code, "title": parent.title, "level": parent.level})
+        parent = parent.parent
+    return {
+        "code": group.code,
+        "title": group.title,
+        "level": group.level,
+        "description": group.description,
+        "tasks": group.tasks or [],
+        "related_job_titles": (group.related_job_titles or [])[:20],
+        "parents": chain,
+        "children": [{"code": c.code, "title": c.title, "level": c.level} for c in group.children.order_by("code")],
+    }

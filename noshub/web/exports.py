@@ -1,0 +1,139 @@
+"""Downloads of a NOS and of a whole suite in the NOS template layout: PDF and DOCX.
+
+Both start from `nos_view.present`, the same presentation the pages use. The PDF is the print
+view's HTML rendered by WeasyPrint, which is allowed to fetch nothing; the DOCX is built with
+python-docx from the same sections, the HTML sections turned into paragraphs and bullets.
+"""
+
+from __future__ import annotations
+
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+PRINT_CSS = Path(__file__).resolve().parent.parent / "catalogue" / "static" / "noshub" / "print.css"
+MAX_SUITE_NOS = 400  # a suite download holds at most this many NOS
+
+
+class FetchRefused(ValueError):
+    pass
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    """WeasyPrint may not load anything: NOS text cannot make the server fetch a URL."""
+    raise FetchRefused(f"not fetched: {url[:80]}")
+
+
+def pdf(title: str, documents: list[dict], language: str) -> bytes:
+    """A PDF of one or more presented NOS (`nos_view.present`)."""
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("catalogue/nos_document.html", {"title": title, "documents": documents, "language": language})
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+
+
+class _Blocks(HTMLParser):
+    """Sanitised NOS HTML as a list of (kind, text): paragraphs, bullets and numbered items."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self._lists: list[str] = []
+        self._buf: list[str] = []
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._buf).split())
+        if text:
+            kind = "paragraph"
+            if self._lists:
+                kind = "number" if self._lists[-1] == "ol" else "bullet"
+            self.blocks.append((kind, text))
+        self._buf = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("p", "li", "br", "tr", "h3", "h4", "h5", "h6", "blockquote"):
+            self._flush()
+        elif tag in ("td", "th"):
+            self._buf.append(" ")
+        if tag in ("ul", "ol"):
+            self._flush()
+            self._lists.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in ("p", "li", "tr", "h3", "h4", "h5", "h6", "blockquote"):
+            self._flush()
+        elif tag in ("ul", "ol"):
+            self._flush()
+            if self._lists:
+                self._lists.pop()
+
+    def handle_data(self, data):
+        self._buf.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def html_blocks(html: str) -> list[tuple[str, str]]:
+    parser = _Blocks()
+    parser.feed(html or "")
+    parser.close()
+    return parser.blocks
+
+
+def docx(title: str, documents: list[dict], language: str) -> bytes:
+    """A DOCX of one or more presented NOS, in the template's order."""
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt
+
+    doc = Document()
+    doc.core_properties.title = title
+    doc.core_properties.language = language
+    doc.styles["Normal"].font.name = "Arial"
+    doc.styles["Normal"].font.size = Pt(11)
+    for n, p in enumerate(documents):
+        if n:
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        doc.add_paragraph(p["urn"], style="Subtitle")
+        doc.add_heading(p["title"], level=1)
+        if p.get("english_only_notice"):
+            doc.add_paragraph(_("This standard is not available in Welsh. Its text is shown in English."))
+        if p["text_partial"]:
+            doc.add_paragraph(_("The text below is an excerpt of the published standard and may be incomplete."))
+        for section in p["sections"]:
+            doc.add_heading(section["label"], level=2)
+            if section["is_list"]:
+                for item in section["items"]:
+                    para = doc.add_paragraph()
+                    para.add_run(item["ref"] + "  ").bold = True
+                    para.add_run(item["text"])
+            else:
+                for kind, text in html_blocks(section["html"]):
+                    style = {"bullet": "List Bullet", "number": "List Number"}.get(kind)
+                    doc.add_paragraph(text, style=style)
+        doc.add_heading(_("Details"), level=2)
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for row in p["details"] + _extra_rows(p):
+            cells = table.add_row().cells
+            cells[0].text = row["label"]
+            cells[1].text = row["value"]
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _extra_rows(p: dict) -> list[dict]:
+    return [
+        {"label": p["labels"]["suites"], "value": "; ".join(p["suites"]) or _("None")},
+        {
+            "label": p["labels"]["soc_codes"],
+            "value": "; ".join(f"{c['code']} (SOC {c['classification']})" for c in p["soc_codes"]) or _("None"),
+        },
+        {"label": p["labels"]["original_urn"], "value": p["original_urn"] or _("None")},
+    ]
