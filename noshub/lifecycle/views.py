@@ -557,3 +557,91 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def audit_log_json(request: HttpRequest) -> JsonResponse:
     perms.require(request.user, perms.VIEW_AUDIT)
     return JsonResponse({"entries": services.audit_entries(limit=500)}, **JSON)
+
+
+# -- JSON API: the same actions for programs ----------------------------------------------------
+#
+# POST with a JSON body (or form fields) and the session's CSRF token, as the pages do.
+# Success returns the changed object; every error has one shape:
+#     {"error": {"status": 400, "code": "stage_rule", "message": "…", "reasons": ["…"]}}
+
+
+def _json_error(status: int, code: str, message: str, reasons: list[str] | None = None) -> JsonResponse:
+    return JsonResponse(
+        {"error": {"status": status, "code": code, "message": message, "reasons": reasons or []}}, status=status, **JSON
+    )
+
+
+def _body(request: HttpRequest) -> dict:
+    if request.content_type == "application/json":
+        import json
+
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+    return request.POST.dict()
+
+
+def json_api(view):
+    """Turn the lifecycle's exceptions into the one JSON error shape."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return _json_error(403, "forbidden", str(exc) or "Your role does not allow this.")
+        except Http404 as exc:
+            return _json_error(404, "not_found", str(exc) or "Not found.")
+        except lc.StageError as exc:
+            return _json_error(400, "stage_rule", str(exc), exc.reasons)
+        except services.CommentRejected as exc:
+            status = 429 if "short time" in str(exc) else 400
+            return _json_error(status, "comment_rejected", str(exc), [str(exc)])
+
+    return wrapper
+
+
+@require_POST
+@json_api
+def advance_json(request: HttpRequest, pk: int) -> JsonResponse:
+    project = _project(request, pk, perms.EDIT_PROJECT)
+    project = services.advance(request.user, project, to_stage=_body(request).get("to_stage") or None)
+    return JsonResponse(services.project_dict(project), **JSON)
+
+
+@require_POST
+@json_api
+def respond_json(request: HttpRequest, pk: int) -> JsonResponse:
+    project = get_object_or_404(Project, pk=pk)
+    data = _body(request)
+    nation = data.get("nation") or perms.nation(request.user)
+    services.respond(request.user, project, nation, str(data.get("response", "")), str(data.get("feedback", "")))
+    return JsonResponse(services.project_dict(project, with_drafts=False), **JSON)
+
+
+@require_POST
+@json_api
+def comment_json(request: HttpRequest, pk: int) -> JsonResponse:
+    project = _public_project(pk)
+    data = _body(request)
+    try:
+        draft = project.drafts.get(pk=int(data.get("draft", 0)))
+    except (Draft.DoesNotExist, TypeError, ValueError):
+        raise Http404("That NOS is not part of this consultation.") from None
+    c = services.submit_comment(
+        project,
+        draft,
+        text=str(data.get("text", "")),
+        item_ref=str(data.get("item_ref", "")),
+        name=str(data.get("name", "")),
+        organisation=str(data.get("organisation", "")),
+        email=str(data.get("email", "")),
+        ip=_client_ip(request),
+        honeypot=str(data.get("website", "")),
+        user=request.user,
+    )
+    return JsonResponse({"id": c.pk, "moderation": c.moderation, "item_ref": c.item_ref}, status=201, **JSON)
