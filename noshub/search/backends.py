@@ -1,4 +1,4 @@
-"""Two full-text engines behind one small contract: `reindex(ids)` and `match(query, mode, limit)`.
+"""Two full-text engines behind one small contract: `reindex(ids)` and `match(query, mode, limit, titles_only)`.
 
 SQLite: an FTS5 table (porter stemming) ranked by BM25 with column weights.
 PostgreSQL: a weighted tsvector (English stemming) with a GIN index, ranked by ts_rank_cd.
@@ -39,8 +39,10 @@ class SqliteBackend:
                     chunk,
                 )
 
-    def match(self, query: ParsedQuery, mode: str = "all", limit: int = 2000) -> list[tuple[int, float]]:
-        expression = to_fts5(query, mode)
+    def match(
+        self, query: ParsedQuery, mode: str = "all", limit: int = 2000, titles_only: bool = False
+    ) -> list[tuple[int, float]]:
+        expression = to_fts5(query, mode, ("title", "keywords") if titles_only else ())
         if not expression:
             return []
         w = WEIGHTS
@@ -67,8 +69,10 @@ class PostgresBackend:
             elif ids:
                 cursor.execute(sql + " WHERE standard_id = ANY(%s)", [sorted(ids)])
 
-    def match(self, query: ParsedQuery, mode: str = "all", limit: int = 2000) -> list[tuple[int, float]]:
-        groups = to_tsquery_terms(query, mode)
+    def match(
+        self, query: ParsedQuery, mode: str = "all", limit: int = 2000, titles_only: bool = False
+    ) -> list[tuple[int, float]]:
+        groups = to_tsquery_terms(query, mode, "AB" if titles_only else "")
         if not groups:
             return []
         # Each fragment goes through to_tsquery('english', %s) as a parameter (so it is

@@ -46,6 +46,7 @@ SEMANTIC_FROM_WORDS = 2  # queries of this many content words or fewer rank by w
 SEMANTIC_FULL_AT = 4  # … and meaning reaches its full weight this many words later
 KEYWORD_POOL = 200  # word matches re-scored by meaning
 SEMANTIC_POOL = 100  # closest NOS by meaning considered
+ANY_WORD_LIMIT = 500  # NOS taken from an any-word fallback query
 MEANING_FLOOR = 0.35  # below this cosine similarity a NOS found by meaning alone is not shown
 
 
@@ -212,6 +213,7 @@ class _Doc:
     hidden_behind: str
     body: str
     soc_levels: tuple[tuple[str, ...], ...] = ()  # codes of each level, major first
+    title_stems: frozenset[str] = frozenset()
 
 
 class _IndexCache:
@@ -345,31 +347,38 @@ def _job_title_units(query: ParsedQuery, cache: _IndexCache) -> Counter:
     return units
 
 
-def _job_title_ranking(parsed: ParsedQuery, units: Counter, cache: _IndexCache, backend) -> list[int]:
+def _job_title_ranking(parsed: ParsedQuery, units: Counter, keyword_ids: list[int], cache: _IndexCache) -> list[int]:
     """NOS aligned to the unit groups a job title names, most typical first.
 
-    A NOS ranks higher the larger the share of the title's index entries its unit groups take,
-    then by how well its text matches the job title and the unit groups' own titles (an OR
-    query over those words), so that "care assistant" puts personal-care NOS before the many
-    other NOS that happen to share a broad unit group.
+    A NOS ranks by how many of its title's words (by stem) appear in the job title or in the
+    title of the unit group the index names most, then by its rank among the word matches,
+    then by the share of the job title's index entries its unit groups take (divided among the
+    groups it is aligned to: a NOS aligned to one occupation is more typical of it than one
+    aligned to many). So "care assistant" puts personal-care NOS first among the thousands
+    in the broad unit groups.
     """
     candidates = {i for u in units for i in cache.by_unit.get(u, [])}
     if not candidates:
         return []
     top_unit = units.most_common(1)[0][0]
-    description = " ".join([*(t.text for t in parsed.terms), cache.unit_titles.get(top_unit, "")])
-    matched = backend.match(parse_query(description), "any", limit=5000)
-    text_rank = {i: r for r, (i, _) in enumerate(matched) if i in candidates}
+    target = {
+        _stem(w) for w in [*(t.text for t in parsed.terms), *words(cache.unit_titles.get(top_unit, ""))] if w not in STOPWORDS
+    }
+    keyword_rank = {i: r for r, i in enumerate(keyword_ids)}
     total = sum(units.values())
 
     def key(i: int) -> tuple:
-        doc_units = [c for c in cache.docs[i].soc if len(c) == 4]
-        # The share of the title's index entries in this NOS's groups, per group it has:
-        # a NOS aligned to this occupation alone is more typical than one aligned to many.
-        share = sum(n for u, n in units.items() if u in cache.docs[i].soc) / total / max(1, len(doc_units)) ** 0.5
-        return (text_rank.get(i, 10**6) - 200 * share, cache.docs[i].title)
+        doc = cache.docs[i]
+        overlap = len(doc.title_stems & target)
+        doc_units = doc.soc_levels[3]
+        share = sum(n for u, n in units.items() if u in doc.soc) / total / max(1, len(doc_units)) ** 0.5
+        return (-overlap, keyword_rank.get(i, 10**6), -share, doc.title)
 
     return sorted(candidates, key=key)[:500]
+
+
+def _stem(word: str) -> str:
+    return word[:5]
 
 
 def semantic_weight(parsed: ParsedQuery) -> float:
@@ -386,7 +395,7 @@ def _blend_meaning(
     the cosine similarity of the query and NOS embeddings, over the top word matches and the
     closest NOS by meaning. Words keep the lead; meaning reorders near-ties and adds NOS that
     say the same thing in other words."""
-    vector = embeddings.encode([query])[0]
+    vector = embeddings.encode_query(query)
     cosine = cache.matrix @ vector
     position = cache.embedding_position
     top_meaning = np.argpartition(-cosine, min(SEMANTIC_POOL, len(cosine) - 1))[:SEMANTIC_POOL]
@@ -440,14 +449,17 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
         matched = backend.match(expanded, "all", limit=3000)
         if len(matched) < 20 and len(expanded.terms) + len(expanded.phrases) > 1:
             seen = {i for i, _ in matched}
-            matched += [(i, s) for i, s in backend.match(expanded, "any", limit=3000) if i not in seen]
+            # Any-word matches are a fallback: titles and keywords only, their best few hundred.
+            matched += [
+                (i, s) for i, s in backend.match(expanded, "any", limit=ANY_WORD_LIMIT, titles_only=True) if i not in seen
+            ]
         keyword_ids = [i for i, _ in matched if i in cache.docs]
         rankings.append((keyword_ids, FUSION_WEIGHTS["keyword"]))
         note(keyword_ids, "keywords")
 
         units = _job_title_units(parsed, cache)
         if units:
-            ordered = _job_title_ranking(parsed, units, cache, backend)
+            ordered = _job_title_ranking(parsed, units, keyword_ids, cache)
             # The whole query is a job title the ONS index knows: trust that more than words.
             weight = FUSION_WEIGHTS["jobtitle"] * (2.0 if " ".join(t.text for t in parsed.terms) in cache.job_titles else 1.0)
             rankings.append((ordered, weight))

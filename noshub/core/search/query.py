@@ -148,37 +148,43 @@ def _fts5_form(form: str, prefix: bool) -> str:
     return _fts5_token(form, prefix)
 
 
-def to_fts5(query: ParsedQuery, mode: str = "all") -> str:
+def to_fts5(query: ParsedQuery, mode: str = "all", columns: tuple[str, ...] = ()) -> str:
     """An FTS5 MATCH expression: every required term (any of its forms) and every phrase;
-    ``mode="any"`` joins the terms with OR instead."""
+    ``mode="any"`` joins the terms with OR instead. `columns` (our own column names, never
+    user text) limits the match to those columns."""
     groups = []
     for term in query.required() if mode == "all" else query.terms:
         forms = [_fts5_form(f, term.prefix) for f in term.forms()]
         groups.append(forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")")
     for phrase in query.phrases:
         groups.append('"' + " ".join(w.replace('"', '""') for w in phrase) + '"')
-    return (" AND " if mode == "all" else " OR ").join(groups)
+    expression = (" AND " if mode == "all" else " OR ").join(groups)
+    if columns and expression:
+        return "{" + " ".join(columns) + "} : (" + expression + ")"
+    return expression
 
 
 _LEXEME = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def _ts_form(form: str, prefix: bool) -> str:
-    parts = [p for p in _LEXEME.findall(form)]
+def _ts_form(form: str, prefix: bool, labels: str = "") -> str:
+    parts = list(_LEXEME.findall(form))
     if not parts:
         return ""
     # Lexemes are bare words (letters and digits only), so they cannot carry tsquery syntax.
     if len(parts) > 1:
-        return "(" + " <-> ".join(parts) + ")"
-    return parts[0] + (":*" if prefix else "")
+        return "(" + " <-> ".join(p + (":" + labels if labels else "") for p in parts) + ")"
+    suffix = (("*" if prefix else "") + labels) if (prefix or labels) else ""
+    return parts[0] + (":" + suffix if suffix else "")
 
 
-def to_tsquery_terms(query: ParsedQuery, mode: str = "all") -> list[list[str]]:
+def to_tsquery_terms(query: ParsedQuery, mode: str = "all", labels: str = "") -> list[list[str]]:
     """Groups of tsquery fragments (words, ``a <-> b`` phrases, ``pre:*`` prefixes) to be
-    passed through PostgreSQL's ``to_tsquery`` per fragment, so that stemming applies."""
+    passed through PostgreSQL's ``to_tsquery`` per fragment, so that stemming applies.
+    `labels` ("AB") limits words to those weights (title A, keywords B)."""
     groups = []
     for term in query.required() if mode == "all" else query.terms:
-        forms = [f for f in (_ts_form(f, term.prefix) for f in term.forms()) if f]
+        forms = [f for f in (_ts_form(f, term.prefix, labels) for f in term.forms()) if f]
         if forms:
             groups.append(forms)
     for phrase in query.phrases:
