@@ -11,7 +11,25 @@ from .models import TEXT_FIELDS, Draft, Project
 LINES_HELP = "One a line."
 
 
-class ProjectForm(forms.Form):
+class GovukForm(forms.Form):
+    """A form whose widgets carry the GOV.UK Frontend classes."""
+
+    CLASSES = {
+        forms.Textarea: "govuk-textarea",
+        forms.Select: "govuk-select",
+        forms.RadioSelect: "govuk-radios__input",
+        forms.CheckboxInput: "govuk-checkboxes__input",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = next((c for w, c in self.CLASSES.items() if isinstance(widget, w)), "govuk-input")
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class ProjectForm(GovukForm):
     title = forms.CharField(max_length=255)
     kind = forms.ChoiceField(choices=Project.KIND_CHOICES)
     organisation = forms.ModelChoiceField(
@@ -26,7 +44,7 @@ class ProjectForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.all()
 
 
-class ProjectEditForm(forms.Form):
+class ProjectEditForm(GovukForm):
     title = forms.CharField(max_length=255)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     checklist_accepted = forms.BooleanField(required=False, label="Checklist accepted")
@@ -43,15 +61,15 @@ def nation_part_form(stage: str):
         name: forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
         for name, label in names.items()
     }
-    return type("NationPartForm", (forms.Form,), fields)
+    return type("NationPartForm", (GovukForm,), fields)
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(GovukForm):
     response = forms.ChoiceField(choices=list(lc.RESPONSE_LABELS.items()), widget=forms.RadioSelect)
     feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="Required unless you approve.")
 
 
-class NewDraftForm(forms.Form):
+class NewDraftForm(GovukForm):
     from_urn = forms.CharField(
         required=False, label="URN of the existing NOS to revise", help_text="For a new version of an existing NOS."
     )
@@ -117,7 +135,7 @@ def draft_form(draft: Draft, stage: str):
             fields[name] = forms.CharField(
                 required=False, label=label, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
             )
-    form_class = type("DraftForm", (forms.Form,), fields)
+    form_class = type("DraftForm", (GovukForm,), fields)
     return form_class
 
 
@@ -148,7 +166,7 @@ def draft_values(cleaned: dict) -> dict:
     return out
 
 
-class CommentForm(forms.Form):
+class CommentForm(GovukForm):
     draft = forms.IntegerField(widget=forms.HiddenInput)
     item_ref = forms.CharField(
         required=False, label="Which part (optional)", help_text="For example P3 or K2; leave blank for the whole NOS."
@@ -160,7 +178,7 @@ class CommentForm(forms.Form):
     website = forms.CharField(required=False, label="Leave this blank")  # honeypot
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     decision = forms.ChoiceField(
         choices=[("accepted", "Accepted"), ("rejected", "Rejected"), ("noted", "Noted")], widget=forms.RadioSelect
     )

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from noshub.core import lifecycle as lc
@@ -452,7 +453,10 @@ def _comment_groups(project: Project) -> list[dict]:
 def comments(request: HttpRequest, pk: int) -> HttpResponse:
     """The developer's view: every comment grouped by NOS and item, with counts."""
     project = _project(request, pk, perms.MODERATE)
-    return render(request, "lifecycle/comments.html", _context(request, project, groups=_comment_groups(project)))
+    decisions = [("accepted", _("Accepted")), ("rejected", _("Rejected")), ("noted", _("Noted"))]
+    return render(
+        request, "lifecycle/comments.html", _context(request, project, groups=_comment_groups(project), decisions=decisions)
+    )
 
 
 @require_safe
