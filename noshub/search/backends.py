@@ -66,6 +66,7 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             if ids is None:
                 cursor.execute(sql)
+                cursor.execute("ANALYZE search_searchdocument")  # fresh statistics for the planner
             elif ids:
                 cursor.execute(sql + " WHERE standard_id = ANY(%s)", [sorted(ids)])
 
