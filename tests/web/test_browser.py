@@ -1,0 +1,218 @@
+"""The finder in a real browser: Playwright driving Debian's Chromium against a live server on
+the loaded catalogue. A user journey (search → filter → NOS → Welsh → PDF and DOCX), keyboard-only
+use, and axe-core accessibility checks (WCAG 2.2 AA) on the main pages. Screenshots go to
+test-artifacts/."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("NOSHUB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"Chromium not installed at {CHROMIUM} (scripts/setup test installs it)", allow_module_level=True)
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM is only used by fixtures.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker):
+    """NOS Hub served by waitress in a thread, on the session's loaded test database.
+
+    Not pytest-django's live_server: that one asks for transactional_db, whose teardown empties
+    every table, and the real data is loaded once per session."""
+    if django_db_setup is None:
+        pytest.skip("real data not loaded")
+    import threading
+
+    import waitress
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.wsgi import get_wsgi_application
+
+    with django_db_blocker.unblock():
+        srv = waitress.create_server(StaticFilesHandler(get_wsgi_application()), host="127.0.0.1", port=0, threads=4)
+        thread = threading.Thread(target=srv.run, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{srv.effective_port}"
+        srv.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    # The site's own Content Security Policy applies: GOV.UK Frontend's JS must run under it.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.base = server
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_page(browser, server):
+    """A page that lets axe-core in: injecting a script needs the CSP bypassed (tests only)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.base = server
+    yield page
+    context.close()
+
+
+def test_search_filter_open_welsh_and_download(page, tmp_path):
+    page.goto(page.base + "/")
+    page.get_by_label("Search National Occupational Standards").fill("reiki")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile(r"/search/\?q=reiki"))
+    heading = page.locator("#results-heading").inner_text()
+    total = int(heading.split()[0])
+    assert total >= 1 and page.locator("mark").count() >= 1
+
+    page.locator(".noshub-facet", has_text="Developer").get_by_role("link", name="Lantra").click()
+    page.wait_for_url(re.compile(r"developer=Lantra"))
+    assert "Remove filter Developer: Lantra" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "results.png"), full_page=True)
+
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")  # GOV.UK JS ran
+    page.get_by_role("link", name="Offer Reiki to animals").click()
+    page.wait_for_url(re.compile(r"/nos/LANACT3/$"))
+    assert page.locator("h1").inner_text() == "Offer Reiki to animals"
+    page.screenshot(path=str(ARTIFACTS / "nos.png"), full_page=True)
+
+    page.get_by_role("link", name="Cymraeg").click()
+    page.wait_for_url(re.compile(r"/nos/LANACT3/$"))
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.get_by_role("heading", name="Meini prawf perfformiad").count() == 1
+    assert "Nid yw’r safon hon ar gael yn Gymraeg" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "nos-cy.png"), full_page=True)
+
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name=re.compile("^PDF")).first.click()
+    pdf_path = tmp_path / "nos.pdf"
+    pdf_download.value.save_as(pdf_path)
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(str(pdf_path)).pages)
+    assert "Offer Reiki to animals" in text and "Meini prawf perfformiad" in " ".join(text.split())
+    shutil.copy(pdf_path, ARTIFACTS / "LANACT3-cy.pdf")
+
+    with page.expect_download() as docx_download:
+        page.get_by_role("link", name=re.compile("^Dogfen Word")).first.click()
+    docx_path = tmp_path / "nos.docx"
+    docx_download.value.save_as(docx_path)
+    from docx import Document
+
+    doc = Document(io.BytesIO(docx_path.read_bytes()))
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert "Offer Reiki to animals" in paragraphs and "Meini prawf perfformiad" in paragraphs
+    assert page.js_errors == []
+
+
+def test_keyboard_only_search_and_open_a_nos(page):
+    page.goto(page.base + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    else:
+        pytest.fail("the search box cannot be reached with Tab")
+    page.keyboard.type("prepare fish")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=prepare"))
+    seen = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement.getAttribute('href') || document.activeElement.tagName")
+        seen.append(href)
+        if href.startswith("/nos/"):
+            break
+    else:
+        pytest.fail(f"no result link can be reached with Tab: {page.url} {seen[:40]}")
+    # The focused element is visible: GOV.UK's yellow focus state.
+    assert page.evaluate("getComputedStyle(document.activeElement).backgroundColor") == "rgb(255, 221, 0)"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/nos/[^/]+/$"))
+    assert page.locator("h1").count() == 1
+
+
+def _axe(page, url: str) -> list[dict]:
+    page.goto(url)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    assert len(result["passes"]) > 10  # axe ran its rules
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+AXE_PAGES = [
+    ("home", "/"),
+    ("results", "/search/?q=welding"),
+    ("results-filtered", "/search/?q=welding&developer=Semta"),
+    ("results-none", "/search/?q=qqzzxxnonsense"),
+    ("nos", "/nos/LANACT3/"),
+    ("nos-summary", "/nos/LANACT3/summary/"),
+    ("suites", "/suites/"),
+    ("suite", None),
+    ("developers", "/developers/"),
+    ("occupations", "/occupations/"),
+    ("occupation", "/occupations/5434/"),
+    ("compare", "/compare/?a=LANACT3&b=LANACT2"),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_axe_finds_no_wcag_violations(axe_page, language):
+    page = axe_page
+    if not AXE.exists():
+        pytest.skip("axe-core not installed (scripts/setup runs npm ci)")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base}])
+    suite_id = page.request.get(page.base + "/suites.json").json()["suites"][0]["id"]
+    report = {}
+    for name, path in AXE_PAGES:
+        url = page.base + (path or f"/suites/{suite_id}/")
+        report[name] = _axe(page, url)
+    (ARTIFACTS / f"axe-{language}.json").write_text(json.dumps(report, indent=2))
+    assert {k: v for k, v in report.items() if v} == {}
