@@ -46,7 +46,8 @@ SEMANTIC_FROM_WORDS = 2  # queries of this many content words or fewer rank by w
 SEMANTIC_FULL_AT = 4  # … and meaning reaches its full weight this many words later
 KEYWORD_POOL = 200  # word matches re-scored by meaning
 SEMANTIC_POOL = 100  # closest NOS by meaning considered
-ANY_WORD_LIMIT = 500  # NOS taken from an any-word fallback query
+ANY_WORD_LIMIT = 500
+FALLBACK_MEANING = 0.5  # from this meaning weight (4+ word queries) meaning replaces the any-word fallback  # NOS taken from an any-word fallback query
 MEANING_FLOOR = 0.35  # below this cosine similarity a NOS found by meaning alone is not shown
 
 
@@ -447,7 +448,10 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
         if corrections:
             did_you_mean = " ".join(corrections.get(w, w) for w in words(params.q))
         matched = backend.match(expanded, "all", limit=3000)
-        if len(matched) < 20 and len(expanded.terms) + len(expanded.phrases) > 1:
+        meaning_weight = semantic_weight(parsed) if hybrid else 0.0
+        # Too few NOS hold every word: add those whose title or keywords hold some of them,
+        # unless meaning is about to supply the related NOS for this longer query.
+        if len(matched) < 20 and len(expanded.terms) + len(expanded.phrases) > 1 and not meaning_weight >= FALLBACK_MEANING:
             seen = {i for i, _ in matched}
             # Any-word matches are a fallback: titles and keywords only, their best few hundred.
             matched += [
@@ -467,9 +471,8 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
             job_titles = [{"soc2020": u, "title": cache.unit_titles.get(u, ""), "count": n} for u, n in units.most_common(3)]
 
         fused = reciprocal_rank_fusion(rankings)
-        weight = semantic_weight(parsed) if hybrid else 0.0
-        if weight:
-            fused = _blend_meaning(fused, params.q, weight, cache, note)
+        if meaning_weight:
+            fused = _blend_meaning(fused, params.q, meaning_weight, cache, note)
         ordered_ids = [i for i, _ in fused if i in cache.docs]
         score_of = dict(fused)
     else:
