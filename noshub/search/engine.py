@@ -46,8 +46,8 @@ SEMANTIC_FROM_WORDS = 2  # queries of this many content words or fewer rank by w
 SEMANTIC_FULL_AT = 4  # … and meaning reaches its full weight this many words later
 KEYWORD_POOL = 200  # word matches re-scored by meaning
 SEMANTIC_POOL = 100  # closest NOS by meaning considered
-ANY_WORD_LIMIT = 500
-FALLBACK_MEANING = 0.5  # from this meaning weight (4+ word queries) meaning replaces the any-word fallback  # NOS taken from an any-word fallback query
+ANY_WORD_LIMIT = 500  # NOS taken from an any-word fallback query
+FALLBACK_MEANING = 0.5  # from this meaning weight (4+ word queries) meaning replaces the any-word fallback
 MEANING_FLOOR = 0.35  # below this cosine similarity a NOS found by meaning alone is not shown
 
 
