@@ -86,7 +86,9 @@ def test_nos_page_links_the_nos_it_was_imported_from(client, load_reports):
 
     from noshub.catalogue.models import Standard
 
-    standard = Standard.objects.filter(current__original_standard__isnull=False).exclude(current__original_standard=F("id")).first()
+    standard = (
+        Standard.objects.filter(current__original_standard__isnull=False).exclude(current__original_standard=F("id")).first()
+    )
     assert standard is not None
     original = client.get(f"/nos/{standard.slug}.json").json()["current"]["original_standard"]
     html = _html(client.get(f"/nos/{standard.slug}/"))
@@ -192,7 +194,11 @@ def test_compare_pairs_reworded_statements():
     from noshub.web.compare import compare_statements
 
     a = [{"ref": "P1", "text": "Check the equipment is safe"}, {"ref": "P2", "text": "Record the results"}]
-    b = [{"ref": "P1", "text": "check the equipment is safe."}, {"ref": "P2", "text": "Record all the results"}, {"ref": "P3", "text": "Tidy up"}]
+    b = [
+        {"ref": "P1", "text": "check the equipment is safe."},
+        {"ref": "P2", "text": "Record all the results"},
+        {"ref": "P3", "text": "Tidy up"},
+    ]
     result = compare_statements(a, b)
     assert [r["a"]["ref"] for r in result["shared"]] == ["P1"]
     assert [(r["a"]["ref"], r["b"]["ref"]) for r in result["similar"]] == [("P2", "P2")]
@@ -223,10 +229,19 @@ def test_welsh_text_is_shown_where_the_nos_has_it(welsh_client, welsh_nos):
     assert "cyfarch ymwelwyr yn gwrtais" in dtext and "Meini prawf perfformiad" in dtext
 
 
-@pytest.mark.parametrize("url", ["/", "/search/?q=fish", "/nos/LANACT3/", "/nos/LANACT3/summary/", "/suites/", "/occupations/", "/compare/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/search/?q=fish", "/nos/LANACT3/", "/nos/LANACT3/summary/", "/suites/", "/occupations/", "/compare/"]
+)
 def test_welsh_pages_have_no_english_interface_strings(welsh_client, load_reports, url):
     html = _html(welsh_client.get(url))
-    for english in ("Skip to main content", "Search results", "Download this standard", "Suites of standards", "Compare two standards", "Version history"):
+    for english in (
+        "Skip to main content",
+        "Search results",
+        "Download this standard",
+        "Suites of standards",
+        "Compare two standards",
+        "Version history",
+    ):
         assert english not in html, (url, english)
 
 
@@ -264,7 +279,18 @@ def test_templates_mark_every_visible_string_for_translation():
     """A crude guard: no English text between tags in the finder's templates outside translate tags."""
     root = Path(__file__).resolve().parents[2] / "noshub"
     files = [root / "templates" / "base.html", *sorted((root / "catalogue" / "templates" / "catalogue").glob("*.html"))]
-    allowed = {"NOS Hub", "JSON-LD", "SOC 2020", "English", "Cymraeg", "Change the language to", "Newid yr iaith i’r", "&ctdot", "·", "SOC"}
+    allowed = {
+        "NOS Hub",
+        "JSON-LD",
+        "SOC 2020",
+        "English",
+        "Cymraeg",
+        "Change the language to",
+        "Newid yr iaith i’r",
+        "&ctdot",
+        "·",
+        "SOC",
+    }
     for f in files:
         text = re.sub(r"{% blocktranslate.*?{% endblocktranslate %}", " ", f.read_text(), flags=re.S)
         text = re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", " ", text, flags=re.S)
@@ -276,6 +302,7 @@ def test_templates_mark_every_visible_string_for_translation():
 
 
 # -- security ------------------------------------------------------------------------------------
+
 
 class _LiveMarkup(HTMLParser):
     """Finds what a browser would run: script elements, event handlers, javascript: URLs,
@@ -289,7 +316,9 @@ class _LiveMarkup(HTMLParser):
         attrs = dict(attrs)
         if tag == "script" and attrs.get("src") != "/static/noshub/init.mjs":
             self.found.append("script")
-        if tag in ("iframe", "svg", "style", "object", "embed") or (tag == "svg" and "pagination" not in (attrs.get("class") or "")):
+        if tag in ("iframe", "svg", "style", "object", "embed") or (
+            tag == "svg" and "pagination" not in (attrs.get("class") or "")
+        ):
             self.found.append(tag)
         for name, value in attrs.items():
             if name.startswith("on"):
@@ -305,7 +334,9 @@ def _live_markup(html: str) -> list[str]:
     return parser.found
 
 
-@pytest.mark.parametrize("view", ["/nos/{}/", "/nos/{}/summary/", "/nos/{}/print/", "/search/?q=ZZXSS2", "/compare/?a={}&b=LANACT3"])
+@pytest.mark.parametrize(
+    "view", ["/nos/{}/", "/nos/{}/summary/", "/nos/{}/print/", "/search/?q=ZZXSS2", "/compare/?a={}&b=LANACT3"]
+)
 def test_hostile_markup_renders_inert_on_every_view(client, hostile_nos, view):
     response = client.get(view.format(hostile_nos))
     html = _html(response)
@@ -318,8 +349,19 @@ def test_hostile_markup_is_plain_text_in_pdf_and_docx(client, hostile_nos):
     pdf = client.get(f"/nos/{hostile_nos}.pdf")
     assert pdf.status_code == 200
     text = _pdf_text(pdf.content)
-    assert "alert(\"x\")" not in text and "javascript:" not in text.lower()
+    assert 'alert("x")' not in text and "javascript:" not in text.lower()
     raw = pdf.content.lower()
     assert b"/javascript" not in raw and b"/js " not in raw and b"/launch" not in raw
     dtext = _docx_text(client.get(f"/nos/{hostile_nos}.docx").content)
     assert "check" in dtext and "bad()" not in dtext and "onmouseover" not in dtext and "javascript:" not in dtext
+
+
+def test_a_urn_with_a_slash_has_every_view(client, load_reports):
+    from noshub.catalogue.models import Standard
+
+    slug = Standard.objects.filter(slug__contains="/").exclude(current=None).values_list("slug", flat=True).first()
+    assert slug
+    for suffix in ("/", "/summary/", "/print/", ".json", "/summary.json", ".docx"):
+        assert client.get(f"/nos/{slug}{suffix}").status_code == 200, suffix
+    assert client.get(f"/nos/{slug}.json").json()["slug"] == slug
+    assert client.get("/nos/LANACT3/summary.json").json()["slug"] == "LANACT3"
