@@ -127,6 +127,10 @@ def update_project(user, project: Project, **values) -> Project:
         raise lc.StageError(["A published project cannot be changed."])
     if "consultation_closes" in values and project.stage not in (lc.PROPOSAL, lc.PART_B, lc.DRAFTING, lc.CONSULTATION):
         raise lc.StageError(["The consultation closing date cannot change once the consultation is over."])
+    if "consultation_closes" in values and project.stage == lc.CONSULTATION:
+        closes = values["consultation_closes"]
+        if closes is None or closes < max(timezone.now(), project.consultation_closes or timezone.now()):
+            raise lc.StageError(["An open consultation can only be extended: choose a later closing date."])
     before = _snapshot(project, PROJECT_FIELDS)
     for name, value in values.items():
         setattr(project, name, value)

@@ -154,3 +154,11 @@ def test_csv_export_defuses_formulas(people, project):
     comment(project, text='=HYPERLINK("http://evil.example")')
     rows = list(csv.reader(io.StringIO(services.comments_csv(people["developer"], project))))
     assert rows[1][6].startswith("'=")
+
+
+def test_an_open_consultation_can_be_extended_but_not_cut_short(people, project):
+    project = drive(project, people, lc.CONSULTATION)
+    with pytest.raises(lc.StageError, match="only be extended"):
+        services.update_project(people["developer"], project, consultation_closes=NOW + timedelta(minutes=10))
+    later = project.consultation_closes + timedelta(days=7)
+    assert services.update_project(people["developer"], project, consultation_closes=later).consultation_closes == later
