@@ -6,8 +6,9 @@ app_name = "api"
 urlpatterns = [
     path("openapi.json", views.openapi_view, name="openapi"),
     path("search", views.search_view, name="search"),
-    path("nos/<str:urn>.jsonld", views.nos_jsonld_view, name="nos-jsonld"),
-    path("nos/<str:urn>", views.nos_view, name="nos"),
+    # <path:…>: 33 URNs hold a "/" (PPL1BS1/10).
+    path("nos/<path:urn>.jsonld", views.nos_jsonld_view, name="nos-jsonld"),
+    path("nos/<path:urn>", views.nos_view, name="nos"),
     path("suites", views.suites_view, name="suites"),
     path("suites/<int:suite_id>", views.suite_view, name="suite"),
     path("developers", views.developers_view, name="developers"),

@@ -108,3 +108,12 @@ def test_openapi_document_is_valid_and_lists_every_endpoint(client, load_reports
         "/soc2020",
         "/soc2020/{code}",
     } <= spec["paths"].keys()
+
+
+def test_urns_with_a_slash_are_served(client, load_reports):
+    from noshub.catalogue.models import Standard
+
+    slug = Standard.objects.filter(urn_key__contains="/").values_list("slug", flat=True).first()
+    assert slug
+    assert client.get(f"/api/v1/nos/{slug}").json()["slug"] == slug
+    assert client.get(f"/api/v1/nos/{slug}.jsonld").json()["ceasn:codedNotation"]
