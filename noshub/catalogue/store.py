@@ -6,9 +6,11 @@ Rules (tested in tests/catalogue/test_store.py):
   standard: a new *variant* is made and every standard under that URN is flagged `urn_clash`.
 - A record whose content equals a version the standard already has changes nothing.
   Otherwise it becomes a new version; nothing is edited in place or deleted.
-- The current version is the one with the highest precedence: a version whose validity is
-  *current* beats a legacy one; then the later `effective_at` (the source's Modified time, or
-  the approval date, or the import time); then the later-imported version.
+- The current version is the one with the highest precedence (`precedence`): the latest
+  version published through NOS Hub's approval workflow, whatever its validity; otherwise a
+  version whose validity is *current* beats a legacy one; then the later `effective_at` (the
+  source's Modified time, or the approval date, or the import time); then the later-imported
+  version.
 
 `VersionWriter` keeps what it needs in memory and writes in bulk, so the whole catalogue loads
 in seconds. Use it inside ``transaction.atomic()`` and call `flush()` once at the end.
@@ -50,8 +52,18 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc)  # catalogue times carry no zone; read them as UTC
 
 
-def precedence(validity: str, effective_at: datetime, sequence: int) -> tuple:
-    return (validity == "current", effective_at, sequence)
+def precedence(validity: str, effective_at: datetime, sequence: int, kind: str = "") -> tuple:
+    """Ordering of versions: the highest is current.
+
+    Versions published through NOS Hub's own approval workflow (kind "edit") are
+    authoritative: the latest of them is current whatever its validity, so publishing a
+    withdrawal (a legacy version) takes effect. Among imported versions, one whose validity
+    is current beats a legacy one (the catalogue keeps a NOS's superseded legacy record beside
+    its current one), then the later time, then the later-imported version.
+    """
+    if kind == "edit":
+        return (1, effective_at, sequence)
+    return (0, validity == "current", effective_at, sequence)
 
 
 @dataclass
@@ -79,7 +91,7 @@ class _StandardState:
 
     def current(self, exclude_kind: str = "") -> _VersionState | None:
         versions = [v for v in self.versions if v.kind != exclude_kind]
-        return max(versions, key=lambda v: precedence(v.validity, v.effective_at, v.sequence), default=None)
+        return max(versions, key=lambda v: precedence(v.validity, v.effective_at, v.sequence, v.kind), default=None)
 
 
 class VersionWriter:

@@ -255,3 +255,26 @@ def test_copying_a_real_workbook_under_another_name_imports_unchanged(tmp_path, 
     shutil.copy(data_dir / "nos-catalogue-2019" / "PublishedNos Details.xlsx", copy)
     report = import_catalogue(copy)
     assert (report.created, report.updated) == (0, 0)
+
+
+def test_a_version_published_through_nos_hub_is_current_even_when_it_withdraws(tmp_path):
+    from datetime import datetime, timezone
+
+    from noshub.catalogue.store import Provenance, VersionWriter, precedence
+
+    import_catalogue(_workbook(tmp_path / "w.xlsx", [_row("ZZWD1", "Withdraw a test standard")]))
+    standard = services.get_standard("ZZWD1")
+    writer = VersionWriter()
+    state = writer.standard_for("ZZWD1", "Withdraw a test standard")
+    import dataclasses
+
+    legacy = dataclasses.replace(writer.current_document(state), validity="legacy")
+    writer.save(legacy, Provenance(kind="edit", effective_at=datetime(2030, 1, 1, tzinfo=timezone.utc)), state)
+    writer.flush()
+    standard.refresh_from_db()
+    assert standard.current.validity == "legacy" and standard.current.source_kind == "edit"
+    # An imported record never outranks a version published through the workflow.
+    later = datetime(2031, 1, 1, tzinfo=timezone.utc)
+    assert precedence("current", later, 9, "catalogue") < precedence(
+        "legacy", datetime(2030, 1, 1, tzinfo=timezone.utc), 2, "edit"
+    )
