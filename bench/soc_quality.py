@@ -143,9 +143,15 @@ def score(ranked: list[list[str]], truth_any: list[set[str]], truth_main: list[s
                 acc = sum(1 for i in idx if ranked[i][:1] and ranked[i][0] in truth_any[i]) / len(idx)
                 mean_conf = sum(conf[i] for i in idx) / len(idx)
                 bands.append(
-                    {"band": f"{lo:.1f}-{min(hi, 1.0):.1f}", "n": len(idx), "mean_confidence": mean_conf, "accuracy": acc}
+                    {"band": f"{lo:.2f}-{min(hi, 1.0):.2f}", "n": len(idx), "mean_confidence": mean_conf, "accuracy": acc}
                 )
         out["calibration"] = bands
+        # what bulk acceptance at a threshold would take, and how often it would be right
+        out["bulk"] = []
+        for t in THRESHOLDS:
+            idx = [i for i, c in enumerate(conf) if c >= t]
+            acc = sum(1 for i in idx if ranked[i][:1] and ranked[i][0] in truth_any[i]) / len(idx) if idx else None
+            out["bulk"].append({"threshold": t, "share": len(idx) / n, "accuracy": acc})
     return out
 
 

@@ -199,7 +199,7 @@ def decide(urn: str, code: str, action: str, username: str, reason: str) -> None
 @click.option("--reason", default="", help="Why (default: bulk acceptance above the threshold).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def accept(threshold: float | None, username: str, reason: str, fmt: str) -> None:
-    """Accept in bulk the first suggestions at or above the threshold (default 0.9)."""
+    """Accept in bulk the first suggestions at or above the threshold (default 0.95, see BULK_ACCEPT_THRESHOLD)."""
     from noshub.soc import services
 
     try:

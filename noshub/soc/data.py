@@ -57,10 +57,10 @@ class CatalogueNos:
 
 def catalogue_nos(standard_ids: list[int] | None = None) -> list[CatalogueNos]:
     """Every standard's current version (or those of `standard_ids`), read in bulk."""
-    standards = Standard.objects.exclude(current_id=None)
+    rows = list(Standard.objects.exclude(current_id=None).values_list("id", "slug", "current_id"))
     if standard_ids is not None:
-        standards = standards.filter(id__in=standard_ids)
-    rows = list(standards.values_list("id", "slug", "current_id"))
+        wanted = set(standard_ids)
+        rows = [r for r in rows if r[0] in wanted]
     version_ids = [r[2] for r in rows]
     versions = {}
     for chunk in _chunks(version_ids, 5000):

@@ -130,6 +130,7 @@ def test_bad_decisions_are_refused(coded_suite, reviewer, body, message):
 def test_bulk_accept_takes_only_suggestions_at_or_above_the_threshold(coded_suite, reviewer):
     queue = services.review_queue(limit=10000)["items"]
     high = [i for i in queue if i["suggestions"][0]["confidence"] >= services.BULK_ACCEPT_THRESHOLD]
+    assert high and len(high) < len(queue)
     client = Client()
     client.force_login(reviewer)
     assert client.post("/soc/accept.json", {"threshold": "0.5"}).status_code == 400
