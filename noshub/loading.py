@@ -23,13 +23,16 @@ def load_all(data_dir: Path | None = None) -> list[ImportReport]:
     data_dir = Path(data_dir or settings.DATA_DIR)
     if not data_dir.is_dir():
         raise ImportRejected(str(data_dir), "data directory not found (set NOSHUB_DATA_DIR or --data-dir)")
-    reports = [
-        import_structure(data_dir / SOC_STRUCTURE),
-        import_coding_index(data_dir / SOC_CODING_INDEX),
-        import_relationships(data_dir / SOC_RELATIONSHIPS),
-    ]
-    reports += [import_catalogue(data_dir / name) for name in CATALOGUE_FILES]
-    reports.append(import_pages(data_dir / NOS_PAGES))
+    from noshub.search.indexer import deferred_reindex
+
+    with deferred_reindex():  # one index rebuild after all files, not one per file
+        reports = [
+            import_structure(data_dir / SOC_STRUCTURE),
+            import_coding_index(data_dir / SOC_CODING_INDEX),
+            import_relationships(data_dir / SOC_RELATIONSHIPS),
+        ]
+        reports += [import_catalogue(data_dir / name) for name in CATALOGUE_FILES]
+        reports.append(import_pages(data_dir / NOS_PAGES))
     ensure_search_index()
     return reports
 

@@ -7,8 +7,10 @@ It runs on every `standards_changed` signal, so imports keep the index current.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import F, Prefetch
@@ -116,6 +118,32 @@ def reindex(ids: Iterable[int] | None = None) -> int:
         state, _ = IndexState.objects.get_or_create(id=1)
         IndexState.objects.filter(id=1).update(generation=F("generation") + 1, built_at=timezone.now())
     return len(docs)
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred_reindex():
+    """Within this block, changed standards are only noted; one full rebuild follows at the end.
+    A bulk load changes nearly every standard: one rebuild is faster than one per file."""
+    if getattr(_deferred, "ids", None) is not None:
+        yield
+        return
+    _deferred.ids = set()
+    try:
+        yield
+    finally:
+        changed, _deferred.ids = _deferred.ids, None
+        if changed:
+            reindex()
+
+
+def on_standards_changed(standard_ids: set[int]) -> None:
+    if getattr(_deferred, "ids", None) is not None:
+        _deferred.ids |= set(standard_ids)
+    else:
+        reindex(standard_ids)
 
 
 def index_is_empty() -> bool:
