@@ -222,7 +222,11 @@ _coder_cache: dict[str, SocCoder] = {}
 
 
 def _fingerprint() -> str:
+    """Changes when the data the coder learns from changes, or the coder's code does."""
+    from . import coder as coder_module
+
     parts = [
+        hashlib.sha256(Path(coder_module.__file__).read_bytes()).hexdigest(),
         SocGroup.objects.aggregate(n=Count("id"), m=Max("id")),
         CodingIndexEntry.objects.aggregate(n=Count("id"), m=Max("id")),
         SocRelationship.objects.aggregate(n=Count("id"), m=Max("id")),
