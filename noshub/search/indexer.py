@@ -40,11 +40,20 @@ def _soc_levels(code: str) -> list[str]:
 
 
 def soc2020_codes(version: NosVersion, crosswalk: dict[str, list[str]]) -> list[str]:
-    """SOC 2020 unit groups of a version: its own SOC 2020 links, else its SOC 2010 codes crosswalked."""
+    """SOC 2020 unit groups of a version, for facets and browsing: its confirmed and
+    crosswalked SOC 2020 links; else its best suggested code (noshub.soc); else its SOC 2010
+    codes crosswalked here (before `noshub soc migrate` has run)."""
     links = list(version.nossoccode_set.all())
-    own = [link.soc_code.code for link in links if link.soc_code.classification == "2020"]
+    own = [
+        link.soc_code.code
+        for link in links
+        if link.soc_code.classification == "2020" and link.source in ("confirmed", "crosswalk")
+    ]
     if own:
         return sorted(set(own))
+    suggested = [link for link in links if link.soc_code.classification == "2020" and link.source == "suggested"]
+    if suggested:
+        return [max(suggested, key=lambda link: link.confidence or 0.0).soc_code.code]
     return sorted({c for link in links if link.soc_code.classification == "2010" for c in crosswalk.get(link.soc_code.code, [])})
 
 
@@ -139,9 +148,10 @@ def deferred_reindex():
             reindex()
 
 
-def on_standards_changed(standard_ids: set[int]) -> None:
+def on_standards_changed(standard_ids: set[int] | None) -> None:
+    """Reindex the standards that changed (None: all of them)."""
     if getattr(_deferred, "ids", None) is not None:
-        _deferred.ids |= set(standard_ids)
+        _deferred.ids |= set(standard_ids) if standard_ids is not None else {-1}
     else:
         reindex(standard_ids)
 

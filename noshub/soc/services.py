@@ -211,7 +211,17 @@ def migrate_crosswalk() -> MigrateReport:
         )
         report.created, report.updated, report.deleted = len(to_create), len(to_update), len(to_delete)
     _finish(run, {k: v for k, v in report.as_dict().items() if k != "invalid_codes"} | {"invalid_codes": len(invalid)})
+    if report.created or report.updated or report.deleted:
+        _announce(None)
     return report
+
+
+def _announce(standard_ids: set[int] | None) -> None:
+    """SOC links feed the search index (SOC facets, browsing): tell it which standards changed
+    (None: potentially all)."""
+    from noshub.catalogue.signals import standards_changed
+
+    standards_changed.send(sender=__name__, standard_ids=standard_ids)
 
 
 # --------------------------------------------------------------------------- the coder
@@ -416,6 +426,8 @@ def code_catalogue(top: int = SUGGESTIONS_PER_NOS, refresh: bool = False, standa
     report.coded = len(items)
     report.suggestions = len(wanted)
     _finish(run, report.as_dict())
+    if items:
+        _announce(None if standard_ids is None else set(standard_ids))
     return report
 
 
@@ -480,6 +492,7 @@ def decide(user, urn: str, code: str, action: str, reason: str, bulk: bool = Fal
     else:
         soc_id = _soc2020_ids({code})[code]
         NosSocCode.objects.get_or_create(version_id=version_id, soc_code_id=soc_id, source="confirmed", defaults={"weight": 1.0})
+    _announce({decision.standard_id})
     return decision
 
 
@@ -522,6 +535,8 @@ def accept_above(user, threshold: float = BULK_ACCEPT_THRESHOLD, reason: str = "
             links.append(NosSocCode(version_id=s.current_id, soc_code_id=ids[best["code"]], source="confirmed", weight=1.0))
         SocDecision.objects.bulk_create(decisions, batch_size=2000)
         NosSocCode.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    if chosen:
+        _announce({d.standard_id for d in decisions})
     return {"accepted": len(chosen), "threshold": threshold, "at": now.isoformat(), "reviewer": user.get_username()}
 
 
