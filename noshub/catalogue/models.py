@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from noshub.core.model import NosDocument, SocAssignment, Statement, WelshText
+from noshub.core.model import NosDocument, SocAssignment, text_from_columns
 
 VALIDITY_CHOICES = [("current", "Current"), ("legacy", "Legacy"), ("archive", "Archive"), ("", "Not stated")]
 STATUS_CHOICES = [("original", "Original"), ("tailored", "Tailored"), ("", "Not stated")]
@@ -177,43 +177,11 @@ class NosVersion(models.Model):
         return f"{self.standard.slug} v{self.sequence}"
 
     def to_document(self) -> NosDocument:
-        """The version as a core `NosDocument` (the inverse of `store._version_fields`)."""
-
-        def stmts(items: list) -> tuple[Statement, ...]:
-            return tuple(Statement(ref=i["ref"], text=i["text"]) for i in items)
-
-        welsh = WelshText(
-            title=self.title_cy,
-            overview=self.overview_cy,
-            performance_criteria=stmts(self.performance_criteria_cy),
-            knowledge_and_understanding=stmts(self.knowledge_and_understanding_cy),
-            scope_range=self.scope_range_cy,
-            scope_range_performance_criteria=self.scope_range_performance_criteria_cy,
-            scope_range_knowledge_and_understanding=self.scope_range_knowledge_and_understanding_cy,
-            values=self.values_cy,
-            behaviours=self.behaviours_cy,
-            skills=self.skills_cy,
-            glossary=self.glossary_cy,
-            links_to_other_nos=self.links_to_other_nos_cy,
-            external_links=self.external_links_cy,
-            keywords=tuple(self.keywords_cy),
-        )
+        """The version as a core `NosDocument` (the inverse of `store.VersionWriter._version_fields`)."""
         links = self.nossoccode_set.filter(source="catalogue").select_related("soc_code").order_by("position")
         return NosDocument(
             urn=self.urn,
-            title=self.title,
-            overview=self.overview,
-            performance_criteria=stmts(self.performance_criteria),
-            knowledge_and_understanding=stmts(self.knowledge_and_understanding),
-            scope_range=self.scope_range,
-            scope_range_performance_criteria=self.scope_range_performance_criteria,
-            scope_range_knowledge_and_understanding=self.scope_range_knowledge_and_understanding,
-            values=self.values,
-            behaviours=self.behaviours,
-            skills=self.skills,
-            glossary=self.glossary,
-            links_to_other_nos=self.links_to_other_nos,
-            external_links=self.external_links,
+            **text_from_columns(self),
             developed_by=self.developed_by.name if self.developed_by_id else "",
             version_number=self.version_number,
             date_approved=self.date_approved,
@@ -228,7 +196,6 @@ class NosVersion(models.Model):
             suites=tuple(s.name for s in self.suites.all()),
             keywords=tuple(k.text for k in self.keywords.all()),
             soc_codes=tuple(SocAssignment(link.soc_code.code, link.soc_code.classification) for link in links),
-            welsh=welsh,
             text_partial=self.text_partial,
         )
 

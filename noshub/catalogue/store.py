@@ -24,7 +24,7 @@ from datetime import datetime, time, timezone
 from django.db import connection
 from django.utils import timezone as dj_timezone
 
-from noshub.core.model import NosDocument
+from noshub.core.model import NosDocument, text_columns
 from noshub.core.titles import same_standard
 from noshub.core.urns import normalise_urn
 
@@ -175,39 +175,8 @@ class VersionWriter:
         return outcome, state
 
     def _version_fields(self, doc: NosDocument, prov: Provenance, digest: str, effective: datetime) -> dict:
-        def stmts(items) -> list[dict]:
-            return [{"ref": s.ref, "text": s.text} for s in items]
-
-        w = doc.welsh
         return dict(
-            urn=doc.urn,
-            title=doc.title,
-            overview=doc.overview,
-            performance_criteria=stmts(doc.performance_criteria),
-            knowledge_and_understanding=stmts(doc.knowledge_and_understanding),
-            scope_range=doc.scope_range,
-            scope_range_performance_criteria=doc.scope_range_performance_criteria,
-            scope_range_knowledge_and_understanding=doc.scope_range_knowledge_and_understanding,
-            values=doc.values,
-            behaviours=doc.behaviours,
-            skills=doc.skills,
-            glossary=doc.glossary,
-            links_to_other_nos=doc.links_to_other_nos,
-            external_links=doc.external_links,
-            title_cy=w.title,
-            overview_cy=w.overview,
-            performance_criteria_cy=stmts(w.performance_criteria),
-            knowledge_and_understanding_cy=stmts(w.knowledge_and_understanding),
-            scope_range_cy=w.scope_range,
-            scope_range_performance_criteria_cy=w.scope_range_performance_criteria,
-            scope_range_knowledge_and_understanding_cy=w.scope_range_knowledge_and_understanding,
-            values_cy=w.values,
-            behaviours_cy=w.behaviours,
-            skills_cy=w.skills,
-            glossary_cy=w.glossary,
-            links_to_other_nos_cy=w.links_to_other_nos,
-            external_links_cy=w.external_links,
-            keywords_cy=list(w.keywords),
+            **text_columns(doc),
             developed_by_id=self._lookup(self._orgs, Organisation, doc.developed_by, name=doc.developed_by)
             if doc.developed_by
             else None,

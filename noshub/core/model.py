@@ -155,3 +155,44 @@ class NosDocument:
         """A fingerprint of the content: equal documents give equal hashes, whatever their source."""
         payload = json.dumps(self.content_dict(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# -- text columns -------------------------------------------------------------------------------
+# Stored forms of a NOS (catalogue versions, lifecycle drafts) keep its text in columns named
+# after the template's fields, the Welsh ones suffixed `_cy`, list sections as [{"ref", "text"}].
+# These two functions are the one mapping between those columns and a NosDocument.
+
+
+def text_columns(doc: NosDocument) -> dict:
+    """The document's English and Welsh text as column values."""
+
+    def stmts(items: tuple[Statement, ...]) -> list[dict]:
+        return [{"ref": s.ref, "text": s.text} for s in items]
+
+    w = doc.welsh
+    columns: dict = {"urn": doc.urn, "title": doc.title, "title_cy": w.title, "keywords_cy": list(w.keywords)}
+    for name in LIST_SECTIONS:
+        columns[name] = stmts(getattr(doc, name))
+        columns[f"{name}_cy"] = stmts(getattr(w, name))
+    for name in HTML_SECTIONS:
+        columns[name] = getattr(doc, name)
+        columns[f"{name}_cy"] = getattr(w, name)
+    return columns
+
+
+def text_from_columns(row: object) -> dict:
+    """NosDocument keyword arguments for the text held in a row's columns (urn excluded)."""
+
+    def stmts(items: list) -> tuple[Statement, ...]:
+        return tuple(Statement(ref=i["ref"], text=i["text"]) for i in items)
+
+    welsh = {"title": row.title_cy, "keywords": tuple(row.keywords_cy)}
+    fields: dict = {"title": row.title}
+    for name in LIST_SECTIONS:
+        fields[name] = stmts(getattr(row, name))
+        welsh[name] = stmts(getattr(row, f"{name}_cy"))
+    for name in HTML_SECTIONS:
+        fields[name] = getattr(row, name)
+        welsh[name] = getattr(row, f"{name}_cy")
+    fields["welsh"] = WelshText(**welsh)
+    return fields

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from noshub.core import lifecycle as lc
-from noshub.core.model import NosDocument, SocAssignment, Statement, WelshText
+from noshub.core.model import NosDocument, SocAssignment, text_from_columns
 
 NATION_CHOICES = [(n, lc.NATION_LABELS[n]) for n in lc.NATIONS]
 STAGE_CHOICES = [(s, lc.STAGE_LABELS[s]) for s in (*lc.STAGES, lc.WITHDRAWN)]
@@ -205,33 +205,9 @@ class Draft(models.Model):
 
     def to_document(self, **overrides) -> NosDocument:
         """The draft as a core `NosDocument`; `overrides` sets what publishing decides (version number …)."""
-
-        def stmts(items: list) -> tuple[Statement, ...]:
-            return tuple(Statement(ref=i["ref"], text=i["text"]) for i in items)
-
-        welsh = WelshText(
-            title=self.title_cy,
-            overview=self.overview_cy,
-            performance_criteria=stmts(self.performance_criteria_cy),
-            knowledge_and_understanding=stmts(self.knowledge_and_understanding_cy),
-            scope_range=self.scope_range_cy,
-            scope_range_performance_criteria=self.scope_range_performance_criteria_cy,
-            scope_range_knowledge_and_understanding=self.scope_range_knowledge_and_understanding_cy,
-            values=self.values_cy,
-            behaviours=self.behaviours_cy,
-            skills=self.skills_cy,
-            glossary=self.glossary_cy,
-            links_to_other_nos=self.links_to_other_nos_cy,
-            external_links=self.external_links_cy,
-            keywords=tuple(self.keywords_cy),
-        )
         fields = dict(
             urn=self.urn,
-            title=self.title,
-            overview=self.overview,
-            performance_criteria=stmts(self.performance_criteria),
-            knowledge_and_understanding=stmts(self.knowledge_and_understanding),
-            **{name: getattr(self, name) for name in TEXT_FIELDS if name != "overview"},
+            **text_from_columns(self),
             developed_by=self.project.organisation.name,
             indicative_review_date=self.indicative_review_date,
             validity="current",
@@ -243,7 +219,6 @@ class Draft(models.Model):
             suites=tuple(self.suites),
             keywords=tuple(self.keywords),
             soc_codes=tuple(SocAssignment(c["code"], c.get("classification", "2010")) for c in self.soc_codes),
-            welsh=welsh,
         )
         fields.update(overrides)
         return NosDocument(**fields)

@@ -25,7 +25,7 @@ from noshub.core import lifecycle as lc
 from noshub.core import quality
 from noshub.core.errors import NosHubError
 from noshub.core.html import plain_text, sanitise, statements
-from noshub.core.model import NosDocument
+from noshub.core.model import NosDocument, text_columns
 from noshub.core.titles import title_key
 from noshub.core.urns import normalise_urn
 from noshub.core.versiondiff import diff_documents
@@ -314,23 +314,8 @@ def _years_after(day: date, years: int) -> date:
 
 
 def _document_fields(doc: NosDocument) -> dict:
-    def stmts(items) -> list[dict]:
-        return [{"ref": s.ref, "text": s.text} for s in items]
-
-    w = doc.welsh
     return dict(
-        urn=doc.urn,
-        title=doc.title,
-        overview=doc.overview,
-        performance_criteria=stmts(doc.performance_criteria),
-        knowledge_and_understanding=stmts(doc.knowledge_and_understanding),
-        **{name: getattr(doc, name) for name in TEXT_FIELDS if name != "overview"},
-        title_cy=w.title,
-        overview_cy=w.overview,
-        performance_criteria_cy=stmts(w.performance_criteria),
-        knowledge_and_understanding_cy=stmts(w.knowledge_and_understanding),
-        **{f"{name}_cy": getattr(w, name) for name in TEXT_FIELDS if name != "overview"},
-        keywords_cy=list(w.keywords),
+        **text_columns(doc),
         category=doc.category,
         status=doc.status,
         originating_organisation=doc.originating_organisation,
