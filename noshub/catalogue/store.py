@@ -265,8 +265,10 @@ class VersionWriter:
         _update_many(
             Standard, ["current_id", "urn_clash"], [(s.standard.current_id, s.standard.urn_clash, s.standard.pk) for s in touched]
         )
+        new_version_ids = [v.id for _, v, _ in self._pending]
         self._pending.clear()
-        link_originals()
+        # Only new standards can be named by older versions; otherwise only new versions need a look.
+        link_originals(None if new_standards else new_version_ids)
         standards_changed.send(sender=VersionWriter, standard_ids={s.standard.pk for s in touched} | changed_ids)
 
 
@@ -274,13 +276,18 @@ def _keyword_key(text: str) -> str:
     return text.lower()[:255]
 
 
-def link_originals() -> int:
-    """Point each version's Original URN at the standard it names, where NOS Hub holds it."""
+def link_originals(version_ids: list[int] | None = None) -> int:
+    """Point each version's Original URN at the standard it names, where NOS Hub holds it.
+
+    `version_ids` limits the work to new versions; None looks at every version (needed when
+    new standards appear, since older versions may name them)."""
     by_key: dict[str, int] = {}
     for sid, key in Standard.objects.order_by("urn_key", "variant").values_list("id", "urn_key"):
         by_key.setdefault(key, sid)  # a clashing URN links to its first standard
     changed = []
     rows = NosVersion.objects.exclude(original_urn="").only("id", "original_urn", "original_standard_id", "standard_id")
+    if version_ids is not None:
+        rows = rows.filter(id__in=version_ids)
     for version in rows.iterator(chunk_size=5000):
         target = by_key.get(normalise_urn(version.original_urn))
         if target == version.standard_id:

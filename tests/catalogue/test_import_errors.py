@@ -278,3 +278,18 @@ def test_a_version_published_through_nos_hub_is_current_even_when_it_withdraws(t
     assert precedence("current", later, 9, "catalogue") < precedence(
         "legacy", datetime(2030, 1, 1, tzinfo=timezone.utc), 2, "edit"
     )
+
+
+def test_an_original_urn_imported_before_its_original_links_once_the_original_arrives(tmp_path):
+    import_catalogue(_workbook(tmp_path / "copy.xlsx", [_row("ZZCOPY1", "Greet test visitors", **{"Original URN": "ZZORIG1"})]))
+    assert services.get_standard("ZZCOPY1").current.original_standard is None
+    import_catalogue(_workbook(tmp_path / "orig.xlsx", [_row("ZZORIG1", "Welcome test visitors")]))
+    copy = services.get_standard("ZZCOPY1").current
+    assert copy.original_standard == services.get_standard("ZZORIG1")
+    # A later version of the copy keeps the link (only the new version is looked at).
+    import_catalogue(
+        _workbook(
+            tmp_path / "copy2.xlsx", [_row("ZZCOPY1", "Greet test visitors", Keywords="new", **{"Original URN": "ZZORIG1"})]
+        )
+    )
+    assert services.get_standard("ZZCOPY1").current.original_standard == services.get_standard("ZZORIG1")
