@@ -569,15 +569,3 @@ def _facets(docs: list[_Doc], p: SearchParams) -> dict[str, list[dict]]:
         "soc": top(soc),
         "year": top(Counter(d.year for d in docs if d.year), n=30, key=lambda kv: -kv[0]),
     }
-
-
-def zero_result_queries(limit: int = 50) -> list[dict]:
-    from django.db.models import Count, Max
-
-    rows = (
-        QueryLog.objects.filter(results=0)
-        .values("query")
-        .annotate(times=Count("id"), last=Max("at"))
-        .order_by("-times", "-last")[:limit]
-    )
-    return [{"query": r["query"], "times": r["times"], "last": r["last"].isoformat()} for r in rows]
