@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from noshub.catalogue import services
 from noshub.catalogue.models import Organisation, Suite
 from noshub.core.jsonld import nos_jsonld
-from noshub.search.engine import InvalidParameter, SearchParams, search
+from noshub.search.engine import InvalidParameter, SearchParams, search, soc_counts
 from noshub.search.models import SearchDocument
 from noshub.soc.models import SocGroup
 
@@ -165,14 +165,6 @@ def _soc_node(group: SocGroup, counts: dict[str, int], children: dict[str, list[
     return node
 
 
-def _soc_counts() -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for codes in SearchDocument.objects.filter(validity="current").values_list("soc2020", flat=True):
-        for code in codes:
-            counts[code] = counts.get(code, 0) + 1
-    return counts
-
-
 @api_view
 def soc_tree_view(request: HttpRequest):
     groups = list(SocGroup.objects.order_by("code"))
@@ -181,7 +173,7 @@ def soc_tree_view(request: HttpRequest):
     for g in groups:
         if g.parent_id:
             children.setdefault(by_id[g.parent_id].code, []).append(g)
-    counts = _soc_counts()
+    counts = soc_counts()
     return _json(
         {
             "classification": "SOC 2020",
@@ -196,7 +188,7 @@ def soc_group_view(request: HttpRequest, code: str):
     group = SocGroup.objects.filter(code=code).first()
     if group is None:
         raise services.NotFound(f"No SOC 2020 group {code!r}")
-    counts = _soc_counts()
+    counts = soc_counts()
     data = {
         "code": group.code,
         "level": group.level,

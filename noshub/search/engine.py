@@ -272,12 +272,21 @@ class _IndexCache:
         self.unit_titles = dict(SocGroup.objects.filter(level="unit").values_list("code", "title"))
         self.embedding_ids: list[int] = []
         self.embedding_position: dict[int, int] = {}
+        self.current_soc_counts: Counter | None = None  # made on first use by soc_counts()
         self.matrix = np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
         if embeddings.available():
             from .semantic import load_matrix
 
             self.embedding_ids, self.matrix = load_matrix()
         self.embedding_position = {i: j for j, i in enumerate(self.embedding_ids)}
+
+
+def soc_counts() -> Counter:
+    """How many current NOS each SOC 2020 group holds, at every level (from the index cache)."""
+    cache = _index()
+    if cache.current_soc_counts is None:
+        cache.current_soc_counts = Counter(code for d in cache.docs.values() if d.validity == "current" for code in d.soc)
+    return cache.current_soc_counts
 
 
 def _job_title_index() -> dict[str, Counter]:

@@ -55,6 +55,12 @@ def test_suites_developers_and_soc_tree(client, load_reports):
     assert len([u for g in tree["groups"] for s in g["children"] for m in s["children"] for u in m["children"]]) == 412
     chefs = client.get("/api/v1/soc2020/5434").json()
     assert chefs["title"] == "Chefs" and chefs["nos"] > 0
+    # The API counts what search finds under that group.
+    from noshub.search.engine import SearchParams, search
+
+    assert chefs["nos"] == search(SearchParams(soc="5434"), log=False).total
+    major = next(g for g in tree["groups"] if g["code"] == "5")
+    assert major["nos"] == search(SearchParams(soc="5"), log=False).total
 
 
 @pytest.mark.parametrize(
