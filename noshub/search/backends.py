@@ -1,7 +1,7 @@
 """Two full-text engines behind one small contract: `reindex(ids)` and `match(query, mode, limit, titles_only)`.
 
 SQLite: an FTS5 table (porter stemming) ranked by BM25 with column weights.
-PostgreSQL: a weighted tsvector (English stemming) with a GIN index, ranked by ts_rank_cd.
+PostgreSQL: weighted tsvectors (English stemming) in a narrow table with GIN indexes, ranked by ts_rank_cd (ts_rank for the any-word fallback).
 Both receive the query only as bound parameters built by `noshub.core.search.query`.
 """
 
@@ -55,25 +55,35 @@ class SqliteBackend:
 
 
 class PostgresBackend:
+    """The vectors live in their own narrow table, `search_pgfts` (migration 0003): `tsv` for
+    word search over every field, `head` (title and keywords) for the any-word fallback.
+    Ranking uses field weights (title 1.0, keywords 0.4, context 0.2, body 0.1)."""
+
     name = "postgresql"
+    _VECTORS = (
+        "SELECT standard_id, "
+        "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', keywords), 'B') || "
+        "setweight(to_tsvector('english', context), 'C') || setweight(to_tsvector('english', body), 'D'), "
+        "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', keywords), 'B') "
+        "FROM search_searchdocument"
+    )
 
     def reindex(self, ids: set[int] | None) -> None:
-        sql = (
-            "UPDATE search_searchdocument SET tsv = "
-            "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', keywords), 'B') || "
-            "setweight(to_tsvector('english', context), 'C') || setweight(to_tsvector('english', body), 'D')"
-        )
+        insert = "INSERT INTO search_pgfts (standard_id, tsv, head) " + self._VECTORS
         with connection.cursor() as cursor:
             if ids is None:
-                cursor.execute(sql)
-                cursor.execute("ANALYZE search_searchdocument")  # fresh statistics for the planner
+                cursor.execute("DELETE FROM search_pgfts")
+                cursor.execute(insert)
+                cursor.execute("ANALYZE search_pgfts")  # fresh statistics for the planner
             elif ids:
-                cursor.execute(sql + " WHERE standard_id = ANY(%s)", [sorted(ids)])
+                id_list = sorted(ids)
+                cursor.execute("DELETE FROM search_pgfts WHERE standard_id = ANY(%s)", [id_list])
+                cursor.execute(insert + " WHERE standard_id = ANY(%s)", [id_list])
 
     def match(
         self, query: ParsedQuery, mode: str = "all", limit: int = 2000, titles_only: bool = False
     ) -> list[tuple[int, float]]:
-        groups = to_tsquery_terms(query, mode, "AB" if titles_only else "")
+        groups = to_tsquery_terms(query, mode)
         if not groups:
             return []
         # Each fragment goes through to_tsquery('english', %s) as a parameter (so it is
@@ -89,10 +99,15 @@ class PostgresBackend:
             group_sql.append("(" + " || ".join(parts) + ")")
         joiner = " && " if mode == "all" else " || "
         tsquery = joiner.join(group_sql)
+        column = "head" if titles_only else "tsv"
+        # Cover density rewards the words standing together (a title that is the query);
+        # over many-word OR queries it costs too much, so the any-word fallback uses ts_rank.
+        rank = "ts_rank_cd" if mode == "all" else "ts_rank"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT standard_id, ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', tsv, q, 1) FROM search_searchdocument, ({'SELECT ' + tsquery}) AS t(q) "
-                "WHERE tsv @@ q ORDER BY 2 DESC, standard_id LIMIT %s",
+                f"SELECT standard_id, {rank}('{{0.1, 0.2, 0.4, 1.0}}', {column}, q, 1) "
+                f"FROM search_pgfts, ({'SELECT ' + tsquery}) AS t(q) "
+                f"WHERE {column} @@ q ORDER BY 2 DESC, standard_id LIMIT %s",
                 [*params, limit],
             )
             return cursor.fetchall()

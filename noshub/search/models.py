@@ -1,5 +1,5 @@
 """The search index: one row per standard (its current version, flattened for search), the
-SQLite FTS5 / PostgreSQL tsvector index over it (made by migration 0002), embeddings for
+SQLite FTS5 table / PostgreSQL tsvector table over it (made by migrations 0002 and 0003), embeddings for
 semantic ranking, and the log of queries."""
 
 from __future__ import annotations

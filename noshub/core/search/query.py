@@ -167,24 +167,22 @@ def to_fts5(query: ParsedQuery, mode: str = "all", columns: tuple[str, ...] = ()
 _LEXEME = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def _ts_form(form: str, prefix: bool, labels: str = "") -> str:
+def _ts_form(form: str, prefix: bool) -> str:
     parts = list(_LEXEME.findall(form))
     if not parts:
         return ""
     # Lexemes are bare words (letters and digits only), so they cannot carry tsquery syntax.
     if len(parts) > 1:
-        return "(" + " <-> ".join(p + (":" + labels if labels else "") for p in parts) + ")"
-    suffix = (("*" if prefix else "") + labels) if (prefix or labels) else ""
-    return parts[0] + (":" + suffix if suffix else "")
+        return "(" + " <-> ".join(parts) + ")"
+    return parts[0] + (":*" if prefix else "")
 
 
-def to_tsquery_terms(query: ParsedQuery, mode: str = "all", labels: str = "") -> list[list[str]]:
+def to_tsquery_terms(query: ParsedQuery, mode: str = "all") -> list[list[str]]:
     """Groups of tsquery fragments (words, ``a <-> b`` phrases, ``pre:*`` prefixes) to be
-    passed through PostgreSQL's ``to_tsquery`` per fragment, so that stemming applies.
-    `labels` ("AB") limits words to those weights (title A, keywords B)."""
+    passed through PostgreSQL's ``to_tsquery`` per fragment, so that stemming applies."""
     groups = []
     for term in query.required() if mode == "all" else query.terms:
-        forms = [f for f in (_ts_form(f, term.prefix, labels) for f in term.forms()) if f]
+        forms = [f for f in (_ts_form(f, term.prefix) for f in term.forms()) if f]
         if forms:
             groups.append(forms)
     for phrase in query.phrases:
