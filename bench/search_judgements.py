@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search_judgements.py      # writes bench/data/search_judgements.json
 
-Four kinds of query, each with the NOS that should come first (its relevant set), made
+Five kinds of query, each with the NOS that should come first (its relevant set), made
 deterministically (fixed seed) from the data:
 
 * job_title (60): a job title from the ONS SOC 2020 coding index whose unit group has between 3
@@ -14,6 +14,11 @@ deterministically (fixed seed) from the data:
   substitutes ("carry out" → "do", "ensure" → "make sure") and its stop words dropped; relevant:
   current NOS with that title. Only titles the table changes are used.
 * misspelt (20): a current NOS title with one letter of its longest word swapped; relevant: as above.
+* occupation (20): one task of a SOC 2020 unit group from ONS Volume 1, as a person might
+  describe the work ("prepares, seasons and cooks food"), for a unit group with 3 to 150 current
+  NOS; relevant: the current NOS aligned to that unit group. Tests understanding of work
+  described in words (the engine matches queries to the groups' ONS descriptions, which do not
+  hold the tasks). Drawn with its own seed, so the other kinds are unchanged by it.
 """
 
 from __future__ import annotations
@@ -76,7 +81,7 @@ def build() -> dict:
 
     django.setup()
     from noshub.search.models import SearchDocument
-    from noshub.soc.models import CodingIndexEntry
+    from noshub.soc.models import CodingIndexEntry, SocGroup
 
     rng = random.Random(2026)
     docs = list(SearchDocument.objects.filter(validity="current").values("slug", "title", "keywords", "soc2020"))
@@ -138,6 +143,17 @@ def build() -> dict:
         typo = longest[:i] + longest[i + 1] + longest[i] + longest[i + 2 :]
         query = " ".join(typo if t == longest else t for t in tokens if t not in STOP)
         queries.append({"kind": "misspelt", "query": query, "relevant": sorted(by_title[_key(d["title"])])})
+
+    task_rng = random.Random(2027)
+    units = list(SocGroup.objects.filter(level="unit").order_by("code").values_list("code", "tasks"))
+    task_rng.shuffle(units)
+    for unit, tasks in units:
+        if len([q for q in queries if q["kind"] == "occupation"]) >= 20:
+            break
+        if not 3 <= len(by_unit.get(unit, [])) <= 150 or not tasks:
+            continue
+        task = task_rng.choice(sorted(tasks)).strip().rstrip(".").lower()
+        queries.append({"kind": "occupation", "query": task, "relevant": sorted(by_unit[unit]), "soc2020": unit})
     return {"method": __doc__.strip(), "queries": queries}
 
 

@@ -2,11 +2,14 @@
 
 Ranking fuses up to four ranked lists with reciprocal rank fusion:
 1. URN: a query that is a URN in any form puts that NOS first;
-2. keywords: the full-text engine (FTS5 BM25 / PostgreSQL ts_rank_cd), all words required,
+2. keywords: the full-text engine (FTS5 BM25 / PostgreSQL ts_rank), all words required,
    falling back to any word; each word also matches its British/American spelling, a few
    job-word synonyms, and, when it is not a word the catalogue uses, its closest spelling;
 3. job titles: the query looked up in the ONS SOC 2020 coding index (32,000 job titles);
    NOS aligned to the SOC unit groups it names rank by how often the index names them;
+   in hybrid mode, a query that is no indexed job title but describes work ("looks after
+   young children in a nursery") names the unit groups whose ONS description it is closest
+   to in meaning, at a lower weight;
 4. meaning (hybrid mode, when the semantic extra is installed): cosine similarity of
    all-MiniLM-L6-v2 embeddings.
 Filters, facet counts, sorting and pages are then computed over the fused list in Python,
@@ -40,15 +43,17 @@ SORTS = ("relevance", "title", "date")
 MODES = ("hybrid", "keyword")
 MAX_PER_PAGE = 100
 RARE_WORD = 3  # words in this many NOS or fewer may be misspellings
-FUSION_WEIGHTS = {"urn": 10.0, "keyword": 1.0, "jobtitle": 0.7}
-SEMANTIC_WEIGHT = 1.0  # tuned on bench/data/search_judgements.json (see README)
+FUSION_WEIGHTS = {"urn": 10.0, "keyword": 1.0, "jobtitle": 0.7, "occupation": 0.2}
+SEMANTIC_WEIGHT = 0.7  # tuned on bench/data/search_judgements.json (see README)
 SEMANTIC_FROM_WORDS = 2  # queries of this many content words or fewer rank by words alone
-SEMANTIC_FULL_AT = 4  # … and meaning reaches its full weight this many words later
+SEMANTIC_FULL_AT = 6  # … and meaning reaches its full weight this many words later
 KEYWORD_POOL = 200  # word matches re-scored by meaning
 SEMANTIC_POOL = 100  # closest NOS by meaning considered
 ANY_WORD_LIMIT = 500  # NOS taken from an any-word fallback query
 FALLBACK_MEANING = 0.5  # from this meaning weight (4+ word queries) meaning replaces the any-word fallback
 MEANING_FLOOR = 0.35  # below this cosine similarity a NOS found by meaning alone is not shown
+OCCUPATION_FLOOR = 0.55  # a query this close in meaning to a SOC unit group's description names it
+OCCUPATION_MARGIN = 0.03  # … and so does a second group this close behind the first
 
 
 def _clean_text(text: str) -> str:
@@ -279,6 +284,12 @@ class _IndexCache:
 
             self.embedding_ids, self.matrix = load_matrix()
         self.embedding_position = {i: j for j, i in enumerate(self.embedding_ids)}
+        self.unit_codes: list[str] = []
+        self.unit_matrix = np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
+        if len(self.embedding_ids):
+            from .semantic import unit_group_matrix
+
+            self.unit_codes, self.unit_matrix = unit_group_matrix()
 
 
 def soc_counts() -> Counter:
@@ -355,6 +366,19 @@ def _job_title_units(query: ParsedQuery, cache: _IndexCache) -> Counter:
         singular = " ".join(t.text[:-1] if t.text.endswith("s") and len(t.text) > 3 else t.text for t in query.terms)
         units = Counter(cache.job_titles.get(singular, Counter()))
     return units
+
+
+def _occupation_units(query: str, cache: _IndexCache) -> Counter:
+    """SOC unit groups whose ONS description (with title and job titles) the query is
+    closest to in meaning: the best above OCCUPATION_FLOOR, and one more close behind it."""
+    if not len(cache.unit_codes):
+        return Counter()
+    similarity = cache.unit_matrix @ embeddings.encode_query(query)
+    order = np.argsort(-similarity)[:2]
+    best = float(similarity[order[0]])
+    if best < OCCUPATION_FLOOR:
+        return Counter()
+    return Counter({cache.unit_codes[j]: 1 for j in order if similarity[j] >= best - OCCUPATION_MARGIN})
 
 
 def _job_title_ranking(parsed: ParsedQuery, units: Counter, keyword_ids: list[int], cache: _IndexCache) -> list[int]:
@@ -471,13 +495,20 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
         note(keyword_ids, "keywords")
 
         units = _job_title_units(parsed, cache)
+        source, weight = "coding index", FUSION_WEIGHTS["jobtitle"]
+        if units and " ".join(t.text for t in parsed.terms) in cache.job_titles:
+            weight *= 2.0  # the whole query is a job title the ONS index knows: trust that more than words
+        elif not units and hybrid and not urn_ids:
+            units = _occupation_units(params.q, cache)
+            source, weight = "SOC description", FUSION_WEIGHTS["occupation"]
         if units:
             ordered = _job_title_ranking(parsed, units, keyword_ids, cache)
-            # The whole query is a job title the ONS index knows: trust that more than words.
-            weight = FUSION_WEIGHTS["jobtitle"] * (2.0 if " ".join(t.text for t in parsed.terms) in cache.job_titles else 1.0)
             rankings.append((ordered, weight))
-            note(ordered, "job title")
-            job_titles = [{"soc2020": u, "title": cache.unit_titles.get(u, ""), "count": n} for u, n in units.most_common(3)]
+            note(ordered, "job title" if source == "coding index" else "occupation")
+            job_titles = [
+                {"soc2020": u, "title": cache.unit_titles.get(u, ""), "count": n if source == "coding index" else 0, "source": source}
+                for u, n in units.most_common(3)
+            ]
 
         fused = reciprocal_rank_fusion(rankings)
         if meaning_weight:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +35,57 @@ def _cache() -> sqlite3.Connection:
     return conn
 
 
+@dataclass
+class Vectors:
+    vectors: np.ndarray  # one L2-normalised row per text
+    cached: int  # how many came from the cache file
+
+
+def cached_vectors(texts: list[str], batch_size: int = 256, progress=None) -> Vectors:
+    """Vectors of texts, from the cache file where it has them, encoding (and caching) the rest."""
+    hashes = [embeddings.text_hash(t) for t in texts]
+    found: dict[str, bytes] = {}
+    with closing(_cache()) as cache:
+        unique = list(dict.fromkeys(hashes))
+        for start in range(0, len(unique), 900):
+            chunk = unique[start : start + 900]
+            rows = cache.execute(f"SELECT hash, vector FROM vectors WHERE hash IN ({','.join('?' * len(chunk))})", chunk)
+            found.update(rows)
+        cached = sum(1 for h in hashes if h in found)
+        missing = list({h: t for h, t in zip(hashes, texts, strict=True) if h not in found}.items())
+        for start in range(0, len(missing), batch_size):
+            batch = missing[start : start + batch_size]
+            encoded = embeddings.encode([t for _, t in batch])
+            rows = [(h, encoded[i].tobytes()) for i, (h, _) in enumerate(batch)]
+            cache.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+            cache.commit()
+            found.update(rows)
+            if progress:
+                progress(start + len(batch), len(missing))
+    matrix = np.frombuffer(b"".join(found[h] for h in hashes), dtype=np.float32).reshape(len(texts), embeddings.DIMENSIONS)
+    return Vectors(matrix, cached)
+
+
+def unit_group_text(title: str, description: str, job_titles: list[str]) -> str:
+    """What the model reads for a SOC 2020 unit group: its title, ONS description and first
+    related job titles, so that a query describing work in its own words finds the occupation."""
+    return f"{title}. {description} Job titles: {', '.join(job_titles[:10])}"
+
+
+def unit_group_matrix() -> tuple[list[str], np.ndarray]:
+    """(codes, vectors) of the SOC 2020 unit groups (412 texts: cached after the first run)."""
+    from noshub.soc.models import SocGroup
+
+    units = list(SocGroup.objects.filter(level="unit").values_list("code", "title", "description", "related_job_titles"))
+    if not units or not embeddings.available():
+        return [], np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
+    found = cached_vectors([unit_group_text(t, d, list(j or [])) for _, t, d, j in units])
+    return [u[0] for u in units], found.vectors
+
+
 def build_embeddings(batch_size: int = 256, progress=None) -> dict:
-    """Embed every indexed NOS whose text changed since it was last embedded."""
+    """Embed every indexed NOS whose text changed since it was last embedded (and warm the
+    cache of SOC unit group vectors that job-title understanding uses)."""
     if not embeddings.available():
         return {"available": False, "embedded": 0, "cached": 0, "unchanged": 0}
     have = dict(Embedding.objects.filter(model=embeddings.MODEL_NAME).values_list("standard_id", "text_hash"))
@@ -48,24 +98,9 @@ def build_embeddings(batch_size: int = 256, progress=None) -> dict:
             unchanged += 1
         else:
             todo.append((doc.standard_id, text, digest))
-    vectors: dict[str, bytes] = {}
-    with closing(_cache()) as cache:
-        hashes = [t[2] for t in todo]
-        for start in range(0, len(hashes), 900):
-            chunk = hashes[start : start + 900]
-            rows = cache.execute(f"SELECT hash, vector FROM vectors WHERE hash IN ({','.join('?' * len(chunk))})", chunk)
-            vectors.update(rows)
-        cached = len(vectors)
-        missing = [t for t in todo if t[2] not in vectors]
-        for start in range(0, len(missing), batch_size):
-            batch = missing[start : start + batch_size]
-            encoded = embeddings.encode([t[1] for t in batch])
-            rows = [(t[2], encoded[i].tobytes()) for i, t in enumerate(batch)]
-            cache.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
-            cache.commit()
-            vectors.update(rows)
-            if progress:
-                progress(start + len(batch), len(missing))
+    found = cached_vectors([t[1] for t in todo], batch_size, progress)
+    vectors = {t[2]: found.vectors[i].tobytes() for i, t in enumerate(todo)}
+    cached = found.cached
     with transaction.atomic():
         Embedding.objects.filter(standard_id__in=[t[0] for t in todo]).delete()
         Embedding.objects.bulk_create(
@@ -76,6 +111,7 @@ def build_embeddings(batch_size: int = 256, progress=None) -> dict:
             batch_size=1000,
         )
         Embedding.objects.exclude(standard_id__in=SearchDocument.objects.values("standard_id")).delete()
+    unit_group_matrix()
     return {"available": True, "embedded": len(todo) - cached, "cached": cached, "unchanged": unchanged}
 
 
