@@ -54,6 +54,7 @@ FALLBACK_MEANING = 0.5  # from this meaning weight (4+ word queries) meaning rep
 MEANING_FLOOR = 0.35  # below this cosine similarity a NOS found by meaning alone is not shown
 OCCUPATION_FLOOR = 0.55  # a query this close in meaning to a SOC unit group's description names it
 OCCUPATION_MARGIN = 0.03  # … and so does a second group this close behind the first
+OCCUPATION_FROM_WORDS = 3  # work is described in a sentence; one or two words are a title or a topic
 
 
 def _clean_text(text: str) -> str:
@@ -498,7 +499,7 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
         source, weight = "coding index", FUSION_WEIGHTS["jobtitle"]
         if units and " ".join(t.text for t in parsed.terms) in cache.job_titles:
             weight *= 2.0  # the whole query is a job title the ONS index knows: trust that more than words
-        elif not units and hybrid and not urn_ids:
+        elif not units and hybrid and not urn_ids and len(parsed.required()) >= OCCUPATION_FROM_WORDS:
             units = _occupation_units(params.q, cache)
             source, weight = "SOC description", FUSION_WEIGHTS["occupation"]
         if units:
