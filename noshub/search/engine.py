@@ -220,7 +220,6 @@ class _Doc:
     hidden_behind: str
     body: str
     soc_levels: tuple[tuple[str, ...], ...] = ()  # codes of each level, major first
-    title_stems: frozenset[str] = frozenset()
 
 
 class _IndexCache:
@@ -382,38 +381,28 @@ def _occupation_units(query: str, cache: _IndexCache) -> Counter:
     return Counter({cache.unit_codes[j]: 1 for j in order if similarity[j] >= best - OCCUPATION_MARGIN})
 
 
-def _job_title_ranking(parsed: ParsedQuery, units: Counter, keyword_ids: list[int], cache: _IndexCache) -> list[int]:
+def _job_title_ranking(units: Counter, keyword_ids: list[int], cache: _IndexCache) -> list[int]:
     """NOS aligned to the unit groups a job title names, most typical first.
 
-    A NOS ranks by how many of its title's words (by stem) appear in the job title or in the
-    title of the unit group the index names most, then by its rank among the word matches,
-    then by the share of the job title's index entries its unit groups take (divided among the
-    groups it is aligned to: a NOS aligned to one occupation is more typical of it than one
-    aligned to many). So "care assistant" puts personal-care NOS first among the thousands
-    in the broad unit groups.
+    A NOS ranks by its rank among the word matches, then by the share of the job title's
+    index entries its unit groups take (divided among the groups it is aligned to: a NOS
+    aligned to one occupation is more typical of it than one aligned to many). Ranking first
+    by how many title words a NOS shares with the job title and its unit group was tried and
+    measured worse on the judged job titles (nDCG@10 0.899 → 0.884).
     """
     candidates = {i for u in units for i in cache.by_unit.get(u, [])}
     if not candidates:
         return []
-    top_unit = units.most_common(1)[0][0]
-    target = {
-        _stem(w) for w in [*(t.text for t in parsed.terms), *words(cache.unit_titles.get(top_unit, ""))] if w not in STOPWORDS
-    }
     keyword_rank = {i: r for r, i in enumerate(keyword_ids)}
     total = sum(units.values())
 
     def key(i: int) -> tuple:
         doc = cache.docs[i]
-        overlap = len(doc.title_stems & target)
         doc_units = doc.soc_levels[3]
-        share = sum(n for u, n in units.items() if u in doc.soc) / total / max(1, len(doc_units)) ** 0.5
-        return (-overlap, keyword_rank.get(i, 10**6), -share, doc.title)
+        share = sum(units.get(u, 0) for u in doc_units) / total / max(1, len(doc_units)) ** 0.5
+        return (keyword_rank.get(i, 10**6), -share, doc.title)
 
     return sorted(candidates, key=key)[:500]
-
-
-def _stem(word: str) -> str:
-    return word[:5]
 
 
 def semantic_weight(parsed: ParsedQuery) -> float:
@@ -503,7 +492,7 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
             units = _occupation_units(params.q, cache)
             source, weight = "SOC description", FUSION_WEIGHTS["occupation"]
         if units:
-            ordered = _job_title_ranking(parsed, units, keyword_ids, cache)
+            ordered = _job_title_ranking(units, keyword_ids, cache)
             rankings.append((ordered, weight))
             note(ordered, "job title" if source == "coding index" else "occupation")
             job_titles = [
