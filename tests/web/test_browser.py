@@ -59,9 +59,22 @@ def server(django_db_setup, django_db_blocker):
     import waitress
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.wsgi import get_wsgi_application
+    from django.db import connections
+
+    site = StaticFilesHandler(get_wsgi_application())
+
+    def app(environ, start_response):
+        # Each server thread closes its database connection after a request, so that none is
+        # left open on the test database when the session drops it.
+        response = site(environ, start_response)
+        try:
+            return list(response)
+        finally:
+            response.close()  # Django's request_finished, file handles
+            connections.close_all()
 
     with django_db_blocker.unblock():
-        srv = waitress.create_server(StaticFilesHandler(get_wsgi_application()), host="127.0.0.1", port=0, threads=4)
+        srv = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
         thread = threading.Thread(target=srv.run, daemon=True)
         thread.start()
         yield f"http://127.0.0.1:{srv.effective_port}"
