@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from noshub.core import lifecycle as lc
 
-from .models import TEXT_FIELDS, Draft, Project
+from . import display
+from .models import TEXT_FIELDS, Draft
 
-LINES_HELP = "One a line."
+LINES_HELP = _("One a line.")
 
 
 class GovukForm(forms.Form):
@@ -30,12 +34,15 @@ class GovukForm(forms.Form):
 
 
 class ProjectForm(GovukForm):
-    title = forms.CharField(max_length=255)
-    kind = forms.ChoiceField(choices=Project.KIND_CHOICES)
+    title = forms.CharField(max_length=255, label=_("Title"))
+    kind = forms.ChoiceField(choices=display.choices("kind"), label=_("Kind"))
     organisation = forms.ModelChoiceField(
-        queryset=None, required=False, help_text="Administrators choose; developers use their own."
+        queryset=None,
+        required=False,
+        label=_("Organisation"),
+        help_text=_("Administrators choose; developers use their own."),
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Description"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,42 +52,47 @@ class ProjectForm(GovukForm):
 
 
 class ProjectEditForm(GovukForm):
-    title = forms.CharField(max_length=255)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    checklist_accepted = forms.BooleanField(required=False, label="Checklist accepted")
-    welsh_language = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Welsh language")
+    title = forms.CharField(max_length=255, label=_("Title"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Description"))
+    checklist_accepted = forms.BooleanField(required=False, label=_("Checklist accepted"))
+    welsh_language = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Welsh language"))
     consultation_closes = forms.DateTimeField(
-        required=False, label="Consultation closes", help_text="YYYY-MM-DD HH:MM", input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        required=False,
+        label=_("Consultation closes"),
+        help_text=_("YYYY-MM-DD HH:MM"),
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
 
 
 def nation_part_form(stage: str):
     """Part A fields in the proposal stage, Part B fields in the Part B stage."""
-    names = lc.PART_A_FIELDS if stage == lc.PROPOSAL else lc.PART_B_FIELDS
+    kind = "part_a" if stage == lc.PROPOSAL else "part_b"
     fields = {
-        name: forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-        for name, label in names.items()
+        name: forms.CharField(label=display.label_lazy(kind, name), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+        for name in display.TABLES[kind]
     }
     return type("NationPartForm", (GovukForm,), fields)
 
 
 class ResponseForm(GovukForm):
-    response = forms.ChoiceField(choices=list(lc.RESPONSE_LABELS.items()), widget=forms.RadioSelect)
-    feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="Required unless you approve.")
+    response = forms.ChoiceField(choices=display.choices("response"), widget=forms.RadioSelect, label=_("Response"))
+    feedback = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Feedback"), help_text=_("Required unless you approve.")
+    )
 
 
 class NewDraftForm(GovukForm):
     from_urn = forms.CharField(
-        required=False, label="URN of the existing NOS to revise", help_text="For a new version of an existing NOS."
+        required=False, label=_("URN of the existing NOS to revise"), help_text=_("For a new version of an existing NOS.")
     )
-    withdraw = forms.BooleanField(required=False, label="Withdraw this NOS to legacy instead of revising it")
-    urn = forms.CharField(required=False, label="URN of the new NOS")
-    title = forms.CharField(required=False, label="Title of the new NOS")
+    withdraw = forms.BooleanField(required=False, label=_("Withdraw this NOS to legacy instead of revising it"))
+    urn = forms.CharField(required=False, label=_("URN of the new NOS"))
+    title = forms.CharField(required=False, label=_("Title of the new NOS"))
 
     def clean(self):
         data = super().clean()
         if not data.get("from_urn") and not (data.get("urn") and data.get("title")):
-            raise forms.ValidationError("Give the URN of an existing NOS, or the URN and title of a new one.")
+            raise forms.ValidationError(gettext("Give the URN of an existing NOS, or the URN and title of a new one."))
         return data
 
 
@@ -106,8 +118,6 @@ LIST_FIELDS = ("relevant_occupations", "suites", "keywords", "keywords_cy")
 
 def draft_form(draft: Draft, stage: str):
     """The draft form for the stage: every field while drafts may change, Welsh only after that."""
-    from noshub.core.model import SECTION_LABELS
-
     if stage in lc.DRAFT_EDITABLE_STAGES:
         names = [*ENGLISH_FIELDS, *META_FIELDS, *WELSH_FORM_FIELDS]
         if draft.action != "new":
@@ -119,10 +129,11 @@ def draft_form(draft: Draft, stage: str):
     fields = {}
     for name in names:
         base = name.removesuffix("_cy")
-        label = SECTION_LABELS.get(base, (base.replace("_", " ").capitalize(), ""))
-        label = f"{label[1] or label[0]} (Welsh)" if name.endswith("_cy") else label[0]
+        label = display.label_lazy("field", base)
+        if name.endswith("_cy"):
+            label = _lazy_welsh_label(base)
         if name == "indicative_review_date":
-            fields[name] = forms.DateField(required=False, label=label, help_text="YYYY-MM-DD")
+            fields[name] = forms.DateField(required=False, label=label, help_text=_("YYYY-MM-DD"))
         elif name == "category":
             from noshub.catalogue.models import CATEGORY_CHOICES
 
@@ -137,6 +148,17 @@ def draft_form(draft: Draft, stage: str):
             )
     form_class = type("DraftForm", (GovukForm,), fields)
     return form_class
+
+
+def _welsh_label(base: str) -> str:
+    """A Welsh text field: its Welsh section name (the NOS system's own), marked as Welsh."""
+    from noshub.core.model import SECTION_LABELS
+
+    welsh = SECTION_LABELS.get(base, (base, ""))[1]
+    return gettext("%(label)s (Welsh)") % {"label": welsh or display.label("field", base)}
+
+
+_lazy_welsh_label = lazy(_welsh_label, str)
 
 
 def draft_initial(draft: Draft, names) -> dict:
@@ -169,17 +191,15 @@ def draft_values(cleaned: dict) -> dict:
 class CommentForm(GovukForm):
     draft = forms.IntegerField(widget=forms.HiddenInput)
     item_ref = forms.CharField(
-        required=False, label="Which part (optional)", help_text="For example P3 or K2; leave blank for the whole NOS."
+        required=False, label=_("Which part (optional)"), help_text=_("For example P3 or K2; leave blank for the whole NOS.")
     )
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Your comment", max_length=5000)
-    name = forms.CharField(required=False, max_length=120, label="Your name (optional)")
-    organisation = forms.CharField(required=False, max_length=200, label="Your organisation (optional)")
-    email = forms.EmailField(required=False, label="Email (optional, never shown)")
-    website = forms.CharField(required=False, label="Leave this blank")  # honeypot
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label=_("Your comment"), max_length=5000)
+    name = forms.CharField(required=False, max_length=120, label=_("Your name (optional)"))
+    organisation = forms.CharField(required=False, max_length=200, label=_("Your organisation (optional)"))
+    email = forms.EmailField(required=False, label=_("Email (optional, never shown)"))
+    website = forms.CharField(required=False, label=_("Leave this blank"))  # honeypot
 
 
 class DecisionForm(GovukForm):
-    decision = forms.ChoiceField(
-        choices=[("accepted", "Accepted"), ("rejected", "Rejected"), ("noted", "Noted")], widget=forms.RadioSelect
-    )
-    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(choices=display.choices("decision"), widget=forms.RadioSelect, label=_("Decision"))
+    response = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Response"))

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from noshub.core import lifecycle as lc
 
+from . import display, services
 from . import forms as f
 from . import permissions as perms
-from . import services
 from .models import Comment, Draft, Project
 from .reviews import DEFAULT_WITHIN_DAYS, review_due
 
@@ -37,6 +37,8 @@ def _project(request: HttpRequest, pk: int, action: str = perms.VIEW_PROJECT) ->
 
 
 def _stage_error(request: HttpRequest, project: Project | None, reasons: list[str], status: int = 400) -> HttpResponse:
+    # The rules' reasons are English (as the JSON API gives them); the page shows them translated.
+    reasons = display.messages(reasons)
     return render(request, "lifecycle/not_allowed.html", {"project": project, "reasons": reasons}, status=status)
 
 
@@ -49,10 +51,10 @@ def _context(request: HttpRequest, project: Project | None = None, **extra) -> d
         "can_moderate": project is not None and perms.can(user, perms.MODERATE, project),
         "can_respond": project is not None and perms.can(user, perms.RESPOND, project),
         "my_nation": perms.nation(user),
-        "nation_labels": lc.NATION_LABELS,
-        "response_labels": lc.RESPONSE_LABELS,
-        "approval_labels": lc.APPROVAL_LABELS,
-        "stage_labels": lc.STAGE_LABELS,
+        "nation_labels": display.labels("nation"),
+        "response_labels": display.labels("response"),
+        "approval_labels": display.labels("approval"),
+        "stage_labels": display.labels("stage"),
     }
     ctx.update(extra)
     return ctx
@@ -102,7 +104,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
             profile = perms.profile(request.user)
             organisation = profile.organisation if profile else None
         if organisation is None:
-            form.add_error("organisation", "Choose the organisation.")
+            form.add_error("organisation", _("Choose the organisation."))
         else:
             project = services.create_project(
                 request.user,
@@ -113,7 +115,9 @@ def project_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("lifecycle:project", pk=project.pk)
     return render(
-        request, "lifecycle/form.html", _context(request, form=form, heading="Start a NOS project", submit="Start project")
+        request,
+        "lifecycle/form.html",
+        _context(request, form=form, heading=_("Start a NOS project"), submit=_("Start project")),
     )
 
 
@@ -123,26 +127,30 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     data = services.project_dict(project)
     responses = {(a["approval"], a["nation"]): a for a in data["approvals"]}
     approvals = []
-    for approval, label in lc.APPROVAL_LABELS.items():
+    for approval in lc.APPROVAL_LABELS:
         approvals.append(
             {
                 "approval": approval,
-                "label": label,
+                "label": display.label("approval", approval),
                 "rows": [
                     {
                         "nation": n,
-                        "label": lc.NATION_LABELS[n],
+                        "label": display.label("nation", n),
                         "r": responses.get((approval, n)),
-                        "response_label": lc.RESPONSE_LABELS.get((responses.get((approval, n)) or {}).get("response", ""), ""),
+                        "response_label": display.label("response", (responses.get((approval, n)) or {}).get("response", "")),
                     }
                     for n in lc.APPROVAL_NATIONS[approval]
                 ],
             }
         )
     entries = services.audit_entries(project, limit=50)
-    part_fields = lc.PART_A_FIELDS if project.stage == lc.PROPOSAL else lc.PART_B_FIELDS
+    part_fields = display.labels("part_a" if project.stage == lc.PROPOSAL else "part_b")
     nation_rows = [
-        {"nation": n, "label": lc.NATION_LABELS[n], "values": [data["nations"].get(n, {}).get(name, "") for name in part_fields]}
+        {
+            "nation": n,
+            "label": display.label("nation", n),
+            "values": [data["nations"].get(n, {}).get(name, "") for name in part_fields],
+        }
         for n in lc.NATIONS
     ]
     return render(
@@ -154,11 +162,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data=data,
             approvals=approvals,
             entries=entries,
-            stages=[(s, lc.STAGE_LABELS[s]) for s in lc.STAGES],
+            stages=[(s, display.label("stage", s)) for s in lc.STAGES],
             can_send_back=project.stage in lc.SEND_BACK_STAGES,
             part_fields=part_fields,
             nation_rows=nation_rows,
-            next_label=lc.STAGE_LABELS.get(data["next_stage"] or "", ""),
+            next_label=display.label("stage", data["next_stage"] or ""),
         ),
     )
 
@@ -182,7 +190,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _stage_error(request, project, exc.reasons)
         return redirect("lifecycle:project", pk=project.pk)
     return render(
-        request, "lifecycle/form.html", _context(request, project, form=form, heading=f"Change “{project.title}”", submit="Save")
+        request,
+        "lifecycle/form.html",
+        _context(request, project, form=form, heading=_("Change “%(title)s”") % {"title": project.title}, submit=_("Save")),
     )
 
 
@@ -192,7 +202,7 @@ def nation_part(request: HttpRequest, pk: int, nation: str) -> HttpResponse:
     if nation not in lc.NATIONS:
         raise Http404("No such nation")
     if project.stage not in (lc.PROPOSAL, lc.PART_B):
-        return _stage_error(request, project, ["Part A and Part B can only be changed in their own stages."])
+        return _stage_error(request, project, [_("Part A and Part B can only be changed in their own stages.")])
     part = project.nation_parts.get(nation=nation)
     form_class = f.nation_part_form(project.stage)
     initial = {name: getattr(part, name) for name in form_class.base_fields}
@@ -203,12 +213,9 @@ def nation_part(request: HttpRequest, pk: int, nation: str) -> HttpResponse:
         except lc.StageError as exc:
             return _stage_error(request, project, exc.reasons)
         return redirect("lifecycle:project", pk=project.pk)
-    part_name = "Part A" if project.stage == lc.PROPOSAL else "Part B"
-    return render(
-        request,
-        "lifecycle/form.html",
-        _context(request, project, form=form, heading=f"{part_name}: {lc.NATION_LABELS[nation]}", submit="Save"),
-    )
+    part_name = _("Part A") if project.stage == lc.PROPOSAL else _("Part B")
+    heading = _("%(part)s: %(nation)s") % {"part": part_name, "nation": display.label("nation", nation)}
+    return render(request, "lifecycle/form.html", _context(request, project, form=form, heading=heading, submit=_("Save")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -218,19 +225,26 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     perms.require(request.user, perms.RESPOND, project, for_nation=nation or "-")
     approval = lc.APPROVALS.get(project.stage)
     if approval is None or nation not in lc.APPROVAL_NATIONS[approval]:
-        return _stage_error(
-            request, project, [f"There is no approval open for {lc.NATION_LABELS.get(nation, nation)} in {project.stage_label}."]
-        )
+        reason = _("There is no approval open for %(nation)s in %(stage)s.") % {
+            "nation": display.label("nation", nation),
+            "stage": display.label("stage", project.stage),
+        }
+        return _stage_error(request, project, [reason])
     form = f.ResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.respond(request.user, project, nation, form.cleaned_data["response"], form.cleaned_data["feedback"])
         except lc.StageError as exc:
-            form.add_error(None, " ".join(exc.reasons))
+            form.add_error(None, " ".join(display.messages(exc.reasons)))
         else:
             return redirect("lifecycle:project", pk=project.pk)
-    heading = f"{lc.APPROVAL_LABELS[approval]} approval: {lc.NATION_LABELS[nation]}'s response"
-    return render(request, "lifecycle/form.html", _context(request, project, form=form, heading=heading, submit="Send response"))
+    heading = _("%(approval)s approval: %(nation)s's response") % {
+        "approval": display.label("approval", approval),
+        "nation": display.label("nation", nation),
+    }
+    return render(
+        request, "lifecycle/form.html", _context(request, project, form=form, heading=heading, submit=_("Send response"))
+    )
 
 
 @require_POST
@@ -272,11 +286,13 @@ def draft_new(request: HttpRequest, pk: int) -> HttpResponse:
                 action="withdraw" if d["withdraw"] and d["from_urn"] else "",
             )
         except lc.StageError as exc:
-            form.add_error(None, " ".join(exc.reasons))
+            form.add_error(None, " ".join(display.messages(exc.reasons)))
         else:
             return redirect("lifecycle:draft", pk=draft.pk)
     return render(
-        request, "lifecycle/form.html", _context(request, project, form=form, heading="Add a NOS to the project", submit="Add")
+        request,
+        "lifecycle/form.html",
+        _context(request, project, form=form, heading=_("Add a NOS to the project"), submit=_("Add")),
     )
 
 
@@ -309,20 +325,22 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = draft.project
     form_class = f.draft_form(draft, project.stage)
     if not form_class.base_fields:
-        return _stage_error(request, project, [f"Drafts cannot be changed in {project.stage_label}."])
+        return _stage_error(
+            request, project, [f"Drafts cannot be changed in {project.stage_label}."]
+        )  # _stage_error translates it
     initial = f.draft_initial(draft, form_class.base_fields)
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_draft(request.user, draft, **f.draft_values(form.cleaned_data))
         except lc.StageError as exc:
-            form.add_error(None, " ".join(exc.reasons))
+            form.add_error(None, " ".join(display.messages(exc.reasons)))
         else:
             return redirect("lifecycle:draft", pk=draft.pk)
     return render(
         request,
         "lifecycle/form.html",
-        _context(request, project, form=form, heading=f"Change draft {draft.urn}", submit="Save draft"),
+        _context(request, project, form=form, heading=_("Change draft %(urn)s") % {"urn": draft.urn}, submit=_("Save draft")),
     )
 
 
@@ -389,7 +407,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
             draft = project.drafts.filter(pk=d["draft"]).first()
             try:
                 if draft is None:
-                    raise services.CommentRejected("That NOS is not part of this consultation.")
+                    raise services.CommentRejected("That NOS is not part of this consultation.")  # shown translated
                 services.submit_comment(
                     project,
                     draft,
@@ -403,7 +421,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user,
                 )
             except services.CommentRejected as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, display.message(str(exc)))
                 status = 429 if "short time" in str(exc) else 400
             else:
                 sent = True
@@ -478,7 +496,7 @@ def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("project", "draft"), pk=pk)
     outcome = request.POST.get("outcome", "")
     if outcome not in ("published", "rejected"):
-        return _stage_error(request, comment.project, ["Choose publish or reject."])
+        return _stage_error(request, comment.project, [_("Choose publish or reject.")])
     services.moderate_comment(request.user, comment, outcome)
     return redirect("lifecycle:comments", pk=comment.project_id)
 
@@ -489,7 +507,7 @@ def comment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     perms.require(request.user, perms.MODERATE, comment.project)
     form = f.DecisionForm(request.POST)
     if not form.is_valid():
-        return _stage_error(request, comment.project, ["Choose accepted, rejected or noted, and write a response."])
+        return _stage_error(request, comment.project, [_("Choose accepted, rejected or noted, and write a response.")])
     try:
         services.decide_comment(request.user, comment, form.cleaned_data["decision"], form.cleaned_data["response"])
     except lc.StageError as exc:
@@ -542,7 +560,9 @@ def version_diff(request: HttpRequest, slug: str) -> HttpResponse:
     from noshub.core.model import SECTION_LABELS
 
     data = _diff(request, slug)
-    sections = [{"label": SECTION_LABELS[s][0], **d} for s, d in data["diff"]["statements"].items()]
+    sections = [
+        {"label": display.label("field", s) if s in SECTION_LABELS else s, **d} for s, d in data["diff"]["statements"].items()
+    ]
     return render(request, "lifecycle/diff.html", _context(request, data=data, sections=sections))
 
 

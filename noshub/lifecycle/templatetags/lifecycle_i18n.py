@@ -1,0 +1,21 @@
+"""Template filters that show the lifecycle's stored values and English messages in the page's
+language (see `noshub.lifecycle.display`):
+
+    {{ project.stage|lc_label:"stage" }}   {{ reason|lc_message }}
+"""
+
+from django import template
+
+from noshub.lifecycle import display
+
+register = template.Library()
+
+
+@register.filter
+def lc_label(value, kind: str) -> str:
+    return display.label(kind, value)
+
+
+@register.filter
+def lc_message(value) -> str:
+    return display.message(value)
