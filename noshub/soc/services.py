@@ -32,7 +32,7 @@ from django.utils import timezone
 from noshub.catalogue.models import NosSocCode, NosVersion, SocCode, Standard
 from noshub.catalogue.services import find_standards
 
-from . import data
+from . import data, embedding_cache
 from .coder import NosText, SocCoder, Suggestion, labels_from_soc2010
 from .models import CodingIndexEntry, CodingRun, CrosswalkSource, SocDecision, SocGroup, SocRelationship
 from .permissions import may_review
@@ -237,6 +237,7 @@ def _fingerprint() -> str:
 
     parts = [
         hashlib.sha256(Path(coder_module.__file__).read_bytes()).hexdigest(),
+        embedding_cache.available(),  # with or without the semantic signals
         SocGroup.objects.aggregate(n=Count("id"), m=Max("id")),
         CodingIndexEntry.objects.aggregate(n=Count("id"), m=Max("id")),
         SocRelationship.objects.aggregate(n=Count("id"), m=Max("id")),
@@ -248,6 +249,12 @@ def _fingerprint() -> str:
 
 def _cache_file() -> Path:
     return Path(getattr(settings, "NOSHUB_SOC_CODER_CACHE", settings.BASE_DIR / "var" / "soc-coder.pickle"))
+
+
+def encoder() -> embedding_cache.CachedEncoder | None:
+    """Sentence vectors for the coder's semantic signals when the `semantic` extra is installed
+    (cached under ``NOSHUB_CACHE_DIR``); None otherwise, and the coder uses words only."""
+    return embedding_cache.CachedEncoder(settings.CACHE_DIR) if embedding_cache.available() else None
 
 
 def get_coder(refresh: bool = False) -> SocCoder:
@@ -270,7 +277,7 @@ def get_coder(refresh: bool = False) -> SocCoder:
         if coder is None:
             reference = data.soc_reference()
             items = data.catalogue_nos()
-            coder = SocCoder.fit(reference, data.labelled_from(items, reference.crosswalk))
+            coder = SocCoder.fit(reference, data.labelled_from(items, reference.crosswalk), encoder=encoder())
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(f".{os.getpid()}.tmp")

@@ -1,0 +1,135 @@
+"""The coder's optional semantic signals and its calibration, on a small made-up reference
+(fast, no database) and on the real coder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from noshub.soc import embedding_cache
+from noshub.soc.coder import SEMANTIC, Labelled, NosText, SocCoder, SocReference, UnitGroup
+
+# Four unit groups; the made-up encoder knows that "cook" and "chef", "kitchen" and "catering",
+# "vehicle" and "lorry", "haulage" and "driver" mean the same, which the words alone cannot see.
+_CONCEPTS = {
+    "cook": 0, "chef": 0, "kitchen": 1, "catering": 1, "dish": 1, "dishes": 1,
+    "lorry": 2, "vehicle": 2, "haulage": 3, "driver": 3, "drive": 3,
+    "hair": 4, "hairdresser": 4, "salon": 5, "colour": 5,
+    "weld": 6, "welder": 6, "steel": 7, "metal": 7,
+}  # fmt: skip
+
+
+def fake_encoder(texts: list[str]) -> np.ndarray:
+    out = np.zeros((len(texts), 8), np.float32)
+    for i, text in enumerate(texts):
+        for word in text.lower().split():
+            if word in _CONCEPTS:
+                out[i, _CONCEPTS[word]] += 1.0
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return out / norms
+
+
+def _reference() -> SocReference:
+    units = {
+        "5434": UnitGroup("5434", "Chefs", "Plan menus and prepare food", ("prepare meals",)),
+        "8211": UnitGroup("8211", "Large goods vehicle drivers", "Drive large goods vehicles", ("load goods",)),
+        "6221": UnitGroup("6221", "Hairdressers and barbers", "Cut and style hair", ("wash hair",)),
+        "5213": UnitGroup("5213", "Welding trades", "Join metal parts by welding", ("weld joints",)),
+    }
+    index = [("sous chef", "5434"), ("lorry driver", "8211"), ("barber", "6221"), ("welder", "5213")]
+    return SocReference(units=units, index_titles=index)
+
+
+def _labelled() -> list[Labelled]:
+    rows = []
+    for i in range(12):
+        rows.append(Labelled(NosText(key=f"c{i}", title=f"Cook dishes {i}", suites=(f"Food {i % 3}",)), {"5434": 1.0}))
+        rows.append(Labelled(NosText(key=f"d{i}", title=f"Drive vehicle {i}", suites=(f"Haulage {i % 3}",)), {"8211": 1.0}))
+        rows.append(Labelled(NosText(key=f"h{i}", title=f"Colour hair {i}", suites=(f"Salon {i % 3}",)), {"6221": 1.0}))
+        rows.append(Labelled(NosText(key=f"w{i}", title=f"Weld steel {i}", suites=(f"Metal {i % 3}",)), {"5213": 1.0}))
+    return rows
+
+
+def test_the_coder_works_without_an_encoder_and_its_semantic_signals_are_silent():
+    coder = SocCoder.fit(_reference(), _labelled())
+    signals = coder._signals.compute([NosText.free_text("Cook dishes")], np.ones(48, bool))
+    assert all(not signals[name].any() for name in SEMANTIC)
+    assert coder.suggest("Cook dishes", top=1)[0].code == "5434"
+
+
+def test_the_semantic_signals_find_a_unit_group_that_shares_no_word_with_the_query():
+    # "kitchen catering" appears nowhere in the reference or the coded NOS; the made-up
+    # encoder puts it next to "Cook dishes".
+    query = NosText.free_text("kitchen catering")
+    words_only = SocCoder.fit(_reference(), _labelled())
+    with_vectors = SocCoder.fit(_reference(), _labelled(), encoder=fake_encoder)
+    off = words_only._signals.compute([query], np.ones(48, bool))
+    on = with_vectors._signals.compute([query], np.ones(48, bool))
+    chefs = with_vectors.units.index("5434")
+    assert off["sem_nos"][0].sum() == 0
+    assert on["sem_nos"][0].argmax() == chefs
+    assert with_vectors.suggest(query, top=1)[0].code == "5434"
+
+
+def test_confidence_grows_with_the_combined_score_in_every_regime():
+    coder = SocCoder.fit(_reference(), _labelled(), encoder=fake_encoder)
+    combiner = coder._combiner
+    for model in getattr(combiner, "calibration", {}).values():
+        model = model[0] if isinstance(model, tuple) else model
+        assert model.coef_[0][0] > 0
+
+
+def test_cached_encoder_encodes_each_text_once(tmp_path, monkeypatch):
+    calls: list[list[str]] = []
+
+    def encode(texts, batch_size=64):
+        calls.append(list(texts))
+        return fake_encoder(texts)
+
+    monkeypatch.setattr(embedding_cache.embeddings, "encode", encode)
+    monkeypatch.setattr(embedding_cache.embeddings, "DIMENSIONS", 8)
+    encoder = embedding_cache.CachedEncoder(tmp_path)
+    first = encoder(["lorry driver", "chef", "lorry driver"])
+    assert calls == [["lorry driver", "chef"]]
+    again = embedding_cache.CachedEncoder(tmp_path)(["chef", "lorry driver"])
+    assert len(calls) == 1  # read back from the file
+    np.testing.assert_allclose(again, first[[1, 0]])
+    assert (tmp_path / embedding_cache.FILE_NAME).exists()
+
+
+def test_without_the_semantic_extra_services_give_no_encoder(monkeypatch):
+    from noshub.soc import services
+
+    monkeypatch.setenv("NOSHUB_SEMANTIC", "0")
+    assert services.encoder() is None
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not embedding_cache.available(), reason="the semantic extra is not installed")
+def test_the_real_coder_uses_sentence_vectors_when_the_extra_is_installed(soc_coder):
+    assert soc_coder._signals.encoder is not None
+    codes = [s.code for s in soc_coder.suggest("Prepare and cook fish dishes", top=3)]
+    assert {"5434", "5435"} & set(codes), codes
+
+
+def test_units_that_are_right_together_do_not_take_two_of_the_first_places():
+    coder = SocCoder.fit(_reference(), _labelled())
+    a, b, c = 0, 1, 2
+    co = np.eye(len(coder.units), dtype=np.float32)
+    co[a, b] = co[b, a] = 1.0  # a and b are always right together (one SOC 2010 group's successors)
+    coder._co_right = co
+    cand, prob = coder._diversify(np.array([a, b, c, 3]), np.array([0.6, 0.5, 0.4, 0.1]))
+    # b adds nothing once a is suggested: it is right only when a is
+    assert cand.tolist() == [a, c, 3, b]
+    assert prob.tolist() == [0.6, 0.4, 0.1, 0.5]  # each keeps its own probability
+    coder._co_right = np.eye(len(coder.units), dtype=np.float32)  # independent: order unchanged
+    assert coder._diversify(np.array([a, b, c, 3]), np.array([0.6, 0.5, 0.4, 0.1]))[0].tolist() == [a, b, c, 3]
+
+
+def test_a_single_free_text_query_is_not_written_to_the_cache_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(embedding_cache.embeddings, "encode_query", lambda text: fake_encoder([text])[0])
+    monkeypatch.setattr(embedding_cache.embeddings, "DIMENSIONS", 8)
+    vector = embedding_cache.CachedEncoder(tmp_path)(["lorry driver"])
+    assert vector.shape == (1, 8) and vector[0, 2] > 0
+    assert not (tmp_path / embedding_cache.FILE_NAME).exists()
