@@ -7,16 +7,12 @@ by every database on the machine (`NOSHUB_CACHE_DIR`, default var/cache in the c
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 from django.conf import settings
 from django.db import transaction
 
 from noshub.core.search import embeddings
+from noshub.core.search.vector_cache import CachedEncoder
 
 from .models import Embedding, SearchDocument
 
@@ -27,43 +23,9 @@ def embedding_text(doc: SearchDocument) -> str:
     return ". ".join(p for p in parts if p)
 
 
-def _cache() -> sqlite3.Connection:
-    folder = Path(settings.CACHE_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(folder / "embeddings.sqlite3")
-    conn.execute("CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-    return conn
-
-
-@dataclass
-class Vectors:
-    vectors: np.ndarray  # one L2-normalised row per text
-    cached: int  # how many came from the cache file
-
-
-def cached_vectors(texts: list[str], batch_size: int = 256, progress=None) -> Vectors:
-    """Vectors of texts, from the cache file where it has them, encoding (and caching) the rest."""
-    hashes = [embeddings.text_hash(t) for t in texts]
-    found: dict[str, bytes] = {}
-    with closing(_cache()) as cache:
-        unique = list(dict.fromkeys(hashes))
-        for start in range(0, len(unique), 900):
-            chunk = unique[start : start + 900]
-            rows = cache.execute(f"SELECT hash, vector FROM vectors WHERE hash IN ({','.join('?' * len(chunk))})", chunk)
-            found.update(rows)
-        cached = sum(1 for h in hashes if h in found)
-        missing = list({h: t for h, t in zip(hashes, texts, strict=True) if h not in found}.items())
-        for start in range(0, len(missing), batch_size):
-            batch = missing[start : start + batch_size]
-            encoded = embeddings.encode([t for _, t in batch])
-            rows = [(h, encoded[i].tobytes()) for i, (h, _) in enumerate(batch)]
-            cache.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
-            cache.commit()
-            found.update(rows)
-            if progress:
-                progress(start + len(batch), len(missing))
-    matrix = np.frombuffer(b"".join(found[h] for h in hashes), dtype=np.float32).reshape(len(texts), embeddings.DIMENSIONS)
-    return Vectors(matrix, cached)
+def cached_vectors(texts: list[str], batch_size: int = 256, progress=None) -> tuple[np.ndarray, int]:
+    """(vectors, how many came from the cache file) for texts, encoding and caching the rest."""
+    return CachedEncoder(settings.CACHE_DIR, batch_size).lookup(texts, progress)
 
 
 def unit_group_text(title: str, description: str, job_titles: list[str]) -> str:
@@ -79,8 +41,8 @@ def unit_group_matrix() -> tuple[list[str], np.ndarray]:
     units = list(SocGroup.objects.filter(level="unit").values_list("code", "title", "description", "related_job_titles"))
     if not units or not embeddings.available():
         return [], np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
-    found = cached_vectors([unit_group_text(t, d, list(j or [])) for _, t, d, j in units])
-    return [u[0] for u in units], found.vectors
+    vectors, _ = cached_vectors([unit_group_text(t, d, list(j or [])) for _, t, d, j in units])
+    return [u[0] for u in units], vectors
 
 
 def build_embeddings(batch_size: int = 256, progress=None) -> dict:
@@ -98,9 +60,8 @@ def build_embeddings(batch_size: int = 256, progress=None) -> dict:
             unchanged += 1
         else:
             todo.append((doc.standard_id, text, digest))
-    found = cached_vectors([t[1] for t in todo], batch_size, progress)
-    vectors = {t[2]: found.vectors[i].tobytes() for i, t in enumerate(todo)}
-    cached = found.cached
+    found, cached = cached_vectors([t[1] for t in todo], batch_size, progress)
+    vectors = {t[2]: found[i].tobytes() for i, t in enumerate(todo)}
     with transaction.atomic():
         Embedding.objects.filter(standard_id__in=[t[0] for t in todo]).delete()
         Embedding.objects.bulk_create(

@@ -22,7 +22,7 @@ How a suggestion is scored (each *signal* gives every unit group a score for one
 * ``suite``, ``developer``, ``occupation``, ``keyword``: what the coded NOS that share the
   query's suite, developer, relevant occupations or keywords are coded to;
 * ``sem_*`` (optional: only with an ``encoder`` of sentence vectors, e.g. all-MiniLM-L6-v2
-  through `noshub.soc.embedding_cache`): the title's nearest coded NOS titles
+  through `noshub.core.search.vector_cache`): the title's nearest coded NOS titles
   (``sem_nos``), each unit group's nearest coding-index title (``sem_index``), the nearest
   Volume 1 tasks (``sem_task``), the unit group's title and description (``sem_unit``), and a
   ridge regression from sentence vectors to unit groups learnt from coded NOS titles, index
@@ -62,7 +62,7 @@ __all__ = ["Labelled", "NosText", "SocCoder", "SocReference", "Suggestion", "Uni
 # --------------------------------------------------------------------------- inputs
 
 #: Turns texts into L2-normalised sentence vectors, one row per text (see
-#: `noshub.soc.embedding_cache.CachedEncoder`). Optional: without one the coder uses words only.
+#: `noshub.core.search.vector_cache.CachedEncoder`). Optional: without one the coder uses words only.
 Encoder = Callable[[list[str]], np.ndarray]
 #: How sharply the sentence-vector neighbours' votes favour the nearest (cosine ** power).
 SEM_POWER = 8.0

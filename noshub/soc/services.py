@@ -31,8 +31,9 @@ from django.utils import timezone
 
 from noshub.catalogue.models import NosSocCode, NosVersion, SocCode, Standard
 from noshub.catalogue.services import find_standards
+from noshub.core.search import vector_cache
 
-from . import data, embedding_cache
+from . import data
 from .coder import NosText, SocCoder, Suggestion, labels_from_soc2010
 from .models import CodingIndexEntry, CodingRun, CrosswalkSource, SocDecision, SocGroup, SocRelationship
 from .permissions import may_review
@@ -238,7 +239,7 @@ def _fingerprint() -> str:
 
     parts = [
         hashlib.sha256(Path(coder_module.__file__).read_bytes()).hexdigest(),
-        embedding_cache.available(),  # with or without the semantic signals
+        vector_cache.available(),  # with or without the semantic signals
         SocGroup.objects.aggregate(n=Count("id"), m=Max("id")),
         CodingIndexEntry.objects.aggregate(n=Count("id"), m=Max("id")),
         SocRelationship.objects.aggregate(n=Count("id"), m=Max("id")),
@@ -252,10 +253,10 @@ def _cache_file() -> Path:
     return Path(getattr(settings, "NOSHUB_SOC_CODER_CACHE", settings.BASE_DIR / "var" / "soc-coder.pickle"))
 
 
-def encoder() -> embedding_cache.CachedEncoder | None:
+def encoder() -> vector_cache.CachedEncoder | None:
     """Sentence vectors for the coder's semantic signals when the `semantic` extra is installed
     (cached under ``NOSHUB_CACHE_DIR``); None otherwise, and the coder uses words only."""
-    return embedding_cache.CachedEncoder(settings.CACHE_DIR) if embedding_cache.available() else None
+    return vector_cache.CachedEncoder(settings.CACHE_DIR) if vector_cache.available() else None
 
 
 def get_coder(refresh: bool = False) -> SocCoder:

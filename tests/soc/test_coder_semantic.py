@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from noshub.soc import embedding_cache
+from noshub.core.search import vector_cache
 from noshub.soc.coder import SEMANTIC, Labelled, NosText, SocCoder, SocReference, UnitGroup
 
 # Four unit groups; the made-up encoder knows that "cook" and "chef", "kitchen" and "catering",
@@ -87,15 +87,15 @@ def test_cached_encoder_encodes_each_text_once(tmp_path, monkeypatch):
         calls.append(list(texts))
         return fake_encoder(texts)
 
-    monkeypatch.setattr(embedding_cache.embeddings, "encode", encode)
-    monkeypatch.setattr(embedding_cache.embeddings, "DIMENSIONS", 8)
-    encoder = embedding_cache.CachedEncoder(tmp_path)
+    monkeypatch.setattr(vector_cache.embeddings, "encode", encode)
+    monkeypatch.setattr(vector_cache.embeddings, "DIMENSIONS", 8)
+    encoder = vector_cache.CachedEncoder(tmp_path)
     first = encoder(["lorry driver", "chef", "lorry driver"])
     assert calls == [["lorry driver", "chef"]]
-    again = embedding_cache.CachedEncoder(tmp_path)(["chef", "lorry driver"])
+    again = vector_cache.CachedEncoder(tmp_path)(["chef", "lorry driver"])
     assert len(calls) == 1  # read back from the file
     np.testing.assert_allclose(again, first[[1, 0]])
-    assert (tmp_path / embedding_cache.FILE_NAME).exists()
+    assert (tmp_path / vector_cache.FILE_NAME).exists()
 
 
 def test_without_the_semantic_extra_services_give_no_encoder(monkeypatch):
@@ -106,7 +106,7 @@ def test_without_the_semantic_extra_services_give_no_encoder(monkeypatch):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not embedding_cache.available(), reason="the semantic extra is not installed")
+@pytest.mark.skipif(not vector_cache.available(), reason="the semantic extra is not installed")
 def test_the_real_coder_uses_sentence_vectors_when_the_extra_is_installed(soc_coder):
     assert soc_coder._signals.encoder is not None
     codes = [s.code for s in soc_coder.suggest("Prepare and cook fish dishes", top=3)]
@@ -128,8 +128,8 @@ def test_units_that_are_right_together_do_not_take_two_of_the_first_places():
 
 
 def test_a_single_free_text_query_is_not_written_to_the_cache_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(embedding_cache.embeddings, "encode_query", lambda text: fake_encoder([text])[0])
-    monkeypatch.setattr(embedding_cache.embeddings, "DIMENSIONS", 8)
-    vector = embedding_cache.CachedEncoder(tmp_path)(["lorry driver"])
+    monkeypatch.setattr(vector_cache.embeddings, "encode_query", lambda text: fake_encoder([text])[0])
+    monkeypatch.setattr(vector_cache.embeddings, "DIMENSIONS", 8)
+    vector = vector_cache.CachedEncoder(tmp_path)(["lorry driver"])
     assert vector.shape == (1, 8) and vector[0, 2] > 0
-    assert not (tmp_path / embedding_cache.FILE_NAME).exists()
+    assert not (tmp_path / vector_cache.FILE_NAME).exists()

@@ -1,12 +1,13 @@
-"""Sentence vectors for the SOC coder's semantic signals, cached on disk.
+"""Sentence vectors cached on disk, shared by search (NOS and SOC unit group vectors) and the
+SOC coder's semantic signals.
 
-The coder (`coder.py`) takes any ``encoder``: a callable from a list of texts to an array of
-L2-normalised rows. This one wraps all-MiniLM-L6-v2 (`noshub.core.search.embeddings`, the
-`semantic` extra) and keeps every vector in a small SQLite file keyed by model and text, so
-only texts never seen before are encoded: the first fit on a machine embeds about 70,000
-short texts (a few minutes on 2 cores), later fits and coding runs read them back.
+`CachedEncoder` is a callable from a list of texts to an array of L2-normalised rows. It wraps
+all-MiniLM-L6-v2 (`noshub.core.search.embeddings`, the `semantic` extra) and keeps every
+vector in one small SQLite file keyed by model and text, so only texts never seen before are
+encoded: the first load and coder fit on a machine embed about 70,000 short texts (several
+minutes on 2 cores); later runs, and other databases on the machine, read them back.
 
-No Django here: the folder is passed in (services use ``settings.CACHE_DIR``).
+No Django here: the folder is passed in (callers use ``settings.CACHE_DIR``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from noshub.core.search import embeddings
 
-FILE_NAME = "soc-embeddings.sqlite3"
+FILE_NAME = "embeddings.sqlite3"
 
 
 def available() -> bool:
@@ -47,12 +48,18 @@ class CachedEncoder:
         return conn
 
     def __call__(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), embeddings.DIMENSIONS), np.float32)
-        if not texts:
-            return out
         if len(texts) == 1:  # one free-text query (the API, the CLI): remembered in memory only
+            out = np.zeros((1, embeddings.DIMENSIONS), np.float32)
             out[0] = embeddings.encode_query(texts[0])
             return out
+        return self.lookup(texts)[0]
+
+    def lookup(self, texts: list[str], progress=None) -> tuple[np.ndarray, int]:
+        """(vectors, how many texts the file already held); `progress(done, total)` is called
+        after each batch that had to be encoded."""
+        out = np.zeros((len(texts), embeddings.DIMENSIONS), np.float32)
+        if not texts:
+            return out, 0
         hashes = [embeddings.text_hash(t) for t in texts]
         found: dict[str, np.ndarray] = {}
         with closing(self._connect()) as conn:
@@ -62,6 +69,7 @@ class CachedEncoder:
                 marks = ",".join("?" * len(chunk))
                 for digest, blob in conn.execute(f"SELECT hash, vector FROM vectors WHERE hash IN ({marks})", chunk):
                     found[digest] = np.frombuffer(blob, dtype=np.float32)
+            cached = sum(1 for h in hashes if h in found)
             missing = list(dict.fromkeys(t for t, h in zip(texts, hashes, strict=True) if h not in found))
             for start in range(0, len(missing), self.batch_size):
                 batch = missing[start : start + self.batch_size]
@@ -71,6 +79,8 @@ class CachedEncoder:
                 conn.commit()
                 for (digest, _), v in zip(rows, vectors, strict=True):
                     found[digest] = v
+                if progress:
+                    progress(start + len(batch), len(missing))
         for i, digest in enumerate(hashes):
             out[i] = found[digest]
-        return out
+        return out, cached
