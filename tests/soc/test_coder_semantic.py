@@ -96,6 +96,12 @@ def test_cached_encoder_encodes_each_text_once(tmp_path, monkeypatch):
     assert len(calls) == 1  # read back from the file
     np.testing.assert_allclose(again, first[[1, 0]])
     assert (tmp_path / vector_cache.FILE_NAME).exists()
+    # lookup says how many texts the file already held (what `noshub load` reports as cached)
+    progress: list[tuple[int, int]] = []
+    vectors, cached = vector_cache.CachedEncoder(tmp_path).lookup(["chef", "waiter", "chef"], lambda done, total: progress.append((done, total)))
+    assert cached == 2 and calls[-1] == ["waiter"] and progress == [(1, 1)]
+    np.testing.assert_allclose(vectors[0], vectors[2])
+    assert vector_cache.CachedEncoder(tmp_path).lookup([])[1] == 0
 
 
 def test_without_the_semantic_extra_services_give_no_encoder(monkeypatch):
