@@ -21,6 +21,13 @@ How a suggestion is scored (each *signal* gives every unit group a score for one
 * ``index``: a nearest-neighbour vote over the 32,000 job titles of the coding index;
 * ``suite``, ``developer``, ``occupation``, ``keyword``: what the coded NOS that share the
   query's suite, developer, relevant occupations or keywords are coded to;
+* ``bayes``: a multinomial naive Bayes over the title's words, learnt from the coded NOS
+  titles and the coding-index titles and tasks (on titles of new suites the strongest single
+  word signal); ``prior``: how often each unit group is right among the coded NOS;
+* ``mates_*``: what the query's suite-mates *among the queries* look like (the mean of their
+  ``nos_full``, ``centroid``, ``bayes``, ``sem_probe`` and ``unit_full``). A new suite
+  arrives whole, and its NOS are coded together: a NOS titled "Work safely" is read with
+  "Colour hair" and "Cut hair" beside it. Only the mates' text counts, never their codes;
 * ``sem_*`` (optional: only with an ``encoder`` of sentence vectors, e.g. all-MiniLM-L6-v2
   through `noshub.core.search.vector_cache`): the title's nearest coded NOS titles
   (``sem_nos``), each unit group's nearest coding-index title (``sem_index``), the nearest
@@ -35,10 +42,12 @@ group) pair: every signal's score and its share of the query's best on that sign
 what kind of query it is (a full record whose suite already has coded NOS, a full record of
 a new suite, a title alone, a short text such as a job title) and how close its nearest
 neighbours are. It learns on held-out queries made inside `fit`: coded NOS hidden at random;
-whole suites hidden as `bench/soc_quality.py` hides them (suites dealt into five folds); each
+whole suites hidden as `bench/soc_quality.py` hides them (suites dealt into five folds), each
 with the full record and with the title alone; coding-index job titles without their own
-index row. A logistic calibration per regime, fitted on held-out queries the trees did not
-learn from, turns the trees' output into the probability that the unit group is right, so
+index row. (Titles alone are learnt from the whole-suite folds only: free text rarely comes
+with suite-mates already coded.) A logistic calibration per regime, fitted on held-out
+queries whose suites the trees did not learn from, turns the trees' output into the
+probability that the unit group is right, so
 that a confidence of 0.8 means right about 8 times in 10 in that regime.
 `bench/soc_quality.py` measures both.
 """
@@ -69,7 +78,11 @@ SEM_POWER = 8.0
 #: The linear probe (sentence vector → unit groups): ridge penalty, and the weight of a
 #: reference title or task against a coded NOS title.
 PROBE_RIDGE = 3.0
-PROBE_REFERENCE_WEIGHT = 0.3
+PROBE_REFERENCE_WEIGHT = 3.0
+#: The naive Bayes over title words: additive smoothing, and the weight of the reference's
+#: index titles and tasks against coded NOS titles.
+BAYES_ALPHA = 0.05
+BAYES_REFERENCE_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -295,6 +308,13 @@ SIGNALS = (
     "developer",
     "occupation",
     "keyword",
+    "prior",
+    "bayes",
+    "mates_full",
+    "mates_centroid",
+    "mates_bayes",
+    "mates_probe",
+    "mates_unit",
     "sem_nos",
     "sem_index",
     "sem_task",
@@ -305,7 +325,17 @@ SIGNALS = (
 #: one they are zero and the combiner gives them no weight.
 SEMANTIC = ("sem_nos", "sem_index", "sem_task", "sem_unit", "sem_probe")
 FIELDS = ("suite", "developer", "occupation", "keyword")
-EXTRAS = ("nos_full_max", "nos_title_max", "index_max", "sem_nos_max", "sem_index_max", "suite_known", "title_only", "short")
+EXTRAS = (
+    "mates",
+    "nos_full_max",
+    "nos_title_max",
+    "index_max",
+    "sem_nos_max",
+    "sem_index_max",
+    "suite_known",
+    "title_only",
+    "short",
+)
 
 
 def _field_values(nos: NosText, name: str) -> set[str]:
@@ -357,8 +387,9 @@ class _Signals:
                 )
             )
         self.vec = _vectorizer()
-        self.vec.fit(unit_docs + [_full_text(x.nos) for x in labelled] + index_docs)
-        self.unit_m = self.vec.transform(unit_docs)
+        full_docs = [_full_text(x.nos) for x in labelled]
+        fitted = self.vec.fit_transform(unit_docs + full_docs + index_docs).tocsr()  # each text read once
+        self.unit_m = fitted[: len(unit_docs)]
         # each task and the description of each unit group, as separate sentences
         task_docs, task_units = [], []
         for code in self.units:
@@ -370,12 +401,19 @@ class _Signals:
         self.task_m = self.vec.transform(task_docs)
         self.task_labels = np.zeros((len(task_docs), U), np.float32)
         self.task_labels[np.arange(len(task_docs)), task_units] = 1.0
-        self.index_m = self.vec.transform(index_docs)
+        self.index_m = fitted[len(unit_docs) + len(full_docs) :]
         self.index_titles = index_docs
         self.index_labels = np.zeros((len(index_docs), U), np.float32)
         self.index_labels[np.arange(len(index_docs)), index_units] = 1.0
-        self.nos_full_m = self.vec.transform([_full_text(x.nos) for x in labelled])
+        self.nos_full_m = fitted[len(unit_docs) : len(unit_docs) + len(full_docs)]
         self.nos_title_m = self.vec.transform([x.nos.title for x in labelled])
+        # naive Bayes word counts of the reference: coding-index titles and tasks per unit group
+        self.bayes_reference = (
+            BAYES_REFERENCE_WEIGHT
+            * (
+                sparse.csr_matrix(self.index_labels.T) @ self.index_m + sparse.csr_matrix(self.task_labels.T) @ self.task_m
+            ).tocsr()
+        )
 
         # sentence vectors (optional): NOS titles, coding-index titles, tasks, unit groups
         self.encoder = encoder
@@ -427,11 +465,28 @@ class _Signals:
             out[name] = (sums / (counts[:, None] + 2.0), counts)
         return out
 
+    def _bayes(self, pool_idx: np.ndarray, Yp: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """A multinomial naive Bayes over title words (TF-IDF weighted), learnt from the pool's
+        NOS titles and the reference: log(1 + count/alpha) per (word, unit group), sparse, and
+        each unit group's normaliser; a query's log-likelihood is q @ first + |q| * second."""
+        counts = (sparse.csr_matrix(Yp.T) @ self.nos_title_m[pool_idx]).tocsr() + self.bayes_reference
+        totals = np.asarray(counts.sum(axis=1)).ravel()
+        logs = counts.copy()
+        logs.data = np.log1p(logs.data / BAYES_ALPHA)
+        norm = (math.log(BAYES_ALPHA) - np.log(totals + BAYES_ALPHA * counts.shape[1])).astype(np.float32)
+        return logs.T.tocsr(), norm
+
     def compute(
-        self, queries: Sequence[NosText], pool: np.ndarray, batch: int = 2000, index_exclude: np.ndarray | None = None
+        self,
+        queries: Sequence[NosText],
+        pool: np.ndarray,
+        batch: int = 2000,
+        index_exclude: np.ndarray | None = None,
+        rows: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """Every signal for every query: {signal: (n_queries, n_units)} plus query-level extras.
-        `index_exclude` names, per query, a coding-index row it may not see (-1: none)."""
+        `index_exclude` names, per query, a coding-index row it may not see (-1: none); `rows`
+        says which coded NOS each query is (while fitting), so its words are not read again."""
         n = len(queries)
         out = {s: np.zeros((n, len(self.units)), np.float32) for s in SIGNALS}
         extra = {k: np.zeros(n, np.float32) for k in EXTRAS}
@@ -443,6 +498,11 @@ class _Signals:
         unit_t = self.unit_m.T.tocsr()
         task_t = self.task_m.T.tocsr()
         tables = self._field_tables(pool)
+        # how often each unit group is right among the pool's coded NOS: for a title that says
+        # little, the groups NOS are most often coded to are the best guess
+        bayes_log, bayes_norm = self._bayes(pool_idx, Yp)
+        prior = Yp.sum(axis=0)
+        prior = (prior / max(prior.sum(), 1e-9)).astype(np.float32)
         # Rocchio: cosine with the (label-weighted) sum of the pool NOS's vectors, per unit group
         centroids = sparse.csr_matrix(Yp.T) @ self.nos_full_m[pool_idx]
         centroid_norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel()).astype(np.float32)
@@ -451,8 +511,11 @@ class _Signals:
         for start in range(0, n, batch):
             chunk = queries[start : start + batch]
             sl = slice(start, start + len(chunk))
-            qf = self.vec.transform([_full_text(q) for q in chunk])
-            qt = self.vec.transform([q.title for q in chunk])
+            if rows is not None and all(q is self.labelled[r].nos for q, r in zip(chunk, rows[sl], strict=True)):
+                qf = self.nos_full_m[rows[sl]]
+            else:
+                qf = self.vec.transform([_full_text(q) for q in chunk])
+            qt = self.nos_title_m[rows[sl]] if rows is not None else self.vec.transform([q.title for q in chunk])
             sim_full = qf @ full_p
             out["nos_full"][sl], extra["nos_full_max"][sl] = _topk_vote(sim_full, Yp, 15)
             out["centroid"][sl] = (qf @ centroids_t).toarray() / centroid_norms
@@ -461,6 +524,9 @@ class _Signals:
             out["unit_title"][sl] = (qt @ unit_t).toarray()
             qc = self.vec.transform([_context_text(q) for q in chunk])
             out["unit_context"][sl] = (qc @ unit_t).toarray()
+            logit = np.asarray((qt @ bayes_log).todense()) + np.asarray(qt.sum(axis=1)) * bayes_norm[None, :]
+            logit -= logit.max(axis=1, keepdims=True)
+            out["bayes"][sl] = _row_normalise(np.exp(logit).astype(np.float32))
             out["task"][sl], _ = _topk_vote(qt @ task_t, self.task_labels, 5, power=3.0)
             sim_index = (qt @ index_t).tocsr()
             if index_exclude is not None:
@@ -480,6 +546,7 @@ class _Signals:
                 out[name][sl] = sig / np.maximum(n_known, 1.0)[:, None]
                 if name == "suite":
                     extra["suite_known"][sl] = (n_known > 0).astype(np.float32)
+            out["prior"][sl] = prior
             extra["title_only"][sl] = np.array([1.0 if q.is_title_only else 0.0 for q in chunk], np.float32)
             extra["short"][sl] = np.array(
                 [1.0 if q.is_title_only and len(_tokens(q.title)) <= 3 else 0.0 for q in chunk], np.float32
@@ -493,8 +560,34 @@ class _Signals:
                 self._semantic_memo = (key, values)
             for name, v in values.items():
                 (out if name in out else extra)[name][:] = v
+        self._mates(queries, out, extra)
         out.update(extra)
         return out
+
+    @staticmethod
+    def _mates(queries: Sequence[NosText], out: dict[str, np.ndarray], extra: dict[str, np.ndarray]) -> None:
+        """What the other queries of the same suite say: a new suite's NOS arrive together,
+        and what most of them look like is the best guess for each (their text only)."""
+        vocab: dict[str, int] = {}
+        rows, cols = [], []
+        for i, q in enumerate(queries):
+            for v in {_norm_key(s) for s in q.suites if s.strip()}:
+                rows.append(i)
+                cols.append(vocab.setdefault(v, len(vocab)))
+        if not rows:
+            return
+        n = len(queries)
+        Q = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n, len(vocab)))
+        M = (Q @ Q.T).tocsr()
+        M.setdiag(0)
+        M.eliminate_zeros()
+        M.data[:] = 1.0
+        count = np.asarray(M.sum(axis=1)).ravel()
+        scale = sparse.diags(1.0 / np.maximum(count, 1.0))
+        for name in ("full", "centroid", "bayes", "probe", "unit"):
+            src = out[{"full": "nos_full", "probe": "sem_probe", "unit": "unit_full"}.get(name, name)]
+            out[f"mates_{name}"][:] = scale @ (M @ src)
+        extra["mates"][:] = np.log1p(count)
 
     _semantic_memo: tuple | None = None
     #: While fitting, `compute` keeps the last semantic signals for the next call.
@@ -549,6 +642,8 @@ def _candidates(sig: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     mask = np.zeros((n, U), bool)
     rows = np.arange(n)[:, None]
     for s in SIGNALS:
+        if s == "prior":  # the same groups for every query: a feature, not a source of candidates
+            continue
         top = np.argpartition(-sig[s], k - 1, axis=1)[:, :k]
         mask[rows, top] |= np.take_along_axis(sig[s], top, axis=1) > 0
     empty = ~mask.any(axis=1)
@@ -591,6 +686,7 @@ class _RankModel:
     output into the probability that the unit group is right."""
 
     QUERY_FEATURES = (
+        "mates",
         "nos_full_max",
         "nos_title_max",
         "index_max",
@@ -617,14 +713,22 @@ class _RankModel:
             cols.append(sig[name][qi])
         return np.stack(cols, axis=1).astype(np.float32)
 
-    def fit(self, F: np.ndarray, y: np.ndarray, qid: np.ndarray, regime: np.ndarray, seed: int = 0) -> None:
+    @staticmethod
+    def consensus(F: np.ndarray) -> np.ndarray:
+        """Per row of `features`: the mean over signals of the candidate's share of the best."""
+        return F[:, 1 : 2 * len(SIGNALS) : 2].mean(axis=1)
+
+    def fit(
+        self, F: np.ndarray, y: np.ndarray, qid: np.ndarray, regime: np.ndarray, seed: int = 0, groups: np.ndarray | None = None
+    ) -> None:
+        """Learn from rows of `features`; `groups` (one per row, e.g. a suite) are kept whole
+        when a quarter of them is held back for the calibration."""
         from sklearn.ensemble import HistGradientBoostingClassifier
 
         rng = np.random.default_rng(seed)
-        queries = np.unique(qid)
-        held = np.zeros(qid.max() + 1, bool)
-        held[rng.choice(queries, size=len(queries) // 4, replace=False)] = True
-        cal = held[qid]
+        groups = qid if groups is None else groups
+        kinds = np.unique(groups)
+        cal = np.isin(groups, rng.choice(kinds, size=len(kinds) // 4, replace=False))
         # most candidates are wrong: the trees learn from every right one and a share of the
         # wrong ones, which ranks as well and is several times faster (the calibration below
         # sees every candidate of its queries, so the probabilities stay honest)
@@ -669,8 +773,8 @@ class _RankModel:
 
     def predict(self, F: np.ndarray, qid: np.ndarray, regime: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         assert self.model is not None
-        with _one_thread():
-            p = self.model.predict_proba(F)[:, 1] if len(F) else np.zeros(0)
+        # every core for prediction (rows are independent; only fitting waits at each step)
+        p = self.model.predict_proba(F)[:, 1] if len(F) else np.zeros(0)
         G = self._calibration_features(p, qid)
         prob = p.copy() if not self.calibration else np.zeros(len(F))
         for r, model in self.calibration.items():
@@ -684,6 +788,10 @@ class _RankModel:
 NEGATIVE_SHARE = 0.2
 #: How many of the first suggestions `SocCoder._diversify` may re-rank.
 DIVERSIFY_DEPTH = 10
+#: How much the chance of being right only with an earlier suggestion counts against a
+#: candidate (1: exactly as estimated; more: the estimate from all coded NOS is too low for one
+#: query, measured on whole suites held out: top-3 +0.3 points at 2 against 1).
+DIVERSIFY_OVERLAP_WEIGHT = 2.0
 
 
 # --------------------------------------------------------------------------- the coder
@@ -727,11 +835,15 @@ class SocCoder:
         combiner = _RankModel()
         rng = np.random.default_rng(seed)
         n = len(labelled)
-        X_parts, y_parts, r_parts, q_parts = [], [], [], []
+        X_parts, y_parts, r_parts, q_parts, g_parts = [], [], [], [], []
         offset = 0
         if n >= 20:
             suites = [frozenset(_norm_key(s) for s in x.nos.suites) for x in labelled]
             all_suites = sorted({s for ss in suites for s in ss})
+            # the calibration holds back whole suites (`_RankModel.fit`): its queries' suite-mates
+            # must not teach the trees, or the trees look surer on them than on a new suite
+            suite_number = {s: k for k, s in enumerate(all_suites)}
+            group_of = np.array([suite_number[min(ss)] if ss else len(all_suites) + i for i, ss in enumerate(suites)])
             size = min(stack_size, n // 4)
             splits: list[tuple[np.ndarray, np.ndarray]] = []
             for _ in range(1):  # random NOS hidden; their suite-mates keep their codes
@@ -744,19 +856,28 @@ class SocCoder:
             keyed = [{fold_of[s] for s in ss} for ss in suites]
             for f in range(5):
                 held = np.array([i for i, fs in enumerate(keyed) if fs == {f}], dtype=int)
-                if len(held) > size:
-                    held = np.sort(rng.choice(held, size=size, replace=False))
+                if len(held) > size:  # whole suites, so that each held NOS keeps its suite-mates
+                    groups: dict[str, list[int]] = defaultdict(list)
+                    for i in held:
+                        groups[min(suites[i], default="")].append(int(i))
+                    chosen: list[int] = []
+                    for g in rng.permutation(sorted(groups)):
+                        if len(chosen) >= size:
+                            break
+                        chosen += groups[g]
+                    held = np.sort(np.array(chosen, dtype=int))
                 pool = np.array([f not in fs for fs in keyed]) & _pool_without(n, held)
                 splits.append((held, pool))
-            for held, pool in splits:
-                for title_only in (False, True):
+            for k_split, (held, pool) in enumerate(splits):
+                for title_only in (False,) if k_split == 0 else (False, True):
                     queries = [labelled[i].nos.title_only() if title_only else labelled[i].nos for i in held]
-                    sig = signals.compute(queries, pool)
+                    sig = signals.compute(queries, pool, rows=held)
                     qi, ui = _candidates(sig)
                     X_parts.append(combiner.features(sig, qi, ui))
                     y_parts.append((signals.Y[held[qi], ui] > 0).astype(np.int8))
                     r_parts.append(_regimes(sig)[qi])
                     q_parts.append(qi + offset)
+                    g_parts.append(group_of[held[qi]])
                     offset += len(held)
             # job titles of the coding index as free text, each without its own index row
             index_units = np.asarray(signals.index_labels.argmax(axis=1)).ravel()
@@ -768,21 +889,34 @@ class SocCoder:
             y_parts.append((ui == index_units[rows[qi]]).astype(np.int8))
             r_parts.append(_regimes(sig)[qi])
             q_parts.append(qi + offset)
+            g_parts.append(len(all_suites) + n + rows[qi])
         signals.forget()
-        combiner.fit(np.vstack(X_parts), np.concatenate(y_parts), np.concatenate(q_parts), np.concatenate(r_parts))
+        combiner.fit(
+            np.vstack(X_parts),
+            np.concatenate(y_parts),
+            np.concatenate(q_parts),
+            np.concatenate(r_parts),
+            groups=np.concatenate(g_parts),
+        )
         return cls(signals, combiner)
 
     # -- prediction ---------------------------------------------------------------------
     def _scores(
         self, queries: Sequence[NosText], pool: np.ndarray | None = None, batch: int = 4000
     ) -> list[tuple[np.ndarray, np.ndarray]]:
+        # a suite's NOS in one batch, so that each sees its suite-mates (`_Signals._mates`)
+        order_q = sorted(range(len(queries)), key=lambda i: min((_norm_key(s) for s in queries[i].suites), default=""))
+        queries = [queries[i] for i in order_q]
         out: list[tuple[np.ndarray, np.ndarray]] = []
         for start in range(0, len(queries), batch):
             chunk = queries[start : start + batch]
             sig = self._signals.compute(chunk, self._all if pool is None else pool)
             qi, ui = _candidates(sig)
-            score, p = self._combiner.predict(self._combiner.features(sig, qi, ui), qi, _regimes(sig)[qi])
-            order = np.lexsort((-score, qi))
+            F = self._combiner.features(sig, qi, ui)
+            score, p = self._combiner.predict(F, qi, _regimes(sig)[qi])
+            # the trees give many candidates the same score (a leaf is a step): among those,
+            # the one the signals favour most (mean share of each signal's best) comes first
+            order = np.lexsort((-_RankModel.consensus(F), -score, qi))
             qi, ui, p = qi[order], ui[order], p[order]
             bounds = np.searchsorted(qi, np.arange(len(chunk) + 1))
             for i in range(len(chunk)):
@@ -790,7 +924,10 @@ class SocCoder:
                 cand, prob = self._diversify(ui[lo:hi], p[lo:hi])
                 # a lower-ranked code never shows a higher confidence
                 out.append((cand, np.minimum.accumulate(prob) if hi > lo else prob))
-        return out
+        back: list = [None] * len(out)
+        for pos, i in enumerate(order_q):
+            back[i] = out[pos]
+        return back
 
     def _diversify(self, cand: np.ndarray, prob: np.ndarray, depth: int = DIVERSIFY_DEPTH) -> tuple[np.ndarray, np.ndarray]:
         """Re-rank the first suggestions so that each adds the most chance of a right answer.
@@ -803,33 +940,45 @@ class SocCoder:
         if n < 3 or self._co_right is None:
             return cand, prob
         head, rest = cand[:n], cand[n:]
-        co = self._co_right[np.ix_(head, head)]
+        # plain Python floats: on ten candidates numpy's per-call cost is most of the time
+        co = self._co_right[np.ix_(head, head)].tolist()
+        p = prob[:n].tolist()
         chosen = [0]
-        overlap = prob[0] * co[0].copy()
+        overlap = [p[0] * c for c in co[0]]
         left = list(range(1, n))
         while left:
-            gains = prob[left] - overlap[left]
-            j = left.pop(int(np.argmax(gains)))
+            k = max(range(len(left)), key=lambda i: p[left[i]] - DIVERSIFY_OVERLAP_WEIGHT * overlap[left[i]])
+            j = left.pop(k)
             chosen.append(j)
-            overlap += prob[j] * co[j]
+            overlap = [o + p[j] * c for o, c in zip(overlap, co[j], strict=True)]
         order = np.array(chosen)
         return np.r_[head[order], rest], np.r_[prob[:n][order], prob[n:]]
 
     def suggest_many(
-        self, queries: Sequence[NosText], top: int = 5, pool: np.ndarray | None = None, exclude_self: bool = False
+        self,
+        queries: Sequence[NosText],
+        top: int = 5,
+        pool: np.ndarray | None = None,
+        exclude_self: bool = False,
+        context: Sequence[NosText] = (),
     ) -> list[list[Suggestion]]:
         """Suggestions for each query. `pool` masks which coded NOS may speak; with
-        `exclude_self`, a query whose key is a coded NOS is answered without that NOS."""
+        `exclude_self`, a query whose key is a coded NOS is answered without that NOS.
+
+        Queries of one suite are coded together: each reads what its suite-mates among the
+        queries look like (their text, never their codes). `context` adds NOS that are read as
+        suite-mates but not answered for, such as the other uncoded NOS of a NOS's suite."""
         units = self._signals.reference.units
+        context = list(context)
         if exclude_self:
             scored = []
             for q in queries:
                 own = self._signals.rows_of_key.get(q.key, []) if q.key else []
                 mask = (self._all if pool is None else pool).copy()
                 mask[own] = False
-                scored += self._scores([q], mask)
+                scored += self._scores([q, *(c for c in context if c.key != q.key or not q.key)], mask)[:1]
         else:
-            scored = self._scores(queries, pool)
+            scored = self._scores([*queries, *context], pool)[: len(queries)]
         return [
             [
                 Suggestion(self.units[c], units[self.units[c]].title, round(float(p), 4))

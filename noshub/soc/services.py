@@ -329,7 +329,22 @@ def suggest_for_standard(urn: str, top: int = 5) -> tuple[Standard, list[Suggest
     standard = standard_for(urn)
     [item] = data.catalogue_nos([standard.id])
     coder = get_coder()
-    return standard, coder.suggest_many([item.text], top=top, exclude_self=True)[0]
+    mates = data.catalogue_nos(_uncoded_suite_mates(standard)) if not item.soc2010 else []
+    context = [m.text for m in mates]
+    return standard, coder.suggest_many([item.text], top=top, exclude_self=True, context=context)[0]
+
+
+def _uncoded_suite_mates(standard: Standard) -> list[int]:
+    """The standards whose current version shares a suite with this one's and carries no
+    crosswalked or confirmed code: a coding run codes them together with it."""
+    suites = NosVersion.suites.through.objects.filter(nosversion_id=standard.current_id).values("suite_id")
+    versions = (
+        NosVersion.objects.filter(suites__in=suites, id__in=_current_versions())
+        .exclude(id=standard.current_id)
+        .exclude(id__in=NosSocCode.objects.filter(source__in=("crosswalk", "confirmed")).values("version_id"))
+        .values("id")
+    )
+    return list(Standard.objects.filter(current_id__in=versions).values_list("id", flat=True).distinct())
 
 
 @dataclass

@@ -98,7 +98,9 @@ def test_cached_encoder_encodes_each_text_once(tmp_path, monkeypatch):
     assert (tmp_path / vector_cache.FILE_NAME).exists()
     # lookup says how many texts the file already held (what `noshub load` reports as cached)
     progress: list[tuple[int, int]] = []
-    vectors, cached = vector_cache.CachedEncoder(tmp_path).lookup(["chef", "waiter", "chef"], lambda done, total: progress.append((done, total)))
+    vectors, cached = vector_cache.CachedEncoder(tmp_path).lookup(
+        ["chef", "waiter", "chef"], lambda done, total: progress.append((done, total))
+    )
     assert cached == 2 and calls[-1] == ["waiter"] and progress == [(1, 1)]
     np.testing.assert_allclose(vectors[0], vectors[2])
     assert vector_cache.CachedEncoder(tmp_path).lookup([])[1] == 0
@@ -139,3 +141,39 @@ def test_a_single_free_text_query_is_not_written_to_the_cache_file(tmp_path, mon
     vector = vector_cache.CachedEncoder(tmp_path)(["lorry driver"])
     assert vector.shape == (1, 8) and vector[0, 2] > 0
     assert not (tmp_path / vector_cache.FILE_NAME).exists()
+
+
+def test_a_new_suites_nos_read_what_their_suite_mates_look_like():
+    coder = SocCoder.fit(_reference(), _labelled())
+    pool = np.ones(48, bool)
+    new_suite = ("Barbering 2026",)
+    queries = [
+        NosText(key="q1", title="Work safely", suites=new_suite),  # says nothing of the trade
+        NosText(key="q2", title="Colour hair", suites=new_suite),
+        NosText(key="q3", title="Colour hair with foils", suites=new_suite),
+        NosText(key="q4", title="Work safely", suites=("Another suite",)),  # no mates
+    ]
+    signals = coder._signals.compute(queries, pool)
+    hair = coder.units.index("6221")
+    # the mates' signals are the mean of the other queries' of the same suite, never its own
+    np.testing.assert_allclose(signals["mates_full"][0], signals["nos_full"][1:3].mean(axis=0), rtol=1e-5)
+    assert signals["mates_full"][0].argmax() == hair
+    assert not signals["mates_full"][3].any() and signals["mates"][3] == 0
+    assert signals["mates"][0] == pytest.approx(np.log1p(2))
+    # context is read as suite-mates but not answered for, and changes only what mates say
+    alone = coder._signals.compute(queries[:1], pool)
+    assert not alone["mates_full"].any()
+    assert len(coder.suggest_many(queries[:1], context=queries[1:3])) == 1
+    with_context = coder._signals.compute([queries[0], *queries[1:3]], pool)
+    np.testing.assert_allclose(with_context["mates_full"][0], signals["mates_full"][0], rtol=1e-5)
+
+
+def test_the_word_bayes_signal_and_the_prior_are_distributions_over_unit_groups():
+    coder = SocCoder.fit(_reference(), _labelled())
+    pool = np.ones(48, bool)
+    pool[12:] = False  # only the first twelve coded NOS (three of each group) speak
+    signals = coder._signals.compute([NosText.free_text("barber colour"), NosText.free_text("zzz")], pool)
+    np.testing.assert_allclose(signals["bayes"].sum(axis=1), 1.0, rtol=1e-5)
+    assert signals["bayes"][0].argmax() == coder.units.index("6221")  # "barber" is an index title of 6221
+    expected = coder._signals.Y[:12].sum(axis=0) / 12
+    np.testing.assert_allclose(signals["prior"][0], expected, rtol=1e-5)

@@ -102,6 +102,28 @@ def test_browse_nos_under_a_group(soc_coder, load_reports):
         services.nos_in_group("99999")
 
 
+def test_suggest_for_an_uncoded_nos_reads_its_uncoded_suite_mates_as_a_coding_run_does(soc_coder, load_reports):
+    from noshub.catalogue.models import NosSocCode
+
+    services.migrate_crosswalk()
+    settled = NosSocCode.objects.filter(source__in=("crosswalk", "confirmed")).values("version_id")
+    uncoded = Standard.objects.exclude(current_id=None).exclude(current_id__in=settled).exclude(current__suites=None)
+    standard = next(s for s in uncoded.order_by("slug") if len(services._uncoded_suite_mates(s)) >= 3)
+    mates = Standard.objects.filter(id__in=services._uncoded_suite_mates(standard))
+    suites = set(standard.current.suites.values_list("id", flat=True))
+    for mate in mates:
+        assert mate.id != standard.id
+        assert suites & set(mate.current.suites.values_list("id", flat=True))
+        assert not mate.current.nossoccode_set.filter(source__in=("crosswalk", "confirmed")).exists()
+    # a coding run of the NOS with its mates stores what suggest shows for the NOS alone
+    services.code_catalogue(standard_ids=[standard.id, *mates.values_list("id", flat=True)])
+    stored = list(
+        standard.current.nossoccode_set.filter(source="suggested").order_by("position").values_list("soc_code__code", flat=True)
+    )
+    _, suggestions = services.suggest_for_standard(standard.slug, top=3)
+    assert [s.code for s in suggestions] == stored[:3]
+
+
 def _run(args):
     from noshub.cli import main
 
