@@ -685,17 +685,8 @@ class _RankModel:
     right; a logistic calibration per regime, on queries the trees did not learn from, turns its
     output into the probability that the unit group is right."""
 
-    QUERY_FEATURES = (
-        "mates",
-        "nos_full_max",
-        "nos_title_max",
-        "index_max",
-        "sem_nos_max",
-        "sem_index_max",
-        "suite_known",
-        "title_only",
-        "short",
-    )
+    #: every query-level extra of `_Signals.compute` is a feature of each of its candidates
+    QUERY_FEATURES = EXTRAS
 
     def __init__(self) -> None:
         self.model = None
