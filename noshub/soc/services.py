@@ -329,9 +329,17 @@ def suggest_for_standard(urn: str, top: int = 5) -> tuple[Standard, list[Suggest
     standard = standard_for(urn)
     [item] = data.catalogue_nos([standard.id])
     coder = get_coder()
-    mates = data.catalogue_nos(_uncoded_suite_mates(standard)) if not item.soc2010 else []
+    # a coding run codes a NOS that has no crosswalked or confirmed code together with the
+    # other such NOS of its suites (`code_catalogue`): read them beside it, so that both agree
+    mates = [] if _is_settled(standard) else data.catalogue_nos(_uncoded_suite_mates(standard))
     context = [m.text for m in mates]
     return standard, coder.suggest_many([item.text], top=top, exclude_self=True, context=context)[0]
+
+
+def _is_settled(standard: Standard) -> bool:
+    """Whether the current version carries a crosswalked or confirmed code (a coding run
+    leaves it alone)."""
+    return NosSocCode.objects.filter(version_id=standard.current_id, source__in=("crosswalk", "confirmed")).exists()
 
 
 def _uncoded_suite_mates(standard: Standard) -> list[int]:

@@ -102,12 +102,19 @@ def test_browse_nos_under_a_group(soc_coder, load_reports):
         services.nos_in_group("99999")
 
 
-def test_suggest_for_an_uncoded_nos_reads_its_uncoded_suite_mates_as_a_coding_run_does(soc_coder, load_reports):
+@pytest.mark.parametrize("catalogue_codes", ["none", "only invalid"])
+def test_suggest_for_an_uncoded_nos_reads_its_uncoded_suite_mates_as_a_coding_run_does(soc_coder, load_reports, catalogue_codes):
     from noshub.catalogue.models import NosSocCode
 
     services.migrate_crosswalk()
     settled = NosSocCode.objects.filter(source__in=("crosswalk", "confirmed")).values("version_id")
     uncoded = Standard.objects.exclude(current_id=None).exclude(current_id__in=settled).exclude(current__suites=None)
+    # a NOS whose catalogue SOC 2010 codes are all invalid has no crosswalked code either
+    with_2010 = NosSocCode.objects.filter(source="catalogue").values("version_id")
+    if catalogue_codes == "none":
+        uncoded = uncoded.exclude(current_id__in=with_2010)
+    else:
+        uncoded = uncoded.filter(current_id__in=with_2010)
     standard = next(s for s in uncoded.order_by("slug") if len(services._uncoded_suite_mates(s)) >= 3)
     mates = Standard.objects.filter(id__in=services._uncoded_suite_mates(standard))
     suites = set(standard.current.suites.values_list("id", flat=True))
