@@ -104,6 +104,8 @@ def suggest(urn: str | None, text: str | None, top: int, fmt: str) -> None:
         return
     for s in suggestions:
         click.echo(f"{s.code}  {s.confidence:.2f}  {s.title}")
+        for x in s.similar:  # coded NOS like this one that carry the code
+            click.echo(f"      like {x.key} {x.title} ({x.similarity:.2f})")
 
 
 @soc.command()

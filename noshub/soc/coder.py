@@ -58,14 +58,14 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-__all__ = ["Labelled", "NosText", "SocCoder", "SocReference", "Suggestion", "UnitGroup", "labels_from_soc2010"]
+__all__ = ["Labelled", "NosText", "SimilarNos", "SocCoder", "SocReference", "Suggestion", "UnitGroup", "labels_from_soc2010"]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -138,10 +138,22 @@ class Labelled:
 
 
 @dataclass(frozen=True)
+class SimilarNos:
+    """A coded NOS that carries a suggested unit group, with how alike its words are to the
+    query's (cosine of TF-IDF vectors of the whole record): evidence a reviewer can read."""
+
+    key: str
+    title: str
+    similarity: float
+
+
+@dataclass(frozen=True)
 class Suggestion:
     code: str
     title: str
     confidence: float
+    #: the coded NOS most like the query among those coded to this unit group (`SocCoder.with_evidence`)
+    similar: tuple[SimilarNos, ...] = ()
 
 
 def labels_from_soc2010(codes: Iterable[str], crosswalk: dict[str, list[tuple[str, float]]]) -> dict[str, float]:
@@ -977,6 +989,27 @@ class SocCoder:
             ]
             for cand, probs in scored
         ]
+
+    def with_evidence(self, query: NosText, suggestions: Sequence[Suggestion], k: int = 3) -> list[Suggestion]:
+        """The suggestions, each with the `k` coded NOS most like the query among those coded to
+        its unit group (never the query's own NOS): what a reviewer compares before confirming."""
+        sig = self._signals
+        if not suggestions or not len(sig.labelled):
+            return list(suggestions)
+        sims = np.asarray((sig.vec.transform([_full_text(query)]) @ sig.nos_full_m.T).todense()).ravel()
+        if query.key:
+            sims[sig.rows_of_key.get(query.key, [])] = -1.0
+        out = []
+        for s in suggestions:
+            column = sig.unit_index.get(s.code)
+            similar: list[SimilarNos] = []
+            if column is not None:
+                rows = np.flatnonzero((sig.Y[:, column] > 0) & (sims > 0))
+                for r in rows[np.argsort(-sims[rows], kind="stable")][:k]:
+                    nos = sig.labelled[r].nos
+                    similar.append(SimilarNos(nos.key, nos.title, round(float(sims[r]), 3)))
+            out.append(replace(s, similar=tuple(similar)))
+        return out
 
     def suggest(self, query: NosText | str, top: int = 5) -> list[Suggestion]:
         if isinstance(query, str):

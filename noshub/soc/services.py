@@ -305,6 +305,8 @@ def suggestion_dict(s: Suggestion) -> dict:
         "title": s.title,
         "confidence": s.confidence,
         "bulk_acceptable": s.confidence >= BULK_ACCEPT_THRESHOLD,
+        # evidence for a reviewer: coded NOS like this one that carry the code
+        "similar_nos": [{"urn": x.key, "title": x.title, "similarity": x.similarity} for x in s.similar],
     }
 
 
@@ -312,7 +314,8 @@ def suggest_for_text(text: str, top: int = 5) -> list[Suggestion]:
     top = _check_top(top)
     if not (text or "").strip():
         raise SocError("the text is empty: give a job title or the text of a NOS")
-    return get_coder().suggest(NosText.free_text(text.strip()[:5000]), top=top)
+    coder, query = get_coder(), NosText.free_text(text.strip()[:5000])
+    return coder.with_evidence(query, coder.suggest(query, top=top))
 
 
 def standard_for(urn: str) -> Standard:
@@ -333,7 +336,8 @@ def suggest_for_standard(urn: str, top: int = 5) -> tuple[Standard, list[Suggest
     # other such NOS of its suites (`code_catalogue`): read them beside it, so that both agree
     mates = [] if _is_settled(standard) else data.catalogue_nos(_uncoded_suite_mates(standard))
     context = [m.text for m in mates]
-    return standard, coder.suggest_many([item.text], top=top, exclude_self=True, context=context)[0]
+    suggestions = coder.suggest_many([item.text], top=top, exclude_self=True, context=context)[0]
+    return standard, coder.with_evidence(item.text, suggestions)
 
 
 def _is_settled(standard: Standard) -> bool:

@@ -177,3 +177,24 @@ def test_the_word_bayes_signal_and_the_prior_are_distributions_over_unit_groups(
     assert signals["bayes"][0].argmax() == coder.units.index("6221")  # "barber" is an index title of 6221
     expected = coder._signals.Y[:12].sum(axis=0) / 12
     np.testing.assert_allclose(signals["prior"][0], expected, rtol=1e-5)
+
+
+def test_evidence_names_the_coded_nos_most_like_the_query_among_those_carrying_each_code():
+    from noshub.soc.coder import Suggestion
+
+    fish = Labelled(NosText(key="fish", title="Cook fish dishes", suites=("Seafood",)), {"5434": 1.0})
+    coder = SocCoder.fit(_reference(), [*_labelled(), fish])
+    query = NosText(key="c3", title="Cook fish dishes", suites=("Food 0",))
+    given = [Suggestion("5434", "Chefs", 0.9), Suggestion("8211", "Large goods vehicle drivers", 0.1)]
+    chefs, drivers = coder.with_evidence(query, given, k=3)
+    assert (chefs.code, chefs.confidence, drivers.code) == ("5434", 0.9, "8211")  # the suggestions are kept
+    keys = [x.key for x in chefs.similar]
+    assert len(keys) == 3 and all(k == "fish" or k.startswith("c") for k in keys)  # only NOS coded 5434
+    assert "c3" not in keys  # never the query's own NOS
+    sims = [x.similarity for x in chefs.similar]
+    assert sims == sorted(sims, reverse=True) and 0 < sims[-1] <= sims[0] <= 1
+    assert keys[0] == "fish"  # the one that also speaks of fish comes first
+    assert drivers.similar == ()  # no driving NOS shares a word with the query
+    assert coder.with_evidence(query, []) == []
+    unknown = coder.with_evidence(query, [Suggestion("9999", "Not a coded group", 0.0)])
+    assert unknown[0].similar == ()

@@ -49,6 +49,26 @@ def test_suggest_for_a_coded_nos_does_not_see_its_own_codes(soc_coder):
     assert soc_coder.suggest_many([item], top=1, exclude_self=True)[0][0].code == "6221"
 
 
+def test_each_suggestion_names_coded_nos_like_it_that_carry_the_code(soc_coder):
+    from noshub.soc import data
+
+    _, suggestions = services.suggest_for_standard("SKACHB10", top=3)
+    first = suggestions[0]
+    assert first.code == "6221" and len(first.similar) == 3
+    urns = [x.key for x in first.similar]
+    assert "SKACHB10" not in urns  # never the NOS itself
+    crosswalk = data.crosswalk_table()
+    by_urn = {it.slug: it for it in data.catalogue_nos(list(Standard.objects.filter(slug__in=urns).values_list("id", flat=True)))}
+    for urn in urns:  # each carries 6221 through its catalogue SOC 2010 codes
+        assert "6221" in {u for c in by_urn[urn].soc2010 for u, share in crosswalk.get(c, []) if share > 0}, urn
+    assert all("hair" in x.title.lower() for x in first.similar), first.similar
+    # the same evidence in the JSON of the API and the CLI, for free text too
+    as_json = services.suggestion_dict(first)["similar_nos"]
+    assert [x["urn"] for x in as_json] == urns and all(0 < x["similarity"] <= 1 for x in as_json)
+    chef = services.suggest_for_text("Prepare and cook fish dishes", top=1)[0]
+    assert chef.code == "5434" and any("fish" in x.title.lower() for x in chef.similar)
+
+
 @pytest.mark.parametrize("urn", ["NOPE-NOT-A-URN", "", "   "])
 def test_unknown_urn_is_refused(soc_coder, urn):
     with pytest.raises(services.SocError):
@@ -142,7 +162,7 @@ def test_cli_suggest_json(soc_coder):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [s["code"] for s in data["suggestions"]][:3].count("5434") == 1
-    assert {"code", "title", "confidence"} <= set(data["suggestions"][0])
+    assert {"code", "title", "confidence", "similar_nos"} <= set(data["suggestions"][0])
 
 
 def test_cli_suggest_text_prints_code_title_confidence(soc_coder):
@@ -150,6 +170,8 @@ def test_cli_suggest_text_prints_code_title_confidence(soc_coder):
     assert result.exit_code == 0
     first = result.output.splitlines()[0].split()
     assert first[0] == "5434" and 0 <= float(first[1]) <= 1 and first[2] == "Chefs"
+    # then the coded NOS most like the text among those coded 5434, one a line
+    assert result.output.splitlines()[1].strip().startswith("like ")
 
 
 @pytest.mark.parametrize(

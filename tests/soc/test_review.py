@@ -159,6 +159,8 @@ def test_api_suggest_report_and_groups(soc_coder, load_reports):
     client = Client()
     data = client.get("/soc/suggest.json", {"text": "chef", "top": "3"}).json()
     assert "5434" in [s["code"] for s in data["suggestions"]]
+    chefs = next(s for s in data["suggestions"] if s["code"] == "5434")
+    assert chefs["similar_nos"] and {"urn", "title", "similarity"} == set(chefs["similar_nos"][0])
     assert client.get("/soc/suggest.json", {"text": "chef", "top": "x"}).status_code == 400
     assert client.get("/soc/suggest.json", {"text": ""}).status_code == 400
     assert client.get("/soc/suggest.json", {"urn": "NOPE-NOT-A-URN"}).status_code == 404
