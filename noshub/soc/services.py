@@ -264,22 +264,12 @@ def get_coder(refresh: bool = False) -> SocCoder:
     the data and kept in memory and in a cache file (``var/soc-coder.pickle``)."""
     key = _fingerprint()
     with _coder_lock:
-        if not refresh and key in _coder_cache:
-            return _coder_cache[key]
-        path = _cache_file()
-        coder = None
-        if not refresh and path.exists():
-            try:
-                with path.open("rb") as fh:
-                    saved_key, coder = pickle.load(fh)  # our own file, written below
-                if saved_key != key:
-                    coder = None
-            except Exception:  # a stale or damaged cache is refitted
-                coder = None
+        coder = None if refresh else _fitted_coder(key)
         if coder is None:
             reference = data.soc_reference()
             items = data.catalogue_nos()
             coder = SocCoder.fit(reference, data.labelled_from(items, reference.crosswalk), encoder=encoder())
+            path = _cache_file()
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -291,6 +281,52 @@ def get_coder(refresh: bool = False) -> SocCoder:
         _coder_cache.clear()
         _coder_cache[key] = coder
         return coder
+
+
+def _fitted_coder(key: str) -> SocCoder | None:
+    """The coder for `key` from memory or the cache file, or None (called under the lock)."""
+    if key in _coder_cache:
+        return _coder_cache[key]
+    path = _cache_file()
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as fh:
+            saved_key, coder = pickle.load(fh)  # our own file, written by get_coder
+    except Exception:  # a stale or damaged cache is refitted by get_coder
+        return None
+    if saved_key != key:
+        return None
+    _coder_cache.clear()
+    _coder_cache[key] = coder
+    return coder
+
+
+def ready_coder() -> SocCoder | None:
+    """The coder if it is already fitted for the current data (in memory or in the cache
+    file), else None: a page shows less rather than wait for a fit."""
+    key = _fingerprint()
+    with _coder_lock:
+        return _fitted_coder(key)
+
+
+def add_evidence(items: list[dict], k: int = 2) -> bool:
+    """Give each suggestion of these review-queue items `similar_nos`: the coded NOS most like
+    the item's NOS that carry the code (`SocCoder.with_evidence`). Only when the coder is
+    ready (`ready_coder`); returns whether it was."""
+    coder = ready_coder()
+    if coder is None:
+        return False
+    ids = list(Standard.objects.filter(slug__in=[item["urn"] for item in items]).values_list("id", flat=True))
+    texts = {nos.slug: nos.text for nos in data.catalogue_nos(ids)} if ids else {}
+    for item in items:
+        query = texts.get(item["urn"])
+        if query is None:
+            continue
+        given = [Suggestion(x["code"], x["title"], x["confidence"] or 0.0) for x in item["suggestions"]]
+        for shown, found in zip(item["suggestions"], coder.with_evidence(query, given, k), strict=True):
+            shown["similar_nos"] = [{"urn": x.key, "title": x.title, "similarity": x.similarity} for x in found.similar]
+    return True
 
 
 def _check_top(top: int) -> int:

@@ -171,6 +171,7 @@ def review(request: HttpRequest) -> HttpResponse:
     except services.SocError:
         offset = 0
     queue = services.review_queue(limit=20, offset=offset)
+    services.add_evidence(queue["items"])  # coded NOS like each, when the coder is fitted
     return render(
         request,
         "soc/review.html",

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from noshub.catalogue.models import NosSocCode, Standard
 from noshub.soc import services
@@ -153,6 +154,23 @@ def test_review_page_needs_a_reviewer(coded_suite, reviewer, outsider):
     page = client.get("/soc/review/")
     assert page.status_code == 200
     assert b"csrfmiddlewaretoken" in page.content
+
+
+def test_review_page_shows_coded_nos_like_each_queued_one_when_the_coder_is_fitted(coded_suite, reviewer, monkeypatch):
+    client = Client()
+    client.force_login(reviewer)
+    queue = services.review_queue(limit=20)
+    assert services.add_evidence(queue["items"])  # the session's coder is fitted for this data
+    first = queue["items"][0]["suggestions"][0]
+    assert first["similar_nos"] and all(x["urn"] != queue["items"][0]["urn"] for x in first["similar_nos"])
+    page = client.get("/soc/review/").content.decode()
+    assert "Coded NOS like this one:" in page
+    assert f'href="{reverse("catalogue:nos", args=[first["similar_nos"][0]["urn"]])}"' in page
+    # without a fitted coder the page does not wait for a fit: it shows the queue without them
+    monkeypatch.setattr(services, "_fitted_coder", lambda key: None)
+    assert services.ready_coder() is None
+    page = client.get("/soc/review/")
+    assert page.status_code == 200 and b"Coded NOS like this one:" not in page.content
 
 
 def test_api_suggest_report_and_groups(soc_coder, load_reports):
