@@ -47,6 +47,9 @@ from .permissions import may_review
 #: scale, CASCOT reports about 64% of job records both coded and correct. Everything under the
 #: threshold goes to the queue.
 BULK_ACCEPT_THRESHOLD = 0.95
+#: A NOS with a link of these sources is settled: coding runs leave it alone and it leaves the
+#: review queue.
+SETTLED_SOURCES = ("crosswalk", "confirmed")
 #: How many suggestions a coding run keeps for each NOS.
 SUGGESTIONS_PER_NOS = 3
 #: A unit group holding more current NOS than this (or five times the median of the groups
@@ -325,7 +328,7 @@ def add_evidence(items: list[dict], k: int = 2) -> bool:
             continue
         given = [Suggestion(x["code"], x["title"], x["confidence"] or 0.0) for x in item["suggestions"]]
         for shown, found in zip(item["suggestions"], coder.with_evidence(query, given, k), strict=True):
-            shown["similar_nos"] = [{"urn": x.key, "title": x.title, "similarity": x.similarity} for x in found.similar]
+            shown["similar_nos"] = _similar_dicts(found)
     return True
 
 
@@ -342,8 +345,12 @@ def suggestion_dict(s: Suggestion) -> dict:
         "confidence": s.confidence,
         "bulk_acceptable": s.confidence >= BULK_ACCEPT_THRESHOLD,
         # evidence for a reviewer: coded NOS like this one that carry the code
-        "similar_nos": [{"urn": x.key, "title": x.title, "similarity": x.similarity} for x in s.similar],
+        "similar_nos": _similar_dicts(s),
     }
+
+
+def _similar_dicts(s: Suggestion) -> list[dict]:
+    return [{"urn": x.key, "title": x.title, "similarity": x.similarity} for x in s.similar]
 
 
 def suggest_for_text(text: str, top: int = 5) -> list[Suggestion]:
@@ -379,7 +386,7 @@ def suggest_for_standard(urn: str, top: int = 5) -> tuple[Standard, list[Suggest
 def _is_settled(standard: Standard) -> bool:
     """Whether the current version carries a crosswalked or confirmed code (a coding run
     leaves it alone)."""
-    return NosSocCode.objects.filter(version_id=standard.current_id, source__in=("crosswalk", "confirmed")).exists()
+    return NosSocCode.objects.filter(version_id=standard.current_id, source__in=SETTLED_SOURCES).exists()
 
 
 def _uncoded_suite_mates(standard: Standard) -> list[int]:
@@ -389,7 +396,7 @@ def _uncoded_suite_mates(standard: Standard) -> list[int]:
     versions = (
         NosVersion.objects.filter(suites__in=suites, id__in=_current_versions())
         .exclude(id=standard.current_id)
-        .exclude(id__in=NosSocCode.objects.filter(source__in=("crosswalk", "confirmed")).values("version_id"))
+        .exclude(id__in=NosSocCode.objects.filter(source__in=SETTLED_SOURCES).values("version_id"))
         .values("id")
     )
     return list(Standard.objects.filter(current_id__in=versions).values_list("id", flat=True).distinct())
@@ -468,7 +475,7 @@ def code_catalogue(top: int = SUGGESTIONS_PER_NOS, refresh: bool = False, standa
         current = {sid: vid for sid, vid in current.items() if sid in wanted_ids}
         versions = list(current.values())
     settled = set(
-        NosSocCode.objects.filter(version_id__in=versions, source__in=("crosswalk", "confirmed")).values_list(
+        NosSocCode.objects.filter(version_id__in=versions, source__in=SETTLED_SOURCES).values_list(
             "version_id", flat=True
         )
     )
@@ -513,7 +520,7 @@ class NotAllowed(PermissionError):
 def review_queue(limit: int = 50, offset: int = 0, below: float | None = None) -> dict:
     """Current NOS that have suggestions but no crosswalked or confirmed code, most
     confident first; `below` keeps only those whose best suggestion is under that confidence."""
-    settled = NosSocCode.objects.filter(version_id__in=_current_versions(), source__in=("crosswalk", "confirmed"))
+    settled = NosSocCode.objects.filter(version_id__in=_current_versions(), source__in=SETTLED_SOURCES)
     links = (
         NosSocCode.objects.filter(source="suggested", version_id__in=_current_versions())
         .exclude(version_id__in=settled.values("version_id"))
