@@ -233,13 +233,23 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+#: The catalogue writes a standard's status into some of its titles ("… Legacy", "… - Legacy",
+#: 843 coded NOS): it says nothing of the occupation, and it makes unrelated legacy NOS alike.
+_STATUS_MARKER = re.compile(r"[\s\-–(]*\blegacy\b[)\s]*$", re.IGNORECASE)
+
+
+def _title(nos: NosText) -> str:
+    """The title as the coder reads it: without a status marker."""
+    return _STATUS_MARKER.sub("", nos.title) or nos.title
+
+
 def _analyzer(text: str) -> list[str]:
     toks = _tokens(text)
     return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
 def _full_text(nos: NosText) -> str:
-    parts = [nos.title, nos.title, nos.overview, " ".join(nos.criteria[:30])]
+    parts = [_title(nos), _title(nos), nos.overview, " ".join(nos.criteria[:30])]
     parts += [" ; ".join(nos.occupations), " ; ".join(nos.keywords), " ; ".join(nos.suites), " ; ".join(nos.suites)]
     return " \n".join(p for p in parts if p)
 
@@ -418,7 +428,7 @@ class _Signals:
         self.index_labels = np.zeros((len(index_docs), U), np.float32)
         self.index_labels[np.arange(len(index_docs)), index_units] = 1.0
         self.nos_full_m = fitted[len(unit_docs) : len(unit_docs) + len(full_docs)]
-        self.nos_title_m = self.vec.transform([x.nos.title for x in labelled])
+        self.nos_title_m = self.vec.transform([_title(x.nos) for x in labelled])
         # naive Bayes word counts of the reference: coding-index titles and tasks per unit group
         self.bayes_reference = (
             BAYES_REFERENCE_WEIGHT
@@ -430,7 +440,7 @@ class _Signals:
         # sentence vectors (optional): NOS titles, coding-index titles, tasks, unit groups
         self.encoder = encoder
         if encoder is not None:
-            self.sem_nos = encoder([x.nos.title for x in labelled])
+            self.sem_nos = encoder([_title(x.nos) for x in labelled])
             order = np.argsort(index_units, kind="stable")
             units_sorted = np.asarray(index_units)[order]
             self.sem_index_starts = np.flatnonzero(np.r_[True, units_sorted[1:] != units_sorted[:-1]])
@@ -527,7 +537,7 @@ class _Signals:
                 qf = self.nos_full_m[rows[sl]]
             else:
                 qf = self.vec.transform([_full_text(q) for q in chunk])
-            qt = self.nos_title_m[rows[sl]] if rows is not None else self.vec.transform([q.title for q in chunk])
+            qt = self.nos_title_m[rows[sl]] if rows is not None else self.vec.transform([_title(q) for q in chunk])
             sim_full = qf @ full_p
             out["nos_full"][sl], extra["nos_full_max"][sl] = _topk_vote(sim_full, Yp, 15)
             out["centroid"][sl] = (qf @ centroids_t).toarray() / centroid_norms
@@ -620,7 +630,7 @@ class _Signals:
         out["sem_nos_max"] = np.zeros(n, np.float32)
         out["sem_index_max"] = np.zeros(n, np.float32)
         sl = slice(0, n)
-        Q = self.encoder([q.title for q in chunk])
+        Q = self.encoder([_title(q) for q in chunk])
         nos_p = self.sem_nos[pool_idx]
         # a ridge regression from sentence vectors to unit groups, learnt from the pool's NOS
         # titles and the reference's titles and tasks
