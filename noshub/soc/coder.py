@@ -40,7 +40,7 @@ How a suggestion is scored (each *signal* gives every unit group a score for one
 The combiner (`_RankModel`) is gradient-boosted trees over each (query, candidate unit
 group) pair: every signal's score and its share of the query's best on that signal, with
 what kind of query it is (a full record whose suite already has coded NOS, a full record of
-a new suite, a title alone, a short text such as a job title) and how close its nearest
+a new suite, a title alone, a job title) and how close its nearest
 neighbours are. It learns on held-out queries made inside `fit`: coded NOS hidden at random;
 whole suites hidden as `bench/soc_quality.py` hides them (suites dealt into five folds), each
 with the full record and with the title alone; coding-index job titles without their own
@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -241,6 +241,11 @@ _STATUS_MARKER = re.compile(r"[\s\-–(]*\blegacy\b[)\s]*$", re.IGNORECASE)
 def _title(nos: NosText) -> str:
     """The title as the coder reads it: without a status marker."""
     return _STATUS_MARKER.sub("", nos.title) or nos.title
+
+
+def _first_word(text: str) -> str:
+    words = _WORD.findall(text.lower())
+    return words[0] if words else ""
 
 
 def _analyzer(text: str) -> list[str]:
@@ -455,9 +460,20 @@ class _Signals:
             self.probe_cross = PROBE_REFERENCE_WEIGHT * (ref_x.T @ ref_y)
             self.sem_unit = encoder([f"{reference.units[c].title}. {reference.units[c].description}" for c in self.units])
 
+        # words that begin NOS titles ("Prepare", "Install") but rarely a job title of the index:
+        # a short text that starts with one is a NOS title, not a job title (see `_regimes`)
+        nos_first = Counter(_first_word(x.nos.title) for x in labelled)
+        index_first = Counter(_first_word(t) for t in index_docs)
+        self.openers = frozenset(w for w, c in nos_first.items() if w and c > 2 * index_first[w])
+
         # field values (suite, developer, occupation, keyword) as incidence matrices
         self.field_vocab: dict[str, dict[str, int]] = {name: {} for name in FIELDS}
         self.field_m = {name: self._incidence(name, [x.nos for x in labelled], grow=True) for name in FIELDS}
+
+    def is_job_title(self, q: NosText) -> bool:
+        """A short free text that does not begin as NOS titles do: a job title such as "head chef"
+        (coded like the index's titles), not a short NOS title such as "Texturise hair"."""
+        return q.is_title_only and len(_tokens(q.title)) <= 3 and _first_word(q.title) not in self.openers
 
     def _incidence(self, name: str, items: Sequence[NosText], grow: bool = False) -> sparse.csr_matrix:
         vocab = self.field_vocab[name]
@@ -570,9 +586,7 @@ class _Signals:
                     extra["suite_known"][sl] = (n_known > 0).astype(np.float32)
             out["prior"][sl] = prior
             extra["title_only"][sl] = np.array([1.0 if q.is_title_only else 0.0 for q in chunk], np.float32)
-            extra["short"][sl] = np.array(
-                [1.0 if q.is_title_only and len(_tokens(q.title)) <= 3 else 0.0 for q in chunk], np.float32
-            )
+            extra["short"][sl] = np.array([1.0 if self.is_job_title(q) else 0.0 for q in chunk], np.float32)
         if self.encoder is not None:
             # they read the title only: a title-only query after its full record costs nothing
             key = (hash(tuple(q.title for q in queries)), hash(pool.tobytes()))
@@ -680,7 +694,8 @@ def _candidates(sig: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 #: Kinds of query, each with its own calibration (and a feature of the trees): a title alone
 #: (free text), a full record whose suite has coded NOS, a full record of a new suite, and a
-#: short text of up to three words (a job title).
+#: job title: a text of up to three words that does not begin as NOS titles begin
+#: (`_Signals.is_job_title`; "Texturise hair" is a NOS title, "head chef" a job title).
 REGIMES = ("title", "suite_known", "new_suite", "short_title")
 
 

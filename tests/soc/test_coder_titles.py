@@ -1,12 +1,14 @@
-"""How the coder reads a title: the catalogue's status marker is not a word of the title."""
+"""How the coder reads a title: the catalogue's status marker is not a word of the title, and a
+short text is a job title only when it does not begin as NOS titles begin."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from noshub.soc.coder import NosText, _title
+from noshub.soc.coder import REGIMES, Labelled, NosText, SocCoder, SocReference, UnitGroup, _regimes, _title
 
 
 @pytest.mark.parametrize(
@@ -32,3 +34,31 @@ def test_a_title_without_the_marker_is_read_as_written_and_reading_twice_changes
         assert once == title
     assert _title(NosText(title=once)) == once
 
+
+def _coder() -> SocCoder:
+    units = {
+        "5434": UnitGroup("5434", "Chefs", "Plan menus and prepare food", ("prepare meals",)),
+        "6221": UnitGroup("6221", "Hairdressers and barbers", "Cut and style hair", ("wash hair",)),
+    }
+    index = [("head chef", "5434"), ("chef de partie", "5434"), ("barber", "6221"), ("hair stylist", "6221")]
+    rows = []
+    for i in range(12):
+        rows.append(Labelled(NosText(key=f"c{i}", title=f"Prepare fish dishes {i}", suites=(f"Food {i % 3}",)), {"5434": 1.0}))
+        rows.append(Labelled(NosText(key=f"h{i}", title=f"Texturise hair {i}", suites=(f"Salon {i % 3}",)), {"6221": 1.0}))
+    return SocCoder.fit(SocReference(units=units, index_titles=index), rows)
+
+
+@pytest.mark.parametrize(
+    "text, regime",
+    [
+        ("head chef", "short_title"),  # a job title
+        ("barber", "short_title"),
+        ("Prepare fish", "title"),  # begins as coded NOS titles begin: a NOS title, however short
+        ("Texturise hair", "title"),
+        ("Prepare and cook fish dishes for a busy restaurant", "title"),
+    ],
+)
+def test_a_short_text_is_read_as_a_job_title_only_when_it_does_not_begin_as_nos_titles_do(text, regime):
+    coder = _coder()
+    signals = coder._signals.compute([NosText.free_text(text)], np.ones(24, bool))
+    assert REGIMES[int(_regimes(signals)[0])] == regime
