@@ -41,9 +41,9 @@ from .permissions import may_review
 #: Suggestions at or above this confidence may be accepted in bulk. Justified by
 #: bench/soc_quality.py (5-fold, full record, "any" rule, with sentence vectors): first
 #: suggestions with a confidence of 0.95 or more are right 98% of the time for NOS whose suite
-#: already has coded NOS (64% of such NOS reach it) and 92% for NOS of a suite never seen
-#: before (17% reach it); in the 0.90-0.95 band accuracy falls to 92% and 87%, and below 0.9
-#: to 83% and 76% or less. The uncoded NOS of the catalogue are mostly of the first kind. For
+#: already has coded NOS (53% of such NOS reach it) and 90% for NOS of a suite never seen
+#: before (10% reach it); in the 0.90-0.95 band accuracy falls to 93% and 85%, and below 0.9
+#: to 84% and 75% or less. The uncoded NOS of the catalogue are mostly of the first kind. For
 #: scale, CASCOT reports about 64% of job records both coded and correct. Everything under the
 #: threshold goes to the queue.
 BULK_ACCEPT_THRESHOLD = 0.95
