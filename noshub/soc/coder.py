@@ -235,7 +235,7 @@ def _tokens(text: str) -> list[str]:
 
 #: The catalogue writes a standard's status into some of its titles ("… Legacy", "… - Legacy",
 #: 843 coded NOS): it says nothing of the occupation, and it makes unrelated legacy NOS alike.
-_STATUS_MARKER = re.compile(r"[\s\-–(]*\blegacy\b[)\s]*$", re.IGNORECASE)
+_STATUS_MARKER = re.compile(r"(?:[\s\-–(]*\blegacy\b[)\s]*)+$", re.IGNORECASE)
 
 
 def _title(nos: NosText) -> str:
