@@ -166,13 +166,15 @@ _ROLE = re.compile(
 _CONTEXT = re.compile(r"\s+(?:in|within|across|for)\s+(?:a|an|the\s+)?\s*\S.*$", re.I)
 
 
-_LEGACY = re.compile(r"[-(\s]*\blegacy\b[)\s]*", re.I)
+# The status the catalogue writes at the end of a title ("… Legacy", "… - Legacy", "(Legacy)",
+# once doubled); "a plan for legacy fundraising" keeps its word.
+_LEGACY = re.compile(r"(?:[-–(\s]*\blegacy\b[)\s]*)+$", re.I)
 _LEADING_NUMBER = re.compile(r"^\s*[\d.]+\s+")
 
 
 def clean_title(title: str) -> str:
     """A title without the marks of its catalogue life: "- Legacy", "(Legacy)", a leading unit number."""
-    return _LEADING_NUMBER.sub("", _LEGACY.sub(" ", plain_text(title))).strip(" .-")
+    return _LEADING_NUMBER.sub("", _LEGACY.sub("", plain_text(title))).strip(" .-")
 
 
 _KNOWLEDGE = re.compile(r"^(?:understand|understanding|know|knowledge of|principles of|the principles of)\b", re.I)

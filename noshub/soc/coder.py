@@ -65,6 +65,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from noshub.core.duplicates import clean_title
+
 __all__ = ["Labelled", "NosText", "SimilarNos", "SocCoder", "SocReference", "Suggestion", "UnitGroup", "labels_from_soc2010"]
 
 
@@ -233,14 +235,11 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-#: The catalogue writes a standard's status into some of its titles ("… Legacy", "… - Legacy",
-#: 843 coded NOS): it says nothing of the occupation, and it makes unrelated legacy NOS alike.
-_STATUS_MARKER = re.compile(r"(?:[\s\-–(]*\blegacy\b[)\s]*)+$", re.IGNORECASE)
-
-
 def _title(nos: NosText) -> str:
-    """The title as the coder reads it: without a status marker."""
-    return _STATUS_MARKER.sub("", nos.title) or nos.title
+    """The title as the coder reads it: without the marks of its catalogue life (`clean_title`:
+    the status "… Legacy" that ends 843 coded NOS titles says nothing of the occupation and
+    makes unrelated legacy NOS alike; a leading unit number)."""
+    return clean_title(nos.title) or nos.title
 
 
 def _first_word(text: str) -> str:
@@ -254,7 +253,8 @@ def _analyzer(text: str) -> list[str]:
 
 
 def _full_text(nos: NosText) -> str:
-    parts = [_title(nos), _title(nos), nos.overview, " ".join(nos.criteria[:30])]
+    title = _title(nos)
+    parts = [title, title, nos.overview, " ".join(nos.criteria[:30])]
     parts += [" ; ".join(nos.occupations), " ; ".join(nos.keywords), " ; ".join(nos.suites), " ; ".join(nos.suites)]
     return " \n".join(p for p in parts if p)
 
