@@ -29,6 +29,11 @@ Settings, each cross-validated (5 folds; `--quick`: 2):
   falls in it. (NOS that straddle folds are neither tested nor learnt from in that fold.)
   A fold's NOS are coded in one call, as `noshub soc code` codes a new suite: with the full
   record, each NOS reads its suite-mates' text (never their codes); a title alone has no suite.
+* (b') *whole suites held out, reused NOS known* (`b_reused_known`): the same folds and the
+  same NOS tested, but the NOS a new suite shares with older suites (9% of coded NOS) are
+  learnt from, coded, as the database would hold them when the new suite arrives. The
+  issue's own baseline figures for (b) (kNN title only 32% / 47%) match this reading (here
+  32.8% / 46.3%) rather than the stricter one (30.0% / 41.3%).
 
 Each with the full record (title, overview and criteria where the NOS has them, relevant
 occupations, keywords, suites, developer) and with the title alone, as free text.
@@ -115,11 +120,14 @@ def random_folds(n: int, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray
     return [(np.setdiff1d(np.arange(n), p), np.sort(p)) for p in parts]
 
 
-def suite_folds(suites: list[frozenset[str]], k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def suite_folds(
+    suites: list[frozenset[str]], k: int, seed: int, reused_known: bool = False
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Suites are dealt at random into k folds. Fold f tests the NOS whose suites are all in
     fold f (NOS of a new suite) and learns from the NOS none of whose suites is in fold f.
-    A NOS whose suites straddle fold f and another fold is neither tested nor learnt from
-    in fold f (it would be an old NOS reused by the new suite)."""
+    A NOS whose suites straddle fold f and another fold is an old NOS reused by the new suite:
+    by default it is neither tested nor learnt from in fold f; with `reused_known` it is learnt
+    from, as the database would hold it, coded, when the new suite arrives."""
     rng = np.random.default_rng(seed)
     keyed = [ss if ss else frozenset({f"(no suite {i})"}) for i, ss in enumerate(suites)]
     distinct = sorted(set().union(*keyed))
@@ -127,7 +135,10 @@ def suite_folds(suites: list[frozenset[str]], k: int, seed: int) -> list[tuple[n
     out = []
     for f in range(k):
         test = np.array([i for i, ss in enumerate(keyed) if all(fold_of[s] == f for s in ss)])
-        train = np.array([i for i, ss in enumerate(keyed) if all(fold_of[s] != f for s in ss)])
+        if reused_known:
+            train = np.setdiff1d(np.arange(len(keyed)), test)
+        else:
+            train = np.array([i for i, ss in enumerate(keyed) if all(fold_of[s] != f for s in ss)])
         out.append((train, test))
     return out
 
@@ -296,6 +307,7 @@ def evaluate(args) -> dict:
     for setting, folds in (
         ("a_random_nos", random_folds(n, k, seed=7)),
         ("b_whole_suites", suite_folds(suites, k, seed=7)),
+        ("b_reused_known", suite_folds(suites, k, seed=7, reused_known=True)),
     ):
         ranked: dict[str, dict] = {m: {"noshub": {}, "knn": {}} for m in ("full", "title")}
         fit_seconds = []
