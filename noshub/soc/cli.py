@@ -65,10 +65,13 @@ def migrate(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def code(top: int, refit: bool, fmt: str) -> None:
     """Suggest SOC 2020 codes for every NOS without a crosswalked or confirmed code."""
-    from noshub.soc.services import code_catalogue
+    from noshub.soc import services
 
     _migrate_db()
-    report = code_catalogue(top=top, refresh=refit)
+    try:
+        report = services.code_catalogue(top=top, refresh=refit)
+    except services.SocError as exc:
+        _fail(str(exc))
     if fmt == "json":
         _echo_json(report.as_dict())
         return

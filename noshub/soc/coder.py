@@ -812,6 +812,8 @@ class _RankModel:
         return p, prob
 
 
+#: The fewest coded NOS the coder learns from: it holds some back to learn how to combine its signals.
+MIN_CODED = 20
 #: The share of wrong candidates the trees learn from.
 NEGATIVE_SHARE = 0.2
 #: How many of the first suggestions `SocCoder._diversify` may re-rank.
@@ -858,6 +860,11 @@ class SocCoder:
         and with the title alone, so that its probabilities are honest for new NOS, for NOS
         of new suites and for free text."""
         labelled = [x for x in labelled if x.labels]
+        if len(labelled) < MIN_CODED:
+            raise ValueError(
+                f"the SOC coder learns from NOS that carry codes: it needs at least {MIN_CODED}, and has {len(labelled)} "
+                "(load the catalogue and run 'noshub soc migrate' first)"
+            )
         signals = _Signals(reference, labelled, encoder)
         signals.remember = True
         combiner = _RankModel()
@@ -865,7 +872,7 @@ class SocCoder:
         n = len(labelled)
         X_parts, y_parts, r_parts, q_parts, g_parts = [], [], [], [], []
         offset = 0
-        if n >= 20:
+        if n >= MIN_CODED:
             suites = [frozenset(_norm_key(s) for s in x.nos.suites) for x in labelled]
             all_suites = sorted({s for ss in suites for s in ss})
             # the calibration holds back whole suites (`_RankModel.fit`): its queries' suite-mates

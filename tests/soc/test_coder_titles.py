@@ -72,3 +72,12 @@ def test_a_short_text_is_read_as_a_job_title_only_when_it_does_not_begin_as_nos_
     coder = _coder()
     signals = coder._signals.compute([NosText.free_text(text)], np.ones(24, bool))
     assert REGIMES[int(_regimes(signals)[0])] == regime
+
+
+@pytest.mark.parametrize("coded", [0, 1, 19])
+def test_too_few_coded_nos_to_learn_from_is_a_clear_error(coded):
+    units = {"5434": UnitGroup("5434", "Chefs", "Plan menus and prepare food")}
+    rows = [Labelled(NosText(key=f"c{i}", title=f"Prepare fish dishes {i}"), {"5434": 1.0}) for i in range(coded)]
+    rows.append(Labelled(NosText(key="x", title="Uncoded"), {}))  # a NOS without codes is not counted
+    with pytest.raises(ValueError, match=f"at least 20, and has {coded}"):
+        SocCoder.fit(SocReference(units=units, index_titles=[("head chef", "5434")]), rows)
