@@ -33,8 +33,9 @@ Settings, each cross-validated (5 folds; `--quick`: 2):
 * (b') *whole suites held out, reused NOS known* (`b_reused_known`): the same folds and the
   same NOS tested, but the NOS a new suite shares with older suites (9% of coded NOS) are
   learnt from, coded, as the database would hold them when the new suite arrives. The
-  issue's own baseline figures for (b) (kNN title only 32% / 47%) match this reading (here
-  32.8% / 46.3%) rather than the stricter one (30.0% / 41.3%).
+  issue's own baseline figures for (b) (kNN full record 57% / 67%, title only 32% / 47%) are
+  nearer this reading (here 54.3% / 71.0% and 32.8% / 46.3%) than the stricter one (46.3% /
+  60.5% and 30.0% / 41.3%); neither reproduces all four.
 
 Each with the full record (title, overview and criteria where the NOS has them, relevant
 occupations, keywords, suites, developer) and with the title alone, as free text.
