@@ -873,59 +873,58 @@ class SocCoder:
         n = len(labelled)
         X_parts, y_parts, r_parts, q_parts, g_parts = [], [], [], [], []
         offset = 0
-        if n >= MIN_CODED:
-            suites = [frozenset(_norm_key(s) for s in x.nos.suites) for x in labelled]
-            all_suites = sorted({s for ss in suites for s in ss})
-            # the calibration holds back whole suites (`_RankModel.fit`): its queries' suite-mates
-            # must not teach the trees, or the trees look surer on them than on a new suite
-            suite_number = {s: k for k, s in enumerate(all_suites)}
-            group_of = np.array([suite_number[min(ss)] if ss else len(all_suites) + i for i, ss in enumerate(suites)])
-            size = min(stack_size, n // 4)
-            splits: list[tuple[np.ndarray, np.ndarray]] = []
-            for _ in range(1):  # random NOS hidden; their suite-mates keep their codes
-                held = rng.choice(n, size=size, replace=False)
-                splits.append((held, _pool_without(n, held)))
-            # whole suites hidden as the benchmark does: suites dealt into five folds; a fold's
-            # queries are the NOS whose suites all fall in it, and only NOS none of whose suites
-            # falls in it speak (a fifth of all suites are new at once)
-            fold_of = {s: f % 5 for f, s in enumerate(rng.permutation(all_suites))}
-            keyed = [{fold_of[s] for s in ss} for ss in suites]
-            for f in range(5):
-                held = np.array([i for i, fs in enumerate(keyed) if fs == {f}], dtype=int)
-                if len(held) > size:  # whole suites, so that each held NOS keeps its suite-mates
-                    groups: dict[str, list[int]] = defaultdict(list)
-                    for i in held:
-                        groups[min(suites[i], default="")].append(int(i))
-                    chosen: list[int] = []
-                    for g in rng.permutation(sorted(groups)):
-                        if len(chosen) >= size:
-                            break
-                        chosen += groups[g]
-                    held = np.sort(np.array(chosen, dtype=int))
-                pool = np.array([f not in fs for fs in keyed]) & _pool_without(n, held)
-                splits.append((held, pool))
-            for k_split, (held, pool) in enumerate(splits):
-                for title_only in (False,) if k_split == 0 else (False, True):
-                    queries = [labelled[i].nos.title_only() if title_only else labelled[i].nos for i in held]
-                    sig = signals.compute(queries, pool, rows=held)
-                    qi, ui = _candidates(sig)
-                    X_parts.append(combiner.features(sig, qi, ui))
-                    y_parts.append((signals.Y[held[qi], ui] > 0).astype(np.int8))
-                    r_parts.append(_regimes(sig)[qi])
-                    q_parts.append(qi + offset)
-                    g_parts.append(group_of[held[qi]])
-                    offset += len(held)
-            # job titles of the coding index as free text, each without its own index row
-            index_units = np.asarray(signals.index_labels.argmax(axis=1)).ravel()
-            rows = rng.choice(len(index_units), size=min(size, len(index_units)), replace=False)
-            queries = [NosText(title=signals.index_titles[r]) for r in rows]
-            sig = signals.compute(queries, np.ones(n, bool), index_exclude=rows)
-            qi, ui = _candidates(sig)
-            X_parts.append(combiner.features(sig, qi, ui))
-            y_parts.append((ui == index_units[rows[qi]]).astype(np.int8))
-            r_parts.append(_regimes(sig)[qi])
-            q_parts.append(qi + offset)
-            g_parts.append(len(all_suites) + n + rows[qi])
+        suites = [frozenset(_norm_key(s) for s in x.nos.suites) for x in labelled]
+        all_suites = sorted({s for ss in suites for s in ss})
+        # the calibration holds back whole suites (`_RankModel.fit`): its queries' suite-mates
+        # must not teach the trees, or the trees look surer on them than on a new suite
+        suite_number = {s: k for k, s in enumerate(all_suites)}
+        group_of = np.array([suite_number[min(ss)] if ss else len(all_suites) + i for i, ss in enumerate(suites)])
+        size = min(stack_size, n // 4)
+        splits: list[tuple[np.ndarray, np.ndarray]] = []
+        for _ in range(1):  # random NOS hidden; their suite-mates keep their codes
+            held = rng.choice(n, size=size, replace=False)
+            splits.append((held, _pool_without(n, held)))
+        # whole suites hidden as the benchmark does: suites dealt into five folds; a fold's
+        # queries are the NOS whose suites all fall in it, and only NOS none of whose suites
+        # falls in it speak (a fifth of all suites are new at once)
+        fold_of = {s: f % 5 for f, s in enumerate(rng.permutation(all_suites))}
+        keyed = [{fold_of[s] for s in ss} for ss in suites]
+        for f in range(5):
+            held = np.array([i for i, fs in enumerate(keyed) if fs == {f}], dtype=int)
+            if len(held) > size:  # whole suites, so that each held NOS keeps its suite-mates
+                groups: dict[str, list[int]] = defaultdict(list)
+                for i in held:
+                    groups[min(suites[i], default="")].append(int(i))
+                chosen: list[int] = []
+                for g in rng.permutation(sorted(groups)):
+                    if len(chosen) >= size:
+                        break
+                    chosen += groups[g]
+                held = np.sort(np.array(chosen, dtype=int))
+            pool = np.array([f not in fs for fs in keyed]) & _pool_without(n, held)
+            splits.append((held, pool))
+        for k_split, (held, pool) in enumerate(splits):
+            for title_only in (False,) if k_split == 0 else (False, True):
+                queries = [labelled[i].nos.title_only() if title_only else labelled[i].nos for i in held]
+                sig = signals.compute(queries, pool, rows=held)
+                qi, ui = _candidates(sig)
+                X_parts.append(combiner.features(sig, qi, ui))
+                y_parts.append((signals.Y[held[qi], ui] > 0).astype(np.int8))
+                r_parts.append(_regimes(sig)[qi])
+                q_parts.append(qi + offset)
+                g_parts.append(group_of[held[qi]])
+                offset += len(held)
+        # job titles of the coding index as free text, each without its own index row
+        index_units = np.asarray(signals.index_labels.argmax(axis=1)).ravel()
+        rows = rng.choice(len(index_units), size=min(size, len(index_units)), replace=False)
+        queries = [NosText(title=signals.index_titles[r]) for r in rows]
+        sig = signals.compute(queries, np.ones(n, bool), index_exclude=rows)
+        qi, ui = _candidates(sig)
+        X_parts.append(combiner.features(sig, qi, ui))
+        y_parts.append((ui == index_units[rows[qi]]).astype(np.int8))
+        r_parts.append(_regimes(sig)[qi])
+        q_parts.append(qi + offset)
+        g_parts.append(len(all_suites) + n + rows[qi])
         signals.forget()
         combiner.fit(
             np.vstack(X_parts),
