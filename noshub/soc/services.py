@@ -467,11 +467,11 @@ def code_catalogue(top: int = SUGGESTIONS_PER_NOS, refresh: bool = False, standa
     import time
 
     top = _check_top(top)
-    run = _start("code")
     report = CodeReport()
     t = time.perf_counter()
-    coder = get_coder(refresh=refresh)
+    coder = get_coder(refresh=refresh)  # before the run is recorded: a fit that fails records nothing
     report.fit_seconds = round(time.perf_counter() - t, 1)
+    run = _start("code")
     report.confirmed_written = apply_decisions()
     current = _current_version_ids()
     versions = _current_versions()

@@ -210,3 +210,19 @@ def test_a_short_nos_title_is_not_taken_for_a_job_title(soc_coder, text):
     # on whole suites held out, NOS titles of up to three words calibrated as job titles were
     # right first 28% of the time at a mean confidence of 45%
     assert not soc_coder._signals.is_job_title(NosText.free_text(text))
+
+
+def test_coding_run_with_too_few_coded_nos_is_refused_and_writes_nothing(monkeypatch):
+    from noshub.catalogue.models import NosSocCode
+    from noshub.soc.models import CodingRun
+
+    # a database with only a few coded NOS: the coder learns from five of the catalogue's
+    labelled_from = services.data.labelled_from
+    monkeypatch.setattr(services.data, "labelled_from", lambda items, crosswalk: labelled_from(items, crosswalk)[:5])
+    runs, links = CodingRun.objects.filter(kind="code").count(), NosSocCode.objects.filter(source="suggested").count()
+    result = _run(["soc", "code", "--refit"])
+    assert result.exit_code == 1
+    assert "needs at least 20, and has 5" in result.output
+    assert CodingRun.objects.filter(kind="code").count() == runs  # no unfinished run left behind
+    assert NosSocCode.objects.filter(source="suggested").count() == links
+
