@@ -96,8 +96,8 @@ def _unit_codes() -> set[str]:
     return set(SocGroup.objects.filter(level="unit").values_list("code", flat=True))
 
 
-def _start(kind: str) -> CodingRun:
-    return CodingRun.objects.create(kind=kind, started_at=timezone.now())
+def _start(kind: str, started_at=None) -> CodingRun:
+    return CodingRun.objects.create(kind=kind, started_at=started_at or timezone.now())
 
 
 def _finish(run: CodingRun, counts: dict) -> None:
@@ -468,10 +468,10 @@ def code_catalogue(top: int = SUGGESTIONS_PER_NOS, refresh: bool = False, standa
 
     top = _check_top(top)
     report = CodeReport()
-    t = time.perf_counter()
+    started, t = timezone.now(), time.perf_counter()
     coder = get_coder(refresh=refresh)  # before the run is recorded: a fit that fails records nothing
     report.fit_seconds = round(time.perf_counter() - t, 1)
-    run = _start("code")
+    run = _start("code", started)
     report.confirmed_written = apply_decisions()
     current = _current_version_ids()
     versions = _current_versions()
