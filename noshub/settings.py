@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "noshub.cleansing",
     "noshub.lifecycle",
     "noshub.api",
+    "noshub.web",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "noshub.web.security.ContentSecurityPolicyMiddleware",
+    "noshub.pages.errors.ErrorMiddleware",
 ]
 
 ROOT_URLCONF = "noshub.urls"
@@ -62,7 +64,7 @@ WSGI_APPLICATION = "noshub.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "noshub" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -11,5 +11,11 @@ urlpatterns = [
     path("lifecycle/", include("noshub.lifecycle.urls")),
     # GOV.UK Frontend's precompiled CSS asks for its fonts and images at /assets/.
     re_path(r"^assets/(?P<path>(fonts|images)/[\w.-]+)$", serve, {"document_root": settings.GOVUK_FRONTEND_DIR / "assets"}),
-    path("", include("noshub.catalogue.urls")),
+    path("", include("noshub.web.urls")),
 ]
+
+# Errors no view answers itself: one mapping (noshub.pages.errors), JSON or a branded page.
+handler400 = "noshub.pages.errors.bad_request"
+handler403 = "noshub.pages.errors.permission_denied"
+handler404 = "noshub.pages.errors.page_not_found"
+handler500 = "noshub.pages.errors.server_error"

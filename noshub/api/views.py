@@ -16,8 +16,10 @@ from django.views.decorators.http import require_safe
 
 from noshub.catalogue import services
 from noshub.catalogue.models import Organisation, Suite
+from noshub.core.errors import InvalidParameter, NosHubError
 from noshub.core.jsonld import nos_jsonld
-from noshub.search.engine import InvalidParameter, SearchParams, search, soc_counts
+from noshub.pages.errors import error_response, json_error
+from noshub.search.engine import SearchParams, search, soc_counts
 from noshub.search.models import SearchDocument
 from noshub.soc.models import SocGroup
 
@@ -25,11 +27,9 @@ from . import ratelimit
 from .openapi import openapi_document
 
 
-def error(status: int, code: str, message: str, parameter: str | None = None, headers: dict | None = None) -> JsonResponse:
-    body = {"status": status, "code": code, "message": message}
-    if parameter:
-        body["parameter"] = parameter
-    response = JsonResponse({"error": body}, status=status)
+def error(status: int, code: str, message: str, parameter: str | None = None, headers: dict | None = None) -> HttpResponse:
+    """The documented error shape (`noshub.pages.errors.json_error`), with headers."""
+    response = json_error(status, code, message, **({"parameter": parameter} if parameter else {}))
     for k, v in (headers or {}).items():
         response[k] = v
     return response
@@ -46,10 +46,8 @@ def api_view(func):
             return error(429, "rate_limited", "Too many requests; try again later.", headers={"Retry-After": str(retry)})
         try:
             response = func(request, *args, **kwargs)
-        except InvalidParameter as exc:
-            return error(400, "invalid_parameter", str(exc), exc.name)
-        except services.NotFound as exc:
-            return error(404, "not_found", str(exc))
+        except NosHubError as exc:
+            return error_response(request, exc)
         response["Access-Control-Allow-Origin"] = "*"
         return response
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from django.db.models import F, Prefetch
 
+from noshub.core.errors import NotFound
 from noshub.core.urns import normalise_urn
 
 from .models import NosSocCode, NosVersion, Standard
-
-
-class NotFound(LookupError):
-    pass
 
 
 def find_standards(urn: str) -> list[Standard]:

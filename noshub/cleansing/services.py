@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from noshub.catalogue.models import NosVersion, Standard
 from noshub.core.duplicates import KINDS, DuplicateFinder, NosText, Settings, explain_pair
+from noshub.core.errors import NotFound
 from noshub.core.textsim import words
 
 from .corpus import load_corpus
@@ -45,10 +46,6 @@ from .models import (
 )
 
 DECIDER_GROUPS = ("administrator", "standards developer")
-
-
-class NotFound(LookupError):
-    pass
 
 
 # -- detection ------------------------------------------------------------------------------

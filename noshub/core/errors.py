@@ -1,4 +1,10 @@
-"""Exceptions users of NOS Hub can catch."""
+"""The one hierarchy of errors NOS Hub raises on purpose.
+
+Every error says what went wrong in words a user can act on. Each class carries the HTTP
+status and the short machine code that the page contract (`noshub.pages.errors`) maps it to,
+in one place, for JSON (``{"error": {"status", "code", "message", ...details}}``) and for the
+branded error pages; the CLI prints the message and exits 1. No Django here.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,41 @@ from dataclasses import dataclass
 
 class NosHubError(Exception):
     """Base class for every error NOS Hub raises on purpose."""
+
+    status: int = 400
+    code: str = "error"
+
+    def details(self) -> dict:
+        """What the JSON error body carries besides status, code and message."""
+        return {}
+
+
+class NotFound(NosHubError, LookupError):
+    """No such thing (a NOS, a suite, a group, a page)."""
+
+    status = 404
+    code = "not_found"
+
+
+class InvalidParameter(NosHubError, ValueError):
+    """A request or command parameter that cannot be used; names the parameter."""
+
+    status = 400
+    code = "invalid_parameter"
+
+    def __init__(self, name: str, message: str):
+        self.name = name
+        super().__init__(f"{name}: {message}")
+
+    def details(self) -> dict:
+        return {"parameter": self.name}
+
+
+class Forbidden(NosHubError, PermissionError):
+    """The user's role does not allow this."""
+
+    status = 403
+    code = "forbidden"
 
 
 @dataclass(frozen=True)
@@ -33,6 +74,8 @@ class Rejection:
 class ImportRejected(NosHubError):
     """A whole input file was rejected; nothing from it was written."""
 
+    code = "rejected"
+
     def __init__(self, file: str, reason: str, row: int | str | None = None, field: str | None = None):
         self.rejection = Rejection(file=file, row=row, field=field, reason=reason)
         super().__init__(str(self.rejection))
@@ -40,6 +83,8 @@ class ImportRejected(NosHubError):
 
 class RecordRejected(NosHubError):
     """One record of a file is invalid; the importer records it and goes on."""
+
+    code = "rejected"
 
     def __init__(self, field: str | None, reason: str):
         self.field = field

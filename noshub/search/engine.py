@@ -28,6 +28,7 @@ from itertools import chain
 import numpy as np
 from django.db import connection
 
+from noshub.core.errors import InvalidParameter
 from noshub.core.search import embeddings
 from noshub.core.search.fusion import reciprocal_rank_fusion
 from noshub.core.search.highlight import highlight, snippet
@@ -60,12 +61,6 @@ OCCUPATION_FROM_WORDS = 3  # work is described in a sentence; one or two words a
 def _clean_text(text: str) -> str:
     """User text without control characters (PostgreSQL refuses NUL), at most 500 characters."""
     return "".join(c if c.isprintable() else " " for c in text)[:500]
-
-
-class InvalidParameter(ValueError):
-    def __init__(self, name: str, message: str):
-        self.name = name
-        super().__init__(f"{name}: {message}")
 
 
 @dataclass

@@ -31,7 +31,7 @@ def pdf(title: str, documents: list[dict], language: str) -> bytes:
     """A PDF of one or more presented NOS (`nos_view.present`)."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string("catalogue/nos_document.html", {"title": title, "documents": documents, "language": language})
+    html = render_to_string("web/nos_document.html", {"title": title, "documents": documents, "language": language})
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
 
 

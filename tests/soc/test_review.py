@@ -165,7 +165,7 @@ def test_review_page_shows_coded_nos_like_each_queued_one_when_the_coder_is_fitt
     assert first["similar_nos"] and all(x["urn"] != queue["items"][0]["urn"] for x in first["similar_nos"])
     page = client.get("/soc/review/").content.decode()
     assert "Coded NOS like this one:" in page
-    assert f'href="{reverse("catalogue:nos", args=[first["similar_nos"][0]["urn"]])}"' in page
+    assert f'href="{reverse("web:nos", args=[first["similar_nos"][0]["urn"]])}"' in page
     # without a fitted coder the page does not wait for a fit: it shows the queue without them
     monkeypatch.setattr(services, "_fitted_coder", lambda key: None)
     assert services.ready_coder() is None

@@ -1,15 +1,20 @@
-"""Pages of the NOS finder, each with a JSON twin from the same service function.
+"""The public site's pages. Each view returns a `Page` (template + context); the same URL with
+``.json`` serves that context (`noshub.pages`), so every page has a JSON twin by construction.
 
 /                      home: search box and catalogue figures          /.json
 /search/               results with facets, highlights, pages           /search.json
 /nos/<URN>/            a NOS in the full common template                /nos/<URN>.json
 /nos/<URN>/summary/    the bite-sized summary for employers, learners   /nos/<URN>/summary.json
-/nos/<URN>/print/      the print view (the PDF's HTML)                  /nos/<URN>.pdf, .docx
+/nos/<URN>/print/      the print view (the PDF's HTML)                  /nos/<URN>/print.json, .pdf, .docx
 /suites/, /suites/<id>/                                                 .json (+ .pdf, .docx per suite)
 /developers/, /developers/<id>/                                         .json
 /occupations/, /occupations/<SOC 2020 code>/                            .json
 /compare/?a=<URN>&b=<URN>                                               /compare.json
 /language/<en|cy>/?next=…  the language switch (a cookie; works without JavaScript)
+
+A twin keeps the keys its page had as JSON before the contract (a search twin is the search
+result: query, total, results, facets …); the page's own keys (links, labels, pagination) sit
+beside them.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
@@ -27,48 +32,44 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from noshub.search.engine import MAX_PER_PAGE, InvalidParameter, SearchParams, SearchResult, search
+from noshub.catalogue import services
+from noshub.catalogue.stats import catalogue_stats
+from noshub.core.errors import InvalidParameter, NotFound
+from noshub.pages import Page, page_view
+from noshub.search.engine import MAX_PER_PAGE, SearchParams, SearchResult, search
 from noshub.soc.models import SocGroup
-from noshub.web import browse, exports
-from noshub.web.compare import compare as compare_nos
-from noshub.web.nos_view import label, present, summary_dict
 
-from . import services
-from .stats import catalogue_stats
+from . import browse, exports
+from .compare import compare as compare_nos
+from .nos_view import label, present, summary_dict
 
 FACET_NAMES = ("validity", "category", "developer", "suite", "soc", "year")
-
-
-def _json(data, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, safe=True, json_dumps_params={"ensure_ascii": False})
 
 
 def _language() -> str:
     return "cy" if (get_language() or "").startswith("cy") else "en"
 
 
+def _html(request: HttpRequest) -> bool:
+    return getattr(request, "page_format", "html") == "html"
+
+
 # -- home and results ---------------------------------------------------------------------------
 
 
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+@page_view
+def home(request: HttpRequest) -> Page | HttpResponse:
+    """The catalogue's figures (the twin's keys), and a URN look-up."""
+    context = catalogue_stats()
     urn = request.GET.get("urn", "").strip()
-    if urn:
-        found = services.find_standards(urn)
-        if len(found) == 1:
-            return redirect("catalogue:nos", slug=found[0].slug)
-        return render(
-            request,
-            "catalogue/home.html",
-            {"stats": catalogue_stats(), "urn": urn, "matches": found},
-            status=200 if found else 404,
-        )
-    return render(request, "catalogue/home.html", {"stats": catalogue_stats()})
-
-
-@require_safe
-def home_json(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(catalogue_stats())
+    if not urn:
+        return Page("web/home.html", context)
+    found = services.find_standards(urn)
+    if len(found) == 1 and _html(request):
+        return redirect("web:nos", slug=found[0].slug)
+    context.update(urn=urn, matches=[{"slug": s.slug, "urn": s.urn} for s in found])
+    return Page("web/home.html", context, status=200 if found else 404)
 
 
 @lru_cache(maxsize=1)
@@ -168,9 +169,9 @@ def _results_context(request: HttpRequest, result: SearchResult, path: str, face
         if getattr(p, name)
     ]
     return {
-        "result": result,
+        **result.as_dict(),
         "params": p,
-        "facets": facets,
+        "facet_groups": facets,
         "active_filters": active,
         "pagination": _page_links(path, raw, p.page, result.pages),
         "first": (p.page - 1) * p.per_page + 1 if result.total else 0,
@@ -179,29 +180,22 @@ def _results_context(request: HttpRequest, result: SearchResult, path: str, face
         "widen_url": _query_url(path, raw, validity="all") if p.validity != "all" else "",
         "clear_filters_url": _query_url(path, {"q": p.q}),
         "job_title_links": [{**j, "url": _query_url(path, raw, soc=j["soc2020"])} for j in result.job_titles],
-        "hidden_fields": [(k, v) for k, v in raw.items() if v and k not in ("sort", "q")],
-        "sorts": [("relevance", _("Relevance")), ("title", _("Title")), ("date", _("Date approved (newest first)"))],
+        "hidden_fields": [[k, v] for k, v in raw.items() if v and k not in ("sort", "q")],
+        "sorts": [["relevance", _("Relevance")], ["title", _("Title")], ["date", _("Date approved (newest first)")]],
     }
 
 
 @require_safe
-def results(request: HttpRequest) -> HttpResponse:
+@page_view
+def results(request: HttpRequest) -> Page:
+    """Search results; the twin is the search result (query, total, results, facets …)."""
     try:
         params = SearchParams.from_query_dict(request.GET)
     except InvalidParameter as exc:
-        return render(request, "catalogue/results.html", {"error": exc, "params": SearchParams()}, status=400)
+        error = {"status": exc.status, "code": exc.code, "message": str(exc), **exc.details()}
+        return Page("web/results.html", {"error": error, "params": SearchParams()}, status=400)
     result = search(params)
-    context = _results_context(request, result, reverse("catalogue:results"))
-    return render(request, "catalogue/results.html", context)
-
-
-@require_safe
-def results_json(request: HttpRequest) -> JsonResponse:
-    try:
-        params = SearchParams.from_query_dict(request.GET)
-    except InvalidParameter as exc:
-        return _json({"error": {"status": 400, "code": "invalid_parameter", "message": str(exc), "parameter": exc.name}}, 400)
-    return _json(search(params).as_dict())
+    return Page("web/results.html", _results_context(request, result, reverse("web:results")))
 
 
 # -- a NOS --------------------------------------------------------------------------------------
@@ -210,69 +204,65 @@ def results_json(request: HttpRequest) -> JsonResponse:
 def _detail(slug: str) -> dict:
     try:
         return services.standard_detail(services.get_standard(slug))
-    except services.NotFound as exc:
+    except NotFound as exc:
         raise Http404(str(exc)) from None
 
 
 def _nos_context(detail: dict) -> dict:
+    """The page's keys beside the NOS: `p`, the NOS presented in the page's language, and links."""
     language = _language()
-    v = detail["current"] or {}
-    suite_ids = browse.suite_ids(v.get("suites") or [])
+    current = detail["current"] or {}
+    suite_ids = browse.suite_ids(current.get("suites") or [])
     p = present(detail, language)
     titles = _soc_titles()
     p["soc_codes"] = [{**c, "title": titles.get(c["code"], "") if c["classification"] == "2020" else ""} for c in p["soc_codes"]]
     return {
-        "nos": detail,
-        "v": v,
         "p": p,
-        "suite_links": [{"name": s, "id": suite_ids.get(s)} for s in v.get("suites") or []],
-        "developer_id": browse.developer_id(v["developed_by"]) if v.get("developed_by") else None,
+        "suite_links": [{"name": s, "id": suite_ids.get(s)} for s in current.get("suites") or []],
+        "developer_id": browse.developer_id(current["developed_by"]) if current.get("developed_by") else None,
         "labels": {k: label(k, language) for k in ("suites", "developed_by", "soc_codes", "original_urn", "validity")},
     }
 
 
 @require_safe
-def nos(request: HttpRequest, slug: str) -> HttpResponse:
+@page_view
+def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
+    """A NOS in the full template; the twin is the NOS with every version's history."""
     detail = _detail(slug)
-    if detail["slug"] != slug:
-        return redirect("catalogue:nos", slug=detail["slug"])
-    context = _nos_context(detail)
-    context["related"] = browse.related(detail)
-    return render(request, "catalogue/nos.html", context)
+    if detail["slug"] != slug and _html(request):
+        return redirect("web:nos", slug=detail["slug"])
+    context = {**detail, **_nos_context(detail), "related": browse.related(detail)}
+    return Page("web/nos.html", context)
 
 
 @require_safe
-def nos_json(request: HttpRequest, slug: str) -> JsonResponse:
-    return JsonResponse(_detail(slug), json_dumps_params={"ensure_ascii": False})
-
-
-@require_safe
-def nos_summary(request: HttpRequest, slug: str) -> HttpResponse:
+@page_view
+def nos_summary(request: HttpRequest, slug: str) -> Page | HttpResponse:
+    """The bite-sized summary; the twin's keys are the summary's."""
     detail = _detail(slug)
-    if detail["slug"] != slug:
-        return redirect("catalogue:nos-summary", slug=detail["slug"])
-    return render(request, "catalogue/nos_summary.html", _nos_context(detail))
+    if detail["slug"] != slug and _html(request):
+        return redirect("web:nos-summary", slug=detail["slug"])
+    context = {
+        **summary_dict(detail, _language()),
+        **_nos_context(detail),
+        "urn_clash": detail["urn_clash"],
+        "other_standards_with_this_urn": detail["other_standards_with_this_urn"],
+    }
+    return Page("web/nos_summary.html", context)
 
 
 @require_safe
-def nos_summary_json(request: HttpRequest, slug: str) -> JsonResponse:
-    return _json(summary_dict(_detail(slug), _language()))
-
-
-@require_safe
-def nos_print(request: HttpRequest, slug: str) -> HttpResponse:
+@page_view
+def nos_print(request: HttpRequest, slug: str) -> Page:
     p = present(_detail(slug), _language())
-    return render(
-        request,
-        "catalogue/nos_document.html",
-        {
-            "title": p["title"],
-            "documents": [p],
-            "language": p["language"],
-            "for_web": True,
-            "back_url": reverse("catalogue:nos", args=[p["slug"]]),
-        },
-    )
+    context = {
+        "title": p["title"],
+        "documents": [p],
+        "language": p["language"],
+        "for_web": True,
+        "back_url": reverse("web:nos", args=[p["slug"]]),
+    }
+    return Page("web/nos_document.html", context)
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -305,22 +295,14 @@ def nos_docx(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def suites(request: HttpRequest) -> HttpResponse:
+@page_view
+def suites(request: HttpRequest) -> Page:
     rows = browse.suites()
-    return render(request, "catalogue/suites.html", {"suites": rows})
-
-
-@require_safe
-def suites_json(request: HttpRequest) -> JsonResponse:
-    rows = browse.suites()
-    return _json({"count": len(rows), "suites": rows})
+    return Page("web/suites.html", {"count": len(rows), "suites": rows})
 
 
 def _browse_params(request: HttpRequest, **fixed) -> SearchParams:
-    try:
-        params = SearchParams.from_query_dict(request.GET)
-    except InvalidParameter as exc:
-        raise Http404(str(exc)) from None
+    params = SearchParams.from_query_dict(request.GET)
     if not request.GET.get("validity"):
         params.validity = "all"
     if not request.GET.get("per_page"):
@@ -333,27 +315,17 @@ def _browse_params(request: HttpRequest, **fixed) -> SearchParams:
 def _get(getter, *args):
     try:
         return getter(*args)
-    except services.NotFound as exc:
+    except NotFound as exc:
         raise Http404(str(exc)) from None
 
 
-def _suite_result(request: HttpRequest, suite_id: int):
-    suite = _get(browse.get_suite, suite_id)
-    return suite, browse.nos_in(_browse_params(request, suite=suite.name))
-
-
-@require_safe
-def suite(request: HttpRequest, suite_id: int) -> HttpResponse:
-    s, result = _suite_result(request, suite_id)
-    context = _results_context(
-        request, result, reverse("catalogue:suite", args=[suite_id]), facet_names=("validity", "developer", "category")
-    )
-    context.update({"suite": s, "api_url": reverse("api:suite", args=[suite_id])})
-    return render(request, "catalogue/suite.html", context)
-
-
-def _listing(result: SearchResult, **extra) -> dict:
+def _listing(request: HttpRequest, result: SearchResult, path: str, facet_names, **extra) -> dict:
+    """A list of NOS under a suite, developer or SOC group: the twin's keys (id or code, name,
+    total, page, pages, nos, facets) and the page's (filters, pagination)."""
     data = result.as_dict()
+    page = _results_context(request, result, path, facet_names)
+    for key in data:  # the search's own keys are not this listing's
+        page.pop(key, None)
     return {
         **extra,
         "total": data["total"],
@@ -361,13 +333,25 @@ def _listing(result: SearchResult, **extra) -> dict:
         "pages": data["pages"],
         "nos": [{k: h[k] for k in ("slug", "urn", "title", "validity", "developer", "date_approved")} for h in data["results"]],
         "facets": data["facets"],
+        **page,
     }
 
 
 @require_safe
-def suite_json(request: HttpRequest, suite_id: int) -> JsonResponse:
-    s, result = _suite_result(request, suite_id)
-    return _json(_listing(result, id=s.id, name=s.name))
+@page_view
+def suite(request: HttpRequest, suite_id: int) -> Page:
+    s = _get(browse.get_suite, suite_id)
+    result = browse.nos_in(_browse_params(request, suite=s.name))
+    context = _listing(
+        request,
+        result,
+        reverse("web:suite", args=[suite_id]),
+        ("validity", "developer", "category"),
+        id=s.id,
+        name=s.name,
+        api_url=reverse("api:suite", args=[suite_id]),
+    )
+    return Page("web/suite.html", context)
 
 
 def _suite_documents(suite_id: int) -> tuple[str, list[dict], str]:
@@ -397,51 +381,36 @@ def suite_docx(request: HttpRequest, suite_id: int) -> HttpResponse:
 
 
 @require_safe
-def developers(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalogue/developers.html", {"developers": browse.developers()})
-
-
-@require_safe
-def developers_json(request: HttpRequest) -> JsonResponse:
+@page_view
+def developers(request: HttpRequest) -> Page:
     rows = browse.developers()
-    return _json({"count": len(rows), "developers": rows})
+    return Page("web/developers.html", {"count": len(rows), "developers": rows})
 
 
-def _developer_result(request: HttpRequest, developer_id: int):
+@require_safe
+@page_view
+def developer(request: HttpRequest, developer_id: int) -> Page:
     org = _get(browse.get_developer, developer_id)
-    return org, browse.nos_in(_browse_params(request, developer=org.name))
-
-
-@require_safe
-def developer(request: HttpRequest, developer_id: int) -> HttpResponse:
-    org, result = _developer_result(request, developer_id)
-    context = _results_context(
-        request, result, reverse("catalogue:developer", args=[developer_id]), facet_names=("validity", "suite", "category")
+    result = browse.nos_in(_browse_params(request, developer=org.name))
+    context = _listing(
+        request, result, reverse("web:developer", args=[developer_id]), ("validity", "suite", "category"), id=org.id, name=org.name
     )
-    context["developer"] = org
-    return render(request, "catalogue/developer.html", context)
-
-
-@require_safe
-def developer_json(request: HttpRequest, developer_id: int) -> JsonResponse:
-    org, result = _developer_result(request, developer_id)
-    return _json(_listing(result, id=org.id, name=org.name))
+    return Page("web/developer.html", context)
 
 
 # -- SOC 2020 -----------------------------------------------------------------------------------
 
 
 @require_safe
-def occupations(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalogue/occupations.html", {"groups": browse.soc_majors()})
+@page_view
+def occupations(request: HttpRequest) -> Page:
+    context = {"classification": "SOC 2020", "nos_counted": "current NOS", "groups": browse.soc_majors()}
+    return Page("web/occupations.html", context)
 
 
 @require_safe
-def occupations_json(request: HttpRequest) -> JsonResponse:
-    return _json({"classification": "SOC 2020", "nos_counted": "current NOS", "groups": browse.soc_majors()})
-
-
-def _occupation(request: HttpRequest, code: str):
+@page_view
+def occupation(request: HttpRequest, code: str) -> Page:
     group = _get(browse.soc_group, code)
     params = _browse_params(request, soc=code)
     if not request.GET.get("validity"):
@@ -450,75 +419,45 @@ def _occupation(request: HttpRequest, code: str):
     counts = {f["value"]: f["count"] for f in result.facets["soc"]}
     for child in group["children"]:
         child["nos"] = counts.get(child["code"], 0)
-    return group, result
-
-
-@require_safe
-def occupation(request: HttpRequest, code: str) -> HttpResponse:
-    group, result = _occupation(request, code)
-    context = _results_context(
-        request, result, reverse("catalogue:occupation", args=[code]), facet_names=("validity", "developer", "suite")
-    )
-    context["group"] = group
-    return render(request, "catalogue/occupation.html", context)
-
-
-@require_safe
-def occupation_json(request: HttpRequest, code: str) -> JsonResponse:
-    group, result = _occupation(request, code)
-    return _json(_listing(result, **group))
+    context = _listing(request, result, reverse("web:occupation", args=[code]), ("validity", "developer", "suite"), **group)
+    return Page("web/occupation.html", context)
 
 
 # -- compare ------------------------------------------------------------------------------------
 
 
-def _comparison(request: HttpRequest) -> tuple[dict | None, list[str]]:
+@require_safe
+@page_view
+def compare(request: HttpRequest) -> Page:
+    """Two NOS side by side; the twin is the comparison (a, b, sections …), or an error."""
     a, b = request.GET.get("a", "").strip(), request.GET.get("b", "").strip()
-    errors = []
-    found = {}
+    found, errors = {}, []
     for key, urn in (("a", a), ("b", b)):
         if not urn:
             continue
         try:
             found[key] = services.standard_detail(services.get_standard(urn))
-        except services.NotFound:
+        except NotFound:
             errors.append(key)
-    if len(found) == 2:
-        return compare_nos(found["a"], found["b"]), errors
-    return None, errors
-
-
-@require_safe
-def compare(request: HttpRequest) -> HttpResponse:
-    comparison, errors = _comparison(request)
     language = _language()
     context = {
-        "comparison": comparison,
+        "query": {"a": request.GET.get("a", ""), "b": request.GET.get("b", "")},
         "errors": errors,
-        "a": request.GET.get("a", ""),
-        "b": request.GET.get("b", ""),
         "section_labels": {n: label(n, language) for n in ("performance_criteria", "knowledge_and_understanding")},
     }
-    return render(request, "catalogue/compare.html", context, status=404 if errors else 200)
-
-
-@require_safe
-def compare_json(request: HttpRequest) -> JsonResponse:
-    comparison, errors = _comparison(request)
-    if errors or comparison is None:
-        which = errors[0] if errors else ("a" if not request.GET.get("a") else "b")
-        return _json(
-            {
-                "error": {
-                    "status": 404 if errors else 400,
-                    "code": "not_found" if errors else "invalid_parameter",
-                    "message": f"{which}: no NOS with that URN",
-                    "parameter": which,
-                }
-            },
-            404 if errors else 400,
-        )
-    return _json(comparison)
+    if len(found) == 2:
+        return Page("web/compare.html", {**compare_nos(found["a"], found["b"]), **context})
+    status = 404 if errors else 200
+    if errors or not _html(request):
+        which = errors[0] if errors else ("a" if not a else "b")
+        status = 404 if errors else 400
+        context["error"] = {
+            "status": status,
+            "code": "not_found" if errors else "invalid_parameter",
+            "message": f"{which}: no NOS with that URN",
+            "parameter": which,
+        }
+    return Page("web/compare.html", context, status=status)
 
 
 # -- language -----------------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""Errors become responses here and nowhere else.
+
+JSON (a ``.json`` URL, the API, or ``Accept: application/json``) gets the documented shape::
+
+    {"error": {"status": 404, "code": "not_found", "message": "…", …details}}
+
+HTML gets a branded GOV.UK error page in the interface language (English or Welsh). The
+exceptions are the core's hierarchy (`noshub.core.errors`), Django's Http404,
+PermissionDenied, BadRequest/SuspiciousOperation, and anything else (500, without details).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import Resolver404
+from django.utils.translation import gettext_lazy as _
+
+from noshub.core.errors import NosHubError
+
+from .contract import json_response, wants_json
+
+log = logging.getLogger("noshub.errors")
+
+TITLES = {
+    400: _("There is a problem with your request"),
+    403: _("You do not have permission to see this page"),
+    404: _("Page not found"),
+    405: _("This page cannot do that"),
+    500: _("Sorry, there is a problem with the service"),
+}
+CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 500: "server_error"}
+
+
+def describe(request: HttpRequest, exc: BaseException | None, status: int | None = None) -> tuple[int, str, str, dict]:
+    """(status, code, message, details) of an exception, in one place."""
+    if isinstance(exc, NosHubError):
+        return exc.status, exc.code, str(exc), exc.details()
+    if isinstance(exc, Resolver404) or (isinstance(exc, Http404) and not (exc.args and isinstance(exc.args[0], str))):
+        return 404, "not_found", f"No page at {request.path}", {}
+    if isinstance(exc, Http404):
+        return 404, "not_found", str(exc), {}
+    if isinstance(exc, PermissionDenied):
+        return 403, "forbidden", str(exc) or "Your role does not allow this.", {}
+    if isinstance(exc, BadRequest | SuspiciousOperation):
+        return 400, "bad_request", str(exc) or "The request cannot be read.", {}
+    status = status or 500
+    return status, CODES.get(status, "error"), str(TITLES.get(status, TITLES[500])), {}
+
+
+def json_error(status: int, code: str, message: str, **details) -> HttpResponse:
+    return json_response({"error": {"status": status, "code": code, "message": message, **details}}, status)
+
+
+def error_response(request: HttpRequest, exc: BaseException | None = None, status: int | None = None) -> HttpResponse:
+    """The response for an error: JSON in the documented shape, or the branded error page."""
+    status, code, message, details = describe(request, exc, status)
+    if request.path.startswith("/api/") or wants_json(request):
+        return json_error(status, code, message, **details)
+    context = {"status": status, "title": TITLES.get(status, TITLES[500]), "message": message if status != 500 else ""}
+    try:
+        html = render_to_string("errors/error.html", context, request=request)
+    except Exception:  # the error page must never fail: a plain page if the template cannot render
+        log.exception("error page failed to render")
+        html = f"<!DOCTYPE html><title>{status}</title><h1>{context['title']}</h1>"
+    return HttpResponse(html, status=status)
+
+
+class ErrorMiddleware:
+    """Turns the core's errors raised by any view into the mapped response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NosHubError):
+            return error_response(request, exception)
+        return None
+
+
+# Django's handlers (named in noshub.urls) for what no view answers itself.
+def bad_request(request, exception=None):
+    return error_response(request, exception, 400)
+
+
+def permission_denied(request, exception=None):
+    return error_response(request, exception, 403)
+
+
+def page_not_found(request, exception=None):
+    return error_response(request, exception, 404)
+
+
+def server_error(request):
+    return error_response(request, None, 500)
