@@ -13,7 +13,7 @@ import json
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,14 +21,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from noshub.catalogue.services import NotFound as StandardNotFound
 from noshub.catalogue.services import get_standard
 from noshub.core.duplicates import KINDS
+from noshub.pages import Page, page_view
+from noshub.pages.errors import CODES, json_error
 
 from . import services
 from .models import ACTION_CHOICES, REVERSE
 from .quality import quality_report, summary
 
 
-def _error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"status": status, "message": message}}, status=status)
+def _error(status: int, message: str) -> HttpResponse:
+    """The one documented JSON error shape (noshub.pages.errors)."""
+    return json_error(status, CODES.get(status, "error"), message)
 
 
 def _int(request: HttpRequest, name: str, default: int, high: int) -> int:
@@ -51,30 +54,13 @@ def groups_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-def _explanation(key: str) -> dict:
-    try:
-        return services.group_explanation(key)
-    except services.NotFound as exc:
-        raise Http404(str(exc)) from None
-
-
 @require_safe
-def group_json(request: HttpRequest, key: str) -> JsonResponse:
-    try:
-        return JsonResponse(services.group_explanation(key), json_dumps_params={"ensure_ascii": False})
-    except services.NotFound as exc:
-        return _error(404, str(exc))
-
-
-@require_safe
-def group_page(request: HttpRequest, key: str) -> HttpResponse:
-    data = _explanation(key)
-    actions = [(a, label) for a, label in ACTION_CHOICES if a != REVERSE]
-    return render(
-        request,
-        "cleansing/group.html",
-        {"group": data, "can_decide": services.can_decide(request.user), "actions": actions},
-    )
+@page_view
+def group_page(request: HttpRequest, key: str) -> Page:
+    """A duplicate group explained; its twin /cleansing/groups/<key>.json is the explanation."""
+    data = services.group_explanation(key)  # NotFound → 404 (noshub.pages.errors)
+    actions = [[a, label] for a, label in ACTION_CHOICES if a != REVERSE]
+    return Page("cleansing/group.html", {**data, "can_decide": services.can_decide(request.user), "actions": actions})
 
 
 @csrf_exempt  # a read-only query: POST only carries a long draft; it changes nothing

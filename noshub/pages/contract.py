@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.cache import patch_vary_headers
 
 from .jsonable import to_jsonable
@@ -34,11 +34,17 @@ def wants_json(request: HttpRequest) -> bool:
 
 
 def json_twin_url(request: HttpRequest) -> str:
-    """The ``.json`` URL of an HTML page: ``/search/?q=x`` → ``/search.json?q=x``, ``/`` → ``/.json``."""
-    base = request.path[:-1] if request.path.endswith("/") else request.path
-    base = base or "/"
+    """The ``.json`` URL of an HTML page: the URL named ``<name>-json`` with the same arguments
+    (``/search/?q=x`` → ``/search.json?q=x``, ``/soc/`` → ``/soc/report.json``); else the path
+    with ``.json`` (``/`` → ``/.json``)."""
+    match = request.resolver_match
+    try:
+        base = reverse(f"{match.view_name}-json", args=match.args, kwargs={k: v for k, v in match.kwargs.items() if k != "format"})
+    except (AttributeError, NoReverseMatch):
+        base = (request.path[:-1] if request.path.endswith("/") else request.path) or "/"
+        base += ".json"
     query = request.META.get("QUERY_STRING", "")
-    return f"{base}.json" + (f"?{query}" if query else "")
+    return base + (f"?{query}" if query else "")
 
 
 def json_response(data, status: int = 200) -> JsonResponse:

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from noshub.catalogue.models import NosSocCode, NosVersion, SocCode, Standard
 from noshub.catalogue.services import find_standards
+from noshub.core.errors import Forbidden, NosHubError, NotFound
 from noshub.core.search import vector_cache
 
 from . import data
@@ -61,8 +62,17 @@ CROWDED_MINIMUM = 200
 PRECEDENCE = ("confirmed", "crosswalk", "suggested")
 
 
-class SocError(ValueError):
-    """Bad input to a SOC service (unknown URN or code, empty text, bad number)."""
+class SocError(NosHubError, ValueError):
+    """Bad input to a SOC service (empty text, bad number, bad action or code)."""
+
+    code = "bad_request"
+
+
+class SocNotFound(SocError, NotFound):
+    """No NOS with that URN, or no SOC 2020 group with that code."""
+
+    status = 404
+    code = "not_found"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -369,7 +379,7 @@ def suggest_for_text(text: str, top: int = 5) -> list[Suggestion]:
 def standard_for(urn: str) -> Standard:
     found = find_standards(urn or "")
     if not (urn or "").strip() or not found:
-        raise SocError(f"no NOS has the URN {urn!r}")
+        raise SocNotFound(f"no NOS has the URN {urn!r}")
     return found[0]
 
 
@@ -518,8 +528,8 @@ def code_catalogue(top: int = SUGGESTIONS_PER_NOS, refresh: bool = False, standa
 # --------------------------------------------------------------------------- review
 
 
-class NotAllowed(PermissionError):
-    pass
+class NotAllowed(Forbidden):
+    """The user may not review SOC codes."""
 
 
 def review_queue(limit: int = 50, offset: int = 0, below: float | None = None) -> dict:
@@ -726,7 +736,7 @@ def nos_in_group(code: str, limit: int = 100, offset: int = 0) -> dict:
     """Current NOS under a SOC 2020 group (unit, minor, sub-major or major), best provenance first."""
     group = SocGroup.objects.filter(code=(code or "").strip()).first()
     if group is None:
-        raise SocError(f"{code!r} is not a SOC 2020 group")
+        raise SocNotFound(f"{code!r} is not a SOC 2020 group")
     qs = (
         NosSocCode.objects.filter(
             version_id__in=_current_versions(), soc_code__classification="2020", soc_code__code__startswith=group.code

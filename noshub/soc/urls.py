@@ -5,7 +5,7 @@ from . import views
 app_name = "soc"
 urlpatterns = [
     path("", views.report, name="report"),
-    path("report.json", views.report_json, name="report-json"),
+    path("report.json", views.report, {"format": "json"}, name="report-json"),
     path("suggest.json", views.suggest_json, name="suggest-json"),
     path("queue.json", views.queue_json, name="queue-json"),
     path("decisions.json", views.decisions_json, name="decisions-json"),

@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from noshub.pages import Page, page_view
+
 from . import services
 from .permissions import may_review
 
-
-def _error(status: int, message: str) -> JsonResponse:
-    """The one error shape of the SOC API."""
-    return JsonResponse({"error": {"status": status, "message": message}}, status=status)
+# Errors are the services' (SocError 400, SocNotFound 404, NotAllowed 403): raised, and turned
+# into the one JSON error shape by noshub.pages.errors.
 
 
 def _json(data) -> JsonResponse:
@@ -48,102 +48,76 @@ def _body(request: HttpRequest) -> dict:
     return request.POST.dict()
 
 
-def _forbidden(request: HttpRequest) -> JsonResponse | None:
+def _check_reviewer(request: HttpRequest) -> None:
     if not request.user.is_authenticated:
-        return _error(403, "sign in as a SOC reviewer to do this")
+        raise services.NotAllowed("sign in as a SOC reviewer to do this")
     if not may_review(request.user):
-        return _error(403, "you do not have the permission to review SOC codes (soc.review_soc)")
-    return None
+        raise services.NotAllowed("you do not have the permission to review SOC codes (soc.review_soc)")
 
 
 @require_safe
 def suggest_json(request: HttpRequest) -> JsonResponse:
     urn, text = request.GET.get("urn"), request.GET.get("text")
-    try:
-        top = _int(request, "top", 5, 1, 20)
-        if (urn is None) == (text is None):
-            raise services.SocError("give exactly one of urn or text")
-        if urn is not None:
-            standard, suggestions = services.suggest_for_standard(urn, top)
-            subject = {"urn": standard.slug, "links": services.standard_links(standard)}
-        else:
-            suggestions = services.suggest_for_text(text, top)
-            subject = {"text": text}
-    except services.SocError as exc:
-        return _error(404 if "URN" in str(exc) else 400, str(exc))
+    top = _int(request, "top", 5, 1, 20)
+    if (urn is None) == (text is None):
+        raise services.SocError("give exactly one of urn or text")
+    if urn is not None:
+        standard, suggestions = services.suggest_for_standard(urn, top)
+        subject = {"urn": standard.slug, "links": services.standard_links(standard)}
+    else:
+        suggestions = services.suggest_for_text(text, top)
+        subject = {"text": text}
     return _json(subject | {"suggestions": [services.suggestion_dict(s) for s in suggestions]})
 
 
 @require_safe
 def queue_json(request: HttpRequest) -> JsonResponse:
+    limit = _int(request, "limit", 50, 1, 1000)
+    offset = _int(request, "offset", 0, 0, 10**7)
+    below = request.GET.get("below")
     try:
-        limit = _int(request, "limit", 50, 1, 1000)
-        offset = _int(request, "offset", 0, 0, 10**7)
-        below = request.GET.get("below")
         below_f = float(below) if below not in (None, "") else None
-    except (services.SocError, ValueError) as exc:
-        return _error(400, str(exc))
+    except ValueError:
+        raise services.SocError("below must be a number") from None
     return _json(services.review_queue(limit=limit, offset=offset, below=below_f))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def decisions_json(request: HttpRequest) -> JsonResponse:
-    denied = _forbidden(request)
-    if denied:
-        return denied
-    try:
-        if request.method == "POST":
-            body = _body(request)
-            decision = services.decide(
-                request.user, body.get("urn", ""), body.get("code", ""), body.get("action", ""), body.get("reason", "")
-            )
-            return JsonResponse(services.decision_dict(decision), status=201)
-        return _json(
-            services.decisions(
-                limit=_int(request, "limit", 50, 1, 1000), offset=_int(request, "offset", 0, 0, 10**7), urn=request.GET.get("urn")
-            )
+    _check_reviewer(request)
+    if request.method == "POST":
+        body = _body(request)
+        decision = services.decide(
+            request.user, body.get("urn", ""), body.get("code", ""), body.get("action", ""), body.get("reason", "")
         )
-    except services.NotAllowed as exc:
-        return _error(403, str(exc))
-    except services.SocError as exc:
-        return _error(404 if "URN" in str(exc) else 400, str(exc))
+        return JsonResponse(services.decision_dict(decision), status=201)
+    return _json(
+        services.decisions(
+            limit=_int(request, "limit", 50, 1, 1000), offset=_int(request, "offset", 0, 0, 10**7), urn=request.GET.get("urn")
+        )
+    )
 
 
 @require_http_methods(["POST"])
 def accept_json(request: HttpRequest) -> JsonResponse:
-    denied = _forbidden(request)
-    if denied:
-        return denied
-    try:
-        body = _body(request)
-        result = services.accept_above(
-            request.user, body.get("threshold", services.BULK_ACCEPT_THRESHOLD), body.get("reason", "")
-        )
-    except services.NotAllowed as exc:
-        return _error(403, str(exc))
-    except services.SocError as exc:
-        return _error(400, str(exc))
+    _check_reviewer(request)
+    body = _body(request)
+    result = services.accept_above(request.user, body.get("threshold", services.BULK_ACCEPT_THRESHOLD), body.get("reason", ""))
     return _json(result)
 
 
 @require_safe
-def report_json(request: HttpRequest) -> JsonResponse:
-    return _json(services.alignment_report())
-
-
-@require_safe
-def report(request: HttpRequest) -> HttpResponse:
-    return render(request, "soc/report.html", {"r": services.alignment_report()})
+@page_view
+def report(request: HttpRequest) -> Page:
+    """The alignment report; its twin is /soc/report.json."""
+    return Page("soc/report.html", services.alignment_report())
 
 
 @require_safe
 def group_json(request: HttpRequest, code: str) -> JsonResponse:
-    try:
-        return _json(
-            services.nos_in_group(code, limit=_int(request, "limit", 100, 1, 100000), offset=_int(request, "offset", 0, 0, 10**7))
-        )
-    except services.SocError as exc:
-        return _error(404 if "not a SOC" in str(exc) else 400, str(exc))
+    return _json(
+        services.nos_in_group(code, limit=_int(request, "limit", 100, 1, 100000), offset=_int(request, "offset", 0, 0, 10**7))
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
