@@ -1,7 +1,7 @@
 """The lifecycle's words and messages in the page's language.
 
 What the lifecycle stores, what its JSON API and CLI give, and the messages its rules build
-(`noshub.core.lifecycle`, `noshub.core.quality`, `services`) are English and stay so: a
+(`noshub.lifecycle.rules`, `noshub.lifecycle.draft_checks`, `services`) are English and stay so: a
 stage is ``"drafting"``, a reason is "Part A: Wales has not responded yet.", an audit
 summary is written once, in English. Pages translate them here, at request time:
 
@@ -11,7 +11,7 @@ summary is written once, in English. Pages translate them here, at request time:
   English templates below and rebuilt from its translated template, with the labels in it
   (nation, stage, approval …) translated too. Text no template matches is shown as it is.
 
-The English labels are the same as `noshub.core.lifecycle`'s (tests/lifecycle checks that),
+The English labels are the same as `noshub.lifecycle.rules`'s (tests/lifecycle checks that),
 so a page shown in English reads exactly as before. Every string here is marked with
 `gettext_noop` so that ``makemessages`` collects it.
 """
@@ -24,7 +24,7 @@ from functools import cache
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 
-# -- labels of stored values (English as in noshub.core.lifecycle) ------------------------------
+# -- labels of stored values (English as in noshub.lifecycle.rules) ------------------------------
 
 NATION_LABELS = {
     "england": gettext_noop("England"),
@@ -83,7 +83,7 @@ MODERATION_LABELS = {
 DECISION_LABELS = {"accepted": gettext_noop("Accepted"), "rejected": gettext_noop("Rejected"), "noted": gettext_noop("Noted")}
 REVIEW_STATUS_LABELS = {"overdue": gettext_noop("overdue"), "due": gettext_noop("due")}
 SEVERITY_LABELS = {"error": gettext_noop("error"), "warning": gettext_noop("warning")}
-BAND_LABELS = {  # noshub.core.readability.band
+BAND_LABELS = {  # noshub.lifecycle.readability.band
     "no text": gettext_noop("no text"),
     "easy": gettext_noop("easy"),
     "plain English": gettext_noop("plain English"),
@@ -202,10 +202,10 @@ _PHRASES_BY_VALUE = {  # a comment's moderation outcome or decision in an audit 
 _LABEL_PLACEHOLDERS = {"nation", "stage", "to", "other", "approval", "response", "part", "fields", "action", "section"}
 _PLACEHOLDER_PATTERNS = {"n": r"\d+", "ref": r"[A-Z]+\d+", "item": r"[A-Z]+\d+", "id": r"\d+", "outcome": r"[a-z]+"}
 
-# Every English message template of the rules (noshub.core.lifecycle, noshub.core.quality), of
+# Every English message template of the rules (noshub.lifecycle.rules, noshub.lifecycle.draft_checks), of
 # `services` and of the audit summaries, with %(name)s where the message has a value.
 MESSAGES = [
-    # noshub.core.lifecycle: why a project cannot move on
+    # noshub.lifecycle.rules: why a project cannot move on
     gettext_noop("%(approval)s: %(nation)s has not responded yet."),
     gettext_noop("%(approval)s: %(nation)s rejected it; revise and ask %(nation)s to respond again."),
     gettext_noop("%(approval)s: no nation has approved it."),
@@ -256,7 +256,7 @@ MESSAGES = [
     gettext_noop("Only published comments get a decision."),
     gettext_noop("Write a response to the comment."),
     gettext_noop("The project is published: its consultation record is closed."),
-    # noshub.core.quality: findings on a draft
+    # noshub.lifecycle.draft_checks: findings on a draft
     gettext_noop("The NOS has no title."),
     gettext_noop("Write an overview: what the NOS is about and who it is for."),
     gettext_noop("Add performance criteria: what the person must be able to do."),
@@ -294,7 +294,7 @@ MESSAGES = [
     gettext_noop("The indicative review date %(date)s has passed."),
     gettext_noop("The indicative review date %(date)s is more than %(n)s years away."),
     gettext_noop("This may duplicate the existing NOS %(urn)s “%(title)s”: check it is not already covered."),
-    # which search looked for existing NOS (services.similar_nos)
+    # which search looked for existing NOS (services.similar_standards)
     gettext_noop("already covered (cleansing)"),
     gettext_noop("same title"),
     gettext_noop("same title (the already-covered search failed: %(error)s)"),

@@ -1,7 +1,7 @@
 """Every read and write of the lifecycle that pages, the JSON API and the CLI share.
 
 Each write checks the user's role (`permissions.require`), checks the stage rules
-(`noshub.core.lifecycle`), and writes an `AuditEntry` with the values before and after.
+(`noshub.lifecycle.rules`), and writes an `AuditEntry` with the values before and after.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from noshub.core import lifecycle as lc
-from noshub.core import quality
 from noshub.core.errors import NosHubError
 from noshub.core.html import plain_text, sanitise, statements
 from noshub.core.model import NosDocument, text_columns
 from noshub.core.titles import title_key
 from noshub.core.urns import normalise_urn
-from noshub.core.versiondiff import diff_documents
+from noshub.lifecycle import draft_checks
+from noshub.lifecycle import rules as lc
+from noshub.lifecycle.versiondiff import diff_documents
 
 from . import permissions as perms
 from .models import TEXT_FIELDS, WELSH_FIELDS, Approval, AuditEntry, Comment, Draft, NationPart, Project
@@ -373,13 +373,13 @@ def remove_draft(user, draft: Draft) -> None:
     draft.delete()
 
 
-# -- quality ------------------------------------------------------------------------------------
+# -- draft checks -------------------------------------------------------------------------------
 
 
 DUPLICATE_WARNING_SCORE = 0.6  # "already covered" hits at or above this score are reported
 
 
-def similar_nos(doc: NosDocument, exclude_slug: str = "") -> tuple[list[quality.SimilarNos], str]:
+def similar_standards(doc: NosDocument, exclude_slug: str = "") -> tuple[list[draft_checks.SimilarStandard], str]:
     """Existing NOS that may already cover a draft, and which search found them.
 
     Uses the cleansing app's "already covered" search (`noshub.cleansing.services.already_covered`,
@@ -406,7 +406,7 @@ def similar_nos(doc: NosDocument, exclude_slug: str = "") -> tuple[list[quality.
         except Exception as exc:  # noqa: BLE001 - another app's search failing must not stop the checks
             return _same_title(doc, exclude_slug), f"same title (the already-covered search failed: {exc})"
         found = [
-            quality.SimilarNos(urn=r["urn"], title=r["title"], slug=r["nos"], score=r["score"])
+            draft_checks.SimilarStandard(urn=r["urn"], title=r["title"], slug=r["nos"], score=r["score"])
             for r in result.get("nos", [])
             if r["nos"] != exclude_slug and r["score"] >= DUPLICATE_WARNING_SCORE
         ]
@@ -414,7 +414,7 @@ def similar_nos(doc: NosDocument, exclude_slug: str = "") -> tuple[list[quality.
     return _same_title(doc, exclude_slug), "same title"
 
 
-def _same_title(doc: NosDocument, exclude_slug: str) -> list[quality.SimilarNos]:
+def _same_title(doc: NosDocument, exclude_slug: str) -> list[draft_checks.SimilarStandard]:
     from noshub.catalogue.models import NosVersion, Standard
 
     key = title_key(doc.title)
@@ -426,14 +426,14 @@ def _same_title(doc: NosDocument, exclude_slug: str) -> list[quality.SimilarNos]
         .exclude(standard__slug=exclude_slug)
         .values_list("urn", "title", "standard__slug")
     )
-    return [quality.SimilarNos(urn=u, title=t, slug=s) for u, t, s in rows if title_key(t) == key][:5]
+    return [draft_checks.SimilarStandard(urn=u, title=t, slug=s) for u, t, s in rows if title_key(t) == key][:5]
 
 
-def quality_report(draft: Draft, today: date | None = None) -> quality.QualityReport:
-    """The quality checks of a draft, plus: a new NOS must not take a URN the catalogue already uses."""
+def check_draft(draft: Draft, today: date | None = None) -> draft_checks.DraftCheckReport:
+    """The draft checks of a draft, plus: a new NOS must not take a URN the catalogue already uses."""
     today = today or timezone.localdate()
     doc = draft.to_document()
-    report = quality.check(doc, today=today, similar=lambda d: similar_nos(d, draft.standard.slug if draft.standard_id else ""))
+    report = draft_checks.check(doc, today=today, similar=lambda d: similar_standards(d, draft.standard.slug if draft.standard_id else ""))
     if draft.action == "new" and doc.urn.strip():
         from noshub.catalogue.models import Standard
 
@@ -441,9 +441,9 @@ def quality_report(draft: Draft, today: date | None = None) -> quality.QualityRe
         if taken:
             report.findings.insert(
                 0,
-                quality.Finding(
+                draft_checks.Finding(
                     "urn_taken",
-                    quality.ERROR,
+                    draft_checks.ERROR,
                     "urn",
                     "",
                     f"URN {doc.urn} is already used by the NOS {taken}: choose another URN.",
@@ -468,7 +468,7 @@ def project_facts(project: Project, now: datetime | None = None) -> lc.ProjectFa
     drafts = [
         lc.DraftFacts(
             urn=d.urn,
-            quality_errors=0 if d.action == "withdraw" else len(quality_report(d, today).errors),
+            quality_errors=0 if d.action == "withdraw" else len(check_draft(d, today).errors),
             has_welsh=d.has_welsh,
             withdraw=d.action == "withdraw",
         )
@@ -934,7 +934,7 @@ def _csv_safe(text: str) -> str:
 
 
 def draft_dict(draft: Draft, today: date | None = None) -> dict:
-    report = quality_report(draft, today) if draft.action != "withdraw" else None
+    report = check_draft(draft, today) if draft.action != "withdraw" else None
     data = {
         "id": draft.pk,
         "project": draft.project_id,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 
 from . import display, services
 from . import forms as f

@@ -7,7 +7,7 @@ from datetime import timezone as tz
 
 import pytest
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=tz.utc)
 FILLED_A = {n: {f: "x" for f in lc.PART_A_FIELDS} for n in lc.NATIONS}

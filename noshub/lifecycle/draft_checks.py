@@ -1,4 +1,4 @@
-"""Quality checks on a draft NOS, after the NOS Quality Criteria and the Guide to Developing NOS.
+"""Draft checks: the checks on a draft NOS before it may move on, after the NOS Quality Criteria and the Guide to Developing NOS.
 
 Each check gives findings with a clear message; a finding is an *error* (the draft cannot
 move on until it is fixed) or a *warning* (worth a look; it does not block).
@@ -21,8 +21,8 @@ What is checked, and the rule used:
   the stem ("know …", "understand …", "be able to …") is an error; one that starts with an
   action verb and an object ("check the …") reads as a performance criterion (warning).
 - ``duplicate_statement``: the same statement twice, within or across the lists (error).
-- ``readability``: the Flesch reading ease of each section (`noshub.core.readability`);
-  below `READABILITY_WARNING` is a warning. The scores are in `QualityReport.readability`.
+- ``readability``: the Flesch reading ease of each section (`noshub.lifecycle.readability`);
+  below `READABILITY_WARNING` is a warning. The scores are in `DraftCheckReport.readability`.
 - ``urn_format``: a capital letter first, then letters, digits, ``&``, ``_``, ``-`` or ``.``, 3–20
   characters, at least one digit, no spaces (as the catalogue's URNs are written).
 - ``review_date``: an indicative review date is set and in the future (error); more than
@@ -41,7 +41,7 @@ from datetime import date
 
 from noshub.core.html import plain_text
 from noshub.core.model import SECTION_LABELS, NosDocument
-from noshub.core.readability import band, flesch_reading_ease
+from noshub.lifecycle.readability import band, flesch_reading_ease
 
 ERROR, WARNING = "error", "warning"
 READABILITY_WARNING = 30.0  # "very difficult" on Flesch's scale
@@ -468,7 +468,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class SimilarNos:
+class SimilarStandard:
     """An existing NOS that may already cover a draft."""
 
     urn: str
@@ -478,10 +478,10 @@ class SimilarNos:
 
 
 @dataclass
-class QualityReport:
+class DraftCheckReport:
     findings: list[Finding] = field(default_factory=list)
     readability: dict[str, dict] = field(default_factory=dict)  # section -> {"score", "band"}
-    similar: list[SimilarNos] = field(default_factory=list)
+    similar: list[SimilarStandard] = field(default_factory=list)
     duplicate_search: str = ""  # which search looked for existing NOS
 
     @property
@@ -762,7 +762,7 @@ def check_review_date(review: date | None, today: date) -> list[Finding]:
     return []
 
 
-def check_similar(similar: list[SimilarNos]) -> list[Finding]:
+def check_similar(similar: list[SimilarStandard]) -> list[Finding]:
     return [
         Finding(
             "possible_duplicate",
@@ -779,11 +779,11 @@ def check(
     doc: NosDocument,
     *,
     today: date,
-    similar: Callable[[NosDocument], tuple[list[SimilarNos], str]] | None = None,
-) -> QualityReport:
+    similar: Callable[[NosDocument], tuple[list[SimilarStandard], str]] | None = None,
+) -> DraftCheckReport:
     """Run every check on a draft. `similar` finds existing NOS that may cover the same ground
     and says which search it used."""
-    report = QualityReport()
+    report = DraftCheckReport()
     report.findings += check_urn(doc.urn)
     report.findings += check_required_sections(doc)
     report.findings += check_performance_criteria(doc)
