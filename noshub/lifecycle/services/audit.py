@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ..messages import Reason
 from ..models import AuditEntry, Project
 
 
@@ -28,7 +29,8 @@ def _snapshot(obj, names) -> dict:
     return {name: _jsonable(getattr(obj, name)) for name in names}
 
 
-def audit(user, action: str, summary: str, *, obj=None, project=None, before=None, after=None) -> AuditEntry:
+def audit(user, action: str, summary: Reason, *, obj=None, project=None, before=None, after=None) -> AuditEntry:
+    """Record one write; `summary` is stored as its English sentence."""
     authenticated = user is not None and user.is_authenticated
     if before is not None and after is not None:
         # keep only what changed
@@ -42,7 +44,7 @@ def audit(user, action: str, summary: str, *, obj=None, project=None, before=Non
         project=project,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        summary=summary[:500],
+        summary=str(summary)[:500],
         before=_jsonable(before),
         after=_jsonable(after),
     )

@@ -13,6 +13,7 @@ from noshub.core.model import NosDocument
 from noshub.core.titles import title_key
 from noshub.core.urns import normalise_urn
 from noshub.lifecycle import draft_checks
+from noshub.lifecycle.messages import Reason
 
 from ..models import Draft
 
@@ -44,14 +45,14 @@ def similar_standards(doc: NosDocument, exclude_slug: str = "") -> tuple[list[dr
         try:
             result = already_covered(text, limit=6)
         except Exception as exc:  # noqa: BLE001 - another app's search failing must not stop the checks
-            return _same_title(doc, exclude_slug), f"same title (the already-covered search failed: {exc})"
+            return _same_title(doc, exclude_slug), Reason("search_same_title_after_failure", error=str(exc))
         found = [
             draft_checks.SimilarStandard(urn=r["urn"], title=r["title"], slug=r["nos"], score=r["score"])
             for r in result.get("nos", [])
             if r["nos"] != exclude_slug and r["score"] >= DUPLICATE_WARNING_SCORE
         ]
-        return found[:5], "already covered (cleansing)"
-    return _same_title(doc, exclude_slug), "same title"
+        return found[:5], Reason("search_already_covered")
+    return _same_title(doc, exclude_slug), Reason("search_same_title")
 
 
 def _same_title(doc: NosDocument, exclude_slug: str) -> list[draft_checks.SimilarStandard]:
@@ -86,7 +87,7 @@ def check_draft(draft: Draft, today: date | None = None) -> draft_checks.DraftCh
                     draft_checks.ERROR,
                     "urn",
                     "",
-                    f"URN {doc.urn} is already used by the NOS {taken}: choose another URN.",
+                    Reason("urn_taken", urn=doc.urn, slug=taken),
                 ),
             )
     return report

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from noshub.core.errors import NosHubError
 from noshub.lifecycle import rules as lc
+from noshub.lifecycle.messages import Reason
 
 from .. import permissions as perms
 from ..models import Comment, Draft, Project
@@ -31,7 +32,11 @@ COMMENT_MAX_LENGTH = 5000
 
 
 class CommentRejected(NosHubError):
-    """A consultation comment was not accepted (consultation closed, spam, too many)."""
+    """A consultation comment was not accepted (consultation closed, spam, too many); `reason` says why."""
+
+    def __init__(self, reason: Reason):
+        self.reason = reason
+        super().__init__(reason)
 
 
 class ConsultationClosed(CommentRejected):
@@ -86,28 +91,28 @@ def submit_comment(
     perms.require(user, perms.COMMENT, project)
     _fresh(project)
     if not consultation_open(project, now):
-        raise ConsultationClosed("This consultation is not open for comments.")
+        raise ConsultationClosed(Reason("consultation_closed"))
     if draft.project_id != project.pk:
-        raise CommentRejected("That NOS is not part of this consultation.")
+        raise CommentRejected(Reason("draft_not_consulted"))
     if honeypot:
-        raise CommentRejected("Your comment could not be accepted.")
+        raise CommentRejected(Reason("comment_refused"))
     text = (text or "").strip()
     if not text:
-        raise CommentRejected("Write your comment.")
+        raise CommentRejected(Reason("comment_empty"))
     if len(text) > COMMENT_MAX_LENGTH:
-        raise CommentRejected(f"A comment can be at most {COMMENT_MAX_LENGTH} characters long.")
+        raise CommentRejected(Reason("comment_too_long", n=COMMENT_MAX_LENGTH))
     if len(_LINK.findall(text)) > COMMENT_MAX_LINKS:
-        raise CommentRejected(f"A comment can hold at most {COMMENT_MAX_LINKS} links.")
+        raise CommentRejected(Reason("comment_too_many_links", n=COMMENT_MAX_LINKS))
     item_ref = (item_ref or "").strip().upper()
     item_text = ""
     if item_ref:
         items = {i["ref"]: i["text"] for i in (*draft.performance_criteria, *draft.knowledge_and_understanding)}
         if item_ref not in items:
-            raise CommentRejected(f"{draft.urn} has no item {item_ref}.")
+            raise CommentRejected(Reason("comment_item_unknown", urn=draft.urn, item=item_ref))
         item_text = items[item_ref]
     ip_hash = hash_address(ip)
     if _rate_limited(ip_hash):
-        raise CommentRejected("You have sent several comments in a short time: please wait an hour and try again.")
+        raise CommentRejected(Reason("comment_rate_limited"))
     comment = Comment.objects.create(
         project=project,
         draft=draft,
@@ -122,7 +127,7 @@ def submit_comment(
     audit(
         user,
         "comment",
-        f"Comment on {draft.urn}{' ' + item_ref if item_ref else ''} awaiting moderation",
+        Reason("audit_comment_on_item", urn=draft.urn, item=item_ref) if item_ref else Reason("audit_comment", urn=draft.urn),
         obj=comment,
         project=project,
         after={"item_ref": item_ref, "text": text, "name": comment.name},
@@ -144,7 +149,7 @@ def moderate_comment(user, comment: Comment, outcome: str) -> Comment:
     audit(
         user,
         "moderate",
-        f"Comment {comment.pk} on {comment.draft.urn}: {outcome}",
+        Reason("audit_comment_outcome", id=comment.pk, urn=comment.draft.urn, outcome=outcome),
         obj=comment,
         project=comment.project,
         before=before,
@@ -160,11 +165,11 @@ def decide_comment(user, comment: Comment, decision: str, response: str) -> Comm
     if decision not in ("accepted", "rejected", "noted"):
         raise ValueError("decision must be accepted, rejected or noted")
     if comment.moderation != "published":
-        raise lc.StageError(["Only published comments get a decision."])
+        raise lc.StageError([Reason("decision_unpublished")])
     if not response.strip():
-        raise lc.StageError(["Write a response to the comment."])
+        raise lc.StageError([Reason("decision_response_missing")])
     if _fresh(comment.project).stage in (lc.PUBLISHED, lc.WITHDRAWN):
-        raise lc.StageError(["The project is published: its consultation record is closed."])
+        raise lc.StageError([Reason("consultation_record_closed")])
     before = {"decision": comment.decision, "response": comment.response}
     comment.decision = decision
     comment.response = response.strip()
@@ -174,7 +179,7 @@ def decide_comment(user, comment: Comment, decision: str, response: str) -> Comm
     audit(
         user,
         "decide_comment",
-        f"Comment {comment.pk} on {comment.draft.urn}: {decision}",
+        Reason("audit_comment_outcome", id=comment.pk, urn=comment.draft.urn, outcome=decision),
         obj=comment,
         project=comment.project,
         before=before,

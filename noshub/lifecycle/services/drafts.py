@@ -12,6 +12,7 @@ from noshub.core.html import sanitise, statements
 from noshub.core.model import NosDocument, text_columns
 from noshub.core.urns import normalise_urn
 from noshub.lifecycle import rules as lc
+from noshub.lifecycle.messages import Reason
 
 from .. import permissions as perms
 from ..models import TEXT_FIELDS, WELSH_FIELDS, Draft, Project
@@ -54,8 +55,7 @@ def _check_draft_editable(project: Project, names) -> None:
     welsh_only = all(n in WELSH_FIELDS for n in names)
     allowed = lc.WELSH_EDITABLE_STAGES if welsh_only else lc.DRAFT_EDITABLE_STAGES
     if project.stage not in allowed:
-        what = "Welsh text" if welsh_only else "Drafts"
-        raise lc.StageError([f"{what} cannot be changed in {project.stage_label}."])
+        raise lc.StageError([Reason("welsh_frozen" if welsh_only else "drafts_frozen", stage=project.stage)])
 
 
 def _clean_draft_values(values: dict) -> dict:
@@ -85,10 +85,10 @@ def add_draft(
 
         try:
             standard = get_standard(from_urn)
-        except NotFound as exc:
-            raise lc.StageError([str(exc)]) from None
+        except NotFound:
+            raise lc.StageError([Reason("no_standard_with_urn", urn=repr(from_urn))]) from None
         if project.drafts.filter(standard=standard).exists():
-            raise lc.StageError([f"The project already has a draft of {standard.urn}."])
+            raise lc.StageError([Reason("draft_of_standard_exists", urn=standard.urn)])
         base = standard.current
         doc = base.to_document() if base else NosDocument(urn=standard.urn, title=title or standard.urn)
         fields = _document_fields(doc)
@@ -96,16 +96,16 @@ def add_draft(
         draft = Draft.objects.create(project=project, action=action or "revise", standard=standard, base_version=base, **fields)
     else:
         if not urn.strip() or not title.strip():
-            raise lc.StageError(["A new NOS needs a URN and a title."])
+            raise lc.StageError([Reason("new_nos_incomplete")])
         if project.drafts.filter(urn__iexact=urn.strip()).exists():
-            raise lc.StageError([f"The project already has a draft with URN {urn.strip()}."])
+            raise lc.StageError([Reason("draft_urn_exists", urn=urn.strip())])
         draft = Draft.objects.create(
             project=project, action="new", urn=urn.strip(), title=title.strip(), indicative_review_date=review
         )
     audit(
         user,
         "add_draft",
-        f"Added draft {draft.urn} “{draft.title}” ({draft.get_action_display()})",
+        Reason("audit_draft_added", urn=draft.urn, title=draft.title, action=draft.action),
         obj=draft,
         project=project,
         after=_snapshot(draft, ("urn", "title", "action")) | {"base_version": draft.base_version_id},
@@ -144,7 +144,7 @@ def update_draft(user, draft: Draft, **values) -> Draft:
         raise ValueError(f"Not a draft field: {', '.join(sorted(unknown))}")
     _check_draft_editable(project, values)
     if "urn" in values and draft.action != "new" and normalise_urn(values["urn"]) != normalise_urn(draft.urn):
-        raise lc.StageError(["A new version keeps the URN of the NOS it revises."])
+        raise lc.StageError([Reason("revision_keeps_urn")])
     before = _snapshot(draft, DRAFT_EDIT_FIELDS)
     for name, value in _clean_draft_values(values).items():
         setattr(draft, name, value)
@@ -152,7 +152,7 @@ def update_draft(user, draft: Draft, **values) -> Draft:
     audit(
         user,
         "update_draft",
-        f"Changed draft {draft.urn}",
+        Reason("audit_draft_changed", urn=draft.urn),
         obj=draft,
         project=project,
         before=before,
@@ -168,11 +168,11 @@ def remove_draft(user, draft: Draft) -> None:
     _fresh(project)
     _check_draft_editable(project, ["urn"])
     if draft.comments.exists():
-        raise lc.StageError([f"Draft {draft.urn} has consultation comments and cannot be removed."])
+        raise lc.StageError([Reason("draft_has_comments", urn=draft.urn)])
     audit(
         user,
         "remove_draft",
-        f"Removed draft {draft.urn}",
+        Reason("audit_draft_removed", urn=draft.urn),
         obj=draft,
         project=project,
         before=_snapshot(draft, ("urn", "title", "action")),

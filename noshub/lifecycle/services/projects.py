@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from noshub.lifecycle import rules as lc
+from noshub.lifecycle.messages import Reason
 
 from .. import permissions as perms
 from ..models import Approval, NationPart, Project
@@ -21,7 +22,7 @@ PROJECT_FIELDS = ("title", "description", "checklist_accepted", "welsh_language"
 def create_project(user, *, title: str, organisation, kind: str = "development", description: str = "") -> Project:
     perms.require(user, perms.CREATE_PROJECT, organisation_id_=organisation.pk)
     if kind not in dict(Project.KIND_CHOICES):
-        raise lc.StageError([f"Unknown kind of project {kind!r}."])
+        raise lc.StageError([Reason("kind_unknown", kind=repr(kind))])
     project = Project.objects.create(
         title=title.strip(), organisation=organisation, kind=kind, description=description, created_by=user
     )
@@ -29,7 +30,7 @@ def create_project(user, *, title: str, organisation, kind: str = "development",
     audit(
         user,
         "create_project",
-        f"Created project “{project.title}” for {organisation.name}",
+        Reason("audit_project_created", title=project.title, organisation=organisation.name),
         obj=project,
         project=project,
         after=_snapshot(project, ("title", "kind", "stage", "description")) | {"organisation": organisation.name},
@@ -45,13 +46,13 @@ def update_project(user, project: Project, **values) -> Project:
     if unknown:
         raise ValueError(f"Not a project field: {', '.join(sorted(unknown))}")
     if project.stage in (lc.PUBLISHED, lc.WITHDRAWN):
-        raise lc.StageError(["A published project cannot be changed."])
+        raise lc.StageError([Reason("project_published")])
     if "consultation_closes" in values and project.stage not in (lc.PROPOSAL, lc.PART_B, lc.DRAFTING, lc.CONSULTATION):
-        raise lc.StageError(["The consultation closing date cannot change once the consultation is over."])
+        raise lc.StageError([Reason("closing_date_fixed")])
     if "consultation_closes" in values and project.stage == lc.CONSULTATION:
         closes = values["consultation_closes"]
         if closes is None or closes < max(timezone.now(), project.consultation_closes or timezone.now()):
-            raise lc.StageError(["An open consultation can only be extended: choose a later closing date."])
+            raise lc.StageError([Reason("closing_date_extend_only")])
     before = _snapshot(project, PROJECT_FIELDS)
     for name, value in values.items():
         setattr(project, name, value)
@@ -59,7 +60,7 @@ def update_project(user, project: Project, **values) -> Project:
     audit(
         user,
         "update_project",
-        f"Changed project “{project.title}”",
+        Reason("audit_project_changed", title=project.title),
         obj=project,
         project=project,
         before=before,
@@ -78,9 +79,9 @@ def update_nation_part(user, project: Project, nation: str, **values) -> NationP
     if unknown:
         raise ValueError(f"Not a Part A or Part B field: {', '.join(sorted(unknown))}")
     if set(values) & part_a and project.stage != lc.PROPOSAL:
-        raise lc.StageError(["Part A can only be changed in the proposal stage."])
+        raise lc.StageError([Reason("part_a_closed")])
     if set(values) & part_b and project.stage != lc.PART_B:
-        raise lc.StageError(["Part B can only be changed in the Part B stage."])
+        raise lc.StageError([Reason("part_b_closed")])
     part = NationPart.objects.get(project=project, nation=nation)
     names = tuple(lc.PART_A_FIELDS) + tuple(lc.PART_B_FIELDS)
     before = _snapshot(part, names)
@@ -90,7 +91,7 @@ def update_nation_part(user, project: Project, nation: str, **values) -> NationP
     audit(
         user,
         "update_nation_part",
-        f"Changed {lc.NATION_LABELS[nation]}'s part of “{project.title}”",
+        Reason("audit_nation_part_changed", nation=nation, title=project.title),
         obj=part,
         project=project,
         before=before,
@@ -123,7 +124,7 @@ def respond(user, project: Project, nation: str, response: str, feedback: str = 
     audit(
         user,
         "respond",
-        f"{lc.NATION_LABELS[nation]}: {lc.RESPONSE_LABELS[response]} to {lc.APPROVAL_LABELS[approval]} of “{project.title}”",
+        Reason("audit_responded", nation=nation, response=response, approval=approval, title=project.title),
         obj=obj,
         project=project,
         before=before,

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from noshub.lifecycle import rules as lc
+from noshub.lifecycle.messages import Reason
 
 from ..models import Draft, Project
 from .audit import _jsonable, audit
@@ -20,7 +21,7 @@ def _writer_state(writer, draft: Draft):
     for state in writer.states_for_urn(draft.standard.urn):
         if state.standard.pk == draft.standard_id:
             return state
-    raise lc.StageError([f"NOS {draft.standard.slug} is not in the catalogue."])
+    raise lc.StageError([Reason("standard_missing", slug=draft.standard.slug)])
 
 
 def _effective_after(state, now: datetime) -> datetime:
@@ -75,7 +76,7 @@ def _publish(user, project: Project, now: datetime) -> None:
         audit(
             user,
             "publish",
-            f"Published {doc.urn} version {doc.version_number} (approved {doc.date_approved})",
+            Reason("audit_published", urn=doc.urn, n=doc.version_number, date=doc.date_approved),
             obj=draft,
             project=project,
             before=before,
@@ -113,7 +114,7 @@ def _withdraw_standard(user, project: Project, draft: Draft, now: datetime) -> N
 
     standard = draft.standard
     if standard is None or standard.current_id is None:
-        raise lc.StageError([f"{draft.urn} has no published version to withdraw."])
+        raise lc.StageError([Reason("nothing_to_withdraw", urn=draft.urn)])
     writer = VersionWriter()
     state = _writer_state(writer, draft)
     before = _version_summary(standard.current)
@@ -134,7 +135,7 @@ def _withdraw_standard(user, project: Project, draft: Draft, now: datetime) -> N
     audit(
         user,
         "withdraw",
-        f"Withdrew {draft.urn} to legacy",
+        Reason("audit_withdrawn", urn=draft.urn),
         obj=draft,
         project=project,
         before=before,

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from noshub.lifecycle import rules as lc
+from noshub.lifecycle.messages import Reason
 
 from .. import permissions as perms
 from ..models import Approval, Project
@@ -32,7 +33,7 @@ def project_facts(project: Project, now: datetime | None = None) -> lc.ProjectFa
     drafts = [
         lc.DraftFacts(
             urn=d.urn,
-            quality_errors=0 if d.action == "withdraw" else len(check_draft(d, today).errors),
+            check_errors=0 if d.action == "withdraw" else len(check_draft(d, today).errors),
             has_welsh=d.has_welsh,
             withdraw=d.action == "withdraw",
         )
@@ -75,7 +76,7 @@ def advance(user, project: Project, to_stage: str | None = None, now: datetime |
     audit(
         user,
         "advance",
-        f"“{project.title}” moved to {project.stage_label}",
+        Reason("audit_moved", title=project.title, stage=project.stage),
         obj=project,
         project=project,
         before=before,
@@ -91,7 +92,7 @@ def send_back(user, project: Project, reason: str) -> Project:
     _fresh(project)
     lc.check_send_back(project.stage)
     if not reason.strip():
-        raise lc.StageError(["Say why the project goes back to drafting."])
+        raise lc.StageError([Reason("send_back_reason_missing")])
     reset = Approval.objects.filter(project=project, approval__in=lc.approvals_reset_by_send_back())
     before = {
         "stage": project.stage,
@@ -105,7 +106,7 @@ def send_back(user, project: Project, reason: str) -> Project:
     audit(
         user,
         "send_back",
-        f"“{project.title}” sent back to drafting: {reason.strip()}",
+        Reason("audit_sent_back", title=project.title, reason=reason.strip()),
         obj=project,
         project=project,
         before=before,
