@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from .messages import Reason
 from .models import Approval, AuditEntry, Comment, Draft, NationPart, Profile, Project
 from .services import audit
 
@@ -35,7 +36,7 @@ class ProfileAdmin(admin.ModelAdmin):
         audit(
             request.user,
             "update_profile",
-            f"Profile of {obj.user}: {', '.join(form.changed_data) or 'no change'}",
+            Reason("audit_profile_changed", user=str(obj.user), fields=", ".join(form.changed_data) or "no change"),
             obj=obj,
             before={k: str(v or "") for k, v in (before or {}).items()},
             after=after,

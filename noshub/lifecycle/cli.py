@@ -47,7 +47,7 @@ def project_list(stage: str | None, organisation: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def project_show(project_id: int, fmt: str) -> None:
     """Show a project: stage, what holds it back, responses, drafts and their quality findings."""
-    from noshub.core import lifecycle as lc
+    from noshub.lifecycle import rules as lc
     from noshub.lifecycle.models import Project
     from noshub.lifecycle.services import project_dict
 

@@ -7,7 +7,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 
 from . import display
 from .models import TEXT_FIELDS, Draft

@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from noshub.core import lifecycle as lc
 from noshub.core.model import NosDocument, SocAssignment, text_from_columns
+from noshub.lifecycle import rules as lc
 
 NATION_CHOICES = [(n, lc.NATION_LABELS[n]) for n in lc.NATIONS]
 STAGE_CHOICES = [(s, lc.STAGE_LABELS[s]) for s in (*lc.STAGES, lc.WITHDRAWN)]

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.db.models import Prefetch
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 
 DEFAULT_WITHIN_DAYS = 90
 

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 
 from . import display, services
 from . import forms as f
 from . import permissions as perms
+from .messages import Reason
 from .models import Comment, Draft, Project
 from .reviews import DEFAULT_WITHIN_DAYS, review_due
 
@@ -326,7 +327,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form_class = f.draft_form(draft, project.stage)
     if not form_class.base_fields:
         return _stage_error(
-            request, project, [f"Drafts cannot be changed in {project.stage_label}."]
+            request, project, [Reason("drafts_frozen", stage=project.stage)]
         )  # _stage_error translates it
     initial = f.draft_initial(draft, form_class.base_fields)
     form = form_class(request.POST or None, initial=initial)
@@ -407,7 +408,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
             draft = project.drafts.filter(pk=d["draft"]).first()
             try:
                 if draft is None:
-                    raise services.CommentRejected("That NOS is not part of this consultation.")  # shown translated
+                    raise services.CommentRejected(Reason("draft_not_consulted"))
                 services.submit_comment(
                     project,
                     draft,
@@ -421,7 +422,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user,
                 )
             except services.CommentRejected as exc:
-                form.add_error(None, display.message(str(exc)))
+                form.add_error(None, display.message(exc.reason))
                 status = 429 if "short time" in str(exc) else 400
             else:
                 sent = True

@@ -7,7 +7,7 @@ from datetime import timezone as tz
 
 import pytest
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 
 # "Now" for the stage rules: a few minutes ago, so that a consultation the tests open is open
 # by the real clock the pages use too.

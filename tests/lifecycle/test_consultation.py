@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 from noshub.lifecycle import services
 from noshub.lifecycle.models import Comment, Project
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 from noshub.lifecycle.models import AuditEntry, Comment, Project
 
 from .conftest import NOW

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 from noshub.lifecycle import services
 from noshub.lifecycle.models import AuditEntry, Comment
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from noshub.cli import main
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 from noshub.lifecycle import services
 from noshub.lifecycle.reviews import review_due
 

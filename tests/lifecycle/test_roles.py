@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from noshub.core import lifecycle as lc
 from noshub.lifecycle import permissions as perms
+from noshub.lifecycle import rules as lc
 from noshub.lifecycle import services
 from noshub.lifecycle.models import AuditEntry, Comment
 

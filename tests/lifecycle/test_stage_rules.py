@@ -7,7 +7,7 @@ from datetime import timezone as tz
 
 import pytest
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=tz.utc)
 FILLED_A = {n: {f: "x" for f in lc.PART_A_FIELDS} for n in lc.NATIONS}
@@ -75,7 +75,7 @@ def test_all_nations_not_applicable_is_not_an_approval():
 def test_drafting_needs_a_draft_without_quality_errors_and_a_future_closing_date():
     reasons = lc.blockers(facts(lc.DRAFTING))
     assert "The project has no draft NOS yet." in reasons and "Set the closing date of the consultation." in reasons
-    f = facts(lc.DRAFTING, drafts=[lc.DraftFacts("ZZLIFE1", quality_errors=2)], consultation_closes=NOW - timedelta(days=1))
+    f = facts(lc.DRAFTING, drafts=[lc.DraftFacts("ZZLIFE1", check_errors=2)], consultation_closes=NOW - timedelta(days=1))
     assert lc.blockers(f) == [
         "ZZLIFE1: fix the 2 quality check error(s) first.",
         "The consultation closing date must be in the future.",

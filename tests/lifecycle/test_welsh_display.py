@@ -8,10 +8,10 @@ from datetime import date, datetime, timezone
 import pytest
 from django.utils import translation
 
-from noshub.core import lifecycle as lc
-from noshub.core import quality
 from noshub.core.model import SECTION_LABELS, NosDocument, Statement
-from noshub.lifecycle import display
+from noshub.lifecycle import display, draft_checks
+from noshub.lifecycle import rules as lc
+from noshub.lifecycle.messages import Reason
 
 from .conftest import add_good_draft
 
@@ -33,7 +33,7 @@ def _rule_messages() -> list[str]:
         facts = lc.ProjectFacts(
             stage=stage,
             now=NOW,
-            drafts=[lc.DraftFacts("ZZCY1", quality_errors=2)],
+            drafts=[lc.DraftFacts("ZZCY1", check_errors=2)],
             comments_pending_moderation=3,
             comments_without_response=1,
             responses={("part_a", "wales"): lc.Response(lc.REJECT)},
@@ -54,7 +54,7 @@ def _rule_messages() -> list[str]:
         performance_criteria=(Statement("P1", "know the rules"), Statement("P2", "the rules"), Statement("P3", "know the rules")),
         knowledge_and_understanding=(Statement("K1", "understand how"), Statement("K2", "check the list")),
     )
-    report = quality.check(doc, today=date(2026, 1, 1), similar=lambda d: ([quality.SimilarNos("AB1", "Thing")], "same title"))
+    report = draft_checks.check(doc, today=date(2026, 1, 1), similar=lambda d: ([draft_checks.SimilarStandard("AB1", "Thing")], Reason("search_same_title")))
     return out + [f.message for f in report.findings] + [report.duplicate_search]
 
 

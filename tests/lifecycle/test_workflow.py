@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from noshub.core import lifecycle as lc
+from noshub.lifecycle import rules as lc
 from noshub.lifecycle import services
 from noshub.lifecycle.models import AuditEntry
 
@@ -120,7 +120,7 @@ def test_a_review_publishes_a_new_version_of_a_real_nos_and_keeps_the_old_in_his
         knowledge_and_understanding=ks,
         overview="<p>This standard covers offering Reiki to animals.</p>",
     )
-    report = services.quality_report(draft, NOW.date())
+    report = services.check_draft(draft, NOW.date())
     assert report.errors == [], [f.message for f in report.errors]
     project = drive(project, people, lc.PUBLISHED)
     standard.refresh_from_db()

@@ -1,7 +1,7 @@
-"""Template filters that show the lifecycle's stored values and English messages in the page's
-language (see `noshub.lifecycle.display`):
+"""Template filters that show the lifecycle's stored values, messages and stored audit summaries
+in the page's language (see `noshub.lifecycle.display`):
 
-    {{ project.stage|lc_label:"stage" }}   {{ reason|lc_message }}
+    {{ project.stage|lc_label:"stage" }}   {{ reason|lc_message }}   {{ entry.summary|lc_summary }}
 """
 
 from django import template
@@ -19,3 +19,8 @@ def lc_label(value, kind: str) -> str:
 @register.filter
 def lc_message(value) -> str:
     return display.message(value)
+
+
+@register.filter
+def lc_summary(value) -> str:
+    return display.audit_summary(value)

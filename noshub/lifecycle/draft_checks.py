@@ -1,6 +1,7 @@
-"""Quality checks on a draft NOS, after the NOS Quality Criteria and the Guide to Developing NOS.
+"""Draft checks: the checks on a draft NOS before it may move on, after the NOS Quality Criteria and the Guide to Developing NOS.
 
-Each check gives findings with a clear message; a finding is an *error* (the draft cannot
+Each check gives findings, each with a message (a `messages.Reason`: a code and its values;
+the words are in `noshub.lifecycle.messages`); a finding is an *error* (the draft cannot
 move on until it is fixed) or a *warning* (worth a look; it does not block).
 
 What is checked, and the rule used:
@@ -21,8 +22,8 @@ What is checked, and the rule used:
   the stem ("know …", "understand …", "be able to …") is an error; one that starts with an
   action verb and an object ("check the …") reads as a performance criterion (warning).
 - ``duplicate_statement``: the same statement twice, within or across the lists (error).
-- ``readability``: the Flesch reading ease of each section (`noshub.core.readability`);
-  below `READABILITY_WARNING` is a warning. The scores are in `QualityReport.readability`.
+- ``readability``: the Flesch reading ease of each section (`noshub.lifecycle.readability`);
+  below `READABILITY_WARNING` is a warning. The scores are in `DraftCheckReport.readability`.
 - ``urn_format``: a capital letter first, then letters, digits, ``&``, ``_``, ``-`` or ``.``, 3–20
   characters, at least one digit, no spaces (as the catalogue's URNs are written).
 - ``review_date``: an indicative review date is set and in the future (error); more than
@@ -40,8 +41,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from noshub.core.html import plain_text
-from noshub.core.model import SECTION_LABELS, NosDocument
-from noshub.core.readability import band, flesch_reading_ease
+from noshub.core.model import NosDocument
+from noshub.lifecycle.messages import Reason
+from noshub.lifecycle.readability import band, flesch_reading_ease
 
 ERROR, WARNING = "error", "warning"
 READABILITY_WARNING = 30.0  # "very difficult" on Flesch's scale
@@ -461,14 +463,14 @@ class Finding:
     severity: str  # error / warning
     section: str
     ref: str  # statement ref (P3, K2) or ""
-    message: str
+    message: Reason
 
     def as_dict(self) -> dict:
         return {"check": self.check, "severity": self.severity, "section": self.section, "ref": self.ref, "message": self.message}
 
 
 @dataclass(frozen=True)
-class SimilarNos:
+class SimilarStandard:
     """An existing NOS that may already cover a draft."""
 
     urn: str
@@ -478,11 +480,11 @@ class SimilarNos:
 
 
 @dataclass
-class QualityReport:
+class DraftCheckReport:
     findings: list[Finding] = field(default_factory=list)
     readability: dict[str, dict] = field(default_factory=dict)  # section -> {"score", "band"}
-    similar: list[SimilarNos] = field(default_factory=list)
-    duplicate_search: str = ""  # which search looked for existing NOS
+    similar: list[SimilarStandard] = field(default_factory=list)
+    duplicate_search: str = ""  # which search looked for existing NOS (a Reason from the `similar` function)
 
     @property
     def errors(self) -> list[Finding]:
@@ -501,10 +503,6 @@ class QualityReport:
             "similar": [s.__dict__ for s in self.similar],
             "duplicate_search": self.duplicate_search,
         }
-
-
-def _label(section: str) -> str:
-    return SECTION_LABELS.get(section, (section, ""))[0]
 
 
 def _first_words(text: str, n: int = 3) -> list[str]:
@@ -538,10 +536,10 @@ def _normal(text: str) -> str:
 def check_required_sections(doc: NosDocument) -> list[Finding]:
     out = []
     if not doc.title.strip():
-        out.append(Finding("required_section", ERROR, "title", "", "The NOS has no title."))
+        out.append(Finding("required_section", ERROR, "title", "", Reason("no_title")))
     if not plain_text(doc.overview).strip():
         out.append(
-            Finding("required_section", ERROR, "overview", "", "Write an overview: what the NOS is about and who it is for.")
+            Finding("required_section", ERROR, "overview", "", Reason("no_overview"))
         )
     if not doc.performance_criteria:
         out.append(
@@ -550,7 +548,7 @@ def check_required_sections(doc: NosDocument) -> list[Finding]:
                 ERROR,
                 "performance_criteria",
                 "",
-                "Add performance criteria: what the person must be able to do.",
+                Reason("no_performance_criteria"),
             )
         )
     if not doc.knowledge_and_understanding:
@@ -560,7 +558,7 @@ def check_required_sections(doc: NosDocument) -> list[Finding]:
                 ERROR,
                 "knowledge_and_understanding",
                 "",
-                "Add knowledge and understanding: what the person needs to know and understand.",
+                Reason("no_knowledge"),
             )
         )
     return out
@@ -580,8 +578,7 @@ def check_performance_criteria(doc: NosDocument) -> list[Finding]:
                     ERROR,
                     section,
                     s.ref,
-                    f"{s.ref} starts with “{unobservable}”, which nobody can observe: state what the person does, "
-                    "and move what they need to know to knowledge and understanding.",
+                    Reason("pc_unobservable", ref=s.ref, word=unobservable),
                 )
             )
             continue
@@ -593,8 +590,7 @@ def check_performance_criteria(doc: NosDocument) -> list[Finding]:
                     ERROR,
                     section,
                     s.ref,
-                    f"{s.ref} starts with “{word}”: a performance criterion completes “You must be able to:” "
-                    "and starts with an action verb, such as “check” or “identify”.",
+                    Reason("pc_not_action", ref=s.ref, word=word),
                 )
             )
         elif is_verb is None:
@@ -604,7 +600,7 @@ def check_performance_criteria(doc: NosDocument) -> list[Finding]:
                     WARNING,
                     section,
                     s.ref,
-                    f"{s.ref} starts with “{word}”, which is not in the list of action verbs: make sure it starts with one.",
+                    Reason("pc_verb_unknown", ref=s.ref, word=word),
                 )
             )
         joined = re.search(r"\b(?:and|or)\s+(?:then\s+)?([a-z][a-z\-]+)\s+(\w+)", lower)
@@ -615,8 +611,7 @@ def check_performance_criteria(doc: NosDocument) -> list[Finding]:
                     WARNING,
                     section,
                     s.ref,
-                    f"{s.ref} may state more than one action (“… {joined.group(0)} …”): "
-                    "each criterion should state one observable action.",
+                    Reason("pc_two_actions", ref=s.ref, words=joined.group(0)),
                 )
             )
         n_words = len(text.split())
@@ -627,7 +622,7 @@ def check_performance_criteria(doc: NosDocument) -> list[Finding]:
                     WARNING,
                     section,
                     s.ref,
-                    f"{s.ref} has {n_words} words: a criterion this long is hard to assess; consider splitting it.",
+                    Reason("pc_too_long", ref=s.ref, n=n_words),
                 )
             )
     return out
@@ -646,8 +641,7 @@ def check_knowledge_items(doc: NosDocument) -> list[Finding]:
                     ERROR,
                     section,
                     s.ref,
-                    f"{s.ref} starts with “{stem}”: a knowledge item completes “You need to know and understand:”, "
-                    "so start with the thing to know, such as “the types of …” or “how to …”.",
+                    Reason("knowledge_repeats_stem", ref=s.ref, word=stem),
                 )
             )
             continue
@@ -659,8 +653,7 @@ def check_knowledge_items(doc: NosDocument) -> list[Finding]:
                     WARNING,
                     section,
                     s.ref,
-                    f"{s.ref} reads like an action (“{' '.join(words[:2])} …”): a knowledge item is something to know or "
-                    "understand; should it be a performance criterion?",
+                    Reason("knowledge_reads_as_action", ref=s.ref, words=" ".join(words[:2])),
                 )
             )
     return out
@@ -676,7 +669,7 @@ def check_duplicates(doc: NosDocument) -> list[Finding]:
                 continue
             if key in seen:
                 out.append(
-                    Finding("duplicate_statement", ERROR, section, s.ref, f"{s.ref} repeats {seen[key]}: remove one of them.")
+                    Finding("duplicate_statement", ERROR, section, s.ref, Reason("statement_repeated", ref=s.ref, other_ref=seen[key]))
                 )
             else:
                 seen[key] = s.ref
@@ -714,8 +707,7 @@ def check_readability(scores: dict[str, dict]) -> list[Finding]:
             WARNING,
             section,
             "",
-            f"{_label(section)} is very hard to read (Flesch reading ease {value['score']}; aim for 30 or more, "
-            "60 is plain English): use shorter sentences and everyday words.",
+            Reason("hard_to_read", section=section, score=value["score"]),
         )
         for section, value in scores.items()
         if value["score"] is not None and value["score"] < READABILITY_WARNING
@@ -725,7 +717,7 @@ def check_readability(scores: dict[str, dict]) -> list[Finding]:
 def check_urn(urn: str) -> list[Finding]:
     text = urn.strip()
     if not text:
-        return [Finding("urn_format", ERROR, "urn", "", "The NOS has no URN.")]
+        return [Finding("urn_format", ERROR, "urn", "", Reason("no_urn"))]
     if not _URN.match(text.upper()) or not any(c.isdigit() for c in text) or not text[0].isupper():
         return [
             Finding(
@@ -733,8 +725,7 @@ def check_urn(urn: str) -> list[Finding]:
                 ERROR,
                 "urn",
                 "",
-                f"URN “{text}” is not in the usual form: a capital letter first, then letters, digits, & _ - or ., "
-                "3 to 20 characters with at least one digit and no spaces (for example LANACT3).",
+                Reason("urn_form", urn=text),
             )
         ]
     return []
@@ -742,11 +733,11 @@ def check_urn(urn: str) -> list[Finding]:
 
 def check_review_date(review: date | None, today: date) -> list[Finding]:
     if review is None:
-        return [Finding("review_date", ERROR, "indicative_review_date", "", "Set the indicative review date.")]
+        return [Finding("review_date", ERROR, "indicative_review_date", "", Reason("review_date_unset"))]
     if review <= today:
         return [
             Finding(
-                "review_date", ERROR, "indicative_review_date", "", f"The indicative review date {review.isoformat()} has passed."
+                "review_date", ERROR, "indicative_review_date", "", Reason("review_date_passed", date=review.isoformat())
             )
         ]
     if (review - today).days > MAX_REVIEW_YEARS * 366:
@@ -756,20 +747,20 @@ def check_review_date(review: date | None, today: date) -> list[Finding]:
                 WARNING,
                 "indicative_review_date",
                 "",
-                f"The indicative review date {review.isoformat()} is more than {MAX_REVIEW_YEARS} years away.",
+                Reason("review_date_far", date=review.isoformat(), n=MAX_REVIEW_YEARS),
             )
         ]
     return []
 
 
-def check_similar(similar: list[SimilarNos]) -> list[Finding]:
+def check_similar(similar: list[SimilarStandard]) -> list[Finding]:
     return [
         Finding(
             "possible_duplicate",
             WARNING,
             "title",
             "",
-            f"This may duplicate the existing NOS {s.urn} “{s.title}”: check it is not already covered.",
+            Reason("possible_duplicate", urn=s.urn, title=s.title),
         )
         for s in similar
     ]
@@ -779,11 +770,11 @@ def check(
     doc: NosDocument,
     *,
     today: date,
-    similar: Callable[[NosDocument], tuple[list[SimilarNos], str]] | None = None,
-) -> QualityReport:
+    similar: Callable[[NosDocument], tuple[list[SimilarStandard], str]] | None = None,
+) -> DraftCheckReport:
     """Run every check on a draft. `similar` finds existing NOS that may cover the same ground
     and says which search it used."""
-    report = QualityReport()
+    report = DraftCheckReport()
     report.findings += check_urn(doc.urn)
     report.findings += check_required_sections(doc)
     report.findings += check_performance_criteria(doc)

@@ -1,14 +1,14 @@
-"""Quality checks on drafts, readability and version differences (no database)."""
+"""Draft checks, readability and version differences (no database)."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import date
 
-from noshub.core import quality
 from noshub.core.model import NosDocument, Statement
-from noshub.core.readability import flesch_reading_ease, syllables
-from noshub.core.versiondiff import diff_documents
+from noshub.lifecycle import draft_checks
+from noshub.lifecycle.readability import flesch_reading_ease, syllables
+from noshub.lifecycle.versiondiff import diff_documents
 
 TODAY = date(2026, 11, 24)
 
@@ -36,14 +36,14 @@ def checks(report, severity=None):
 
 
 def test_a_good_draft_has_no_findings():
-    report = quality.check(doc(), today=TODAY)
+    report = draft_checks.check(doc(), today=TODAY)
     assert report.findings == []
     assert set(report.readability) == {"overview", "performance_criteria", "knowledge_and_understanding"}
 
 
 def test_missing_required_sections_are_errors_with_a_message_each():
-    report = quality.check(doc(overview="", performance_criteria=(), knowledge_and_understanding=()), today=TODAY)
-    assert checks(report, quality.ERROR) == [("required_section", "")] * 3
+    report = draft_checks.check(doc(overview="", performance_criteria=(), knowledge_and_understanding=()), today=TODAY)
+    assert checks(report, draft_checks.ERROR) == [("required_section", "")] * 3
     assert all(f.message for f in report.findings)
 
 
@@ -55,14 +55,14 @@ def test_performance_criteria_start_with_an_observable_action():
         Statement("P4", "wrangle the dog gently"),  # unknown verb: a warning only
         Statement("P5", "checking the kennels"),  # -ing form
     )
-    report = quality.check(doc(performance_criteria=pcs), today=TODAY)
-    assert checks(report, quality.ERROR) == [("pc_action_verb", "P1"), ("pc_not_observable", "P2"), ("pc_action_verb", "P5")]
-    assert checks(report, quality.WARNING) == [("pc_action_verb", "P4")]
+    report = draft_checks.check(doc(performance_criteria=pcs), today=TODAY)
+    assert checks(report, draft_checks.ERROR) == [("pc_action_verb", "P1"), ("pc_not_observable", "P2"), ("pc_action_verb", "P5")]
+    assert checks(report, draft_checks.WARNING) == [("pc_action_verb", "P4")]
     assert "“the”" in report.findings[0].message and "action verb" in report.findings[0].message
 
 
 def test_a_criterion_with_two_actions_is_flagged():
-    report = quality.check(doc(performance_criteria=(Statement("P1", "check the equipment and report any faults"),)), today=TODAY)
+    report = draft_checks.check(doc(performance_criteria=(Statement("P1", "check the equipment and report any faults"),)), today=TODAY)
     assert checks(report) == [("pc_one_action", "P1")]
 
 
@@ -72,15 +72,15 @@ def test_knowledge_items_are_things_to_know():
         Statement("K2", "check the kennels daily"),
         Statement("K3", "why dogs need rest"),
     )
-    report = quality.check(doc(knowledge_and_understanding=ks), today=TODAY)
-    assert checks(report, quality.ERROR) == [("knowledge_item_form", "K1")]
-    assert checks(report, quality.WARNING) == [("knowledge_item_form", "K2")]
+    report = draft_checks.check(doc(knowledge_and_understanding=ks), today=TODAY)
+    assert checks(report, draft_checks.ERROR) == [("knowledge_item_form", "K1")]
+    assert checks(report, draft_checks.WARNING) == [("knowledge_item_form", "K2")]
 
 
 def test_duplicated_statements_are_errors():
     pcs = (Statement("P1", "check the health of each dog"), Statement("P2", "Check the health of each dog."))
-    report = quality.check(doc(performance_criteria=pcs), today=TODAY)
-    assert checks(report, quality.ERROR) == [("duplicate_statement", "P2")]
+    report = draft_checks.check(doc(performance_criteria=pcs), today=TODAY)
+    assert checks(report, draft_checks.ERROR) == [("duplicate_statement", "P2")]
     assert "P2 repeats P1" in report.findings[0].message
 
 
@@ -90,7 +90,7 @@ def test_hard_reading_is_a_warning_with_its_score():
         "multidisciplinary interventions necessitates sophisticated interprofessional communication, documentation "
         "and accountability arrangements consistently operationalised.</p>"
     )
-    report = quality.check(doc(overview=hard), today=TODAY)
+    report = draft_checks.check(doc(overview=hard), today=TODAY)
     assert checks(report) == [("readability", "")]
     assert report.readability["overview"]["score"] < 30
     assert report.readability["overview"]["band"] == "very difficult"
@@ -104,23 +104,23 @@ def test_flesch_reading_ease_matches_known_values():
 
 
 def test_urn_format_and_review_date():
-    assert checks(quality.check(doc(urn="zz life 1"), today=TODAY)) == [("urn_format", "")]
-    assert checks(quality.check(doc(urn="ZZLIFE"), today=TODAY)) == [("urn_format", "")]
-    assert quality.check(doc(urn="CFAM&LBB4"), today=TODAY).findings == []
-    assert checks(quality.check(doc(indicative_review_date=None), today=TODAY)) == [("review_date", "")]
-    assert checks(quality.check(doc(indicative_review_date=date(2020, 1, 1)), today=TODAY), quality.ERROR) == [
+    assert checks(draft_checks.check(doc(urn="zz life 1"), today=TODAY)) == [("urn_format", "")]
+    assert checks(draft_checks.check(doc(urn="ZZLIFE"), today=TODAY)) == [("urn_format", "")]
+    assert draft_checks.check(doc(urn="CFAM&LBB4"), today=TODAY).findings == []
+    assert checks(draft_checks.check(doc(indicative_review_date=None), today=TODAY)) == [("review_date", "")]
+    assert checks(draft_checks.check(doc(indicative_review_date=date(2020, 1, 1)), today=TODAY), draft_checks.ERROR) == [
         ("review_date", "")
     ]
-    assert checks(quality.check(doc(indicative_review_date=date(2035, 1, 1)), today=TODAY), quality.WARNING) == [
+    assert checks(draft_checks.check(doc(indicative_review_date=date(2035, 1, 1)), today=TODAY), draft_checks.WARNING) == [
         ("review_date", "")
     ]
 
 
 def test_possible_duplicates_come_from_the_search_given():
     def search(d):
-        return [quality.SimilarNos("LANACT3", "Offer Reiki to animals", "LANACT3")], "test search"
+        return [draft_checks.SimilarStandard("LANACT3", "Offer Reiki to animals", "LANACT3")], "test search"
 
-    report = quality.check(doc(), today=TODAY, similar=search)
+    report = draft_checks.check(doc(), today=TODAY, similar=search)
     assert checks(report) == [("possible_duplicate", "")]
     assert report.duplicate_search == "test search" and "LANACT3" in report.findings[0].message
 

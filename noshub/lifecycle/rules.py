@@ -19,7 +19,9 @@ The stages and the four-nation approvals follow the NOS system's own project fie
 - Welsh translation and approval: only Wales responds ("Wales Welsh Nos Response").
 
 `blockers` says why a project cannot leave its stage; an empty list means it can. A stage
-is never skipped: `check_advance` only ever allows the next stage.
+is never skipped: `check_advance` only ever allows the next stage. Each reason is a
+`messages.Reason`, a code and its values; the words are in `noshub.lifecycle.messages`, as
+are the labels of nations, stages, approvals, responses and Part A/B fields.
 """
 
 from __future__ import annotations
@@ -28,25 +30,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from noshub.core.errors import NosHubError
+from noshub.lifecycle import messages
+from noshub.lifecycle.messages import Reason
 
 # -- vocabulary ------------------------------------------------------------------------------
 
+# The English labels (models, the CLI and the JSON use them) are the catalogue's, in messages.py.
+NATION_LABELS = messages.NATION_LABELS
+STAGE_LABELS = messages.STAGE_LABELS
+APPROVAL_LABELS = messages.APPROVAL_LABELS
+RESPONSE_LABELS = messages.RESPONSE_LABELS
+PART_A_FIELDS = messages.PART_A_FIELDS
+PART_B_FIELDS = messages.PART_B_FIELDS
+
 NATIONS: tuple[str, ...] = ("england", "northern_ireland", "scotland", "wales")
-NATION_LABELS: dict[str, str] = {
-    "england": "England",
-    "northern_ireland": "Northern Ireland",
-    "scotland": "Scotland",
-    "wales": "Wales",
-}
 
 APPROVE, APPROVE_WITH_CHANGES, REJECT, NOT_APPLICABLE = "approve", "approve_with_changes", "reject", "not_applicable"
 RESPONSES: tuple[str, ...] = (APPROVE, APPROVE_WITH_CHANGES, REJECT, NOT_APPLICABLE)
-RESPONSE_LABELS: dict[str, str] = {
-    APPROVE: "Approve",
-    APPROVE_WITH_CHANGES: "Approve with changes",
-    REJECT: "Reject",
-    NOT_APPLICABLE: "Not applicable",
-}
 APPROVING = (APPROVE, APPROVE_WITH_CHANGES)
 
 PROPOSAL = "proposal"
@@ -60,17 +60,6 @@ PUBLISHED = "published"
 WITHDRAWN = "withdrawn"
 
 STAGES: tuple[str, ...] = (PROPOSAL, PART_B, DRAFTING, CONSULTATION, DRAFT_APPROVAL, FINAL_APPROVAL, WELSH_APPROVAL, PUBLISHED)
-STAGE_LABELS: dict[str, str] = {
-    PROPOSAL: "Proposal (Part A)",
-    PART_B: "Part B",
-    DRAFTING: "Drafting",
-    CONSULTATION: "Consultation",
-    DRAFT_APPROVAL: "Draft approval",
-    FINAL_APPROVAL: "Final approval",
-    WELSH_APPROVAL: "Welsh translation and approval",
-    PUBLISHED: "Published",
-    WITHDRAWN: "Withdrawn to legacy",
-}
 
 # The approval held at each stage, named as in the NOS system ("England Part A Response" …).
 PART_A, PART_B_APPROVAL, DRAFT, FINAL, WELSH = "part_a", "part_b", "draft", "final", "welsh"
@@ -81,13 +70,6 @@ APPROVALS: dict[str, str] = {
     FINAL_APPROVAL: FINAL,
     WELSH_APPROVAL: WELSH,
 }
-APPROVAL_LABELS: dict[str, str] = {
-    PART_A: "Part A",
-    PART_B_APPROVAL: "Part B",
-    DRAFT: "Draft NOS",
-    FINAL: "Final NOS",
-    WELSH: "Welsh NOS",
-}
 # Who responds to each approval. The Welsh NOS is approved by Wales alone.
 APPROVAL_NATIONS: dict[str, tuple[str, ...]] = {
     PART_A: NATIONS,
@@ -97,20 +79,8 @@ APPROVAL_NATIONS: dict[str, tuple[str, ...]] = {
     WELSH: ("wales",),
 }
 
-# Per-nation project fields of Part A and Part B, with the NOS system's column names.
-PART_A_FIELDS: dict[str, str] = {
-    "rationale": "Rationale",
-    "employers_organisations": "Employers/Organisations",
-    "sso_involvement": "Ssc/Sso Involvement",
-    "timescale": "Timescale",
-    "uknos_panel": "UKNOS Panel",
-}
-PART_B_FIELDS: dict[str, str] = {
-    "findings": "Findings",
-    "informed_development": "Informed Development",
-    "participation": "Participation",
-    "specific_issues": "Specific Issues",
-}
+# Per-nation project fields of Part A and Part B: PART_A_FIELDS and PART_B_FIELDS (messages.py),
+# labelled with the NOS system's column names.
 # What must be filled in, for each nation taking part, before the approval can pass.
 PART_A_REQUIRED = ("rationale", "employers_organisations", "timescale")
 PART_B_REQUIRED = ("findings", "participation")
@@ -124,9 +94,9 @@ SEND_BACK_STAGES = (CONSULTATION, DRAFT_APPROVAL, FINAL_APPROVAL, WELSH_APPROVAL
 
 
 class StageError(NosHubError):
-    """A stage change that the rules do not allow; `reasons` says why, one line each."""
+    """A stage change that the rules do not allow; `reasons` says why, one `Reason` each."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[Reason]):
         self.reasons = list(reasons)
         super().__init__("; ".join(self.reasons))
 
@@ -147,7 +117,7 @@ class DraftFacts:
     """What the rules need to know about one draft NOS of the project."""
 
     urn: str
-    quality_errors: int = 0
+    check_errors: int = 0  # errors the draft checks found
     has_welsh: bool = False  # Welsh title, performance criteria and knowledge items all present
     withdraw: bool = False  # a review that withdraws the NOS to legacy instead of revising it
 
@@ -184,89 +154,78 @@ def taking_part(facts: ProjectFacts, approval: str) -> list[str]:
     return out
 
 
-def approval_blockers(facts: ProjectFacts, approval: str) -> list[str]:
+def approval_blockers(facts: ProjectFacts, approval: str) -> list[Reason]:
     """Every nation has responded; none rejects; at least one approves."""
     reasons = []
-    label = APPROVAL_LABELS[approval]
     responses = {n: facts.responses.get((approval, n)) for n in APPROVAL_NATIONS[approval]}
     part_a_na = {n for n in NATIONS if (r := facts.responses.get((PART_A, n))) and r.response == NOT_APPLICABLE}
     for nation, response in responses.items():
         if response is None and not (approval != PART_A and nation in part_a_na):
-            reasons.append(f"{label}: {NATION_LABELS[nation]} has not responded yet.")
+            reasons.append(Reason("not_responded", approval=approval, nation=nation))
         elif response is not None and response.response == REJECT:
-            reasons.append(
-                f"{label}: {NATION_LABELS[nation]} rejected it; revise and ask {NATION_LABELS[nation]} to respond again."
-            )
+            reasons.append(Reason("rejected", approval=approval, nation=nation))
     given = [r for r in responses.values() if r is not None]
     if not reasons and not any(r.response in APPROVING for r in given):
-        reasons.append(f"{label}: no nation has approved it.")
+        reasons.append(Reason("none_approved", approval=approval))
     return reasons
 
 
-def _nation_field_blockers(facts: ProjectFacts, part: str, required: tuple[str, ...], labels: dict[str, str]) -> list[str]:
+def _nation_field_blockers(facts: ProjectFacts, approval: str, required: tuple[str, ...]) -> list[Reason]:
     reasons = []
-    approval = PART_A if part == "Part A" else PART_B_APPROVAL
     for nation in taking_part(facts, approval):
         values = facts.nation_fields.get(nation, {})
-        missing = [labels[f] for f in required if not (values.get(f) or "").strip()]
+        missing = [f for f in required if not (values.get(f) or "").strip()]
         if missing:
-            reasons.append(f"{part}: {NATION_LABELS[nation]} – fill in {', '.join(missing)}.")
+            reasons.append(Reason("fields_missing", part=approval, nation=nation, fields=missing))
     return reasons
 
 
-def _quality_blockers(facts: ProjectFacts) -> list[str]:
+def _draft_check_blockers(facts: ProjectFacts) -> list[Reason]:
     reasons = []
     if not facts.drafts:
-        reasons.append("The project has no draft NOS yet.")
+        reasons.append(Reason("no_drafts"))
     for d in facts.drafts:
-        if d.quality_errors and not d.withdraw:
-            reasons.append(f"{d.urn}: fix the {d.quality_errors} quality check error(s) first.")
+        if d.check_errors and not d.withdraw:
+            reasons.append(Reason("draft_check_errors", urn=d.urn, n=d.check_errors))
     return reasons
 
 
-def blockers(facts: ProjectFacts) -> list[str]:
+def blockers(facts: ProjectFacts) -> list[Reason]:
     """Why the project cannot move on from its stage; empty when it can."""
     stage = facts.stage
     if stage == PROPOSAL:
-        return _nation_field_blockers(facts, "Part A", PART_A_REQUIRED, PART_A_FIELDS) + approval_blockers(facts, PART_A)
+        return _nation_field_blockers(facts, PART_A, PART_A_REQUIRED) + approval_blockers(facts, PART_A)
     if stage == PART_B:
-        return _nation_field_blockers(facts, "Part B", PART_B_REQUIRED, PART_B_FIELDS) + approval_blockers(facts, PART_B_APPROVAL)
+        return _nation_field_blockers(facts, PART_B_APPROVAL, PART_B_REQUIRED) + approval_blockers(facts, PART_B_APPROVAL)
     if stage == DRAFTING:
-        reasons = _quality_blockers(facts)
+        reasons = _draft_check_blockers(facts)
         if facts.consultation_closes is None:
-            reasons.append("Set the closing date of the consultation.")
+            reasons.append(Reason("closing_date_unset"))
         elif facts.consultation_closes <= facts.now:
-            reasons.append("The consultation closing date must be in the future.")
+            reasons.append(Reason("closing_date_past"))
         return reasons
     if stage == CONSULTATION:
         reasons = []
         if facts.consultation_closes is None or facts.now < facts.consultation_closes:
-            reasons.append("The consultation is still open; it can move on after its closing date.")
+            reasons.append(Reason("consultation_open"))
         if facts.comments_pending_moderation:
-            reasons.append(f"{facts.comments_pending_moderation} comment(s) are waiting for moderation.")
+            reasons.append(Reason("comments_pending", n=facts.comments_pending_moderation))
         if facts.comments_without_response:
-            reasons.append(
-                f"{facts.comments_without_response} published comment(s) have no decision yet "
-                "(accepted, rejected or noted, with a response)."
-            )
+            reasons.append(Reason("comments_undecided", n=facts.comments_without_response))
         return reasons
     if stage in (DRAFT_APPROVAL, FINAL_APPROVAL):
-        return _quality_blockers(facts) + approval_blockers(facts, APPROVALS[stage])
+        return _draft_check_blockers(facts) + approval_blockers(facts, APPROVALS[stage])
     if stage == WELSH_APPROVAL:
         reasons = approval_blockers(facts, WELSH)
         wales = facts.responses.get((WELSH, "wales"))
         if wales is None or wales.response != NOT_APPLICABLE:
             missing = [d.urn for d in facts.drafts if not d.has_welsh and not d.withdraw]
             if missing:
-                reasons.append(
-                    "Welsh text (title, performance criteria, knowledge and understanding) is missing for: "
-                    + ", ".join(missing)
-                    + "."
-                )
+                reasons.append(Reason("welsh_missing", urns=missing))
         return reasons
     if stage == PUBLISHED:
         return []
-    return [f"A project in stage {STAGE_LABELS.get(stage, stage)!r} cannot move on."]
+    return [Reason("stage_unknown", stage=stage)]
 
 
 def check_advance(facts: ProjectFacts, to_stage: str) -> None:
@@ -274,13 +233,8 @@ def check_advance(facts: ProjectFacts, to_stage: str) -> None:
     expected = next_stage(facts.stage)
     if to_stage != expected:
         if expected is None:
-            raise StageError([f"A {STAGE_LABELS.get(facts.stage, facts.stage)} project cannot move on."])
-        raise StageError(
-            [
-                f"A project in {STAGE_LABELS[facts.stage]} can only move to {STAGE_LABELS[expected]}, "
-                f"not to {STAGE_LABELS.get(to_stage, to_stage)}: stages cannot be skipped."
-            ]
-        )
+            raise StageError([Reason("stage_last", stage=facts.stage)])
+        raise StageError([Reason("stage_skipped", stage=facts.stage, to=expected, other=to_stage)])
     reasons = blockers(facts)
     if reasons:
         raise StageError(reasons)
@@ -288,7 +242,7 @@ def check_advance(facts: ProjectFacts, to_stage: str) -> None:
 
 def check_send_back(stage: str) -> None:
     if stage not in SEND_BACK_STAGES:
-        raise StageError([f"A project in {STAGE_LABELS.get(stage, stage)} cannot be sent back to drafting."])
+        raise StageError([Reason("send_back_refused", stage=stage)])
 
 
 def approvals_reset_by_send_back() -> tuple[str, ...]:
@@ -300,14 +254,12 @@ def check_response(stage: str, approval: str, nation: str, response: str, feedba
     """A nation may respond to the approval of the project's current stage only."""
     reasons = []
     if APPROVALS.get(stage) != approval:
-        reasons.append(
-            f"{APPROVAL_LABELS.get(approval, approval)} is not open: the project is in {STAGE_LABELS.get(stage, stage)}."
-        )
+        reasons.append(Reason("approval_not_open", approval=approval, stage=stage))
     if nation not in APPROVAL_NATIONS.get(approval, ()):
-        reasons.append(f"{NATION_LABELS.get(nation, nation)} does not respond to {APPROVAL_LABELS.get(approval, approval)}.")
+        reasons.append(Reason("nation_not_responding", nation=nation, approval=approval))
     if response not in RESPONSES:
-        reasons.append(f"Unknown response {response!r}.")
+        reasons.append(Reason("response_unknown", response=repr(response)))
     if response in (APPROVE_WITH_CHANGES, REJECT) and not feedback.strip():
-        reasons.append("Say what must change: feedback is required with this response.")
+        reasons.append(Reason("feedback_required"))
     if reasons:
         raise StageError(reasons)

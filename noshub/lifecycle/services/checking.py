@@ -1,0 +1,93 @@
+"""The draft checks of a draft run against the catalogue: existing NOS it may duplicate, and a URN
+the catalogue already uses.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from noshub.core.html import plain_text
+from noshub.core.model import NosDocument
+from noshub.core.titles import title_key
+from noshub.core.urns import normalise_urn
+from noshub.lifecycle import draft_checks
+from noshub.lifecycle.messages import Reason
+
+from ..models import Draft
+
+DUPLICATE_WARNING_SCORE = 0.6  # "already covered" hits at or above this score are reported
+
+
+def similar_standards(doc: NosDocument, exclude_slug: str = "") -> tuple[list[draft_checks.SimilarStandard], str]:
+    """Existing NOS that may already cover a draft, and which search found them.
+
+    Uses the cleansing app's "already covered" search (`noshub.cleansing.services.already_covered`,
+    hits scoring at least `DUPLICATE_WARNING_SCORE`) when it can be imported; otherwise falls
+    back to current NOS whose title is the same once lower-cased, stripped of punctuation and
+    of the word "legacy" (`noshub.core.titles.title_key`). The draft's own NOS is left out.
+    """
+    try:
+        from noshub.cleansing.services import already_covered
+        from noshub.core.duplicates import NosText
+    except ImportError:
+        already_covered = None
+    if already_covered is not None:
+        text = NosText(
+            key="(draft)",
+            urn=doc.urn,
+            title=doc.title,
+            overview=plain_text(doc.overview),
+            statements=tuple((s.ref, s.text) for s in (*doc.performance_criteria, *doc.knowledge_and_understanding)),
+            keywords=tuple(doc.keywords),
+        )
+        try:
+            result = already_covered(text, limit=6)
+        except Exception as exc:  # noqa: BLE001 - another app's search failing must not stop the checks
+            return _same_title(doc, exclude_slug), Reason("search_same_title_after_failure", error=str(exc))
+        found = [
+            draft_checks.SimilarStandard(urn=r["urn"], title=r["title"], slug=r["nos"], score=r["score"])
+            for r in result.get("nos", [])
+            if r["nos"] != exclude_slug and r["score"] >= DUPLICATE_WARNING_SCORE
+        ]
+        return found[:5], Reason("search_already_covered")
+    return _same_title(doc, exclude_slug), Reason("search_same_title")
+
+
+def _same_title(doc: NosDocument, exclude_slug: str) -> list[draft_checks.SimilarStandard]:
+    from noshub.catalogue.models import NosVersion, Standard
+
+    key = title_key(doc.title)
+    if not key:
+        return []
+    first_word = key.split()[0]
+    rows = (
+        NosVersion.objects.filter(id__in=Standard.objects.values("current_id"), validity="current", title__icontains=first_word)
+        .exclude(standard__slug=exclude_slug)
+        .values_list("urn", "title", "standard__slug")
+    )
+    return [draft_checks.SimilarStandard(urn=u, title=t, slug=s) for u, t, s in rows if title_key(t) == key][:5]
+
+
+def check_draft(draft: Draft, today: date | None = None) -> draft_checks.DraftCheckReport:
+    """The draft checks of a draft, plus: a new NOS must not take a URN the catalogue already uses."""
+    today = today or timezone.localdate()
+    doc = draft.to_document()
+    report = draft_checks.check(doc, today=today, similar=lambda d: similar_standards(d, draft.standard.slug if draft.standard_id else ""))
+    if draft.action == "new" and doc.urn.strip():
+        from noshub.catalogue.models import Standard
+
+        taken = Standard.objects.filter(urn_key=normalise_urn(doc.urn)).values_list("slug", flat=True).first()
+        if taken:
+            report.findings.insert(
+                0,
+                draft_checks.Finding(
+                    "urn_taken",
+                    draft_checks.ERROR,
+                    "urn",
+                    "",
+                    Reason("urn_taken", urn=doc.urn, slug=taken),
+                ),
+            )
+    return report

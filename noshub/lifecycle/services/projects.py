@@ -1,0 +1,133 @@
+"""Projects: create and change a project, its nations' parts (Part A and Part B) and the nations' responses.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from noshub.lifecycle import rules as lc
+from noshub.lifecycle.messages import Reason
+
+from .. import permissions as perms
+from ..models import Approval, NationPart, Project
+from .audit import _fresh, _snapshot, audit
+
+PROJECT_FIELDS = ("title", "description", "checklist_accepted", "welsh_language", "consultation_closes")
+
+
+@transaction.atomic
+def create_project(user, *, title: str, organisation, kind: str = "development", description: str = "") -> Project:
+    perms.require(user, perms.CREATE_PROJECT, organisation_id_=organisation.pk)
+    if kind not in dict(Project.KIND_CHOICES):
+        raise lc.StageError([Reason("kind_unknown", kind=repr(kind))])
+    project = Project.objects.create(
+        title=title.strip(), organisation=organisation, kind=kind, description=description, created_by=user
+    )
+    NationPart.objects.bulk_create([NationPart(project=project, nation=n) for n in lc.NATIONS])
+    audit(
+        user,
+        "create_project",
+        Reason("audit_project_created", title=project.title, organisation=organisation.name),
+        obj=project,
+        project=project,
+        after=_snapshot(project, ("title", "kind", "stage", "description")) | {"organisation": organisation.name},
+    )
+    return project
+
+
+@transaction.atomic
+def update_project(user, project: Project, **values) -> Project:
+    perms.require(user, perms.EDIT_PROJECT, project)
+    _fresh(project)
+    unknown = set(values) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a project field: {', '.join(sorted(unknown))}")
+    if project.stage in (lc.PUBLISHED, lc.WITHDRAWN):
+        raise lc.StageError([Reason("project_published")])
+    if "consultation_closes" in values and project.stage not in (lc.PROPOSAL, lc.PART_B, lc.DRAFTING, lc.CONSULTATION):
+        raise lc.StageError([Reason("closing_date_fixed")])
+    if "consultation_closes" in values and project.stage == lc.CONSULTATION:
+        closes = values["consultation_closes"]
+        if closes is None or closes < max(timezone.now(), project.consultation_closes or timezone.now()):
+            raise lc.StageError([Reason("closing_date_extend_only")])
+    before = _snapshot(project, PROJECT_FIELDS)
+    for name, value in values.items():
+        setattr(project, name, value)
+    project.save()
+    audit(
+        user,
+        "update_project",
+        Reason("audit_project_changed", title=project.title),
+        obj=project,
+        project=project,
+        before=before,
+        after=_snapshot(project, PROJECT_FIELDS),
+    )
+    return project
+
+
+@transaction.atomic
+def update_nation_part(user, project: Project, nation: str, **values) -> NationPart:
+    """Write one nation's Part A (in the proposal stage) or Part B (in the Part B stage)."""
+    perms.require(user, perms.EDIT_PROJECT, project)
+    _fresh(project)
+    part_a, part_b = set(lc.PART_A_FIELDS), set(lc.PART_B_FIELDS)
+    unknown = set(values) - part_a - part_b
+    if unknown:
+        raise ValueError(f"Not a Part A or Part B field: {', '.join(sorted(unknown))}")
+    if set(values) & part_a and project.stage != lc.PROPOSAL:
+        raise lc.StageError([Reason("part_a_closed")])
+    if set(values) & part_b and project.stage != lc.PART_B:
+        raise lc.StageError([Reason("part_b_closed")])
+    part = NationPart.objects.get(project=project, nation=nation)
+    names = tuple(lc.PART_A_FIELDS) + tuple(lc.PART_B_FIELDS)
+    before = _snapshot(part, names)
+    for name, value in values.items():
+        setattr(part, name, value.strip())
+    part.save()
+    audit(
+        user,
+        "update_nation_part",
+        Reason("audit_nation_part_changed", nation=nation, title=project.title),
+        obj=part,
+        project=project,
+        before=before,
+        after=_snapshot(part, names),
+    )
+    return part
+
+
+@transaction.atomic
+def respond(user, project: Project, nation: str, response: str, feedback: str = "", now: datetime | None = None) -> Approval:
+    """A nation's response to the approval open at the project's stage."""
+    perms.require(user, perms.RESPOND, project, for_nation=nation)
+    _fresh(project)
+    approval = lc.APPROVALS.get(project.stage, "")
+    lc.check_response(project.stage, approval, nation, response, feedback)
+    now = now or timezone.now()
+    existing = Approval.objects.filter(project=project, approval=approval, nation=nation).first()
+    names = ("response", "feedback", "responded_at")
+    before = (
+        _snapshot(existing, names) | {"responded_by": existing.responded_by.get_username() if existing.responded_by else ""}
+        if existing
+        else None
+    )
+    obj, _ = Approval.objects.update_or_create(
+        project=project,
+        approval=approval,
+        nation=nation,
+        defaults={"response": response, "feedback": feedback.strip(), "responded_by": user, "responded_at": now},
+    )
+    audit(
+        user,
+        "respond",
+        Reason("audit_responded", nation=nation, response=response, approval=approval, title=project.title),
+        obj=obj,
+        project=project,
+        before=before,
+        after=_snapshot(obj, names) | {"responded_by": user.get_username()},
+    )
+    return obj
