@@ -96,9 +96,15 @@ SEND_BACK_STAGES = (CONSULTATION, DRAFT_APPROVAL, FINAL_APPROVAL, WELSH_APPROVAL
 class StageError(NosHubError):
     """A stage change that the rules do not allow; `reasons` says why, one `Reason` each."""
 
+    status = 400
+    code = "stage_rule"
+
     def __init__(self, reasons: list[Reason]):
         self.reasons = list(reasons)
         super().__init__("; ".join(self.reasons))
+
+    def details(self) -> dict:
+        return {"reasons": [str(r) for r in self.reasons]}
 
 
 # -- a project as the rules see it -----------------------------------------------------------

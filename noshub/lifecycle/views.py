@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from noshub.core.errors import NosHubError
 from noshub.lifecycle import rules as lc
+from noshub.pages.errors import describe, json_error
 
 from . import display, services
 from . import forms as f
@@ -591,10 +593,8 @@ def audit_log_json(request: HttpRequest) -> JsonResponse:
 #     {"error": {"status": 400, "code": "stage_rule", "message": "…", "reasons": ["…"]}}
 
 
-def _json_error(status: int, code: str, message: str, reasons: list[str] | None = None) -> JsonResponse:
-    return JsonResponse(
-        {"error": {"status": status, "code": code, "message": message, "reasons": reasons or []}}, status=status, **JSON
-    )
+def _json_error(status: int, code: str, message: str, reasons: list[str] | None = None) -> HttpResponse:
+    return json_error(status, code, message, reasons=[str(r) for r in reasons or []])
 
 
 def _body(request: HttpRequest) -> dict:
@@ -617,15 +617,9 @@ def json_api(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            return _json_error(403, "forbidden", str(exc) or "Your role does not allow this.")
-        except Http404 as exc:
-            return _json_error(404, "not_found", str(exc) or "Not found.")
-        except lc.StageError as exc:
-            return _json_error(400, "stage_rule", str(exc), exc.reasons)
-        except services.CommentRejected as exc:
-            status = 429 if "short time" in str(exc) else 400
-            return _json_error(status, "comment_rejected", str(exc), [str(exc)])
+        except (PermissionDenied, Http404, NosHubError) as exc:
+            status, code, message, details = describe(request, exc)
+            return _json_error(status, code, message, details.get("reasons"))
 
     return wrapper
 

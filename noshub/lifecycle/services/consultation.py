@@ -34,9 +34,16 @@ COMMENT_MAX_LENGTH = 5000
 class CommentRejected(NosHubError):
     """A consultation comment was not accepted (consultation closed, spam, too many); `reason` says why."""
 
+    code = "comment_rejected"
+
     def __init__(self, reason: Reason):
         self.reason = reason
         super().__init__(reason)
+        if reason.code == "comment_rate_limited":
+            self.status = 429
+
+    def details(self) -> dict:
+        return {"reasons": [str(self.reason)]}
 
 
 class ConsultationClosed(CommentRejected):
