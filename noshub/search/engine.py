@@ -29,14 +29,14 @@ import numpy as np
 from django.db import connection
 
 from noshub.core.search import embeddings
-from noshub.core.search.fusion import reciprocal_rank_fusion
-from noshub.core.search.highlight import highlight, snippet
-from noshub.core.search.query import STOPWORDS, ParsedQuery, parse_query, with_alternatives, words
-from noshub.core.search.spelling import SYNONYMS
 from noshub.core.urns import normalise_urn
 
 from .backends import get_backend
+from .fusion import reciprocal_rank_fusion
 from .models import IndexState, QueryLog, SearchDocument
+from .text.highlight import highlight, snippet
+from .text.query import STOPWORDS, ParsedQuery, parse_query, with_alternatives, words
+from .text.spelling import SYNONYMS
 
 VALIDITY_FILTERS = ("current", "legacy", "archive", "all")
 SORTS = ("relevance", "title", "date")
