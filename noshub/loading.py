@@ -23,7 +23,7 @@ def load_all(data_dir: Path | None = None) -> list[ImportReport]:
     data_dir = Path(data_dir or settings.DATA_DIR)
     if not data_dir.is_dir():
         raise ImportRejected(str(data_dir), "data directory not found (set NOSHUB_DATA_DIR or --data-dir)")
-    from noshub.search.indexer import deferred_reindex
+    from noshub.search.services import deferred_reindex
 
     with deferred_reindex():  # one index rebuild after all files, not one per file
         reports = [
@@ -40,8 +40,8 @@ def load_all(data_dir: Path | None = None) -> list[ImportReport]:
 def ensure_search_index(semantic: bool = True) -> None:
     """Imports keep the index current; build it whole where it is missing (a database loaded
     before search existed), and compute any missing embeddings."""
-    from noshub.search.indexer import index_is_empty, reindex
     from noshub.search.semantic import build_embeddings
+    from noshub.search.services import index_is_empty, reindex
 
     if index_is_empty():
         reindex()
@@ -71,7 +71,7 @@ def import_path(path: Path) -> ImportReport:
 
 def _then_reindex(report: ImportReport) -> ImportReport:
     """SOC titles and the crosswalk feed the search index: rebuild it after reference data changes."""
-    from noshub.search.indexer import reindex
+    from noshub.search.services import reindex
 
     if report.created or report.updated:
         reindex()

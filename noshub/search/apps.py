@@ -10,14 +10,14 @@ class SearchConfig(AppConfig):
 
         from noshub.catalogue.signals import standards_changed
 
-        from . import indexer
+        from .services import reindex
 
         def on_standards_changed(sender, standard_ids, **kwargs):
-            indexer.on_standards_changed(standard_ids)
+            reindex(standard_ids)
 
         def on_decision(sender, instance, **kwargs):
             # A duplicate decision can hide a NOS behind its original (or show it again).
-            indexer.reindex({instance.standard_id})
+            reindex({instance.standard_id})
 
         standards_changed.connect(on_standards_changed, dispatch_uid="search-reindex", weak=False)
         post_save.connect(on_decision, sender="cleansing.Decision", dispatch_uid="search-decision", weak=False)

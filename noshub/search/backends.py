@@ -2,14 +2,14 @@
 
 SQLite: an FTS5 table (porter stemming) ranked by BM25 with column weights.
 PostgreSQL: weighted tsvectors (English stemming) in a narrow table with GIN indexes, ranked by ts_rank_cd (ts_rank for the any-word fallback).
-Both receive the query only as bound parameters built by `noshub.core.search.query`.
+Both receive the query only as bound parameters built by `noshub.search.text.query`.
 """
 
 from __future__ import annotations
 
 from django.db import connection
 
-from noshub.core.search.query import ParsedQuery, to_fts5, to_tsquery_terms
+from noshub.search.text.query import ParsedQuery, to_fts5, to_tsquery_terms
 
 # Title first, then keywords, then suites/occupations/developer/SOC titles, then body text.
 WEIGHTS = {"title": 10.0, "keywords": 4.0, "context": 2.0, "body": 1.0}
@@ -88,7 +88,7 @@ class PostgresBackend:
             return []
         # Each fragment goes through to_tsquery('english', %s) as a parameter (so it is
         # stemmed like the documents); fragments hold only bare words and <-> / :* that
-        # noshub.core.search.query added.
+        # noshub.search.text.query added.
         params: list[str] = []
         group_sql = []
         for forms in groups:

@@ -44,8 +44,8 @@ def search(query: str, limit: int, page: int, validity: str, suite: str, develop
 @click.option("--semantic/--no-semantic", default=True, help="Also compute embeddings (needs the semantic extra).")
 def index(semantic: bool) -> None:
     """Rebuild the search index from the current version of every NOS."""
-    from noshub.search.indexer import reindex
     from noshub.search.semantic import build_embeddings
+    from noshub.search.services import reindex
 
     click.echo(f"Indexed {reindex()} NOS.")
     if semantic:

@@ -1,22 +1,21 @@
-"""Keeping the search index in step with the catalogue.
+"""Building the search index from the catalogue.
 
-`reindex(ids)` rebuilds the index rows of some standards (all when `ids` is None) from their
+`rebuild(ids)` rebuilds the index rows of some standards (all when `ids` is None) from their
 current versions, then the engine's full-text index over them, in the caller's transaction.
-It runs on every `standards_changed` signal, so imports keep the index current.
+Other code asks for it through `noshub.search.services.reindex`, which also defers it during
+a bulk load.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
-from collections.abc import Iterable
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from noshub.catalogue.models import NosSocCode, NosVersion, Standard
+from noshub.catalogue.models import NosSocCode, NosVersion
 from noshub.core.html import plain_text
 from noshub.soc.models import SocGroup, SocRelationship
 
@@ -107,15 +106,16 @@ def _hidden_behind(ids: set[int] | None) -> dict[int, str]:
     }
 
 
-def reindex(ids: Iterable[int] | None = None) -> int:
-    """Rebuild the index rows of these standards (every standard when None). Returns the count."""
+def rebuild(ids: Iterable[int] | None = None, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the index rows of these standards (every standard when None). Returns the count.
+    `progress(done, total)` is called as the rows are built, when given."""
     ids = None if ids is None else set(ids)
     crosswalk: dict[str, list[str]] = defaultdict(list)
     for old, new in SocRelationship.objects.values_list("soc2010", "soc2020"):
         crosswalk[old].append(new)
     soc_titles = dict(SocGroup.objects.filter(level="unit").values_list("code", "title"))
     with transaction.atomic():
-        docs = [build_document(v, crosswalk, soc_titles) for v in _versions(ids).iterator(chunk_size=2000)]
+        docs = _build_documents(ids, crosswalk, soc_titles, progress)
         hidden = _hidden_behind(ids)
         for doc in docs:
             doc.hidden_behind = hidden.get(doc.standard_id, "")
@@ -129,32 +129,14 @@ def reindex(ids: Iterable[int] | None = None) -> int:
     return len(docs)
 
 
-_deferred = threading.local()
-
-
-@contextmanager
-def deferred_reindex():
-    """Within this block, changed standards are only noted; one full rebuild follows at the end.
-    A bulk load changes nearly every standard: one rebuild is faster than one per file."""
-    if getattr(_deferred, "ids", None) is not None:
-        yield
-        return
-    _deferred.ids = set()
-    try:
-        yield
-    finally:
-        changed, _deferred.ids = _deferred.ids, None
-        if changed:
-            reindex()
-
-
-def on_standards_changed(standard_ids: set[int] | None) -> None:
-    """Reindex the standards that changed (None: all of them)."""
-    if getattr(_deferred, "ids", None) is not None:
-        _deferred.ids |= set(standard_ids) if standard_ids is not None else {-1}
-    else:
-        reindex(standard_ids)
-
-
-def index_is_empty() -> bool:
-    return not SearchDocument.objects.exists() and Standard.objects.exists()
+def _build_documents(
+    ids: set[int] | None, crosswalk: dict[str, list[str]], soc_titles: dict[str, str], progress
+) -> list[SearchDocument]:
+    versions = _versions(ids)
+    total = versions.count() if progress else 0
+    docs = []
+    for version in versions.iterator(chunk_size=2000):
+        docs.append(build_document(version, crosswalk, soc_titles))
+        if progress and (len(docs) % 1000 == 0 or len(docs) == total):
+            progress(len(docs), total)
+    return docs

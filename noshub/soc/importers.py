@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from noshub.catalogue.importers import ImportReport, run_import
-from noshub.core.readers.soc import read_coding_index, read_soc2010_to_2020, read_soc2020_structure
+from noshub.soc.readers import read_coding_index, read_soc2010_to_2020, read_soc2020_structure
 
 from .models import CodingIndexEntry, SocGroup, SocRelationship
 

@@ -1,4 +1,4 @@
-"""Tests of the ONS SOC 2020 readers (noshub.core.readers.soc).
+"""Tests of the ONS SOC 2020 readers (noshub.soc.readers).
 
 The first part reads the real ONS workbooks (NOSHUB_DATA_DIR, default
 <repo>/../shared/data; skipped when absent).  The expected figures were counted by
@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from noshub.core.errors import ImportRejected
-from noshub.core.readers.soc import (
+from noshub.soc.readers import (
     CodingIndexRecord,
     SocGroupRecord,
     SocRelationshipRecord,

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.db import connection
 
-from noshub.core.search.query import parse_query, to_fts5, to_tsquery_terms
 from noshub.search.engine import InvalidParameter, SearchParams, search
 from noshub.search.models import QueryLog
+from noshub.search.text.query import parse_query, to_fts5, to_tsquery_terms
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from noshub.catalogue.models import NosVersion, Standard
-from noshub.core.search.query import parse_query, to_fts5
 from noshub.search.models import SearchDocument
+from noshub.search.text.query import parse_query, to_fts5
 
 pytestmark = pytest.mark.django_db
 

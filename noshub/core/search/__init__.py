@@ -1,1 +1,1 @@
-"""Search logic that knows nothing of databases: query parsing, spelling, fusion, embeddings."""
+"""Sentence vectors shared by search and SOC coding: the embedding model and its cache file."""

@@ -1,0 +1,145 @@
+"""The per-process cache of the search index: every indexed NOS with its filter fields, the
+catalogue's vocabulary, the ONS job titles, and the embedding matrices; reloaded when the
+index changes (its generation in `IndexState` moves on) and kept per database."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.db import connection
+
+from noshub.core.search import embeddings
+
+from .models import IndexState, SearchDocument
+from .text.query import words
+
+
+@dataclass
+class IndexedDoc:
+    id: int
+    slug: str
+    urn_key: str
+    title: str
+    validity: str
+    category: str
+    developer: str
+    suites: tuple[str, ...]
+    soc: frozenset[str]
+    year: int | None
+    date_approved: date | None
+    hidden_behind: str
+    body: str
+    soc_levels: tuple[tuple[str, ...], ...] = ()  # codes of each level, major first
+
+
+class IndexCache:
+    def __init__(self, generation: int):
+        self.generation = generation
+        self.docs: dict[int, IndexedDoc] = {}
+        self.by_urn: dict[str, list[int]] = {}
+        self.by_unit: dict[str, list[int]] = {}
+        self.vocabulary: Counter[str] = Counter()
+        fields = (
+            "standard_id",
+            "slug",
+            "urn_key",
+            "title",
+            "validity",
+            "category",
+            "developer",
+            "suites",
+            "soc2020",
+            "approval_year",
+            "date_approved",
+            "hidden_behind",
+            "body",
+            "keywords",
+            "context",
+        )
+        for row in SearchDocument.objects.values_list(*fields).iterator(chunk_size=5000):
+            levels = tuple(tuple(c for c in row[8] if len(c) == n) for n in (1, 2, 3, 4))
+            doc = IndexedDoc(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                tuple(row[7]),
+                frozenset(row[8]),
+                row[9],
+                row[10],
+                row[11],
+                row[12],
+                levels,
+            )
+            self.docs[doc.id] = doc
+            self.by_urn.setdefault(doc.urn_key, []).append(doc.id)
+            for code in doc.soc:
+                if len(code) == 4:
+                    self.by_unit.setdefault(code, []).append(doc.id)
+            self.vocabulary.update(set(words(f"{row[3]} {row[13]} {row[14]} {row[12]}")))
+        self.vocab_list = [w for w in self.vocabulary if len(w) > 2 and not w.isdigit()]
+        self.job_titles = _job_title_index()
+        from noshub.soc.models import SocGroup
+
+        self.unit_titles = dict(SocGroup.objects.filter(level="unit").values_list("code", "title"))
+        self.embedding_ids: list[int] = []
+        self.embedding_position: dict[int, int] = {}
+        self.current_soc_counts: Counter | None = None  # made on first use by soc_counts()
+        self.matrix = np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
+        if embeddings.available():
+            from .semantic import load_matrix
+
+            self.embedding_ids, self.matrix = load_matrix()
+        self.embedding_position = {i: j for j, i in enumerate(self.embedding_ids)}
+        self.unit_codes: list[str] = []
+        self.unit_matrix = np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
+        if len(self.embedding_ids):
+            from .semantic import unit_group_matrix
+
+            self.unit_codes, self.unit_matrix = unit_group_matrix()
+
+
+def soc_counts() -> Counter:
+    """How many current NOS each SOC 2020 group holds, at every level (from the index cache)."""
+    cache = current_index()
+    if cache.current_soc_counts is None:
+        cache.current_soc_counts = Counter(code for d in cache.docs.values() if d.validity == "current" for code in d.soc)
+    return cache.current_soc_counts
+
+
+def _job_title_index() -> dict[str, Counter]:
+    """Folded job title → how often the coding index puts it in each SOC 2020 unit group."""
+    from noshub.soc.models import CodingIndexEntry
+
+    index: dict[str, Counter] = {}
+    for title, unit, detail in CodingIndexEntry.objects.exclude(soc2020_unit="").values_list("title", "soc2020_unit", "detail"):
+        for form in {title, detail.get("index_title", "")}:
+            key = " ".join(words(form.replace(",", " ")))
+            if key:
+                index.setdefault(key, Counter())[unit] += 1
+    return index
+
+
+_cache_lock = threading.Lock()
+_caches: dict[str, IndexCache] = {}
+
+
+def current_index() -> IndexCache:
+    """The cache of this database's index, loaded again if the index changed since."""
+    generation = IndexState.objects.filter(id=1).values_list("generation", flat=True).first() or 0
+    key = connection.settings_dict["NAME"]
+    cache = _caches.get(key)
+    if cache is None or cache.generation != generation:
+        with _cache_lock:
+            cache = _caches.get(key)
+            if cache is None or cache.generation != generation:
+                cache = IndexCache(generation)
+                _caches[key] = cache
+    return cache

@@ -1,0 +1,83 @@
+"""What a search asks for: `SearchParams`, their limits, and `InvalidParameter` for a bad value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from noshub.core.errors import InvalidParameter
+
+VALIDITY_FILTERS = ("current", "legacy", "archive", "all")
+SORTS = ("relevance", "title", "date")
+MODES = ("hybrid", "keyword")
+MAX_PER_PAGE = 100
+
+
+def clean_text(text: str) -> str:
+    """User text without control characters (PostgreSQL refuses NUL), at most 500 characters."""
+    return "".join(c if c.isprintable() else " " for c in text)[:500]
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    validity: str = "current"
+    suite: str = ""
+    developer: str = ""
+    category: str = ""
+    soc: str = ""
+    year: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    mode: str = "hybrid"
+    include_hidden: bool = False
+
+    @classmethod
+    def from_query_dict(cls, data) -> SearchParams:
+        """Parameters from a GET query dict, validated; bad values raise InvalidParameter."""
+
+        def integer(name: str, default: int | None, low: int, high: int) -> int | None:
+            raw = (data.get(name) or "").strip()
+            if not raw:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise InvalidParameter(name, f"must be a whole number, not {raw[:40]!r}") from None
+            if not low <= value <= high:
+                raise InvalidParameter(name, f"must be between {low} and {high}")
+            return value
+
+        params = cls(
+            q=clean_text(data.get("q") or ""),
+            validity=(data.get("validity") or "current").strip().lower(),
+            suite=clean_text(data.get("suite") or "").strip(),
+            developer=clean_text(data.get("developer") or "").strip(),
+            category=(data.get("category") or "").strip().lower(),
+            soc=(data.get("soc") or "").strip(),
+            year=integer("year", None, 1900, 2100),
+            sort=(data.get("sort") or "relevance").strip().lower(),
+            page=integer("page", 1, 1, 10_000),
+            per_page=integer("per_page", 20, 1, MAX_PER_PAGE),
+            mode=(data.get("mode") or "hybrid").strip().lower(),
+        )
+        params.validate()
+        return params
+
+    def validate(self) -> None:
+        if self.validity not in VALIDITY_FILTERS:
+            raise InvalidParameter("validity", f"must be one of {', '.join(VALIDITY_FILTERS)}")
+        if self.sort not in SORTS:
+            raise InvalidParameter("sort", f"must be one of {', '.join(SORTS)}")
+        if self.mode not in MODES:
+            raise InvalidParameter("mode", f"must be one of {', '.join(MODES)}")
+        if self.category and self.category not in ("core", "generic", "job_specific", "none"):
+            raise InvalidParameter("category", "must be core, generic, job_specific or none")
+        if self.soc and not (self.soc.isdigit() and 1 <= len(self.soc) <= 4):
+            raise InvalidParameter("soc", "must be a SOC 2020 code of 1 to 4 digits")
+        if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidParameter("page", f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
+
+    def filters(self) -> dict:
+        found = {k: getattr(self, k) for k in ("validity", "suite", "developer", "category", "soc", "year") if getattr(self, k)}
+        return found

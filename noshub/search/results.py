@@ -1,0 +1,75 @@
+"""What a search returns: `SearchResult` (totals, facets, suggestions) holding one `Hit` per NOS shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .params import SearchParams
+
+
+@dataclass
+class Hit:
+    standard_id: int
+    slug: str
+    urn: str
+    title: str
+    score: float
+    title_html: str
+    snippet_html: str
+    developer: str
+    suites: list[str]
+    validity: str
+    date_approved: date | None
+    channels: list[str]
+
+    def as_dict(self) -> dict:
+        return {
+            "slug": self.slug,
+            "urn": self.urn,
+            "title": self.title,
+            "score": round(self.score, 6),
+            "title_html": self.title_html,
+            "snippet_html": self.snippet_html,
+            "developer": self.developer,
+            "suites": self.suites,
+            "validity": self.validity,
+            "date_approved": self.date_approved.isoformat() if self.date_approved else None,
+            "matched_by": self.channels,
+        }
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[dict]]
+    did_you_mean: str = ""
+    job_titles: list[dict] = field(default_factory=list)
+    engine: str = ""
+    semantic: bool = False
+    took_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.params.per_page))
+
+    def as_dict(self) -> dict:
+        return {
+            "query": self.params.q,
+            "filters": self.params.filters(),
+            "sort": self.params.sort,
+            "mode": self.params.mode,
+            "page": self.params.page,
+            "per_page": self.params.per_page,
+            "pages": self.pages,
+            "total": self.total,
+            "did_you_mean": self.did_you_mean or None,
+            "job_titles": self.job_titles,
+            "engine": self.engine,
+            "semantic": self.semantic,
+            "took_ms": round(self.took_ms, 2),
+            "results": [h.as_dict() for h in self.hits],
+            "facets": self.facets,
+        }
