@@ -58,4 +58,4 @@ def index(semantic: bool) -> None:
             click.echo("Semantic ranking is not installed (pip install -e '.[semantic]'); search ranks by keywords.")
 
 
-COMMANDS = [search, index]
+commands = (search, index)

@@ -267,7 +267,7 @@ def test_quality_page_and_json_are_for_staff(load_reports):
 
 
 def test_cli_duplicates_csv_and_quality_json(load_reports):
-    result = CliRunner().invoke(main, ["duplicates", "--format", "csv", "--no-save", "--limit", "5"])
+    result = CliRunner().invoke(main, ["duplicates", "find", "--format", "csv", "--no-save", "--limit", "5"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "group,kind,score,min_score,size,nos,canonical" and len(lines) > 5
@@ -276,3 +276,37 @@ def test_cli_duplicates_csv_and_quality_json(load_reports):
     assert json.loads(result.output)["checks"]["urn_clash"]["count"] > 0
     result = CliRunner().invoke(main, ["covered", "--text", "Make sure your own actions reduce risks to health and safety"])
     assert result.exit_code == 0 and "1.00" in result.output
+
+
+def test_cli_duplicates_find_report_and_decide(load_reports):
+    found = CliRunner().invoke(main, ["duplicates", "find", "--format", "json", "--limit", "3"])
+    assert found.exit_code == 0, found.output
+    run = json.loads(found.stdout)["run"]
+    result = CliRunner().invoke(main, ["duplicates", "report", "--format", "json", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["run"]["id"] == run and len(report["groups"]) == 3 and report["count"] >= 3
+    text = CliRunner().invoke(main, ["duplicates", "report", "--limit", "1"])
+    assert text.exit_code == 0 and text.stdout.startswith(f"Run {run} ") and "more groups" in text.stdout
+    _decider()
+    args = ["ASTSRP1", "imported_copy_of", "--target", "PROHSS1", "--reason", "copy", "--user", "dev"]
+    decided = CliRunner().invoke(main, ["duplicates", "decide", *args])
+    assert decided.exit_code == 0, decided.output
+    assert decided.stdout.startswith("Recorded decision 1 for ASTSRP1: imported_copy_of PROHSS1") and not decided.stderr
+
+
+def test_cli_old_duplicates_names_still_work_with_a_notice(load_reports):
+    # `noshub duplicates [options]` and `noshub decide` are kept for one release
+    result = CliRunner().invoke(main, ["duplicates", "--format", "csv", "--no-save", "--limit", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "group,kind,score,min_score,size,nos,canonical"
+    assert result.stderr == (
+        "'noshub duplicates' is deprecated and will be removed in the next release: use 'noshub duplicates find'.\n"
+    )
+    _decider()
+    args = ["ASTSRP1", "imported_copy_of", "--target", "PROHSS1", "--reason", "copy", "--user", "dev"]
+    result = CliRunner().invoke(main, ["decide", *args])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Recorded decision 1 for ASTSRP1")
+    assert "use 'noshub duplicates decide'" in result.stderr
+    assert services.decision_in_force(get_standard("ASTSRP1")).action == "imported_copy_of"
