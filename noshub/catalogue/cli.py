@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from noshub.core.progress import Progress
+
 
 def _migrate_tables() -> None:
     from django.core.management import call_command
@@ -35,7 +37,8 @@ def load(fmt: str) -> None:
     from noshub.loading import load_all
 
     _migrate_tables()
-    reports = load_all()
+    with Progress() as progress:
+        reports = load_all(progress=progress)
     _print_reports(reports, fmt)
     if any(r.error for r in reports):
         sys.exit(1)
@@ -49,7 +52,12 @@ def import_(paths: tuple[str, ...], fmt: str) -> None:
     from noshub.loading import import_path
 
     _migrate_tables()
-    reports = [import_path(Path(p)) for p in paths]
+    reports = []
+    with Progress() as progress:
+        for done, path in enumerate(paths):
+            progress("Importing files", done, len(paths))
+            reports.append(import_path(Path(path)))
+        progress("Importing files", len(paths), len(paths))
     _print_reports(reports, fmt)
     if any(r.error for r in reports):
         sys.exit(1)

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from noshub.core.commands import GroupWithDeprecatedDefault, deprecated_alias
+from noshub.core.progress import Progress
 
 KINDS = ["same_text", "imported_copy", "near_duplicate", "variant"]
 
@@ -40,7 +41,8 @@ def find(fmt: str, kind: str | None, threshold: float, save: bool, limit: int) -
     from noshub.cleansing.services import run_detection
     from noshub.core.duplicates import Settings
 
-    run, groups = run_detection(Settings(threshold=threshold), save=save)
+    with Progress() as progress:
+        run, groups = run_detection(Settings(threshold=threshold), save=save, progress=progress)
     if kind:
         groups = [g for g in groups if g.kind == kind]
     shown = groups[:limit] if limit else groups
@@ -105,7 +107,9 @@ def quality(fmt: str, full: bool) -> None:
     """Metadata quality report: reused URNs, Original URN links not flagged as tailored, review dates, SOC codes, vocabulary variants, missing fields, one-NOS suites."""
     from noshub.cleansing.quality import quality_report, summary
 
-    report = quality_report()
+    with Progress() as progress:
+        progress("Metadata quality report", 0, 0)
+        report = quality_report()
     if fmt == "json":
         click.echo(json.dumps(report if full else summary(report), indent=2, ensure_ascii=False))
         return

@@ -9,6 +9,7 @@ import json
 import click
 
 from noshub.core.commands import deprecated_alias
+from noshub.core.progress import Progress
 
 
 def _echo_json(data) -> None:
@@ -46,7 +47,9 @@ def crosswalk(fmt: str) -> None:
     from noshub.soc.services import migrate_crosswalk
 
     _migrate_db()
-    report = migrate_crosswalk()
+    with Progress() as progress:
+        progress("Crosswalking SOC 2010 codes to SOC 2020", 0, 0)
+        report = migrate_crosswalk()
     if fmt == "json":
         _echo_json(report.as_dict())
         return
@@ -72,7 +75,8 @@ def code(top: int, refit: bool, fmt: str) -> None:
 
     _migrate_db()
     try:
-        report = services.code_catalogue(top=top, refresh=refit)
+        with Progress() as progress:
+            report = services.code_catalogue(top=top, refresh=refit, progress=progress)
     except services.SocError as exc:
         _fail(str(exc))
     if fmt == "json":
