@@ -295,8 +295,8 @@ def test_cli_duplicates_find_report_and_decide(load_reports):
     assert decided.stdout.startswith("Recorded decision 1 for ASTSRP1: imported_copy_of PROHSS1") and not decided.stderr
 
 
-def test_cli_old_duplicates_names_still_work_with_a_notice(load_reports):
-    # `noshub duplicates [options]` and `noshub decide` are kept for one release
+def test_cli_old_duplicates_command_still_works_with_a_notice(load_reports):
+    # `noshub duplicates [options]` is kept for one release
     result = CliRunner().invoke(main, ["duplicates", "--format", "csv", "--no-save", "--limit", "2"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "group,kind,score,min_score,size,nos,canonical"
@@ -304,6 +304,10 @@ def test_cli_old_duplicates_names_still_work_with_a_notice(load_reports):
         "'noshub duplicates' is deprecated and will be removed in the next release: use 'noshub duplicates find'."
     )
     assert "Finding duplicates" in result.stderr  # progress, a plain line when stderr is no terminal
+
+
+def test_cli_old_decide_command_still_works_with_a_notice(load_reports):
+    # `noshub decide` is kept for one release
     _decider()
     args = ["ASTSRP1", "imported_copy_of", "--target", "PROHSS1", "--reason", "copy", "--user", "dev"]
     result = CliRunner().invoke(main, ["decide", *args])
