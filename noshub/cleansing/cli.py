@@ -88,11 +88,13 @@ def report(fmt: str, kind: str | None, nos: str, limit: int) -> None:
     if data["run"] is None:
         raise click.ClickException("No duplicate detection has run yet: run `noshub duplicates find`.")
     run = data["run"]
-    click.echo(f"Run {run['id']} of {run['started_at'][:16]}: {data['count']} groups; by kind: " + ", ".join(
-        f"{k} {v}" for k, v in run["by_kind"].items()
-    ))
+    by_kind = ", ".join(f"{k} {v}" for k, v in run["by_kind"].items())
+    click.echo(f"Run {run['id']} of {run['started_at'][:16]}: {data['count']} groups; by kind: {by_kind}")
     for g in data["groups"]:
-        click.echo(f"\n{g['kind']}  score {g['score']:.2f} (min {g['min_score']:.2f})  {g['size']} NOS, keep {g['canonical']}  [{g['status']}]")
+        click.echo(
+            f"\n{g['kind']}  score {g['score']:.2f} (min {g['min_score']:.2f})  {g['size']} NOS, keep {g['canonical']}"
+            f"  [{g['status']}]"
+        )
         for m in g["members"]:
             decided = f"  decided: {m['decision']['action']}" if m["decision"] else ""
             click.echo(f"  {m['urn']:<14} {m['title']}{decided}")
