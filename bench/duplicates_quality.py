@@ -1,5 +1,6 @@
 """Precision and recall of duplicate detection on labelled NOS pairs, against a MinHash-LSH-0.8 baseline.
 
+    .venv/bin/pip install -e '.[bench]'                    # once: the baseline needs datasketch
     .venv/bin/python bench/duplicates_quality.py            # loads the real data into a temp SQLite once
     .venv/bin/python bench/duplicates_quality.py --json
 
@@ -149,7 +150,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=None, help="NOS Hub group threshold (default: the built-in 0.8)")
     args = parser.parse_args()
 
-    from noshub.cleansing.benchdb import setup_loaded_database
+    from benchdb import setup_loaded_database
 
     setup_loaded_database()
     from noshub.cleansing.corpus import load_corpus

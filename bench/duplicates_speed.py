@@ -37,7 +37,7 @@ QUERIES = [
 
 
 def child(fraction: float) -> None:
-    from noshub.cleansing.benchdb import setup_loaded_database
+    from benchdb import setup_loaded_database
 
     setup_loaded_database()
     from noshub.cleansing.corpus import load_corpus
@@ -89,7 +89,7 @@ def main() -> None:
     if args.child is not None:
         child(args.child)
         return
-    from noshub.cleansing.benchdb import setup_loaded_database
+    from benchdb import setup_loaded_database
 
     setup_loaded_database()  # load once here, so that no child times a load
     rows = []

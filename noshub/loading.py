@@ -8,6 +8,7 @@ from django.conf import settings
 
 from noshub.catalogue.importers import ImportReport, import_catalogue, import_json, import_pages
 from noshub.core.errors import ImportRejected
+from noshub.core.progress import ProgressCallback, tell
 from noshub.soc.importers import import_coding_index, import_relationships, import_structure
 
 # Load order matters: reference data first (SOC codes are checked against it), the older
@@ -19,34 +20,43 @@ SOC_RELATIONSHIPS = "soc2020/ONS_SOC2010_SOC2020.xlsx"
 NOS_PAGES = "nos-pages/nos_pages.jsonl"
 
 
-def load_all(data_dir: Path | None = None) -> list[ImportReport]:
+def load_all(data_dir: Path | None = None, progress: ProgressCallback | None = None) -> list[ImportReport]:
+    """Import every file of the data directory, in order; `progress(stage, done, total)` hears
+    each file, the index rebuild and the sentence vectors."""
     data_dir = Path(data_dir or settings.DATA_DIR)
     if not data_dir.is_dir():
         raise ImportRejected(str(data_dir), "data directory not found (set NOSHUB_DATA_DIR or --data-dir)")
     from noshub.search.services import deferred_reindex
 
+    steps = [
+        (import_structure, SOC_STRUCTURE),
+        (import_coding_index, SOC_CODING_INDEX),
+        (import_relationships, SOC_RELATIONSHIPS),
+        *((import_catalogue, name) for name in CATALOGUE_FILES),
+        (import_pages, NOS_PAGES),
+    ]
+    reports = []
     with deferred_reindex():  # one index rebuild after all files, not one per file
-        reports = [
-            import_structure(data_dir / SOC_STRUCTURE),
-            import_coding_index(data_dir / SOC_CODING_INDEX),
-            import_relationships(data_dir / SOC_RELATIONSHIPS),
-        ]
-        reports += [import_catalogue(data_dir / name) for name in CATALOGUE_FILES]
-        reports.append(import_pages(data_dir / NOS_PAGES))
-    ensure_search_index()
+        for done, (importer, name) in enumerate(steps):
+            tell(progress, "Loading data files", done, len(steps))
+            reports.append(importer(data_dir / name))
+        tell(progress, "Loading data files", len(steps), len(steps))
+        tell(progress, "Updating the search index")
+    ensure_search_index(progress=progress)
     return reports
 
 
-def ensure_search_index(semantic: bool = True) -> None:
+def ensure_search_index(semantic: bool = True, progress: ProgressCallback | None = None) -> None:
     """Imports keep the index current; build it whole where it is missing (a database loaded
     before search existed), and compute any missing embeddings."""
     from noshub.search.semantic import build_embeddings
     from noshub.search.services import index_is_empty, reindex
 
     if index_is_empty():
+        tell(progress, "Building the search index")
         reindex()
     if semantic:
-        build_embeddings()
+        build_embeddings(progress=progress)
 
 
 def import_path(path: Path) -> ImportReport:

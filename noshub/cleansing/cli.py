@@ -1,4 +1,7 @@
-"""`noshub duplicates`, `noshub quality`, `noshub covered` and `noshub decide`. Models are imported inside commands."""
+"""`noshub duplicates find|report|decide`, `noshub quality` and `noshub covered`. Models are imported inside commands.
+
+Old names kept hidden for one release: `noshub duplicates [options]` (now `noshub duplicates
+find`) and `noshub decide` (now `noshub duplicates decide`)."""
 
 from __future__ import annotations
 
@@ -9,18 +12,26 @@ from pathlib import Path
 
 import click
 
+from noshub.core.commands import GroupWithDeprecatedDefault, deprecated_alias
+from noshub.core.progress import Progress
 
-@click.command()
+KINDS = ["same_text", "imported_copy", "near_duplicate", "variant"]
+
+
+@click.group(cls=GroupWithDeprecatedDefault, default=("find", "noshub duplicates", "noshub duplicates find"))
+def duplicates() -> None:
+    """Duplicate NOS: find them, report the latest groups, decide what to keep."""
+
+
+@duplicates.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
-@click.option(
-    "--kind", type=click.Choice(["same_text", "imported_copy", "near_duplicate", "variant"]), help="Only groups of this kind."
-)
+@click.option("--kind", type=click.Choice(KINDS), help="Only groups of this kind.")
 @click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.8, show_default=True, help="Score to join a group.")
 @click.option(
     "--save/--no-save", default=True, show_default=True, help="Keep the groups as the latest run (for the API and pages)."
 )
 @click.option("--limit", type=int, default=0, help="Print at most this many groups (0: all).")
-def duplicates(fmt: str, kind: str | None, threshold: float, save: bool, limit: int) -> None:
+def find(fmt: str, kind: str | None, threshold: float, save: bool, limit: int) -> None:
     """Find duplicate NOS over the whole catalogue: groups with URNs, kind, score and the suggested canonical NOS.
 
     Kinds: same_text (same text under two URNs), imported_copy (Original URN links them),
@@ -30,7 +41,8 @@ def duplicates(fmt: str, kind: str | None, threshold: float, save: bool, limit: 
     from noshub.cleansing.services import run_detection
     from noshub.core.duplicates import Settings
 
-    run, groups = run_detection(Settings(threshold=threshold), save=save)
+    with Progress() as progress:
+        run, groups = run_detection(Settings(threshold=threshold), save=save, progress=progress)
     if kind:
         groups = [g for g in groups if g.kind == kind]
     shown = groups[:limit] if limit else groups
@@ -60,6 +72,36 @@ def duplicates(fmt: str, kind: str | None, threshold: float, save: bool, limit: 
         click.echo(f"\nSaved as run {run.id}: /cleansing/groups.json")
 
 
+@duplicates.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--kind", type=click.Choice(KINDS), help="Only groups of this kind.")
+@click.option("--nos", default="", help="Only groups holding this NOS (URN in any form).")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="Groups listed, largest first.")
+def report(fmt: str, kind: str | None, nos: str, limit: int) -> None:
+    """The groups of the latest saved run (what /cleansing/groups.json shows), with decisions in force."""
+    from noshub.cleansing.services import group_list
+
+    data = group_list(kind=kind or "", nos=nos, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if data["run"] is None:
+        raise click.ClickException("No duplicate detection has run yet: run `noshub duplicates find`.")
+    run = data["run"]
+    by_kind = ", ".join(f"{k} {v}" for k, v in run["by_kind"].items())
+    click.echo(f"Run {run['id']} of {run['started_at'][:16]}: {data['count']} groups; by kind: {by_kind}")
+    for g in data["groups"]:
+        click.echo(
+            f"\n{g['kind']}  score {g['score']:.2f} (min {g['min_score']:.2f})  {g['size']} NOS, keep {g['canonical']}"
+            f"  [{g['status']}]"
+        )
+        for m in g["members"]:
+            decided = f"  decided: {m['decision']['action']}" if m["decision"] else ""
+            click.echo(f"  {m['urn']:<14} {m['title']}{decided}")
+    if data["count"] > len(data["groups"]):
+        click.echo(f"\n… {data['count'] - len(data['groups'])} more groups (raise --limit, or use --format json).")
+
+
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--full/--summary", default=False, help="JSON: every list in full (default: counts and breakdowns).")
@@ -67,7 +109,9 @@ def quality(fmt: str, full: bool) -> None:
     """Metadata quality report: reused URNs, Original URN links not flagged as tailored, review dates, SOC codes, vocabulary variants, missing fields, one-NOS suites."""
     from noshub.cleansing.quality import quality_report, summary
 
-    report = quality_report()
+    with Progress() as progress:
+        progress("Metadata quality report", 0, 0)
+        report = quality_report()
     if fmt == "json":
         click.echo(json.dumps(report if full else summary(report), indent=2, ensure_ascii=False))
         return
@@ -139,7 +183,7 @@ def covered(path: str | None, text: str, limit: int, fmt: str) -> None:
                 )
 
 
-@click.command()
+@duplicates.command()
 @click.argument("urn")
 @click.argument("action", type=click.Choice(["keep_both", "imported_copy_of", "merge_into", "retire_legacy", "reverse"]))
 @click.option("--target", default="", help="URN of the other NOS (keep_both, imported_copy_of, merge_into).")
@@ -172,4 +216,4 @@ def decide(urn: str, action: str, target: str, reason: str, username: str) -> No
     click.echo(f"Recorded decision {d.sequence} for {standard.slug}: {d.action}" + (f" {d.target.slug}" if d.target_id else ""))
 
 
-COMMANDS: list = [duplicates, quality, covered, decide]
+commands = (duplicates, quality, covered, deprecated_alias(decide, "noshub decide", "noshub duplicates decide"))

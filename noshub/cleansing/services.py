@@ -31,6 +31,7 @@ from django.utils import timezone
 from noshub.catalogue.models import NosVersion, Standard
 from noshub.core.duplicates import KINDS, DuplicateFinder, NosText, Settings, explain_pair
 from noshub.core.errors import NotFound
+from noshub.core.progress import ProgressCallback, tell
 from noshub.core.textsim import words
 
 from .corpus import load_corpus
@@ -55,11 +56,16 @@ def group_key(members: Iterable[str]) -> str:
     return hashlib.sha1("+".join(sorted(members)).encode("utf-8")).hexdigest()
 
 
-def run_detection(settings: Settings | None = None, save: bool = True) -> tuple[DetectionRun, list]:
-    """Find duplicate groups over the whole catalogue; keep them as a run (unless save=False)."""
+def run_detection(
+    settings: Settings | None = None, save: bool = True, progress: ProgressCallback | None = None
+) -> tuple[DetectionRun, list]:
+    """Find duplicate groups over the whole catalogue; keep them as a run (unless save=False).
+    `progress(stage, done, total)` hears each stage."""
     started = timezone.now()
     t0 = time.perf_counter()
+    tell(progress, "Reading the catalogue")
     docs = load_corpus()
+    tell(progress, "Finding duplicates")
     finder = DuplicateFinder(docs, settings)
     result = finder.find()
     result.stats["seconds"] = round(time.perf_counter() - t0, 2)
@@ -72,6 +78,7 @@ def run_detection(settings: Settings | None = None, save: bool = True) -> tuple[
         partial_overlaps=result.partial_overlaps[:2000],
     )
     if save:
+        tell(progress, "Saving the groups")
         with transaction.atomic():
             run.finished_at = timezone.now()
             run.save()

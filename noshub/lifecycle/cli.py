@@ -141,4 +141,4 @@ def review_diff(urn: str, from_sequence: int, to_sequence: int, fmt: str) -> Non
         click.echo(f"{f['label']}: {f['before']!r} → {f['after']!r}")
 
 
-COMMANDS: list = [project, review]
+commands = (project, review)

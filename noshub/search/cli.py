@@ -6,6 +6,8 @@ import json
 
 import click
 
+from noshub.core.progress import Progress
+
 
 @click.command()
 @click.argument("query")
@@ -47,9 +49,13 @@ def index(semantic: bool) -> None:
     from noshub.search.semantic import build_embeddings
     from noshub.search.services import reindex
 
-    click.echo(f"Indexed {reindex()} NOS.")
+    with Progress() as progress:
+        progress("Building the search index", 0, 0)
+        count = reindex()
+    click.echo(f"Indexed {count} NOS.")
     if semantic:
-        report = build_embeddings(progress=lambda done, total: click.echo(f"  embedded {done}/{total}", err=True))
+        with Progress() as progress:
+            report = build_embeddings(progress=progress)
         if report["available"]:
             click.echo(
                 f"Embeddings: {report['embedded']} computed, {report['cached']} from cache, {report['unchanged']} unchanged."
@@ -58,4 +64,4 @@ def index(semantic: bool) -> None:
             click.echo("Semantic ranking is not installed (pip install -e '.[semantic]'); search ranks by keywords.")
 
 
-COMMANDS = [search, index]
+commands = (search, index)

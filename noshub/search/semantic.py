@@ -11,6 +11,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 
+from noshub.core.progress import ProgressCallback, tell
 from noshub.core.search import embeddings
 from noshub.core.search.vector_cache import CachedEncoder
 
@@ -45,11 +46,14 @@ def unit_group_matrix() -> tuple[list[str], np.ndarray]:
     return [u[0] for u in units], vectors
 
 
-def build_embeddings(batch_size: int = 256, progress=None) -> dict:
+def build_embeddings(batch_size: int = 256, progress: ProgressCallback | None = None) -> dict:
     """Embed every indexed NOS whose text changed since it was last embedded (and warm the
-    cache of SOC unit group vectors that job-title understanding uses)."""
+    cache of SOC unit group vectors that job-title understanding uses). `progress(stage, done,
+    total)` hears how many of the texts not yet cached are encoded."""
     if not embeddings.available():
         return {"available": False, "embedded": 0, "cached": 0, "unchanged": 0}
+    stage = "Sentence vectors for NOS"
+    tell(progress, stage)
     have = dict(Embedding.objects.filter(model=embeddings.MODEL_NAME).values_list("standard_id", "text_hash"))
     todo: list[tuple[int, str, str]] = []
     unchanged = 0
@@ -60,7 +64,9 @@ def build_embeddings(batch_size: int = 256, progress=None) -> dict:
             unchanged += 1
         else:
             todo.append((doc.standard_id, text, digest))
-    found, cached = cached_vectors([t[1] for t in todo], batch_size, progress)
+    found, cached = cached_vectors(
+        [t[1] for t in todo], batch_size, (lambda done, total: progress(stage, done, total)) if progress else None
+    )
     vectors = {t[2]: found[i].tobytes() for i, t in enumerate(todo)}
     with transaction.atomic():
         Embedding.objects.filter(standard_id__in=[t[0] for t in todo]).delete()

@@ -1,11 +1,15 @@
-"""`noshub soc …`: SOC 2020 alignment. Models are imported inside commands (Django is set up by then)."""
+"""`noshub soc …`: SOC 2020 alignment. Models are imported inside commands (Django is set up by then).
+
+`noshub soc migrate` is the old name of `noshub soc crosswalk`, kept hidden for one release."""
 
 from __future__ import annotations
 
 import json
-import sys
 
 import click
+
+from noshub.core.commands import deprecated_alias
+from noshub.core.progress import Progress
 
 
 def _echo_json(data) -> None:
@@ -33,17 +37,19 @@ def _user(username: str):
 
 @click.group(name="soc")
 def soc() -> None:
-    """Align NOS to SOC 2020: migrate SOC 2010 codes, suggest codes, review, report."""
+    """Align NOS to SOC 2020: crosswalk SOC 2010 codes, suggest codes, review, report."""
 
 
 @soc.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def migrate(fmt: str) -> None:
+def crosswalk(fmt: str) -> None:
     """Turn the catalogue's SOC 2010 codes into SOC 2020 candidates (ONS relationship table)."""
     from noshub.soc.services import migrate_crosswalk
 
     _migrate_db()
-    report = migrate_crosswalk()
+    with Progress() as progress:
+        progress("Crosswalking SOC 2010 codes to SOC 2020", 0, 0)
+        report = migrate_crosswalk()
     if fmt == "json":
         _echo_json(report.as_dict())
         return
@@ -69,7 +75,8 @@ def code(top: int, refit: bool, fmt: str) -> None:
 
     _migrate_db()
     try:
-        report = services.code_catalogue(top=top, refresh=refit)
+        with Progress() as progress:
+            report = services.code_catalogue(top=top, refresh=refit, progress=progress)
     except services.SocError as exc:
         _fail(str(exc))
     if fmt == "json":
@@ -229,7 +236,6 @@ def reviewer(username: str) -> None:
     click.echo(f"{username} may now review SOC codes.")
 
 
-COMMANDS = [soc]
+soc.add_command(deprecated_alias(crosswalk, "noshub soc migrate", "noshub soc crosswalk"))
 
-if __name__ == "__main__":  # pragma: no cover
-    soc(sys.argv[1:])
+commands = (soc,)

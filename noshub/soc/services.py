@@ -32,6 +32,7 @@ from django.utils import timezone
 from noshub.catalogue.models import NosSocCode, NosVersion, SocCode, Standard
 from noshub.catalogue.services import find_standards
 from noshub.core.errors import Forbidden, NosHubError, NotFound
+from noshub.core.progress import ProgressCallback, tell
 from noshub.core.search import vector_cache
 
 from . import data
@@ -274,19 +275,34 @@ def encoder() -> vector_cache.CachedEncoder | None:
     return vector_cache.CachedEncoder(settings.CACHE_DIR) if vector_cache.available() else None
 
 
-def get_coder(refresh: bool = False) -> SocCoder:
+def get_coder(refresh: bool = False, progress: ProgressCallback | None = None) -> SocCoder:
     """The coder fitted on the reference data and every coded NOS, fitted once per change of
-    the data and kept in memory and in a cache file (``var/soc-coder.pickle``)."""
+    the data and kept in memory and in a cache file (``var/soc-coder.pickle``). `progress(stage,
+    done, total)` hears the fit and the sentence vectors it computes."""
     key = _fingerprint()
     with _coder_lock:
         coder = None if refresh else _fitted_coder(key)
         if coder is None:
+            fitting = "Fitting the SOC coder"
+            tell(progress, fitting)
             reference = data.soc_reference()
             items = data.catalogue_nos()
+            vectors = encoder()
+            if vectors is not None and progress is not None:
+
+                def encoded(done: int, total: int) -> None:
+                    progress(f"{fitting}: sentence vectors", done, total)
+                    if done >= total:
+                        progress(fitting, 0, 0)
+
+                vectors.progress = encoded
             try:
-                coder = SocCoder.fit(reference, data.labelled_from(items, reference.crosswalk), encoder=encoder())
+                coder = SocCoder.fit(reference, data.labelled_from(items, reference.crosswalk), encoder=vectors)
             except ValueError as exc:  # too few coded NOS to learn from
                 raise SocError(str(exc)) from None
+            finally:
+                if vectors is not None:
+                    vectors.progress = None  # the coder keeps its encoder: it must not go on reporting
             path = _cache_file()
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -471,15 +487,21 @@ def apply_decisions() -> int:
     return len(new)
 
 
-def code_catalogue(top: int = SUGGESTIONS_PER_NOS, refresh: bool = False, standard_ids: list[int] | None = None) -> CodeReport:
+def code_catalogue(
+    top: int = SUGGESTIONS_PER_NOS,
+    refresh: bool = False,
+    standard_ids: list[int] | None = None,
+    progress: ProgressCallback | None = None,
+) -> CodeReport:
     """Suggest codes for every current version without a crosswalked or confirmed code (or
-    for those of `standard_ids` only). Earlier suggestions on those versions are replaced."""
+    for those of `standard_ids` only). Earlier suggestions on those versions are replaced.
+    `progress(stage, done, total)` hears the fit (when the coder must be fitted) and the coding."""
     import time
 
     top = _check_top(top)
     report = CodeReport()
     started, t = timezone.now(), time.perf_counter()
-    coder = get_coder(refresh=refresh)  # before the run is recorded: a fit that fails records nothing
+    coder = get_coder(refresh=refresh, progress=progress)  # before the run is recorded: a fit that fails records nothing
     report.fit_seconds = round(time.perf_counter() - t, 1)
     run = _start("code", started)
     report.confirmed_written = apply_decisions()
@@ -499,13 +521,16 @@ def code_catalogue(top: int = SUGGESTIONS_PER_NOS, refresh: bool = False, standa
     items = data.catalogue_nos(todo)
     _, rejected = _decision_state()
     t = time.perf_counter()
+    tell(progress, "Coding NOS", 0, len(items))  # in one call: a suite's NOS are coded together
     results = coder.suggest_many([it.text for it in items], top=top + 5)
+    tell(progress, "Coding NOS", len(items), len(items))
     report.code_seconds = round(time.perf_counter() - t, 1)
     wanted: list[tuple[int, str, float, int]] = []
     for item, suggestions in zip(items, results, strict=True):
         kept = [s for s in suggestions if s.code not in rejected.get(item.standard_id, ())][:top]
         wanted += [(item.version_id, s.code, s.confidence, pos) for pos, s in enumerate(kept)]
     ids = _soc2020_ids({w[1] for w in wanted})
+    tell(progress, "Saving suggestions")
     with transaction.atomic():
         old = NosSocCode.objects.filter(source="suggested", version_id__in=versions)
         report.removed = old.count()

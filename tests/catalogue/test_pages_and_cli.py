@@ -104,4 +104,4 @@ def test_cli_import_reports_and_fails_on_a_bad_file(load_reports, tmp_path):
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"URN": "ZZCLI1", "Title": "Test the CLI", "Validity": "Current", "Status": "Original", "NOSCategory": "Core"}))
     result = CliRunner().invoke(main, ["import", str(good), "--format", "json"])
-    assert result.exit_code == 0 and json.loads(result.output)[0]["created"] == 1
+    assert result.exit_code == 0 and json.loads(result.stdout)[0]["created"] == 1  # progress goes to stderr

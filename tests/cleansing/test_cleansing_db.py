@@ -267,12 +267,51 @@ def test_quality_page_and_json_are_for_staff(load_reports):
 
 
 def test_cli_duplicates_csv_and_quality_json(load_reports):
-    result = CliRunner().invoke(main, ["duplicates", "--format", "csv", "--no-save", "--limit", "5"])
+    result = CliRunner().invoke(main, ["duplicates", "find", "--format", "csv", "--no-save", "--limit", "5"])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # progress goes to stderr
     assert lines[0] == "group,kind,score,min_score,size,nos,canonical" and len(lines) > 5
     result = CliRunner().invoke(main, ["quality", "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["checks"]["urn_clash"]["count"] > 0
+    assert json.loads(result.stdout)["checks"]["urn_clash"]["count"] > 0
     result = CliRunner().invoke(main, ["covered", "--text", "Make sure your own actions reduce risks to health and safety"])
     assert result.exit_code == 0 and "1.00" in result.output
+
+
+def test_cli_duplicates_find_report_and_decide(load_reports):
+    found = CliRunner().invoke(main, ["duplicates", "find", "--format", "json", "--limit", "3"])
+    assert found.exit_code == 0, found.output
+    run = json.loads(found.stdout)["run"]
+    result = CliRunner().invoke(main, ["duplicates", "report", "--format", "json", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["run"]["id"] == run and len(report["groups"]) == 3 and report["count"] >= 3
+    text = CliRunner().invoke(main, ["duplicates", "report", "--limit", "1"])
+    assert text.exit_code == 0 and text.stdout.startswith(f"Run {run} ") and "more groups" in text.stdout
+    _decider()
+    args = ["ASTSRP1", "imported_copy_of", "--target", "PROHSS1", "--reason", "copy", "--user", "dev"]
+    decided = CliRunner().invoke(main, ["duplicates", "decide", *args])
+    assert decided.exit_code == 0, decided.output
+    assert decided.stdout.startswith("Recorded decision 1 for ASTSRP1: imported_copy_of PROHSS1") and not decided.stderr
+
+
+def test_cli_old_duplicates_command_still_works_with_a_notice(load_reports):
+    # `noshub duplicates [options]` is kept for one release
+    result = CliRunner().invoke(main, ["duplicates", "--format", "csv", "--no-save", "--limit", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "group,kind,score,min_score,size,nos,canonical"
+    assert result.stderr.splitlines()[0] == (
+        "'noshub duplicates' is deprecated and will be removed in the next release: use 'noshub duplicates find'."
+    )
+    assert "Finding duplicates" in result.stderr  # progress, a plain line when stderr is no terminal
+
+
+def test_cli_old_decide_command_still_works_with_a_notice(load_reports):
+    # `noshub decide` is kept for one release
+    _decider()
+    args = ["ASTSRP1", "imported_copy_of", "--target", "PROHSS1", "--reason", "copy", "--user", "dev"]
+    result = CliRunner().invoke(main, ["decide", *args])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Recorded decision 1 for ASTSRP1")
+    assert "use 'noshub duplicates decide'" in result.stderr
+    assert services.decision_in_force(get_standard("ASTSRP1")).action == "imported_copy_of"

@@ -190,14 +190,23 @@ def test_cli_suggest_bad_input(soc_coder, args, message):
     assert message in result.output
 
 
-def test_cli_migrate_and_report_json(soc_coder, load_reports):
-    result = _run(["soc", "migrate", "--format", "json"])
+def test_cli_crosswalk_and_report_json(soc_coder, load_reports):
+    result = _run(["soc", "crosswalk", "--format", "json"])
     assert result.exit_code == 0
-    assert any(row["soc2010"] == "1170" for row in json.loads(result.output)["invalid_codes"])
+    assert any(row["soc2010"] == "1170" for row in json.loads(result.stdout)["invalid_codes"])  # progress: stderr
     result = _run(["soc", "report", "--format", "json"])
     data = json.loads(result.output)
     assert data["current_nos"]["by_best_source"]["crosswalk"] > 11000
     assert Standard.objects.count() == data["all_standards"]["nos"]
+
+
+def test_cli_soc_migrate_is_kept_as_an_alias_of_crosswalk(soc_coder, load_reports):
+    result = _run(["soc", "migrate", "--format", "json"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        "'noshub soc migrate' is deprecated and will be removed in the next release: use 'noshub soc crosswalk'."
+    )
+    assert "invalid_codes" in json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("text", ["head chef", "Plasterer", "software developer", "HGV driver"])

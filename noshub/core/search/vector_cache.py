@@ -13,6 +13,7 @@ No Django here: the folder is passed in (callers use ``settings.CACHE_DIR``).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -31,11 +32,17 @@ def available() -> bool:
 class CachedEncoder:
     """texts → float32 vectors (rows L2-normalised), read from or added to the cache file.
 
-    Pickles as its folder only, so a pickled coder holds no open connection."""
+    Pickles as its folder and batch size only, so a pickled coder holds no open connection and
+    no `progress` callback (``progress(done, total)``, heard by every call while it is set)."""
+
+    progress: Callable[[int, int], None] | None = None
 
     def __init__(self, folder: Path | str, batch_size: int = 256) -> None:
         self.folder = Path(folder)
         self.batch_size = batch_size
+
+    def __getstate__(self) -> dict:
+        return {"folder": self.folder, "batch_size": self.batch_size}
 
     @property
     def name(self) -> str:
@@ -52,7 +59,7 @@ class CachedEncoder:
             out = np.zeros((1, embeddings.DIMENSIONS), np.float32)
             out[0] = embeddings.encode_query(texts[0])
             return out
-        return self.lookup(texts)[0]
+        return self.lookup(texts, self.progress)[0]
 
     def lookup(self, texts: list[str], progress=None) -> tuple[np.ndarray, int]:
         """(vectors, how many texts the file already held); `progress(done, total)` is called
