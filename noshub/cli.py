@@ -1,4 +1,5 @@
-"""The `noshub` command line: the root group, the project-wide commands (`db migrate`, `serve`)
+"""The `noshub` command line: the root group, the project-wide commands (`load`, `import`,
+`db migrate`, `serve`)
 and the one way apps add theirs.
 
 Every installed NOS Hub app with a `cli.py` adds the commands listed in its `commands` (click
@@ -14,10 +15,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
+import sys
 from pathlib import Path
 
 import click
+
+from noshub.core.progress import Progress
 
 SETTINGS_MODULE = "noshub.settings"
 
@@ -90,6 +95,51 @@ def main(data_dir: str | None, database: str | None) -> None:
     import django
 
     django.setup()
+
+
+def _print_reports(reports, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
+        return
+    for report in reports:
+        click.echo(report.summary())
+        for rejection in report.rejections[:20]:
+            click.echo(f"  rejected: {rejection}")
+        if len(report.rejections) > 20:
+            click.echo(f"  … and {len(report.rejections) - 20} more rejections (use --format json for all)")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def load(fmt: str) -> None:
+    """Load everything in the data directory: catalogue, finder pages, SOC reference data."""
+    from noshub.loading import load_all
+
+    _migrate_tables()
+    with Progress() as progress:
+        reports = load_all(progress=progress)
+    _print_reports(reports, fmt)
+    if any(r.error for r in reports):
+        sys.exit(1)
+
+
+@main.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def import_(paths: tuple[str, ...], fmt: str) -> None:
+    """Import files: catalogue workbooks (.xlsx), NOS JSON documents (.json), finder pages (.jsonl), ONS SOC workbooks."""
+    from noshub.loading import import_path
+
+    _migrate_tables()
+    reports = []
+    with Progress() as progress:
+        for done, path in enumerate(paths):
+            progress("Importing files", done, len(paths))
+            reports.append(import_path(Path(path)))
+        progress("Importing files", len(paths), len(paths))
+    _print_reports(reports, fmt)
+    if any(r.error for r in reports):
+        sys.exit(1)
 
 
 @main.group()

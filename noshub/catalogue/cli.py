@@ -1,66 +1,12 @@
-"""The catalogue's commands, at the top level of `noshub`: `load`, `import`, `show`, `stats`.
+"""The catalogue's commands, at the top level of `noshub`: `show`, `stats`. (`load` and `import`
+read every kind of file, SOC reference data too, so they live with the root in `noshub.cli`.)
 Models are imported inside commands (Django is set up by then)."""
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import click
-
-from noshub.core.progress import Progress
-
-
-def _migrate_tables() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-
-
-def _print_reports(reports, fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
-        return
-    for report in reports:
-        click.echo(report.summary())
-        for rejection in report.rejections[:20]:
-            click.echo(f"  rejected: {rejection}")
-        if len(report.rejections) > 20:
-            click.echo(f"  … and {len(report.rejections) - 20} more rejections (use --format json for all)")
-
-
-@click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def load(fmt: str) -> None:
-    """Load everything in the data directory: catalogue, finder pages, SOC reference data."""
-    from noshub.loading import load_all
-
-    _migrate_tables()
-    with Progress() as progress:
-        reports = load_all(progress=progress)
-    _print_reports(reports, fmt)
-    if any(r.error for r in reports):
-        sys.exit(1)
-
-
-@click.command(name="import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def import_(paths: tuple[str, ...], fmt: str) -> None:
-    """Import files: catalogue workbooks (.xlsx), NOS JSON documents (.json), finder pages (.jsonl), ONS SOC workbooks."""
-    from noshub.loading import import_path
-
-    _migrate_tables()
-    reports = []
-    with Progress() as progress:
-        for done, path in enumerate(paths):
-            progress("Importing files", done, len(paths))
-            reports.append(import_path(Path(path)))
-        progress("Importing files", len(paths), len(paths))
-    _print_reports(reports, fmt)
-    if any(r.error for r in reports):
-        sys.exit(1)
 
 
 @click.command()
@@ -105,4 +51,4 @@ def stats(fmt: str) -> None:
     click.echo(f"Suites: {data['suites']}; largest: " + ", ".join(f"{k} {v}" for k, v in list(data["by_suite"].items())[:5]))
 
 
-commands = (load, import_, show, stats)
+commands = (show, stats)
