@@ -2,7 +2,7 @@
 
 Vectors are stored in the `Embedding` table. Computing them is the slow part (all-MiniLM-L6-v2
 on the CPU), so they are also kept in a small SQLite cache file keyed by model and text, shared
-by every database on the machine (`NOSHUB_CACHE_DIR`, default var/cache in the checkout).
+by every database on the machine (`NOSHUB_CACHE_DIR`, default ~/.cache/noshub).
 """
 
 from __future__ import annotations
