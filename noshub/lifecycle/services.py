@@ -25,13 +25,13 @@ from noshub.core import lifecycle as lc
 from noshub.core import quality
 from noshub.core.errors import NosHubError
 from noshub.core.html import plain_text, sanitise, statements
-from noshub.core.model import NosDocument, text_columns
+from noshub.core.model import HTML_SECTIONS, LIST_SECTIONS, WELSH_COLUMNS, NosDocument, text_columns, welsh_column
 from noshub.core.titles import title_key
 from noshub.core.urns import normalise_urn
 from noshub.core.versiondiff import diff_documents
 
 from . import permissions as perms
-from .models import TEXT_FIELDS, WELSH_FIELDS, Approval, AuditEntry, Comment, Draft, NationPart, Project
+from .models import Approval, AuditEntry, Comment, Draft, NationPart, Project
 
 REVIEW_INTERVAL_YEARS = 3  # default indicative review date of a new draft: three years on
 COMMENT_RATE_LIMIT = 5  # comments one address may send …
@@ -216,9 +216,8 @@ def respond(user, project: Project, nation: str, response: str, feedback: str = 
 DRAFT_EDIT_FIELDS = (
     "urn",
     "title",
-    *TEXT_FIELDS,
-    "performance_criteria",
-    "knowledge_and_understanding",
+    *HTML_SECTIONS,
+    *LIST_SECTIONS,
     "category",
     "status",
     "originating_organisation",
@@ -228,7 +227,7 @@ DRAFT_EDIT_FIELDS = (
     "keywords",
     "soc_codes",
     "indicative_review_date",
-    *WELSH_FIELDS,
+    *WELSH_COLUMNS,
 )
 
 
@@ -244,17 +243,20 @@ def _escape(text: str) -> str:
 
 
 def _check_draft_editable(project: Project, names) -> None:
-    welsh_only = all(n in WELSH_FIELDS for n in names)
+    welsh_only = all(n in WELSH_COLUMNS for n in names)
     allowed = lc.WELSH_EDITABLE_STAGES if welsh_only else lc.DRAFT_EDITABLE_STAGES
     if project.stage not in allowed:
         what = "Welsh text" if welsh_only else "Drafts"
         raise lc.StageError([f"{what} cannot be changed in {project.stage_label}."])
 
 
+_HTML_COLUMNS = frozenset((*HTML_SECTIONS, *(welsh_column(name) for name in HTML_SECTIONS)))
+
+
 def _clean_draft_values(values: dict) -> dict:
     out = {}
     for name, value in values.items():
-        if name in TEXT_FIELDS or (name in WELSH_FIELDS and name.removesuffix("_cy") in TEXT_FIELDS):
+        if name in _HTML_COLUMNS:
             out[name] = sanitise(value)
         elif name in ("urn", "title", "title_cy", "category", "status", "originating_organisation", "original_urn"):
             out[name] = (value or "").strip()
