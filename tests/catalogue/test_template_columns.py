@@ -74,3 +74,16 @@ def test_each_column_has_the_kind_its_section_needs():
                 assert isinstance(field, models.TextField), column
             assert field.blank is (column != "title"), column
             assert not field.null, column
+
+
+def test_the_draft_admin_shows_the_text_after_the_urn_as_before():
+    from django.contrib import admin
+    from django.contrib.auth.models import User
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = User(is_superuser=True, is_active=True)
+    fields = list(admin.site._registry[Draft].get_fields(request))
+    assert fields[:5] == ["project", "action", "standard", "base_version", "urn"]
+    assert fields[5:32] == list(TEMPLATE_COLUMNS)
+    assert fields[32] == "category"
