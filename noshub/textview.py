@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from noshub.core.html import plain_text
-from noshub.core.model import SECTION_LABELS
+from noshub.core.model import LIST_SECTIONS, SECTION_LABELS
 
 
 def render_detail(detail: dict) -> str:
@@ -17,7 +17,7 @@ def render_detail(detail: dict) -> str:
         lines.append(f"{SECTION_LABELS[key][0]}: {v.get(key) or '-'}")
     lines.append(f"Suites: {'; '.join(v.get('suites', [])) or '-'}")
     lines.append(f"SOC codes: {', '.join(c['code'] + ' (' + c['classification'] + ')' for c in v.get('soc_codes', [])) or '-'}")
-    for name in ("overview", "performance_criteria", "knowledge_and_understanding"):
+    for name in ("overview", *LIST_SECTIONS):
         value = v.get(name)
         if not value:
             continue

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone as dj_timezone
 
 from noshub.core.errors import ImportRejected, Rejection
+from noshub.core.model import LIST_SECTIONS
 from noshub.core.readers.catalogue import CatalogueRecord, read_catalogue
 from noshub.core.readers.nosjson import read_json_documents
 
@@ -134,7 +135,7 @@ def import_json(path: Path) -> ImportReport:
 
 
 # Sections a finder page excerpt can fill.
-_PAGE_TEXT = ("overview", "performance_criteria", "knowledge_and_understanding")
+_PAGE_TEXT = ("overview", *LIST_SECTIONS)
 
 
 def import_pages(path: Path) -> ImportReport:

@@ -12,6 +12,8 @@ from django.db import models
 
 from noshub.core.model import NosDocument, SocAssignment, text_from_columns
 
+from .template import NosTemplateText
+
 VALIDITY_CHOICES = [("current", "Current"), ("legacy", "Legacy"), ("archive", "Archive"), ("", "Not stated")]
 STATUS_CHOICES = [("original", "Original"), ("tailored", "Tailored"), ("", "Not stated")]
 CATEGORY_CHOICES = [("core", "Core"), ("generic", "Generic"), ("job_specific", "Job specific"), ("", "Not stated")]
@@ -96,42 +98,13 @@ class Standard(models.Model):
         return self.slug
 
 
-class NosVersion(models.Model):
-    """One version of a standard: the whole common template, English and Welsh."""
+class NosVersion(NosTemplateText):
+    """One version of a standard: the whole common template, English and Welsh (its text
+    columns from `NosTemplateText`)."""
 
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="versions")
     sequence = models.PositiveIntegerField(help_text="1 for the first version NOS Hub holds, then 2, 3 …")
     urn = models.CharField(max_length=255, help_text="The URN as this source wrote it")
-
-    title = models.TextField()
-    overview = models.TextField(blank=True)
-    performance_criteria = models.JSONField(default=list, blank=True)
-    knowledge_and_understanding = models.JSONField(default=list, blank=True)
-    scope_range = models.TextField(blank=True)
-    scope_range_performance_criteria = models.TextField(blank=True)
-    scope_range_knowledge_and_understanding = models.TextField(blank=True)
-    values = models.TextField(blank=True)
-    behaviours = models.TextField(blank=True)
-    skills = models.TextField(blank=True)
-    glossary = models.TextField(blank=True)
-    links_to_other_nos = models.TextField(blank=True)
-    external_links = models.TextField(blank=True)
-
-    # Welsh counterparts (Teitl, Trosolwg, Meini prawf perfformiad …)
-    title_cy = models.TextField(blank=True)
-    overview_cy = models.TextField(blank=True)
-    performance_criteria_cy = models.JSONField(default=list, blank=True)
-    knowledge_and_understanding_cy = models.JSONField(default=list, blank=True)
-    scope_range_cy = models.TextField(blank=True)
-    scope_range_performance_criteria_cy = models.TextField(blank=True)
-    scope_range_knowledge_and_understanding_cy = models.TextField(blank=True)
-    values_cy = models.TextField(blank=True)
-    behaviours_cy = models.TextField(blank=True)
-    skills_cy = models.TextField(blank=True)
-    glossary_cy = models.TextField(blank=True)
-    links_to_other_nos_cy = models.TextField(blank=True)
-    external_links_cy = models.TextField(blank=True)
-    keywords_cy = models.JSONField(default=list, blank=True)
 
     developed_by = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="versions")
     originating_organisation = models.CharField(max_length=255, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import F, Prefetch
 
 from noshub.core.errors import NotFound
+from noshub.core.model import TEXT_SECTIONS, WELSH_SECTIONS, welsh_column
 from noshub.core.urns import normalise_urn
 
 from .models import NosSocCode, NosVersion, Standard
@@ -38,19 +39,7 @@ def version_dict(version: NosVersion) -> dict:
     """A version in the template's field order, JSON-ready."""
     data = {
         "urn": version.urn,
-        "title": version.title,
-        "overview": version.overview,
-        "performance_criteria": version.performance_criteria,
-        "knowledge_and_understanding": version.knowledge_and_understanding,
-        "scope_range": version.scope_range,
-        "scope_range_performance_criteria": version.scope_range_performance_criteria,
-        "scope_range_knowledge_and_understanding": version.scope_range_knowledge_and_understanding,
-        "values": version.values,
-        "behaviours": version.behaviours,
-        "skills": version.skills,
-        "glossary": version.glossary,
-        "links_to_other_nos": version.links_to_other_nos,
-        "external_links": version.external_links,
+        **{name: getattr(version, name) for name in TEXT_SECTIONS},
         "developed_by": version.developed_by.name if version.developed_by_id else "",
         "version_number": version.version_number,
         "date_approved": version.date_approved.isoformat() if version.date_approved else None,
@@ -75,25 +64,7 @@ def version_dict(version: NosVersion) -> dict:
             }
             for link in version.nossoccode_set.all()
         ],
-        "welsh": {
-            name: getattr(version, f"{name}_cy")
-            for name in (
-                "title",
-                "overview",
-                "performance_criteria",
-                "knowledge_and_understanding",
-                "scope_range",
-                "scope_range_performance_criteria",
-                "scope_range_knowledge_and_understanding",
-                "values",
-                "behaviours",
-                "skills",
-                "glossary",
-                "links_to_other_nos",
-                "external_links",
-                "keywords",
-            )
-        },
+        "welsh": {name: getattr(version, welsh_column(name)) for name in WELSH_SECTIONS},
         "text_partial": version.text_partial,
         "provenance": {
             "sequence": version.sequence,

@@ -9,17 +9,8 @@ from collections import defaultdict
 
 from noshub.catalogue.models import NosVersion, Standard
 from noshub.core.duplicates import NosText
+from noshub.core.model import FREE_TEXT_SECTIONS, LIST_SECTIONS
 from noshub.core.textsim import plain_text
-
-_FREE_TEXT = (
-    "scope_range",
-    "scope_range_performance_criteria",
-    "scope_range_knowledge_and_understanding",
-    "values",
-    "behaviours",
-    "skills",
-    "glossary",
-)
 
 
 def _m2m(through, column: str, name_field: str, version_ids: set[int] | None) -> dict[int, list[str]]:
@@ -34,10 +25,10 @@ def _m2m(through, column: str, name_field: str, version_ids: set[int] | None) ->
 def version_text(version_id: int, row: dict, suites, occupations, keywords) -> NosText:
     statements = tuple(
         (item.get("ref", ""), item.get("text", ""))
-        for section in ("performance_criteria", "knowledge_and_understanding")
+        for section in LIST_SECTIONS
         for item in (row[section] or [])
     )
-    scope = " ".join(plain_text(row[name]) for name in _FREE_TEXT if row[name])
+    scope = " ".join(plain_text(row[name]) for name in FREE_TEXT_SECTIONS if row[name])
     date = row["date_approved"] or row["source_created"]
     return NosText(
         key=row["standard__slug"],
@@ -62,9 +53,8 @@ _COLUMNS = (
     "urn",
     "title",
     "overview",
-    "performance_criteria",
-    "knowledge_and_understanding",
-    *_FREE_TEXT,
+    *LIST_SECTIONS,
+    *FREE_TEXT_SECTIONS,
     "original_urn",
     "status",
     "validity",

@@ -11,9 +11,11 @@ the statements one by one. Input: the dict of `noshub.catalogue.services.standar
 from __future__ import annotations
 
 from noshub.core.html import plain_text
+from noshub.core.model import LIST_SECTIONS, SECTION_LABELS
 
 CONTEXT = "https://credreg.net/ctdlasn/schema/context/json"
-CATEGORIES = {"performance_criteria": "Performance criteria", "knowledge_and_understanding": "Knowledge and understanding"}
+# Statement list → competency category: the section's English name.
+CATEGORIES = {name: SECTION_LABELS[name][0] for name in LIST_SECTIONS}
 
 
 def nos_jsonld(detail: dict, base_url: str) -> dict:

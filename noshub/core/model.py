@@ -13,9 +13,11 @@ from datetime import date
 
 # Text sections of the template, in the order a NOS prints them. Each has a Welsh
 # counterpart; the Welsh names are those of the NOS system's own column list.
+# Statement lists (P1, P2 … / K1, K2 …), stored as [{"ref", "text"}], with their refs' prefix.
 LIST_SECTIONS: tuple[str, ...] = ("performance_criteria", "knowledge_and_understanding")
-HTML_SECTIONS: tuple[str, ...] = (
-    "overview",
+STATEMENT_PREFIXES: dict[str, str] = {"performance_criteria": "P", "knowledge_and_understanding": "K"}
+# The prose that follows the statements: scope/range, values, behaviours, skills, glossary.
+FREE_TEXT_SECTIONS: tuple[str, ...] = (
     "scope_range",
     "scope_range_performance_criteria",
     "scope_range_knowledge_and_understanding",
@@ -23,10 +25,27 @@ HTML_SECTIONS: tuple[str, ...] = (
     "behaviours",
     "skills",
     "glossary",
-    "links_to_other_nos",
-    "external_links",
 )
-TEXT_SECTIONS: tuple[str, ...] = ("title", *HTML_SECTIONS[:1], *LIST_SECTIONS, *HTML_SECTIONS[1:])
+# The last two sections: references to other NOS and to other documents.
+LINK_SECTIONS: tuple[str, ...] = ("links_to_other_nos", "external_links")
+# Every section held as (sanitised) HTML, in print order.
+HTML_SECTIONS: tuple[str, ...] = ("overview", *FREE_TEXT_SECTIONS, *LINK_SECTIONS)
+# Every section below the title, in print order: what a NOS page shows as its body.
+BODY_SECTIONS: tuple[str, ...] = ("overview", *LIST_SECTIONS, *FREE_TEXT_SECTIONS, *LINK_SECTIONS)
+# Every text field of the template in print order: the title, then the body.
+TEXT_SECTIONS: tuple[str, ...] = ("title", *BODY_SECTIONS)
+# The fields of a `WelshText`, in order: every text field and the keywords.
+WELSH_SECTIONS: tuple[str, ...] = (*TEXT_SECTIONS, "keywords")
+
+
+def welsh_column(name: str) -> str:
+    """The stored column of a field's Welsh text: ``overview`` → ``overview_cy``."""
+    return f"{name}_cy"
+
+
+# The stored columns of the template's text (see `text_columns`), English then Welsh.
+WELSH_COLUMNS: tuple[str, ...] = tuple(welsh_column(name) for name in WELSH_SECTIONS)
+TEMPLATE_COLUMNS: tuple[str, ...] = (*TEXT_SECTIONS, *WELSH_COLUMNS)
 
 SECTION_LABELS: dict[str, tuple[str, str]] = {
     # field: (English label, Welsh label)
@@ -173,10 +192,10 @@ def text_columns(doc: NosDocument) -> dict:
     columns: dict = {"urn": doc.urn, "title": doc.title, "title_cy": w.title, "keywords_cy": list(w.keywords)}
     for name in LIST_SECTIONS:
         columns[name] = stmts(getattr(doc, name))
-        columns[f"{name}_cy"] = stmts(getattr(w, name))
+        columns[welsh_column(name)] = stmts(getattr(w, name))
     for name in HTML_SECTIONS:
         columns[name] = getattr(doc, name)
-        columns[f"{name}_cy"] = getattr(w, name)
+        columns[welsh_column(name)] = getattr(w, name)
     return columns
 
 
@@ -190,9 +209,9 @@ def text_from_columns(row: object) -> dict:
     fields: dict = {"title": row.title}
     for name in LIST_SECTIONS:
         fields[name] = stmts(getattr(row, name))
-        welsh[name] = stmts(getattr(row, f"{name}_cy"))
+        welsh[name] = stmts(getattr(row, welsh_column(name)))
     for name in HTML_SECTIONS:
         fields[name] = getattr(row, name)
-        welsh[name] = getattr(row, f"{name}_cy")
+        welsh[name] = getattr(row, welsh_column(name))
     fields["welsh"] = WelshText(**welsh)
     return fields

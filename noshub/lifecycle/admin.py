@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from noshub.core.model import TEMPLATE_COLUMNS
+
 from .messages import Reason
 from .models import Approval, AuditEntry, Comment, Draft, NationPart, Profile, Project
 from .services import audit
@@ -79,6 +81,12 @@ class ProjectAdmin(ReadOnlyAdmin):
 class DraftAdmin(ReadOnlyAdmin):
     list_display = ("urn", "title", "project", "action")
     search_fields = ("urn", "title")
+
+    def get_fields(self, request, obj=None):
+        # The inherited template columns come first in the model; show them after the URN.
+        fields = [f for f in super().get_fields(request, obj) if f not in TEMPLATE_COLUMNS]
+        after_urn = fields.index("urn") + 1
+        return [*fields[:after_urn], *TEMPLATE_COLUMNS, *fields[after_urn:]]
 
 
 @admin.register(Comment)

@@ -7,10 +7,11 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from noshub.core.model import HTML_SECTIONS, LIST_SECTIONS, STATEMENT_PREFIXES, welsh_column
 from noshub.lifecycle import rules as lc
 
 from . import display
-from .models import TEXT_FIELDS, Draft
+from .models import Draft
 
 LINES_HELP = _("One a line.")
 
@@ -104,14 +105,12 @@ def _statement_lines(value) -> str:
     return "\n".join(i["text"] for i in value or [])
 
 
-ENGLISH_FIELDS = ("urn", "title", *TEXT_FIELDS, "performance_criteria", "knowledge_and_understanding")
+ENGLISH_FIELDS = ("urn", "title", *HTML_SECTIONS, *LIST_SECTIONS)
 META_FIELDS = ("category", "relevant_occupations", "suites", "keywords", "indicative_review_date")
-WELSH_FORM_FIELDS = ("title_cy", "overview_cy", "performance_criteria_cy", "knowledge_and_understanding_cy", "keywords_cy")
+WELSH_FORM_FIELDS = tuple(welsh_column(name) for name in ("title", "overview", *LIST_SECTIONS, "keywords"))
 STATEMENT_FIELDS = {
-    "performance_criteria": "P",
-    "knowledge_and_understanding": "K",
-    "performance_criteria_cy": "P",
-    "knowledge_and_understanding_cy": "K",
+    **STATEMENT_PREFIXES,
+    **{welsh_column(name): prefix for name, prefix in STATEMENT_PREFIXES.items()},
 }
 LIST_FIELDS = ("relevant_occupations", "suites", "keywords", "keywords_cy")
 

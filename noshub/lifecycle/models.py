@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from noshub.catalogue.template import NosTemplateText
 from noshub.core.model import NosDocument, SocAssignment, text_from_columns
 from noshub.lifecycle import rules as lc
 
@@ -19,36 +20,6 @@ NATION_CHOICES = [(n, lc.NATION_LABELS[n]) for n in lc.NATIONS]
 STAGE_CHOICES = [(s, lc.STAGE_LABELS[s]) for s in (*lc.STAGES, lc.WITHDRAWN)]
 APPROVAL_CHOICES = list(lc.APPROVAL_LABELS.items())
 RESPONSE_CHOICES = list(lc.RESPONSE_LABELS.items())
-
-TEXT_FIELDS = (
-    "overview",
-    "scope_range",
-    "scope_range_performance_criteria",
-    "scope_range_knowledge_and_understanding",
-    "values",
-    "behaviours",
-    "skills",
-    "glossary",
-    "links_to_other_nos",
-    "external_links",
-)
-WELSH_FIELDS = (
-    "title_cy",
-    "overview_cy",
-    "performance_criteria_cy",
-    "knowledge_and_understanding_cy",
-    "scope_range_cy",
-    "scope_range_performance_criteria_cy",
-    "scope_range_knowledge_and_understanding_cy",
-    "values_cy",
-    "behaviours_cy",
-    "skills_cy",
-    "glossary_cy",
-    "links_to_other_nos_cy",
-    "external_links_cy",
-    "keywords_cy",
-)
-
 
 class Profile(models.Model):
     """What a person's role needs to know: a standards developer's organisation, a reviewer's nation."""
@@ -131,8 +102,9 @@ class Approval(models.Model):
         ordering = ["project", "approval", "nation"]
 
 
-class Draft(models.Model):
-    """A new NOS, or a new version of an existing one, as the project writes it."""
+class Draft(NosTemplateText):
+    """A new NOS, or a new version of an existing one, as the project writes it (its text
+    columns from `catalogue.template.NosTemplateText`)."""
 
     ACTION_CHOICES = [("new", "New NOS"), ("revise", "New version of an existing NOS"), ("withdraw", "Withdraw to legacy")]
 
@@ -148,34 +120,6 @@ class Draft(models.Model):
         help_text="Version the draft started from",
     )
     urn = models.CharField(max_length=255)
-    title = models.TextField()
-    overview = models.TextField(blank=True)
-    performance_criteria = models.JSONField(default=list, blank=True)
-    knowledge_and_understanding = models.JSONField(default=list, blank=True)
-    scope_range = models.TextField(blank=True)
-    scope_range_performance_criteria = models.TextField(blank=True)
-    scope_range_knowledge_and_understanding = models.TextField(blank=True)
-    values = models.TextField(blank=True)
-    behaviours = models.TextField(blank=True)
-    skills = models.TextField(blank=True)
-    glossary = models.TextField(blank=True)
-    links_to_other_nos = models.TextField(blank=True)
-    external_links = models.TextField(blank=True)
-
-    title_cy = models.TextField(blank=True)
-    overview_cy = models.TextField(blank=True)
-    performance_criteria_cy = models.JSONField(default=list, blank=True)
-    knowledge_and_understanding_cy = models.JSONField(default=list, blank=True)
-    scope_range_cy = models.TextField(blank=True)
-    scope_range_performance_criteria_cy = models.TextField(blank=True)
-    scope_range_knowledge_and_understanding_cy = models.TextField(blank=True)
-    values_cy = models.TextField(blank=True)
-    behaviours_cy = models.TextField(blank=True)
-    skills_cy = models.TextField(blank=True)
-    glossary_cy = models.TextField(blank=True)
-    links_to_other_nos_cy = models.TextField(blank=True)
-    external_links_cy = models.TextField(blank=True)
-    keywords_cy = models.JSONField(default=list, blank=True)
 
     category = models.CharField(max_length=16, blank=True)
     status = models.CharField(max_length=16, blank=True)

@@ -12,21 +12,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from difflib import SequenceMatcher
 
-from noshub.core.model import LIST_SECTIONS, SECTION_LABELS, NosDocument, Statement
+from noshub.core.model import HTML_SECTIONS, LIST_SECTIONS, SECTION_LABELS, NosDocument, Statement
 
 CHANGED_THRESHOLD = 0.6
+# Every field but the statement lists (diffed statement by statement) and the Welsh text.
 _COMPARED_FIELDS = (
     "title",
-    "overview",
-    "scope_range",
-    "scope_range_performance_criteria",
-    "scope_range_knowledge_and_understanding",
-    "values",
-    "behaviours",
-    "skills",
-    "glossary",
-    "links_to_other_nos",
-    "external_links",
+    *HTML_SECTIONS,
     "developed_by",
     "version_number",
     "date_approved",

@@ -17,21 +17,14 @@ from django.utils import timezone
 
 from noshub.catalogue.models import NosSocCode, NosVersion
 from noshub.core.html import plain_text
+from noshub.core.model import FREE_TEXT_SECTIONS, LIST_SECTIONS
 from noshub.soc.models import SocGroup, SocRelationship
 
 from .backends import get_backend
 from .models import IndexState, SearchDocument
 
-_BODY_HTML = (
-    "overview",
-    "scope_range",
-    "scope_range_performance_criteria",
-    "scope_range_knowledge_and_understanding",
-    "values",
-    "behaviours",
-    "skills",
-    "glossary",
-)
+# The HTML sections a standard's indexed body holds (its statements follow them).
+_BODY_HTML = ("overview", *FREE_TEXT_SECTIONS)
 
 
 def _soc_levels(code: str) -> list[str]:
@@ -74,7 +67,7 @@ def build_document(version: NosVersion, crosswalk: dict[str, list[str]], soc_tit
     occupations = sorted(o.name for o in version.occupations.all())
     developer = version.developed_by.name if version.developed_by_id else ""
     body_parts = [plain_text(getattr(version, name)) for name in _BODY_HTML]
-    body_parts += [s["text"] for s in version.performance_criteria + version.knowledge_and_understanding]
+    body_parts += [s["text"] for name in LIST_SECTIONS for s in getattr(version, name)]
     return SearchDocument(
         standard_id=version.standard_id,
         version=version,

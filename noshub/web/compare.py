@@ -11,8 +11,10 @@ import re
 
 from rapidfuzz import fuzz
 
+from noshub.core.model import LIST_SECTIONS
+
 SIMILAR = 80.0  # rapidfuzz token_sort_ratio, 0..100
-COMPARED = ("performance_criteria", "knowledge_and_understanding")
+COMPARED = LIST_SECTIONS
 _WORD = re.compile(r"[a-z0-9]+")
 
 

@@ -12,23 +12,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from noshub.core.html import plain_text, sanitise
-from noshub.core.model import SECTION_LABELS
+from noshub.core.model import BODY_SECTIONS, SECTION_LABELS, TEXT_SECTIONS
 
-# The sections of the common template, in the order a NOS prints them.
-SECTIONS: tuple[str, ...] = (
-    "overview",
-    "performance_criteria",
-    "knowledge_and_understanding",
-    "scope_range",
-    "scope_range_performance_criteria",
-    "scope_range_knowledge_and_understanding",
-    "values",
-    "behaviours",
-    "skills",
-    "glossary",
-    "links_to_other_nos",
-    "external_links",
-)
 SUMMARY_ITEMS = 12  # statements shown per list in the bite-sized summary before "and N more"
 SUMMARY_OVERVIEW_WORDS = 60
 
@@ -62,7 +47,7 @@ def present(detail: dict, language: str) -> dict:
     v = detail["current"] or {}
     title, title_lang = _text_in(v, "title", welsh)
     sections = []
-    for name in SECTIONS:
+    for name in BODY_SECTIONS:
         value, lang = _text_in(v, name, welsh)
         if not value:
             continue
@@ -77,7 +62,7 @@ def present(detail: dict, language: str) -> dict:
         sections.append(section)
     by_name = {s["name"]: s for s in sections}
     has_text = bool(sections)
-    welsh_held = any((v.get("welsh") or {}).get(n) for n in ("title", *SECTIONS))
+    welsh_held = any((v.get("welsh") or {}).get(n) for n in TEXT_SECTIONS)
     overview = by_name.get("overview")
     summary = {
         "overview": _short(overview["text"], SUMMARY_OVERVIEW_WORDS) if overview else "",

@@ -14,23 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from noshub.core.errors import ImportRejected, RecordRejected
+from noshub.core.model import FREE_TEXT_SECTIONS, LINK_SECTIONS
 from noshub.core.readers.nospages import PageRecord, parse_page, read_pages
 from noshub.core.urns import normalise_urn
 
 DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
 PAGES = DATA_DIR / "nos-pages" / "nos_pages.jsonl"
 
-SECTIONS_AFTER_KNOWLEDGE = {
-    "scope_range",
-    "scope_range_performance_criteria",
-    "scope_range_knowledge_and_understanding",
-    "values",
-    "behaviours",
-    "skills",
-    "glossary",
-    "links_to_other_nos",
-    "external_links",
-}
+SECTIONS_AFTER_KNOWLEDGE = {*FREE_TEXT_SECTIONS, *LINK_SECTIONS}
 
 
 # --------------------------------------------------------------------------- real data

@@ -15,7 +15,7 @@ from pathlib import Path
 from noshub.core import vocab
 from noshub.core.errors import ImportRejected, RecordRejected, Rejection
 from noshub.core.html import sanitise, statements
-from noshub.core.model import NosDocument, SocAssignment, WelshText
+from noshub.core.model import SECTION_LABELS, WELSH_SECTIONS, NosDocument, SocAssignment, WelshText
 from noshub.core.urns import clean_urn
 
 # JSON field → NosDocument attribute, for the 27 fields of the export.
@@ -52,23 +52,8 @@ OTHER_FIELDS = (
 FIELDS = (*OTHER_FIELDS, *HTML_FIELDS, *LIST_FIELDS, *TEXT_FIELDS, *ARRAY_FIELDS)
 REQUIRED = ("URN", "Title", "Validity", "Status", "NOSCategory")
 
-# Welsh field names from the NOS system's column list (NosDocumentWelsh).
-WELSH_FIELDS = {
-    "Teitl": "title",
-    "Trosolwg": "overview",
-    "Meini prawf perfformiad": "performance_criteria",
-    "Gwybodaeth a dealltwriaeth": "knowledge_and_understanding",
-    "Cwmpas/Ystod": "scope_range",
-    "Cwmpas/Ystod cysylltiedig â meini prawf perfformiad": "scope_range_performance_criteria",
-    "Cwmpas/Ystod cysylltiedig â gwybodaeth a dealltwriaeth": "scope_range_knowledge_and_understanding",
-    "Gwerthoedd": "values",
-    "Ymddygiadau": "behaviours",
-    "Sgiliau": "skills",
-    "Geirfa": "glossary",
-    "Cysylltiadau â SGC eraill": "links_to_other_nos",
-    "Cysylltiadau Allanol": "external_links",
-    "Geiriau Allweddol": "keywords",
-}
+# Welsh field names from the NOS system's column list (NosDocumentWelsh): the Welsh labels.
+WELSH_FIELDS = {SECTION_LABELS[name][1]: name for name in WELSH_SECTIONS}
 
 
 def _key(name: str) -> str:

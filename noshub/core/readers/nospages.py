@@ -90,7 +90,7 @@ from pathlib import Path
 
 from noshub.core.errors import ImportRejected, RecordRejected, Rejection
 from noshub.core.html import sanitise
-from noshub.core.model import HTML_SECTIONS, SECTION_LABELS, NosDocument, Statement
+from noshub.core.model import HTML_SECTIONS, LIST_SECTIONS, SECTION_LABELS, NosDocument, Statement
 from noshub.core.urns import normalise_urn
 from noshub.core.vocab import parse_date, split_list
 
@@ -150,7 +150,6 @@ def _key(text: str) -> str:
 _OVERVIEW = "overview"
 _PC = "performance_criteria"
 _KU = "knowledge_and_understanding"
-_LIST_SECTIONS = (_PC, _KU)
 _MAIN_HEADINGS = {
     "overview": _OVERVIEW,
     "performance criteria": _PC,
@@ -670,7 +669,7 @@ def parse_page(obj: dict, line: int, file: str) -> PageRecord:
         if key in _MAIN_HEADINGS and (current == _OVERVIEW or key != "overview"):
             current = _MAIN_HEADINGS[key]
             continue
-        if current in _LIST_SECTIONS and key in _LATER_HEADINGS:
+        if current in LIST_SECTIONS and key in _LATER_HEADINGS:
             current = _LATER_HEADINGS[key]
             break
         sections[current].append(raw)

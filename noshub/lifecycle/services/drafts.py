@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from noshub.core.html import sanitise, statements
-from noshub.core.model import NosDocument, text_columns
+from noshub.core.model import HTML_SECTIONS, LIST_SECTIONS, WELSH_COLUMNS, NosDocument, text_columns, welsh_column
 from noshub.core.urns import normalise_urn
 from noshub.lifecycle import rules as lc
 from noshub.lifecycle.messages import Reason
 
 from .. import permissions as perms
-from ..models import TEXT_FIELDS, WELSH_FIELDS, Draft, Project
+from ..models import Draft, Project
 from .audit import _fresh, _snapshot, audit
 
 REVIEW_INTERVAL_YEARS = 3  # default indicative review date of a new draft: three years on
@@ -24,9 +24,8 @@ REVIEW_INTERVAL_YEARS = 3  # default indicative review date of a new draft: thre
 DRAFT_EDIT_FIELDS = (
     "urn",
     "title",
-    *TEXT_FIELDS,
-    "performance_criteria",
-    "knowledge_and_understanding",
+    *HTML_SECTIONS,
+    *LIST_SECTIONS,
     "category",
     "status",
     "originating_organisation",
@@ -36,7 +35,7 @@ DRAFT_EDIT_FIELDS = (
     "keywords",
     "soc_codes",
     "indicative_review_date",
-    *WELSH_FIELDS,
+    *WELSH_COLUMNS,
 )
 
 
@@ -52,16 +51,19 @@ def _escape(text: str) -> str:
 
 
 def _check_draft_editable(project: Project, names) -> None:
-    welsh_only = all(n in WELSH_FIELDS for n in names)
+    welsh_only = all(n in WELSH_COLUMNS for n in names)
     allowed = lc.WELSH_EDITABLE_STAGES if welsh_only else lc.DRAFT_EDITABLE_STAGES
     if project.stage not in allowed:
         raise lc.StageError([Reason("welsh_frozen" if welsh_only else "drafts_frozen", stage=project.stage)])
 
 
+_HTML_COLUMNS = frozenset((*HTML_SECTIONS, *(welsh_column(name) for name in HTML_SECTIONS)))
+
+
 def _clean_draft_values(values: dict) -> dict:
     out = {}
     for name, value in values.items():
-        if name in TEXT_FIELDS or (name in WELSH_FIELDS and name.removesuffix("_cy") in TEXT_FIELDS):
+        if name in _HTML_COLUMNS:
             out[name] = sanitise(value)
         elif name in ("urn", "title", "title_cy", "category", "status", "originating_organisation", "original_urn"):
             out[name] = (value or "").strip()
