@@ -35,6 +35,7 @@ from django.views.decorators.http import require_safe
 from noshub.catalogue import services
 from noshub.catalogue.stats import catalogue_stats
 from noshub.core.errors import InvalidParameter, NotFound
+from noshub.core.model import LIST_SECTIONS
 from noshub.pages import Page, page_view
 from noshub.search.engine import MAX_PER_PAGE, SearchParams, SearchResult, search
 from noshub.soc.models import SocGroup
@@ -443,7 +444,7 @@ def compare(request: HttpRequest) -> Page:
     context = {
         "query": {"a": request.GET.get("a", ""), "b": request.GET.get("b", "")},
         "errors": errors,
-        "section_labels": {n: label(n, language) for n in ("performance_criteria", "knowledge_and_understanding")},
+        "section_labels": {n: label(n, language) for n in LIST_SECTIONS},
     }
     if len(found) == 2:
         return Page("web/compare.html", {**compare_nos(found["a"], found["b"]), **context})
