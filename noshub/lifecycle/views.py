@@ -429,7 +429,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse | Page:
             )
         except services.CommentRejected as exc:
             form.add_error(None, display.message(exc.reason))
-            status = 429 if "short time" in str(exc) else 400
+            status = exc.status  # 429 for too many comments, else 400
         else:
             sent = True
             form = f.CommentForm()
