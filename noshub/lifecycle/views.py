@@ -1,4 +1,5 @@
-"""Pages of the lifecycle, each page's JSON twin from the same service function.
+"""Pages of the lifecycle. The pages that show something are page views (`noshub.pages`): the
+same view serves the HTML and, at its ``.json`` URL, the context the HTML is rendered from.
 
 Every page works without JavaScript; every form posts with a CSRF token; every write goes
 through `services`, which checks the role. A rule that stops an action (a stage that is not
@@ -8,7 +9,7 @@ ready, a closed consultation) is shown on the page with status 400 (429 for too 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from noshub.core.errors import NosHubError
 from noshub.lifecycle import rules as lc
+from noshub.pages import Page, page_view
 from noshub.pages.errors import describe, json_error
 
 from . import display, services
@@ -63,6 +65,25 @@ def _context(request: HttpRequest, project: Project | None = None, **extra) -> d
     return ctx
 
 
+def _page_context(request: HttpRequest, project: Project | None = None) -> dict:
+    """What a page view adds about the reader, JSON-ready: their own roles (the menu shows the
+    audit log to administrators) and, on a project's pages, what they may do there."""
+    user = request.user
+    ctx = {"roles": sorted(perms.roles(user))}
+    if project is not None:
+        ctx |= {
+            "can_edit": perms.can(user, perms.EDIT_PROJECT, project),
+            "can_moderate": perms.can(user, perms.MODERATE, project),
+            "can_respond": perms.can(user, perms.RESPOND, project),
+        }
+    return ctx
+
+
+def _project_caption(project: Project) -> dict:
+    """The project a page belongs to, as its caption shows it."""
+    return {"id": project.pk, "title": project.title, "stage": project.stage}
+
+
 # -- projects -----------------------------------------------------------------------------------
 
 
@@ -84,15 +105,11 @@ def _project_rows(request: HttpRequest) -> dict:
 
 
 @require_safe
-def project_list(request: HttpRequest) -> HttpResponse:
-    rows = _project_rows(request)
+@page_view
+def project_list(request: HttpRequest) -> Page:
+    """The projects the reader may see and the open consultations; twin /lifecycle/projects.json."""
     can_create = bool(perms.roles(request.user) & {perms.DEVELOPER, perms.ADMINISTRATOR})
-    return render(request, "lifecycle/project_list.html", _context(request, **rows, can_create=can_create))
-
-
-@require_safe
-def project_list_json(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(_project_rows(request), **JSON)
+    return Page("lifecycle/project_list.html", {**_project_rows(request), **_page_context(request), "can_create": can_create})
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,59 +142,37 @@ def project_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@page_view
+def project_detail(request: HttpRequest, pk: int) -> Page:
+    """A project: its stage, nations, approvals, NOS, consultation and changes; twin
+    /lifecycle/projects/<pk>.json (the project and its last 50 audit entries)."""
     project = _project(request, pk)
-    data = services.project_dict(project)
+    data = services.project_dict(project) | {"audit": services.audit_entries(project, limit=50)}
+    # Stored values only: the template shows their labels in the page's language, so the twin
+    # is the same in English and Welsh.
     responses = {(a["approval"], a["nation"]): a for a in data["approvals"]}
-    approvals = []
-    for approval in lc.APPROVAL_LABELS:
-        approvals.append(
-            {
-                "approval": approval,
-                "label": display.label("approval", approval),
-                "rows": [
-                    {
-                        "nation": n,
-                        "label": display.label("nation", n),
-                        "r": responses.get((approval, n)),
-                        "response_label": display.label("response", (responses.get((approval, n)) or {}).get("response", "")),
-                    }
-                    for n in lc.APPROVAL_NATIONS[approval]
-                ],
-            }
-        )
-    entries = services.audit_entries(project, limit=50)
-    part_fields = display.labels("part_a" if project.stage == lc.PROPOSAL else "part_b")
-    nation_rows = [
-        {
-            "nation": n,
-            "label": display.label("nation", n),
-            "values": [data["nations"].get(n, {}).get(name, "") for name in part_fields],
-        }
-        for n in lc.NATIONS
+    approval_tables = [
+        {"approval": approval, "rows": [{"nation": n, "r": responses.get((approval, n))} for n in lc.APPROVAL_NATIONS[approval]]}
+        for approval in lc.APPROVAL_LABELS
     ]
-    return render(
-        request,
+    part = "part_a" if project.stage == lc.PROPOSAL else "part_b"
+    part_fields = list(display.TABLES[part])
+    nation_rows = [
+        {"nation": n, "values": [data["nations"].get(n, {}).get(name, "") for name in part_fields]} for n in lc.NATIONS
+    ]
+    return Page(
         "lifecycle/project.html",
-        _context(
-            request,
-            project,
-            data=data,
-            approvals=approvals,
-            entries=entries,
-            stages=[(s, display.label("stage", s)) for s in lc.STAGES],
-            can_send_back=project.stage in lc.SEND_BACK_STAGES,
-            part_fields=part_fields,
-            nation_rows=nation_rows,
-            next_label=display.label("stage", data["next_stage"] or ""),
-        ),
+        {
+            **data,
+            **_page_context(request, project),
+            "approval_tables": approval_tables,
+            "stages": list(lc.STAGES),
+            "can_send_back": project.stage in lc.SEND_BACK_STAGES,
+            "part": part,
+            "part_fields": part_fields,
+            "nation_rows": nation_rows,
+        },
     )
-
-
-@require_safe
-def project_json(request: HttpRequest, pk: int) -> JsonResponse:
-    project = _project(request, pk)
-    return JsonResponse(services.project_dict(project) | {"audit": services.audit_entries(project, limit=50)}, **JSON)
 
 
 @require_http_methods(["GET", "POST"])
@@ -306,20 +301,22 @@ def _draft(request: HttpRequest, pk: int, action: str = perms.VIEW_PROJECT) -> D
 
 
 @require_safe
-def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@page_view
+def draft_detail(request: HttpRequest, pk: int) -> Page:
+    """A draft NOS with its quality checks and its changes from the version it started from;
+    twin /lifecycle/drafts/<pk>.json."""
     draft = _draft(request, pk)
-    data = services.draft_dict(draft)
-    return render(
-        request,
+    return Page(
         "lifecycle/draft.html",
-        _context(request, draft.project, draft=draft, data=data, diff=services.draft_diff(draft)),
+        {
+            **services.draft_dict(draft),
+            "diff_from_base": services.draft_diff(draft),
+            # The date itself, which the page shows in its language; its JSON form is the ISO date.
+            "indicative_review_date": draft.indicative_review_date,
+            **_page_context(request, draft.project),
+            "project_caption": _project_caption(draft.project),
+        },
     )
-
-
-@require_safe
-def draft_json(request: HttpRequest, pk: int) -> JsonResponse:
-    draft = _draft(request, pk)
-    return JsonResponse(services.draft_dict(draft) | {"diff_from_base": services.draft_diff(draft)}, **JSON)
 
 
 @require_http_methods(["GET", "POST"])
@@ -398,50 +395,48 @@ def _public_project(pk: int) -> Project:
     return project
 
 
-@require_http_methods(["GET", "POST"])
-def consultation(request: HttpRequest, pk: int) -> HttpResponse:
-    """The public consultation page: the drafts, a comment form while open, and published comments."""
+@require_http_methods(["GET", "HEAD", "POST"])
+@page_view
+def consultation(request: HttpRequest, pk: int) -> HttpResponse | Page:
+    """The public consultation page: the drafts, a comment form while open, and published
+    comments; twin /lifecycle/projects/<pk>/consultation.json. A comment is posted to the HTML
+    page, which shows the form again with what went wrong, or its thanks."""
+    allowed = ["GET", "HEAD"] if request.path.endswith(".json") else ["GET", "POST"]  # as the two URLs always did
+    if request.method not in allowed:
+        return HttpResponseNotAllowed(allowed)
     project = _public_project(pk)
-    form = f.CommentForm(request.POST or None)
+    if request.method != "POST":
+        return Page("lifecycle/consultation.html", {**_consultation(project), **_page_context(request), "sent": False})
+    form = f.CommentForm(request.POST)
     status, sent = 200, False
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            draft = project.drafts.filter(pk=d["draft"]).first()
-            try:
-                if draft is None:
-                    raise services.CommentRejected(Reason("draft_not_consulted"))
-                services.submit_comment(
-                    project,
-                    draft,
-                    text=d["text"],
-                    item_ref=d["item_ref"],
-                    name=d["name"],
-                    organisation=d["organisation"],
-                    email=d["email"],
-                    ip=_client_ip(request),
-                    honeypot=d["website"],
-                    user=request.user,
-                )
-            except services.CommentRejected as exc:
-                form.add_error(None, display.message(exc.reason))
-                status = 429 if "short time" in str(exc) else 400
-            else:
-                sent = True
-                form = f.CommentForm()
+    if form.is_valid():
+        d = form.cleaned_data
+        draft = project.drafts.filter(pk=d["draft"]).first()
+        try:
+            if draft is None:
+                raise services.CommentRejected(Reason("draft_not_consulted"))
+            services.submit_comment(
+                project,
+                draft,
+                text=d["text"],
+                item_ref=d["item_ref"],
+                name=d["name"],
+                organisation=d["organisation"],
+                email=d["email"],
+                ip=_client_ip(request),
+                honeypot=d["website"],
+                user=request.user,
+            )
+        except services.CommentRejected as exc:
+            form.add_error(None, display.message(exc.reason))
+            status = exc.status  # 429 for too many comments, else 400
         else:
-            status = 400
-    return render(
-        request,
-        "lifecycle/consultation.html",
-        _context(request, project, c=_consultation(project), form=form, sent=sent),
-        status=status,
-    )
-
-
-@require_safe
-def consultation_json(request: HttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(_consultation(_public_project(pk)), **JSON)
+            sent = True
+            form = f.CommentForm()
+    else:
+        status = 400
+    context = {**_consultation(project), **_page_context(request), "sent": sent, "form": form}
+    return render(request, "lifecycle/consultation.html", context, status=status)
 
 
 def _comment_groups(project: Project) -> list[dict]:
@@ -471,19 +466,22 @@ def _comment_groups(project: Project) -> list[dict]:
 
 
 @require_safe
-def comments(request: HttpRequest, pk: int) -> HttpResponse:
-    """The developer's view: every comment grouped by NOS and item, with counts."""
+@page_view
+def comments(request: HttpRequest, pk: int) -> Page:
+    """The developer's view: every comment grouped by NOS and item, with counts; twin
+    /lifecycle/projects/<pk>/comments.json."""
     project = _project(request, pk, perms.MODERATE)
-    decisions = [("accepted", _("Accepted")), ("rejected", _("Rejected")), ("noted", _("Noted"))]
-    return render(
-        request, "lifecycle/comments.html", _context(request, project, groups=_comment_groups(project), decisions=decisions)
+    decisions = ["accepted", "rejected", "noted"]  # shown by their labels in the page's language
+    return Page(
+        "lifecycle/comments.html",
+        {
+            "project": project.pk,
+            "groups": _comment_groups(project),
+            **_page_context(request, project),
+            "project_caption": _project_caption(project),
+            "decisions": decisions,
+        },
     )
-
-
-@require_safe
-def comments_json(request: HttpRequest, pk: int) -> JsonResponse:
-    project = _project(request, pk, perms.MODERATE)
-    return JsonResponse({"project": project.pk, "groups": _comment_groups(project)}, **JSON)
 
 
 @require_safe
@@ -535,14 +533,11 @@ def _review_params(request: HttpRequest) -> dict:
 
 
 @require_safe
-def reviews(request: HttpRequest) -> HttpResponse:
-    data = review_due(**_review_params(request), limit=200)
-    return render(request, "lifecycle/reviews.html", _context(request, data=data))
-
-
-@require_safe
-def reviews_json(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(review_due(**_review_params(request)), **JSON)
+@page_view
+def reviews(request: HttpRequest) -> Page:
+    """NOS due for review; the page lists the first 200, its twin /lifecycle/reviews.json all."""
+    limit = 200 if request.page_format == "html" else None
+    return Page("lifecycle/reviews.html", {**review_due(**_review_params(request), limit=limit), **_page_context(request)})
 
 
 def _diff(request: HttpRequest, slug: str) -> dict:
@@ -559,31 +554,18 @@ def _diff(request: HttpRequest, slug: str) -> dict:
 
 
 @require_safe
-def version_diff(request: HttpRequest, slug: str) -> HttpResponse:
-    from noshub.core.model import SECTION_LABELS
-
-    data = _diff(request, slug)
-    sections = [
-        {"label": display.label("field", s) if s in SECTION_LABELS else s, **d} for s, d in data["diff"]["statements"].items()
-    ]
-    return render(request, "lifecycle/diff.html", _context(request, data=data, sections=sections))
+@page_view
+def version_diff(request: HttpRequest, slug: str) -> Page:
+    """What changed between two versions of a NOS (?from=1&to=2); twin /lifecycle/nos/<slug>/diff.json."""
+    return Page("lifecycle/diff.html", {**_diff(request, slug), **_page_context(request)})
 
 
 @require_safe
-def version_diff_json(request: HttpRequest, slug: str) -> JsonResponse:
-    return JsonResponse(_diff(request, slug), **JSON)
-
-
-@require_safe
-def audit_log(request: HttpRequest) -> HttpResponse:
+@page_view
+def audit_log(request: HttpRequest) -> Page:
+    """The last 500 audit entries, for administrators; twin /lifecycle/audit.json."""
     perms.require(request.user, perms.VIEW_AUDIT)
-    return render(request, "lifecycle/audit.html", _context(request, entries=services.audit_entries(limit=500)))
-
-
-@require_safe
-def audit_log_json(request: HttpRequest) -> JsonResponse:
-    perms.require(request.user, perms.VIEW_AUDIT)
-    return JsonResponse({"entries": services.audit_entries(limit=500)}, **JSON)
+    return Page("lifecycle/audit.html", {"entries": services.audit_entries(limit=500), **_page_context(request)})
 
 
 # -- JSON API: the same actions for programs ----------------------------------------------------
