@@ -14,7 +14,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-PRINT_CSS = Path(__file__).resolve().parent.parent / "catalogue" / "static" / "noshub" / "print.css"
+PRINT_CSS = Path(__file__).resolve().parent / "static" / "noshub" / "print.css"
 MAX_SUITE_NOS = 400  # a suite download holds at most this many NOS
 
 

@@ -34,7 +34,7 @@ def ids(load_reports, client):
     return {"slug": "LANACT3", "suite_id": suites[0]["id"], "developer_id": developers[0]["id"], "code": "5"}
 
 
-QUERIES = {"results": {"q": "welding"}, "compare": {"a": "LANACT3", "b": "LANACT4"}}
+QUERIES = {"results": {"q": "welding"}, "compare": {"a": "LANACT3", "b": "LANACT2"}}
 
 
 def test_every_public_page_is_a_page_view():
