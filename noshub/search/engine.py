@@ -31,8 +31,9 @@ from django.db import connection
 from noshub.core.search import embeddings
 from noshub.core.search.fusion import reciprocal_rank_fusion
 from noshub.core.search.highlight import highlight, snippet
-from noshub.core.search.query import STOPWORDS, ParsedQuery, parse_query, with_alternatives, words
+from noshub.core.search.query import ParsedQuery, parse_query, with_alternatives, words
 from noshub.core.search.spelling import SYNONYMS
+from noshub.core.text import SEARCH_STOP_WORDS as STOPWORDS
 from noshub.core.urns import normalise_urn
 
 from .backends import get_backend

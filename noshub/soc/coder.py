@@ -62,10 +62,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from noshub.core.duplicates import clean_title
+from noshub.core.text import OCCUPATION_STOP_WORDS, clean_title, suffix_stem
 
 __all__ = ["Labelled", "NosText", "SimilarNos", "SocCoder", "SocReference", "Suggestion", "UnitGroup", "labels_from_soc2010"]
 
@@ -175,62 +175,17 @@ def labels_from_soc2010(codes: Iterable[str], crosswalk: dict[str, list[tuple[st
 # --------------------------------------------------------------------------- text
 
 _WORD = re.compile(r"[a-z][a-z0-9]+")
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {"nos", "occupations", "related", "nec", "and", "level", "suite"}
-_SUFFIXES = (
-    "ational",
-    "ations",
-    "ation",
-    "ments",
-    "ment",
-    "ings",
-    "ing",
-    "ers",
-    "er",
-    "ors",
-    "or",
-    "ists",
-    "ist",
-    "ed",
-    "al",
-    "ive",
-    "ity",
-)
-
-
-def _stem(word: str) -> str:
-    """A light stemmer, the same for NOS and ONS text: plural, then up to two suffixes, then
-    a final e (nurse, nurses, nursing → nurs; plasterer, plastering → plast)."""
-    if len(word) <= 3:
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for _ in range(2):
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-                word = word[: -len(suffix)]
-                break
-        else:
-            break
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
-    return word
-
-
 _stem_cache: dict[str, str] = {}
 
 
 def _tokens(text: str) -> list[str]:
     out = []
     for w in _WORD.findall(text.lower()):
-        if w in _STOP:
+        if w in OCCUPATION_STOP_WORDS:
             continue
         s = _stem_cache.get(w)
         if s is None:
-            s = _stem_cache[w] = _stem(w)
+            s = _stem_cache[w] = suffix_stem(w)
         out.append(s)
     return out
 

@@ -1,4 +1,4 @@
-"""How the coder reads a title (`noshub.core.duplicates.clean_title`, as the duplicate finder
+"""How the coder reads a title (`noshub.core.text.clean_title`, as the duplicate finder
 does): the catalogue's status marker is not a word of the title, and a short text is a job
 title only when it does not begin as NOS titles begin."""
 
