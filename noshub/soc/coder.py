@@ -67,7 +67,7 @@ from sklearn.linear_model import LogisticRegression
 
 from noshub.core.text import OCCUPATION_STOP_WORDS, clean_title, suffix_stem
 
-__all__ = ["Labelled", "NosText", "SimilarNos", "SocCoder", "SocReference", "Suggestion", "UnitGroup", "labels_from_soc2010"]
+__all__ = ["CodedNeighbour", "CoderText", "Labelled", "SocCoder", "SocReference", "Suggestion", "UnitGroup", "labels_from_soc2010"]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -88,8 +88,8 @@ BAYES_REFERENCE_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
-class NosText:
-    """What the coder reads of a NOS. Free text is a `NosText` with a title only."""
+class CoderText:
+    """What the coder reads of a NOS. Free text is a `CoderText` with a title only."""
 
     key: str = ""
     title: str = ""
@@ -101,11 +101,11 @@ class NosText:
     developer: str = ""
 
     @classmethod
-    def free_text(cls, text: str) -> NosText:
+    def free_text(cls, text: str) -> CoderText:
         return cls(title=text)
 
-    def title_only(self) -> NosText:
-        return NosText(key=self.key, title=self.title)
+    def title_only(self) -> CoderText:
+        return CoderText(key=self.key, title=self.title)
 
     @property
     def is_title_only(self) -> bool:
@@ -135,12 +135,12 @@ class SocReference:
 class Labelled:
     """A coded NOS: its text and its SOC 2020 unit groups with weights summing to 1."""
 
-    nos: NosText
+    nos: CoderText
     labels: dict[str, float]
 
 
 @dataclass(frozen=True)
-class SimilarNos:
+class CodedNeighbour:
     """A coded NOS that carries a suggested unit group, with how alike its words are to the
     query's (cosine of TF-IDF vectors of the whole record): evidence a reviewer can read."""
 
@@ -155,7 +155,7 @@ class Suggestion:
     title: str
     confidence: float
     #: the coded NOS most like the query among those coded to this unit group (`SocCoder.with_evidence`)
-    similar: tuple[SimilarNos, ...] = ()
+    similar: tuple[CodedNeighbour, ...] = ()
 
 
 def labels_from_soc2010(codes: Iterable[str], crosswalk: dict[str, list[tuple[str, float]]]) -> dict[str, float]:
@@ -190,7 +190,7 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-def _title(nos: NosText) -> str:
+def _title(nos: CoderText) -> str:
     """The title as the coder reads it: without the marks of its catalogue life (`clean_title`:
     the status "… Legacy" that ends 843 coded NOS titles says nothing of the occupation and
     makes unrelated legacy NOS alike; a leading unit number)."""
@@ -207,14 +207,14 @@ def _analyzer(text: str) -> list[str]:
     return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
 
 
-def _full_text(nos: NosText) -> str:
+def _full_text(nos: CoderText) -> str:
     title = _title(nos)
     parts = [title, title, nos.overview, " ".join(nos.criteria[:30])]
     parts += [" ; ".join(nos.occupations), " ; ".join(nos.keywords), " ; ".join(nos.suites), " ; ".join(nos.suites)]
     return " \n".join(p for p in parts if p)
 
 
-def _context_text(nos: NosText) -> str:
+def _context_text(nos: CoderText) -> str:
     """What a NOS says about its occupation besides its own wording: occupations and suites."""
     return " ; ".join((*nos.occupations, *nos.suites))
 
@@ -321,7 +321,7 @@ EXTRAS = (
 )
 
 
-def _field_values(nos: NosText, name: str) -> set[str]:
+def _field_values(nos: CoderText, name: str) -> set[str]:
     if name == "suite":
         return {_norm_key(s) for s in nos.suites if s.strip()}
     if name == "developer":
@@ -426,12 +426,12 @@ class _Signals:
         self.field_vocab: dict[str, dict[str, int]] = {name: {} for name in FIELDS}
         self.field_m = {name: self._incidence(name, [x.nos for x in labelled], grow=True) for name in FIELDS}
 
-    def is_job_title(self, q: NosText) -> bool:
+    def is_job_title(self, q: CoderText) -> bool:
         """A short free text that does not begin as NOS titles do: a job title such as "head chef"
         (coded like the index's titles), not a short NOS title such as "Texturise hair"."""
         return q.is_title_only and len(_tokens(q.title)) <= 3 and _first_word(q.title) not in self.openers
 
-    def _incidence(self, name: str, items: Sequence[NosText], grow: bool = False) -> sparse.csr_matrix:
+    def _incidence(self, name: str, items: Sequence[CoderText], grow: bool = False) -> sparse.csr_matrix:
         vocab = self.field_vocab[name]
         rows, cols = [], []
         for i, nos in enumerate(items):
@@ -472,7 +472,7 @@ class _Signals:
 
     def compute(
         self,
-        queries: Sequence[NosText],
+        queries: Sequence[CoderText],
         pool: np.ndarray,
         batch: int = 2000,
         index_exclude: np.ndarray | None = None,
@@ -557,7 +557,7 @@ class _Signals:
         return out
 
     @staticmethod
-    def _mates(queries: Sequence[NosText], out: dict[str, np.ndarray], extra: dict[str, np.ndarray]) -> None:
+    def _mates(queries: Sequence[CoderText], out: dict[str, np.ndarray], extra: dict[str, np.ndarray]) -> None:
         """What the other queries of the same suite say: a new suite's NOS arrive together,
         and what most of them look like is the best guess for each (their text only)."""
         vocab: dict[str, int] = {}
@@ -590,7 +590,7 @@ class _Signals:
         self.remember = False
         self._semantic_memo = None
 
-    def _semantic(self, chunk: Sequence[NosText], pool_idx: np.ndarray, Yp: np.ndarray) -> dict[str, np.ndarray]:
+    def _semantic(self, chunk: Sequence[CoderText], pool_idx: np.ndarray, Yp: np.ndarray) -> dict[str, np.ndarray]:
         """The sentence-vector signals: the query's title against coded NOS titles, coding-index
         titles, Volume 1 tasks and unit groups."""
         assert self.encoder is not None
@@ -872,7 +872,7 @@ class SocCoder:
         # job titles of the coding index as free text, each without its own index row
         index_units = np.asarray(signals.index_labels.argmax(axis=1)).ravel()
         rows = rng.choice(len(index_units), size=min(size, len(index_units)), replace=False)
-        queries = [NosText(title=signals.index_titles[r]) for r in rows]
+        queries = [CoderText(title=signals.index_titles[r]) for r in rows]
         sig = signals.compute(queries, np.ones(n, bool), index_exclude=rows)
         qi, ui = _candidates(sig)
         X_parts.append(combiner.features(sig, qi, ui))
@@ -892,7 +892,7 @@ class SocCoder:
 
     # -- prediction ---------------------------------------------------------------------
     def _scores(
-        self, queries: Sequence[NosText], pool: np.ndarray | None = None, batch: int = 4000
+        self, queries: Sequence[CoderText], pool: np.ndarray | None = None, batch: int = 4000
     ) -> list[tuple[np.ndarray, np.ndarray]]:
         # a suite's NOS in one batch, so that each sees its suite-mates (`_Signals._mates`)
         order_q = sorted(range(len(queries)), key=lambda i: min((_norm_key(s) for s in queries[i].suites), default=""))
@@ -946,11 +946,11 @@ class SocCoder:
 
     def suggest_many(
         self,
-        queries: Sequence[NosText],
+        queries: Sequence[CoderText],
         top: int = 5,
         pool: np.ndarray | None = None,
         exclude_self: bool = False,
-        context: Sequence[NosText] = (),
+        context: Sequence[CoderText] = (),
     ) -> list[list[Suggestion]]:
         """Suggestions for each query. `pool` masks which coded NOS may speak; with
         `exclude_self`, a query whose key is a coded NOS is answered without that NOS.
@@ -977,7 +977,7 @@ class SocCoder:
             for cand, probs in scored
         ]
 
-    def with_evidence(self, query: NosText, suggestions: Sequence[Suggestion], k: int = 3) -> list[Suggestion]:
+    def with_evidence(self, query: CoderText, suggestions: Sequence[Suggestion], k: int = 3) -> list[Suggestion]:
         """The suggestions, each with the `k` coded NOS most like the query among those coded to
         its unit group (never the query's own NOS): what a reviewer compares before confirming."""
         sig = self._signals
@@ -989,18 +989,18 @@ class SocCoder:
         out = []
         for s in suggestions:
             column = sig.unit_index.get(s.code)
-            similar: list[SimilarNos] = []
+            similar: list[CodedNeighbour] = []
             if column is not None:
                 rows = np.flatnonzero((sig.Y[:, column] > 0) & (sims > 0))
                 for r in rows[np.argsort(-sims[rows], kind="stable")][:k]:
                     nos = sig.labelled[r].nos
-                    similar.append(SimilarNos(nos.key, nos.title, round(float(sims[r]), 3)))
+                    similar.append(CodedNeighbour(nos.key, nos.title, round(float(sims[r]), 3)))
             out.append(replace(s, similar=tuple(similar)))
         return out
 
-    def suggest(self, query: NosText | str, top: int = 5) -> list[Suggestion]:
+    def suggest(self, query: CoderText | str, top: int = 5) -> list[Suggestion]:
         if isinstance(query, str):
-            query = NosText.free_text(query)
+            query = CoderText.free_text(query)
         if not (query.title.strip() or not query.is_title_only):
             raise ValueError("nothing to code: the text is empty")
         return self.suggest_many([query], top=top)[0]

@@ -34,7 +34,7 @@ from noshub.catalogue.services import find_standards
 from noshub.core.search import vector_cache
 
 from . import data
-from .coder import NosText, SocCoder, Suggestion, labels_from_soc2010
+from .coder import CoderText, SocCoder, Suggestion, labels_from_soc2010
 from .models import CodingIndexEntry, CodingRun, CrosswalkSource, SocDecision, SocGroup, SocRelationship
 from .permissions import may_review
 
@@ -362,7 +362,7 @@ def suggest_for_text(text: str, top: int = 5) -> list[Suggestion]:
     top = _check_top(top)
     if not (text or "").strip():
         raise SocError("the text is empty: give a job title or the text of a NOS")
-    coder, query = get_coder(), NosText.free_text(text.strip()[:5000])
+    coder, query = get_coder(), CoderText.free_text(text.strip()[:5000])
     return coder.with_evidence(query, coder.suggest(query, top=top))
 
 
