@@ -239,11 +239,18 @@ _coder_cache: dict[str, SocCoder] = {}
 
 
 def _fingerprint() -> str:
-    """Changes when the data the coder learns from changes, or the coder's code does."""
-    from . import coder as coder_module
+    """Changes when the data the coder learns from changes, or the coder's code does (its package
+    and the text toolkit it reads words with)."""
+    from noshub.core import text as text_toolkit
 
+    from . import coder as coder_package
+
+    code = hashlib.sha256()
+    for package in (coder_package, text_toolkit):
+        for path in sorted(Path(package.__file__).parent.glob("*.py")):
+            code.update(path.read_bytes())
     parts = [
-        hashlib.sha256(Path(coder_module.__file__).read_bytes()).hexdigest(),
+        code.hexdigest(),
         vector_cache.available(),  # with or without the semantic signals
         SocGroup.objects.aggregate(n=Count("id"), m=Max("id")),
         CodingIndexEntry.objects.aggregate(n=Count("id"), m=Max("id")),

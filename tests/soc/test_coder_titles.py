@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from noshub.soc.coder import REGIMES, CoderText, Labelled, SocCoder, SocReference, UnitGroup, _regimes, _title
+from noshub.soc.coder import REGIMES, CoderText, Labelled, SocCoder, SocReference, UnitGroup
+from noshub.soc.coder.combiner import _regimes
+from noshub.soc.coder.reading import _title
 
 
 @pytest.mark.parametrize(
