@@ -167,7 +167,6 @@ _ROLE = re.compile(
 _CONTEXT = re.compile(r"\s+(?:in|within|across|for)\s+(?:a|an|the\s+)?\s*\S.*$", re.I)
 
 
-
 _KNOWLEDGE = re.compile(r"^(?:understand|understanding|know|knowledge of|principles of|the principles of)\b", re.I)
 
 

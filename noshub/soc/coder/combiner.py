@@ -152,4 +152,3 @@ class _RankModel:
             if m.any():
                 prob[m] = model.predict_proba(G[m])[:, 1]
         return p, prob
-
