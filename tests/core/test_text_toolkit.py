@@ -124,3 +124,14 @@ def test_the_soc_stop_words_are_scikit_learns_english_list_and_the_coders_own():
     assert frozenset(ENGLISH_STOP_WORDS) | {"nos", "occupations", "related", "nec", "and", "level", "suite"} == (
         OCCUPATION_STOP_WORDS
     )
+
+
+def test_the_toolkit_imports_neither_django_nor_scikit_learn():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]  # this checkout's noshub, not an installed one
+    code = "import sys, noshub.core.text; print(sorted(m for m in ('django', 'sklearn') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.strip() == "[]"

@@ -83,3 +83,14 @@ def test_too_few_coded_nos_to_learn_from_is_a_clear_error(coded):
     rows.append(Labelled(CoderText(key="x", title="Uncoded"), {}))  # a NOS without codes is not counted
     with pytest.raises(ValueError, match=f"at least 20, and has {coded}"):
         SocCoder.fit(SocReference(units=units, index_titles=[("head chef", "5434")]), rows)
+
+
+def test_the_coder_package_is_free_of_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]  # this checkout's noshub, not an installed one
+    code = "import sys, noshub.soc.coder; print('django' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.strip() == "False"
