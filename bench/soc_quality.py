@@ -278,7 +278,7 @@ def run_occupationcoder(titles: list[str]) -> tuple[list[str] | None, str, float
 def evaluate(args) -> dict:
     t0 = time.perf_counter()
     reference, items = load_data(args)
-    from noshub.soc.coder import NosText, SocCoder
+    from noshub.soc.coder import CoderText, SocCoder
     from noshub.soc.data import labelled_from
     from noshub.soc.services import encoder as soc_encoder
 
@@ -324,7 +324,7 @@ def evaluate(args) -> dict:
             fit_seconds.append(time.perf_counter() - t)
             knn = KnnBaseline([knn_text(labelled[i].nos) for i in train], [labelled[i].labels for i in train])
             for mode in ("full", "title"):
-                queries = [labelled[i].nos if mode == "full" else NosText.free_text(labelled[i].nos.title) for i in test]
+                queries = [labelled[i].nos if mode == "full" else CoderText.free_text(labelled[i].nos.title) for i in test]
                 ours = coder.suggest_many(queries, top=20)
                 theirs = knn.rank([knn_text(q) for q in queries])
                 for i, sugg, kn in zip(test, ours, theirs, strict=True):

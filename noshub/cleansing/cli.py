@@ -142,7 +142,7 @@ def covered(path: str | None, text: str, limit: int, fmt: str) -> None:
     """
     from noshub.cleansing.services import already_covered, draft_from_text
     from noshub.core.duplicates import NosText
-    from noshub.core.textsim import plain_text
+    from noshub.core.text import strip_tags
 
     drafts = []
     if path:
@@ -158,7 +158,7 @@ def covered(path: str | None, text: str, limit: int, fmt: str) -> None:
                     key=d.urn,
                     urn=d.urn,
                     title=d.title,
-                    overview=plain_text(d.overview),
+                    overview=strip_tags(d.overview),
                     statements=tuple((s.ref, s.text) for s in (*d.performance_criteria, *d.knowledge_and_understanding)),
                     keywords=d.keywords,
                 )

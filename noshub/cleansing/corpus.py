@@ -10,7 +10,7 @@ from collections import defaultdict
 from noshub.catalogue.models import NosVersion, Standard
 from noshub.core.duplicates import NosText
 from noshub.core.model import FREE_TEXT_SECTIONS, LIST_SECTIONS
-from noshub.core.textsim import plain_text
+from noshub.core.text import strip_tags
 
 
 def _m2m(through, column: str, name_field: str, version_ids: set[int] | None) -> dict[int, list[str]]:
@@ -28,13 +28,13 @@ def version_text(version_id: int, row: dict, suites, occupations, keywords) -> N
         for section in LIST_SECTIONS
         for item in (row[section] or [])
     )
-    scope = " ".join(plain_text(row[name]) for name in FREE_TEXT_SECTIONS if row[name])
+    scope = " ".join(strip_tags(row[name]) for name in FREE_TEXT_SECTIONS if row[name])
     date = row["date_approved"] or row["source_created"]
     return NosText(
         key=row["standard__slug"],
         urn=row["urn"],
         title=row["title"],
-        overview=plain_text(row["overview"]),
+        overview=strip_tags(row["overview"]),
         statements=statements,
         scope=scope,
         keywords=tuple(sorted(keywords.get(version_id, []), key=str.lower)),

@@ -32,7 +32,7 @@ from noshub.catalogue.models import NosVersion, Standard
 from noshub.core.duplicates import KINDS, DuplicateFinder, NosText, Settings, explain_pair
 from noshub.core.errors import NotFound
 from noshub.core.progress import ProgressCallback, tell
-from noshub.core.textsim import words
+from noshub.core.text import content_words
 
 from .corpus import load_corpus
 from .models import (
@@ -204,7 +204,7 @@ def group_explanation(key: str) -> dict:
     data = group_dict(group)
     ids = list(group.members.values_list("id", flat=True))
     docs = {d.key: d for d in load_corpus(set(ids))}
-    counts = {" ".join(words(s["text"])): s["nos_count"] for s in group.run.repeated_statements}
+    counts = {" ".join(content_words(s["text"])): s["nos_count"] for s in group.run.repeated_statements}
     canonical = docs.get(data["canonical"]) or next(iter(docs.values()))
     pair_of = {(p["a"], p["b"]): p for p in group.pairs}
     comparisons = []

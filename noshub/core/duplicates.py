@@ -39,7 +39,8 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
-from noshub.core.textsim import STOP_WORDS, Vectoriser, features, plain_text, row_dots, similar_pairs, stem, words
+from noshub.core.text import SIMILARITY_STOP_WORDS, clean_title, content_words, light_stem, strip_tags, title_content_key
+from noshub.core.textsim import Vectoriser, features, row_dots, similar_pairs
 from noshub.core.urns import normalise_urn
 
 SAME_TEXT = "same_text"
@@ -166,17 +167,6 @@ _ROLE = re.compile(
 _CONTEXT = re.compile(r"\s+(?:in|within|across|for)\s+(?:a|an|the\s+)?\s*\S.*$", re.I)
 
 
-# The status the catalogue writes at the end of a title ("… Legacy", "… - Legacy", "(Legacy)",
-# once doubled); "a plan for legacy fundraising" keeps its word.
-_LEGACY = re.compile(r"(?:[-–(\s]*\blegacy\b[)\s]*)+$", re.I)
-_LEADING_NUMBER = re.compile(r"^\s*[\d.]+\s+")
-
-
-def clean_title(title: str) -> str:
-    """A title without the marks of its catalogue life: "- Legacy", "(Legacy)", a leading unit number."""
-    return _LEADING_NUMBER.sub("", _LEGACY.sub("", plain_text(title))).strip(" .-")
-
-
 _KNOWLEDGE = re.compile(r"^(?:understand|understanding|know|knowledge of|principles of|the principles of)\b", re.I)
 
 
@@ -188,21 +178,16 @@ def is_knowledge_unit(title: str) -> bool:
 def lead_verbs(title: str) -> frozenset[str]:
     """The verbs a title starts with: "Prepare, cook and finish soups" -> {prepare, cook, finish}."""
     text = clean_title(title).lower()
-    tokens = [t for t in re.findall(r"[a-z]+|,|&", text) if t not in STOP_WORDS or t in ("and", "or")]
+    tokens = [t for t in re.findall(r"[a-z]+|,|&", text) if t not in SIMILARITY_STOP_WORDS or t in ("and", "or")]
     out = []
     for k, tok in enumerate(tokens):
         if tok in (",", "&", "and", "or"):
             continue
-        out.append(stem(tok))
+        out.append(light_stem(tok))
         nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
         if nxt not in (",", "&", "and", "or"):
             break
     return frozenset(out)
-
-
-def title_key(title: str) -> str:
-    """A title reduced to its content words (stemmed, stop words and the word 'legacy' dropped)."""
-    return " ".join(words(clean_title(title)))
 
 
 def core_title(title: str) -> str:
@@ -215,9 +200,9 @@ def core_title(title: str) -> str:
         text = _ROLE.sub("", text).strip()
     text = re.sub(r"\brole\b", " ", text)
     stripped = _CONTEXT.sub("", text)
-    if len(words(stripped)) >= 3:  # "work in a team" keeps its context: "work" alone names no function
+    if len(content_words(stripped)) >= 3:  # "work in a team" keeps its context: "work" alone names no function
         text = stripped
-    return title_key(text)
+    return title_content_key(text)
 
 
 def _variant_reason(a: str, b: str) -> str:
@@ -225,12 +210,12 @@ def _variant_reason(a: str, b: str) -> str:
     la, lb = sorted(m.group(0).lower() for m in _LEVEL.finditer(a)), sorted(m.group(0).lower() for m in _LEVEL.finditer(b))
     if la != lb:
         return "level"
-    ra = _ROLE.match(plain_text(a).lower().strip())
-    rb = _ROLE.match(plain_text(b).lower().strip())
+    ra = _ROLE.match(strip_tags(a).lower().strip())
+    rb = _ROLE.match(strip_tags(b).lower().strip())
     if (ra.group(0).strip() if ra else "") != (rb.group(0).strip() if rb else ""):
         return "role"
-    ca = _CONTEXT.search(plain_text(a).lower())
-    cb = _CONTEXT.search(plain_text(b).lower())
+    ca = _CONTEXT.search(strip_tags(a).lower())
+    cb = _CONTEXT.search(strip_tags(b).lower())
     if (ca.group(0).strip() if ca else "") != (cb.group(0).strip() if cb else ""):
         return "context"
     return ""
@@ -265,7 +250,7 @@ class DuplicateFinder:
         self.settings = settings or Settings()
         self.index = {d.key: i for i, d in enumerate(self.docs)}
         s = self.settings
-        self.title_key = [title_key(d.title) for d in self.docs]
+        self.content_key = [title_content_key(d.title) for d in self.docs]
         self.core_key = [core_title(d.title) for d in self.docs]
         self.title_vec = Vectoriser()
         self.T = self.title_vec.fit_transform([features(clean_title(d.title)) for d in self.docs])
@@ -283,7 +268,7 @@ class DuplicateFinder:
         self.stmt_text: list[str] = []
         for i, d in enumerate(self.docs):
             for ref, text in d.statements:
-                if words(text):
+                if content_words(text):
                     self.stmt_doc.append(i)
                     self.stmt_ref.append(ref)
                     self.stmt_text.append(text)
@@ -422,7 +407,7 @@ class DuplicateFinder:
             di, dj = self.docs[i], self.docs[j]
             fields_ = {"title": round(float(title[k]), 4)}
             variant = ""
-            if self.title_key[i] != self.title_key[j] and self.core_key[i] and self.core_key[i] == self.core_key[j]:
+            if self.content_key[i] != self.content_key[j] and self.core_key[i] and self.core_key[i] == self.core_key[j]:
                 variant = _variant_reason(di.title, dj.title)
                 if variant == "context" and set(di.suites) & set(dj.suites):
                     variant = ""  # siblings in one suite, told apart by their context, are distinct standards
@@ -452,7 +437,7 @@ class DuplicateFinder:
             if linked:
                 kind = IMPORTED_COPY
             elif (
-                self.title_key[i] == self.title_key[j]
+                self.content_key[i] == self.content_key[j]
                 and fields_.get("statements", 1.0) >= 0.98
                 and fields_.get("overview", 1.0) >= 0.98
                 and fields_.get("scope", 1.0) >= 0.98
@@ -647,8 +632,8 @@ class DuplicateFinder:
         core = np.asarray((self.C @ q_core.T).todense()).ravel()
         ov = np.asarray((self.O @ q_ov.T).todense()).ravel() if q_ov.nnz else np.zeros(len(self.docs))
         # statements of the draft against every statement held
-        q_texts = [t for _, t in draft.statements if words(t)]
-        q_refs = [r for r, t in draft.statements if words(t)]
+        q_texts = [t for _, t in draft.statements if content_words(t)]
+        q_refs = [r for r, t in draft.statements if content_words(t)]
         stmt_hits: list[dict] = []
         doc_stmt: dict[int, float] = defaultdict(float)
         if q_texts and self.P.shape[0]:
@@ -691,7 +676,7 @@ class DuplicateFinder:
             doc = self.docs[d]
             variant = ""
             ck = core_title(draft.title)
-            if title_key(draft.title) != self.title_key[d] and ck and ck == self.core_key[d]:
+            if title_content_key(draft.title) != self.content_key[d] and ck and ck == self.core_key[d]:
                 variant = _variant_reason(draft.title, doc.title)
             t = self._title_similarity(
                 float(title[d]),
@@ -741,7 +726,7 @@ _TOKEN = re.compile(r"\S+")
 
 def diff_words(a: str, b: str) -> list[dict]:
     """Word-level differences between two texts: segments marked equal / delete / insert / replace."""
-    wa, wb = _TOKEN.findall(plain_text(a)), _TOKEN.findall(plain_text(b))
+    wa, wb = _TOKEN.findall(strip_tags(a)), _TOKEN.findall(strip_tags(b))
     ka = [w.lower().strip(".,;:()") for w in wa]
     kb = [w.lower().strip(".,;:()") for w in wb]
     out = []
@@ -779,7 +764,7 @@ def explain_pair(a: NosText, b: NosText, statement_counts: dict[str, int] | None
         used_b.add(y)
         ra, ta = a.statements[x]
         rb, tb = b.statements[y]
-        n = max(counts.get(" ".join(words(ta)), 1), counts.get(" ".join(words(tb)), 1))
+        n = max(counts.get(" ".join(content_words(ta)), 1), counts.get(" ".join(content_words(tb)), 1))
         shared.append(
             {
                 "a_ref": ra,
@@ -787,7 +772,7 @@ def explain_pair(a: NosText, b: NosText, statement_counts: dict[str, int] | None
                 "b_ref": rb,
                 "b_text": tb,
                 "score": round(v, 3),
-                "identical": title_key(ta) == title_key(tb),
+                "identical": title_content_key(ta) == title_content_key(tb),
                 "nos_count": n,
                 "boilerplate": n >= 5,
                 "diff": diff_words(ta, tb),
@@ -802,7 +787,7 @@ def explain_pair(a: NosText, b: NosText, statement_counts: dict[str, int] | None
         "title": {
             "a": a.title,
             "b": b.title,
-            "identical": title_key(a.title) == title_key(b.title),
+            "identical": title_content_key(a.title) == title_content_key(b.title),
             "diff": diff_words(a.title, b.title),
         },
         "variant": _variant_reason(a.title, b.title) if core_title(a.title) == core_title(b.title) else "",

@@ -1,166 +1,27 @@
-"""Text features for comparing NOS: normalised words, TF-IDF vectors, cosine similarity.
+"""Text features for comparing NOS: bags of words, TF-IDF vectors, cosine similarity.
 
 Pure Python with numpy/scipy; no Django. Used by `noshub.core.duplicates`.
 
-A NOS field becomes a bag of features: content words (lower-cased, stop words dropped,
-plurals and -ing/-ed endings trimmed, -ize spelt -ise) and the bigrams of adjacent content
-words. Features are weighted by sub-linear TF times IDF and each row is L2-normalised, so
-the dot product of two rows is their cosine similarity.
+A NOS field becomes a bag of features: content words (`noshub.core.text.content_words`:
+lower-cased, stop words dropped, plurals and -ing/-ed endings trimmed, -ize spelt -ise) and the
+bigrams of adjacent content words. Features are weighted by sub-linear TF times IDF and each
+row is L2-normalised, so the dot product of two rows is their cosine similarity.
 """
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
 
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "across",
-        "after",
-        "all",
-        "also",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "being",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "do",
-        "does",
-        "each",
-        "either",
-        "etc",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "if",
-        "in",
-        "including",
-        "into",
-        "is",
-        "it",
-        "its",
-        "may",
-        "more",
-        "must",
-        "not",
-        "of",
-        "on",
-        "or",
-        "other",
-        "others",
-        "own",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "under",
-        "up",
-        "upon",
-        "use",
-        "used",
-        "using",
-        "via",
-        "was",
-        "were",
-        "what",
-        "when",
-        "where",
-        "whether",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "will",
-        "with",
-        "within",
-        "without",
-        "would",
-        "you",
-        "your",
-        "yourself",
-        "e",
-        "g",
-        "ie",
-        "eg",
-        "i",
-        "ii",
-        "iii",
-        "iv",
-    ]
-)
-
-_TAG = re.compile(r"<[^>]+>")
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def plain_text(value: str) -> str:
-    """HTML to plain text: tags become spaces, entities are decoded."""
-    if not value:
-        return ""
-    if "<" in value:
-        value = _TAG.sub(" ", value)
-    return " ".join(html.unescape(value).split())
-
-
-def stem(word: str) -> str:
-    """A deliberately light stemmer: enough to match 'customers'/'customer', 'organize'/'organise'."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    for american, british in (("ization", "isation"), ("izing", "ising"), ("ized", "ised"), ("izes", "ises"), ("ize", "ise")):
-        if word.endswith(american):
-            word = word[: -len(american)] + british
-            break
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if word.endswith("ing") and len(word) > 5:
-        word = word[:-3]
-    elif word.endswith("ed") and len(word) > 4:
-        word = word[:-2]
-    else:
-        return word
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-        word = word[:-1]  # planning -> plann -> plan
-    return word
-
-
-def words(text: str) -> list[str]:
-    """Content words of a text, stemmed, in order."""
-    return [stem(w) for w in _WORD.findall(plain_text(text).lower()) if w not in STOP_WORDS]
+from noshub.core.text import content_words
 
 
 def features(text: str, bigrams: bool = True) -> list[str]:
     """Words plus adjacent-word bigrams: the bag a field is compared on."""
-    ws = words(text)
+    ws = content_words(text)
     if bigrams and len(ws) > 1:
         return ws + [f"{a}_{b}" for a, b in zip(ws, ws[1:], strict=False)]
     return ws

@@ -12,59 +12,27 @@ of the content words of the shorter title appear in the longer one.
 
 from __future__ import annotations
 
-import re
 from difflib import SequenceMatcher
 
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "for",
-        "in",
-        "on",
-        "to",
-        "with",
-        "or",
-        "by",
-        "at",
-        "from",
-        "your",
-        "their",
-        "its",
-        "as",
-        "be",
-        "is",
-        "are",
-        "under",
-        "own",
-    ]
-)
+from noshub.core.text import TITLE_STOP_WORDS, title_match_key
+
 SIMILARITY_THRESHOLD = 0.6
 CONTAINMENT_THRESHOLD = 0.75
 
 
-def title_key(title: str) -> str:
-    text = re.sub(r"\blegacy\b", " ", (title or "").lower())
-    text = re.sub(r"[^\w ]+", " ", text)
-    return " ".join(text.split())
-
-
-def _content_words(key: str) -> set[str]:
-    return {w for w in key.split() if w not in _STOP}
+def _significant_words(key: str) -> set[str]:
+    return {w for w in key.split() if w not in TITLE_STOP_WORDS}
 
 
 def same_standard(title_a: str, title_b: str) -> bool:
-    a, b = title_key(title_a), title_key(title_b)
+    a, b = title_match_key(title_a), title_match_key(title_b)
     if a == b:
         return True
     if not a or not b:
         return True  # a missing title is no evidence of a different standard
     if SequenceMatcher(None, a, b).ratio() >= SIMILARITY_THRESHOLD:
         return True
-    wa, wb = _content_words(a), _content_words(b)
+    wa, wb = _significant_words(a), _significant_words(b)
     if not wa or not wb:
         return False
     return len(wa & wb) / min(len(wa), len(wb)) >= CONTAINMENT_THRESHOLD

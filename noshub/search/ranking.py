@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from noshub.core.search import embeddings
+from noshub.core.text import SEARCH_STOP_WORDS
 
-from .text.query import STOPWORDS, ParsedQuery
+from .text.query import ParsedQuery
 
 if TYPE_CHECKING:
     from .index_cache import IndexCache
@@ -43,7 +44,7 @@ def corrections(query: ParsedQuery, cache: IndexCache) -> dict[str, str]:
     found = {}
     for term in query.terms:
         word = term.text
-        if term.prefix or len(word) < 4 or any(c.isdigit() for c in word) or word in STOPWORDS:
+        if term.prefix or len(word) < 4 or any(c.isdigit() for c in word) or word in SEARCH_STOP_WORDS:
             continue
         frequency = max(cache.vocabulary.get(f, 0) for f in term.forms())
         if frequency > RARE_WORD:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from noshub.catalogue.models import NosSocCode, NosVersion, Standard
 
-from .coder import Labelled, NosText, SocReference, UnitGroup, labels_from_soc2010
+from .coder import CoderText, Labelled, SocReference, UnitGroup, labels_from_soc2010
 from .models import CodingIndexEntry, SocGroup, SocRelationship
 
 
@@ -51,7 +51,7 @@ class CatalogueNos:
     version_id: int
     slug: str
     validity: str
-    text: NosText
+    text: CoderText
     soc2010: tuple[str, ...]
 
 
@@ -94,7 +94,7 @@ def catalogue_nos(standard_ids: list[int] | None = None) -> list[CatalogueNos]:
     out = []
     for sid, slug, vid in rows:
         v = versions[vid]
-        text = NosText(
+        text = CoderText(
             key=slug,
             title=v["title"] or "",
             overview=v["overview"] or "",

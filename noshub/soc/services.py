@@ -36,7 +36,7 @@ from noshub.core.progress import ProgressCallback, tell
 from noshub.core.search import vector_cache
 
 from . import data
-from .coder import NosText, SocCoder, Suggestion, labels_from_soc2010
+from .coder import CoderText, SocCoder, Suggestion, labels_from_soc2010
 from .models import CodingIndexEntry, CodingRun, CrosswalkSource, SocDecision, SocGroup, SocRelationship
 from .permissions import may_review
 
@@ -250,11 +250,18 @@ _coder_cache: dict[str, SocCoder] = {}
 
 
 def _fingerprint() -> str:
-    """Changes when the data the coder learns from changes, or the coder's code does."""
-    from . import coder as coder_module
+    """Changes when the data the coder learns from changes, or the coder's code does (its package
+    and the text toolkit it reads words with)."""
+    from noshub.core import text as text_toolkit
 
+    from . import coder as coder_package
+
+    code = hashlib.sha256()
+    for package in (coder_package, text_toolkit):
+        for path in sorted(Path(package.__file__).parent.glob("*.py")):
+            code.update(path.read_bytes())
     parts = [
-        hashlib.sha256(Path(coder_module.__file__).read_bytes()).hexdigest(),
+        code.hexdigest(),
         vector_cache.available(),  # with or without the semantic signals
         SocGroup.objects.aggregate(n=Count("id"), m=Max("id")),
         CodingIndexEntry.objects.aggregate(n=Count("id"), m=Max("id")),
@@ -388,7 +395,7 @@ def suggest_for_text(text: str, top: int = 5) -> list[Suggestion]:
     top = _check_top(top)
     if not (text or "").strip():
         raise SocError("the text is empty: give a job title or the text of a NOS")
-    coder, query = get_coder(), NosText.free_text(text.strip()[:5000])
+    coder, query = get_coder(), CoderText.free_text(text.strip()[:5000])
     return coder.with_evidence(query, coder.suggest(query, top=top))
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from noshub.core.search import vector_cache
-from noshub.soc.coder import SEMANTIC, Labelled, NosText, SocCoder, SocReference, UnitGroup
+from noshub.soc.coder import SEMANTIC, CoderText, Labelled, SocCoder, SocReference, UnitGroup
 
 # Four unit groups; the made-up encoder knows that "cook" and "chef", "kitchen" and "catering",
 # "vehicle" and "lorry", "haulage" and "driver" mean the same, which the words alone cannot see.
@@ -44,16 +44,16 @@ def _reference() -> SocReference:
 def _labelled() -> list[Labelled]:
     rows = []
     for i in range(12):
-        rows.append(Labelled(NosText(key=f"c{i}", title=f"Cook dishes {i}", suites=(f"Food {i % 3}",)), {"5434": 1.0}))
-        rows.append(Labelled(NosText(key=f"d{i}", title=f"Drive vehicle {i}", suites=(f"Haulage {i % 3}",)), {"8211": 1.0}))
-        rows.append(Labelled(NosText(key=f"h{i}", title=f"Colour hair {i}", suites=(f"Salon {i % 3}",)), {"6221": 1.0}))
-        rows.append(Labelled(NosText(key=f"w{i}", title=f"Weld steel {i}", suites=(f"Metal {i % 3}",)), {"5213": 1.0}))
+        rows.append(Labelled(CoderText(key=f"c{i}", title=f"Cook dishes {i}", suites=(f"Food {i % 3}",)), {"5434": 1.0}))
+        rows.append(Labelled(CoderText(key=f"d{i}", title=f"Drive vehicle {i}", suites=(f"Haulage {i % 3}",)), {"8211": 1.0}))
+        rows.append(Labelled(CoderText(key=f"h{i}", title=f"Colour hair {i}", suites=(f"Salon {i % 3}",)), {"6221": 1.0}))
+        rows.append(Labelled(CoderText(key=f"w{i}", title=f"Weld steel {i}", suites=(f"Metal {i % 3}",)), {"5213": 1.0}))
     return rows
 
 
 def test_the_coder_works_without_an_encoder_and_its_semantic_signals_are_silent():
     coder = SocCoder.fit(_reference(), _labelled())
-    signals = coder._signals.compute([NosText.free_text("Cook dishes")], np.ones(48, bool))
+    signals = coder._signals.compute([CoderText.free_text("Cook dishes")], np.ones(48, bool))
     assert all(not signals[name].any() for name in SEMANTIC)
     assert coder.suggest("Cook dishes", top=1)[0].code == "5434"
 
@@ -61,7 +61,7 @@ def test_the_coder_works_without_an_encoder_and_its_semantic_signals_are_silent(
 def test_the_semantic_signals_find_a_unit_group_that_shares_no_word_with_the_query():
     # "kitchen catering" appears nowhere in the reference or the coded NOS; the made-up
     # encoder puts it next to "Cook dishes".
-    query = NosText.free_text("kitchen catering")
+    query = CoderText.free_text("kitchen catering")
     words_only = SocCoder.fit(_reference(), _labelled())
     with_vectors = SocCoder.fit(_reference(), _labelled(), encoder=fake_encoder)
     off = words_only._signals.compute([query], np.ones(48, bool))
@@ -148,10 +148,10 @@ def test_a_new_suites_nos_read_what_their_suite_mates_look_like():
     pool = np.ones(48, bool)
     new_suite = ("Barbering 2026",)
     queries = [
-        NosText(key="q1", title="Work safely", suites=new_suite),  # says nothing of the trade
-        NosText(key="q2", title="Colour hair", suites=new_suite),
-        NosText(key="q3", title="Colour hair with foils", suites=new_suite),
-        NosText(key="q4", title="Work safely", suites=("Another suite",)),  # no mates
+        CoderText(key="q1", title="Work safely", suites=new_suite),  # says nothing of the trade
+        CoderText(key="q2", title="Colour hair", suites=new_suite),
+        CoderText(key="q3", title="Colour hair with foils", suites=new_suite),
+        CoderText(key="q4", title="Work safely", suites=("Another suite",)),  # no mates
     ]
     signals = coder._signals.compute(queries, pool)
     hair = coder.units.index("6221")
@@ -172,7 +172,7 @@ def test_the_word_bayes_signal_and_the_prior_are_distributions_over_unit_groups(
     coder = SocCoder.fit(_reference(), _labelled())
     pool = np.ones(48, bool)
     pool[12:] = False  # only the first twelve coded NOS (three of each group) speak
-    signals = coder._signals.compute([NosText.free_text("barber colour"), NosText.free_text("zzz")], pool)
+    signals = coder._signals.compute([CoderText.free_text("barber colour"), CoderText.free_text("zzz")], pool)
     np.testing.assert_allclose(signals["bayes"].sum(axis=1), 1.0, rtol=1e-5)
     assert signals["bayes"][0].argmax() == coder.units.index("6221")  # "barber" is an index title of 6221
     expected = coder._signals.Y[:12].sum(axis=0) / 12
@@ -182,9 +182,9 @@ def test_the_word_bayes_signal_and_the_prior_are_distributions_over_unit_groups(
 def test_evidence_names_the_coded_nos_most_like_the_query_among_those_carrying_each_code():
     from noshub.soc.coder import Suggestion
 
-    fish = Labelled(NosText(key="fish", title="Cook fish dishes", suites=("Seafood",)), {"5434": 1.0})
+    fish = Labelled(CoderText(key="fish", title="Cook fish dishes", suites=("Seafood",)), {"5434": 1.0})
     coder = SocCoder.fit(_reference(), [*_labelled(), fish])
-    query = NosText(key="c3", title="Cook fish dishes", suites=("Food 0",))
+    query = CoderText(key="c3", title="Cook fish dishes", suites=("Food 0",))
     given = [Suggestion("5434", "Chefs", 0.9), Suggestion("8211", "Large goods vehicle drivers", 0.1)]
     chefs, drivers = coder.with_evidence(query, given, k=3)
     assert (chefs.code, chefs.confidence, drivers.code) == ("5434", 0.9, "8211")  # the suggestions are kept

@@ -1,4 +1,4 @@
-"""How the coder reads a title (`noshub.core.duplicates.clean_title`, as the duplicate finder
+"""How the coder reads a title (`noshub.core.text.clean_title`, as the duplicate finder
 does): the catalogue's status marker is not a word of the title, and a short text is a job
 title only when it does not begin as NOS titles begin."""
 
@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from noshub.soc.coder import REGIMES, Labelled, NosText, SocCoder, SocReference, UnitGroup, _regimes, _title
+from noshub.soc.coder import REGIMES, CoderText, Labelled, SocCoder, SocReference, UnitGroup
+from noshub.soc.coder.combiner import _regimes
+from noshub.soc.coder.reading import _title
 
 
 @pytest.mark.parametrize(
@@ -34,7 +36,7 @@ from noshub.soc.coder import REGIMES, Labelled, NosText, SocCoder, SocReference,
     ],
 )
 def test_the_status_marker_is_not_read_as_part_of_the_title(title, read):
-    assert _title(NosText(title=title)) == read
+    assert _title(CoderText(title=title)) == read
 
 
 @given(
@@ -42,7 +44,7 @@ def test_the_status_marker_is_not_read_as_part_of_the_title(title, read):
     st.lists(st.sampled_from([" Legacy", " - Legacy", " (legacy)", " – LEGACY", " Legacy "]), min_size=1, max_size=3),
 )
 def test_markers_at_the_end_of_any_title_are_not_read(title, markers):
-    assert _title(NosText(title=title + "".join(markers))) == _title(NosText(title=title)) == title
+    assert _title(CoderText(title=title + "".join(markers))) == _title(CoderText(title=title)) == title
 
 
 def _coder() -> SocCoder:
@@ -53,8 +55,8 @@ def _coder() -> SocCoder:
     index = [("head chef", "5434"), ("chef de partie", "5434"), ("barber", "6221"), ("hair stylist", "6221")]
     rows = []
     for i in range(12):
-        rows.append(Labelled(NosText(key=f"c{i}", title=f"Prepare fish dishes {i}", suites=(f"Food {i % 3}",)), {"5434": 1.0}))
-        rows.append(Labelled(NosText(key=f"h{i}", title=f"Texturise hair {i}", suites=(f"Salon {i % 3}",)), {"6221": 1.0}))
+        rows.append(Labelled(CoderText(key=f"c{i}", title=f"Prepare fish dishes {i}", suites=(f"Food {i % 3}",)), {"5434": 1.0}))
+        rows.append(Labelled(CoderText(key=f"h{i}", title=f"Texturise hair {i}", suites=(f"Salon {i % 3}",)), {"6221": 1.0}))
     return SocCoder.fit(SocReference(units=units, index_titles=index), rows)
 
 
@@ -70,14 +72,25 @@ def _coder() -> SocCoder:
 )
 def test_a_short_text_is_read_as_a_job_title_only_when_it_does_not_begin_as_nos_titles_do(text, regime):
     coder = _coder()
-    signals = coder._signals.compute([NosText.free_text(text)], np.ones(24, bool))
+    signals = coder._signals.compute([CoderText.free_text(text)], np.ones(24, bool))
     assert REGIMES[int(_regimes(signals)[0])] == regime
 
 
 @pytest.mark.parametrize("coded", [0, 1, 19])
 def test_too_few_coded_nos_to_learn_from_is_a_clear_error(coded):
     units = {"5434": UnitGroup("5434", "Chefs", "Plan menus and prepare food")}
-    rows = [Labelled(NosText(key=f"c{i}", title=f"Prepare fish dishes {i}"), {"5434": 1.0}) for i in range(coded)]
-    rows.append(Labelled(NosText(key="x", title="Uncoded"), {}))  # a NOS without codes is not counted
+    rows = [Labelled(CoderText(key=f"c{i}", title=f"Prepare fish dishes {i}"), {"5434": 1.0}) for i in range(coded)]
+    rows.append(Labelled(CoderText(key="x", title="Uncoded"), {}))  # a NOS without codes is not counted
     with pytest.raises(ValueError, match=f"at least 20, and has {coded}"):
         SocCoder.fit(SocReference(units=units, index_titles=[("head chef", "5434")]), rows)
+
+
+def test_the_coder_package_is_free_of_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]  # this checkout's noshub, not an installed one
+    code = "import sys, noshub.soc.coder; print('django' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.strip() == "False"

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from noshub.catalogue.models import NosVersion, Standard
 from noshub.soc import services
-from noshub.soc.coder import NosText
+from noshub.soc.coder import CoderText
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_suggest_for_a_coded_nos_does_not_see_its_own_codes(soc_coder):
     assert standard.slug == "SKACHB10"
     assert suggestions[0].code == "6221"
     # a NOS query without the exclusion finds itself among the coded NOS: the answer may only be as good
-    item = NosText(key="SKACHB10", title="Shampoo and condition hair")
+    item = CoderText(key="SKACHB10", title="Shampoo and condition hair")
     assert soc_coder.suggest_many([item], top=1, exclude_self=True)[0][0].code == "6221"
 
 
@@ -211,14 +211,14 @@ def test_cli_soc_migrate_is_kept_as_an_alias_of_crosswalk(soc_coder, load_report
 
 @pytest.mark.parametrize("text", ["head chef", "Plasterer", "software developer", "HGV driver"])
 def test_a_short_job_title_is_coded_as_a_job_title(soc_coder, text):
-    assert soc_coder._signals.is_job_title(NosText.free_text(text))
+    assert soc_coder._signals.is_job_title(CoderText.free_text(text))
 
 
 @pytest.mark.parametrize("text", ["Texturise hair", "Assemble components", "Supervise the funeral", "Cut hair"])
 def test_a_short_nos_title_is_not_taken_for_a_job_title(soc_coder, text):
     # on whole suites held out, NOS titles of up to three words calibrated as job titles were
     # right first 28% of the time at a mean confidence of 45%
-    assert not soc_coder._signals.is_job_title(NosText.free_text(text))
+    assert not soc_coder._signals.is_job_title(CoderText.free_text(text))
 
 
 def test_coding_run_with_too_few_coded_nos_is_refused_and_writes_nothing(monkeypatch):

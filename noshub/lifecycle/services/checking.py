@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from noshub.core.html import plain_text
 from noshub.core.model import NosDocument
-from noshub.core.titles import title_key
+from noshub.core.text import title_match_key
 from noshub.core.urns import normalise_urn
 from noshub.lifecycle import draft_checks
 from noshub.lifecycle.messages import Reason
@@ -26,7 +26,7 @@ def similar_standards(doc: NosDocument, exclude_slug: str = "") -> tuple[list[dr
     Uses the cleansing app's "already covered" search (`noshub.cleansing.services.already_covered`,
     hits scoring at least `DUPLICATE_WARNING_SCORE`) when it can be imported; otherwise falls
     back to current NOS whose title is the same once lower-cased, stripped of punctuation and
-    of the word "legacy" (`noshub.core.titles.title_key`). The draft's own NOS is left out.
+    of the word "legacy" (`noshub.core.text.title_match_key`). The draft's own NOS is left out.
     """
     try:
         from noshub.cleansing.services import already_covered
@@ -58,7 +58,7 @@ def similar_standards(doc: NosDocument, exclude_slug: str = "") -> tuple[list[dr
 def _same_title(doc: NosDocument, exclude_slug: str) -> list[draft_checks.SimilarStandard]:
     from noshub.catalogue.models import NosVersion, Standard
 
-    key = title_key(doc.title)
+    key = title_match_key(doc.title)
     if not key:
         return []
     first_word = key.split()[0]
@@ -67,7 +67,7 @@ def _same_title(doc: NosDocument, exclude_slug: str) -> list[draft_checks.Simila
         .exclude(standard__slug=exclude_slug)
         .values_list("urn", "title", "standard__slug")
     )
-    return [draft_checks.SimilarStandard(urn=u, title=t, slug=s) for u, t, s in rows if title_key(t) == key][:5]
+    return [draft_checks.SimilarStandard(urn=u, title=t, slug=s) for u, t, s in rows if title_match_key(t) == key][:5]
 
 
 def check_draft(draft: Draft, today: date | None = None) -> draft_checks.DraftCheckReport:

@@ -5,17 +5,14 @@ from __future__ import annotations
 import html
 import re
 
+from noshub.core.text import prefix_stem
+
 from .query import fold
-
-
-def _stem(word: str) -> str:
-    # A light stem: enough that "welding" marks "weld", "organise" marks "organisation".
-    return word[: max(4, len(word) - 3)] if len(word) > 5 else word
 
 
 def highlight(text: str, words: list[str]) -> str:
     """`text` escaped as HTML, each word starting like a query word wrapped in <mark>."""
-    stems = sorted({_stem(fold(w)) for w in words if len(w) > 1}, key=len, reverse=True)
+    stems = sorted({prefix_stem(fold(w)) for w in words if len(w) > 1}, key=len, reverse=True)
     if not stems:
         return html.escape(text)
     out: list[str] = []
@@ -32,6 +29,6 @@ def snippet(body: str, words: list[str], length: int = 220) -> str:
     if not body:
         return ""
     sentences = [s.strip() for s in re.split(r"(?<=[.;:!?])\s+|\n+", body) if s.strip()]
-    stems = [_stem(fold(w)) for w in words if len(w) > 2]
+    stems = [prefix_stem(fold(w)) for w in words if len(w) > 2]
     chosen = next((s for s in sentences if any(st in fold(s) for st in stems)), sentences[0] if sentences else "")
     return chosen if len(chosen) <= length else chosen[: length - 1].rsplit(" ", 1)[0] + "…"

@@ -12,49 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from noshub.core.text import SEARCH_STOP_WORDS
+
 from .spelling import spelling_variants
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "how",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "them",
-        "they",
-        "this",
-        "to",
-        "was",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "will",
-        "with",
-        "you",
-        "your",
-    ]
-)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*\*?", re.UNICODE)
 _PHRASE = re.compile(r'"([^"]*)"')
 MAX_TERMS = 12  # longer queries are cut: a query is not a document
@@ -96,7 +57,7 @@ class ParsedQuery:
 
     def required(self) -> tuple[Term, ...]:
         """Terms that must all match (stop words only count when there is nothing else)."""
-        content = tuple(t for t in self.terms if t.text not in STOPWORDS)
+        content = tuple(t for t in self.terms if t.text not in SEARCH_STOP_WORDS)
         return content or self.terms
 
     def all_words(self) -> list[str]:

@@ -1,0 +1,154 @@
+"""The combiner: gradient-boosted trees over (query, candidate unit group) features, and a
+calibration per kind of query that turns their output into the chance of being right."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from .signals import EXTRAS, SIGNALS
+
+#: The share of wrong candidates the trees learn from.
+NEGATIVE_SHARE = 0.2
+_CANDIDATES_PER_SIGNAL = 6
+
+
+def _candidates(sig: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The (query, unit group) pairs that any signal ranks in its top few, with a score > 0."""
+    n, U = sig["nos_full"].shape
+    k = min(_CANDIDATES_PER_SIGNAL, U)
+    mask = np.zeros((n, U), bool)
+    rows = np.arange(n)[:, None]
+    for s in SIGNALS:
+        if s == "prior":  # the same groups for every query: a feature, not a source of candidates
+            continue
+        top = np.argpartition(-sig[s], k - 1, axis=1)[:, :k]
+        mask[rows, top] |= np.take_along_axis(sig[s], top, axis=1) > 0
+    empty = ~mask.any(axis=1)
+    if empty.any():  # nothing speaks (e.g. unknown words): fall back on the reference text
+        top = np.argpartition(-sig["unit_full"][empty], k - 1, axis=1)[:, :k]
+        sub = mask[empty]
+        sub[np.arange(sub.shape[0])[:, None], top] = True
+        mask[empty] = sub
+    qi, ui = np.nonzero(mask)
+    return qi, ui
+
+
+#: Kinds of query, each with its own calibration (and a feature of the trees): a title alone
+#: (free text), a full record whose suite has coded NOS, a full record of a new suite, and a
+#: job title: a text of up to three words that does not begin as NOS titles begin
+#: (`_Signals.is_job_title`; "Texturise hair" is a NOS title, "head chef" a job title).
+REGIMES = ("title", "suite_known", "new_suite", "short_title")
+
+
+def _regimes(sig: dict[str, np.ndarray]) -> np.ndarray:
+    title = sig["title_only"] > 0
+    known = sig["suite_known"] > 0
+    short = sig["short"] > 0
+    return np.where(short, 3, np.where(title, 0, np.where(known, 1, 2)))
+
+
+def _one_thread():
+    """The trees on one thread: their OpenMP threads wait for each other at every step, and on
+    a machine whose cores are busy with anything else that made them ten times slower."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
+class _RankModel:
+    """Gradient-boosted trees over (query, candidate) features: each signal's score, its share
+    of the query's best score on that signal and whether it is that signal's first choice, plus
+    what kind of query it is (title alone, suite known, short, how close its nearest neighbours
+    are). Trained on the held-out queries made inside `fit` to predict whether the candidate is
+    right; a logistic calibration per regime, on queries the trees did not learn from, turns its
+    output into the probability that the unit group is right."""
+
+    #: every query-level extra of `_Signals.compute` is a feature of each of its candidates
+    QUERY_FEATURES = EXTRAS
+
+    def __init__(self) -> None:
+        self.model = None
+        self.calibration: dict[int, LogisticRegression] = {}
+
+    @staticmethod
+    def features(sig: dict[str, np.ndarray], qi: np.ndarray, ui: np.ndarray) -> np.ndarray:
+        cols = []
+        for s in SIGNALS:
+            m = sig[s]
+            v = m[qi, ui]
+            best = m.max(axis=1)[qi]
+            cols += [v, v / np.maximum(best, 1e-9)]
+        for name in _RankModel.QUERY_FEATURES:
+            cols.append(sig[name][qi])
+        return np.stack(cols, axis=1).astype(np.float32)
+
+    @staticmethod
+    def consensus(F: np.ndarray) -> np.ndarray:
+        """Per row of `features`: the mean over signals of the candidate's share of the best."""
+        return F[:, 1 : 2 * len(SIGNALS) : 2].mean(axis=1)
+
+    def fit(
+        self, F: np.ndarray, y: np.ndarray, qid: np.ndarray, regime: np.ndarray, seed: int = 0, groups: np.ndarray | None = None
+    ) -> None:
+        """Learn from rows of `features`; `groups` (one per row, e.g. a suite) are kept whole
+        when a quarter of them is held back for the calibration."""
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        rng = np.random.default_rng(seed)
+        groups = qid if groups is None else groups
+        kinds = np.unique(groups)
+        cal = np.isin(groups, rng.choice(kinds, size=len(kinds) // 4, replace=False))
+        # most candidates are wrong: the trees learn from every right one and a share of the
+        # wrong ones, which ranks as well and is several times faster (the calibration below
+        # sees every candidate of its queries, so the probabilities stay honest)
+        learn = ~cal & ((y > 0) | (rng.random(len(y)) < NEGATIVE_SHARE))
+        self.model = HistGradientBoostingClassifier(
+            max_iter=80,
+            learning_rate=0.15,
+            max_leaf_nodes=15,
+            min_samples_leaf=40,
+            l2_regularization=1.0,
+            early_stopping=False,
+            random_state=seed,
+        )
+        with _one_thread():
+            self.model.fit(F[learn], y[learn])
+        if len(np.unique(y[cal])) < 2:  # too little data to hold queries back: calibrate in-sample
+            cal = np.ones(len(y), bool)
+        if len(np.unique(y[cal])) < 2:
+            return
+        with _one_thread():
+            p = self.model.predict_proba(F[cal])[:, 1]
+        G, yc, rc = self._calibration_features(p, qid[cal]), y[cal], regime[cal]
+        for r in range(len(REGIMES)):
+            m = rc == r
+            if m.sum() < 50 or len(np.unique(yc[m])) < 2:
+                m = np.ones(len(yc), bool)
+            model = LogisticRegression(C=1.0, max_iter=500)
+            model.fit(G[m], yc[m])
+            self.calibration[r] = model
+
+    @staticmethod
+    def _calibration_features(p: np.ndarray, qid: np.ndarray) -> np.ndarray:
+        """logit of the trees' probability, its gap to the query's best, and whether it is the
+        best, alone and with the logit (the first suggestion's confidence is what matters
+        most); rows sorted by query."""
+        logit = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1))
+        starts = np.flatnonzero(np.r_[True, qid[1:] != qid[:-1]]) if len(qid) else np.zeros(0, int)
+        counts = np.diff(np.r_[starts, len(qid)])
+        best = np.repeat(np.maximum.reduceat(logit, starts), counts) if len(qid) else logit
+        top = (logit >= best).astype(np.float64)
+        return np.stack([logit, logit - best, top, top * logit], axis=1)
+
+    def predict(self, F: np.ndarray, qid: np.ndarray, regime: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        assert self.model is not None
+        # every core for prediction (rows are independent; only fitting waits at each step)
+        p = self.model.predict_proba(F)[:, 1] if len(F) else np.zeros(0)
+        G = self._calibration_features(p, qid)
+        prob = p.copy() if not self.calibration else np.zeros(len(F))
+        for r, model in self.calibration.items():
+            m = regime == r
+            if m.any():
+                prob[m] = model.predict_proba(G[m])[:, 1]
+        return p, prob
