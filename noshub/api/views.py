@@ -17,13 +17,13 @@ from django.views.decorators.http import require_safe
 from noshub.catalogue import services
 from noshub.catalogue.models import Organisation, Suite
 from noshub.core.errors import InvalidParameter, NosHubError
-from noshub.core.jsonld import nos_jsonld
 from noshub.pages.errors import error_response, json_error
 from noshub.search.engine import SearchParams, search, soc_counts
 from noshub.search.models import SearchDocument
 from noshub.soc.models import SocGroup
 
 from . import ratelimit
+from .jsonld import nos_jsonld
 from .openapi import openapi_document
 
 
