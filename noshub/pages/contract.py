@@ -67,7 +67,7 @@ def page_view(view):
         else:
             response = render(request, result.template, result.context, status=result.status)
             response["Link"] = f'<{json_twin_url(request)}>; rel="alternate"; type="{JSON_TYPE}"'
-        patch_vary_headers(response, ["Accept"])
+        patch_vary_headers(response, ["Accept", "Cookie"])  # JSON or HTML; the language cookie
         return response
 
     wrapper.is_page_view = True
