@@ -6,7 +6,6 @@ has one shape: {"error": {"status", "code", "message", "parameter"?}}.
 
 from __future__ import annotations
 
-import csv
 import io
 from functools import wraps
 
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_safe
 from noshub.catalogue import services
 from noshub.catalogue.models import Organisation, Suite
 from noshub.core.errors import InvalidParameter, NosHubError
+from noshub.core.spreadsheet import SafeDictWriter
 from noshub.pages.errors import error_response, json_error
 from noshub.search.engine import SearchParams, search, soc_counts
 from noshub.search.models import SearchDocument
@@ -60,7 +60,7 @@ def _json(data, status: int = 200) -> JsonResponse:
 
 def _csv(rows: list[dict], columns: list[str], filename: str) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer = SafeDictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})

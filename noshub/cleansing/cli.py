@@ -5,7 +5,6 @@ find`) and `noshub decide` (now `noshub duplicates decide`)."""
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import click
 
 from noshub.core.commands import GroupWithDeprecatedDefault, deprecated_alias
 from noshub.core.progress import Progress
+from noshub.core.spreadsheet import SafeWriter
 
 KINDS = ["same_text", "imported_copy", "near_duplicate", "variant"]
 
@@ -51,7 +51,7 @@ def find(fmt: str, kind: str | None, threshold: float, save: bool, limit: int) -
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
+        writer = SafeWriter(sys.stdout)
         writer.writerow(["group", "kind", "score", "min_score", "size", "nos", "canonical"])
         for n, g in enumerate(shown, 1):
             for m in g.members:

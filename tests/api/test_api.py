@@ -123,3 +123,32 @@ def test_urns_with_a_slash_are_served(client, load_reports):
     assert slug
     assert client.get(f"/api/v1/nos/{slug}").json()["slug"] == slug
     assert client.get(f"/api/v1/nos/{slug}.jsonld").json()["ceasn:codedNotation"]
+
+
+def test_csv_exports_defuse_formulas(client, load_reports, tmp_path):
+    """A NOS whose title and suite begin as spreadsheet formulas is exported as text, in the
+    search CSV and the suites CSV."""
+    import json
+
+    from noshub.catalogue.importers import import_json
+
+    doc = {
+        "URN": "ZZCSV1",
+        "Title": '=HYPERLINK("http://evil.example","Click")',
+        "Suite": "@SUM(1+1)*cmd|' /C calc'!A0",
+        "Developed_by": "-2+3",
+        "Validity": "Current",
+        "Status": "Original",
+        "NOSCategory": "Core",
+        "Overview": "<p>Formula injection probe.</p>",
+    }
+    path = tmp_path / "zzcsv1.json"
+    path.write_text(json.dumps(doc))
+    assert import_json(path).created == 1
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/search", {"q": "ZZCSV1", "format": "csv"}).content.decode())))
+    row = next(r for r in rows if r["urn"] == "ZZCSV1")
+    assert row["title"] == """'=HYPERLINK("http://evil.example","Click")"""
+    assert row["developer"] == "'-2+3"
+    assert row["suites"].startswith("'@SUM")
+    suites = client.get("/api/v1/suites", {"format": "csv"}).content.decode()
+    assert "'@SUM(1+1)" in suites and "\n@SUM" not in suites

@@ -156,6 +156,14 @@ def test_csv_export_defuses_formulas(people, project):
     assert rows[1][6].startswith("'=")
 
 
+def test_csv_export_defuses_formulas_in_the_commenters_name_and_organisation(people, project):
+    project = drive(project, people, lc.CONSULTATION)
+    comment(project, name='=HYPERLINK("http://evil.example","x")', organisation="@SUM(1+1)*cmd|' /C calc'!A0")
+    header, row = list(csv.reader(io.StringIO(services.comments_csv(people["developer"], project))))
+    assert row[header.index("name")] == """'=HYPERLINK("http://evil.example","x")"""
+    assert row[header.index("organisation")].startswith("'@SUM")
+
+
 def test_an_open_consultation_can_be_extended_but_not_cut_short(people, project):
     project = drive(project, people, lc.CONSULTATION)
     with pytest.raises(lc.StageError, match="only be extended"):

@@ -4,7 +4,6 @@ export.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -18,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from noshub.core.errors import NosHubError
+from noshub.core.spreadsheet import SafeWriter
 from noshub.lifecycle import rules as lc
 from noshub.lifecycle.messages import Reason
 
@@ -251,7 +251,7 @@ CSV_COLUMNS = (
 def comments_csv(user, project: Project) -> str:
     perms.require(user, perms.MODERATE, project)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)  # every cell neutralised: names and organisations too
     writer.writerow(CSV_COLUMNS)
     for c in project.comments.select_related("draft", "decided_by").order_by("draft__urn", "item_ref", "created_at"):
         writer.writerow(
@@ -262,18 +262,13 @@ def comments_csv(user, project: Project) -> str:
                 c.item_text,
                 c.name,
                 c.organisation,
-                _csv_safe(c.text),
+                c.text,
                 c.created_at.isoformat(),
                 c.moderation,
                 c.decision,
-                _csv_safe(c.response),
+                c.response,
                 c.decided_by.get_username() if c.decided_by else "",
                 c.decided_at.isoformat() if c.decided_at else "",
             ]
         )
     return out.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheet programs from running a comment as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
