@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from noshub.catalogue import services
 from noshub.catalogue.models import Organisation, Suite
@@ -26,6 +26,8 @@ from . import ratelimit
 from .jsonld import nos_jsonld
 from .openapi import openapi_document
 
+SAFE_METHODS = ("GET", "HEAD")
+
 
 def error(status: int, code: str, message: str, parameter: str | None = None, headers: dict | None = None) -> HttpResponse:
     """The documented error shape (`noshub.pages.errors.json_error`), with headers."""
@@ -36,11 +38,16 @@ def error(status: int, code: str, message: str, parameter: str | None = None, he
 
 
 def api_view(func):
-    """Read-only, rate-limited, one error shape, CORS open for reading."""
+    """Read-only, rate-limited, one error shape, CORS open for reading. A write method is a JSON
+    405 naming the allowed ones (not Django's CSRF page: the API holds no session state)."""
 
-    @require_safe
+    @csrf_exempt
     @wraps(func)
     def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.method not in SAFE_METHODS:
+            response = error(405, "method_not_allowed", f"The API is read-only: {request.method} is not allowed; use GET.")
+            response["Allow"] = ", ".join(SAFE_METHODS)
+            return response
         retry = ratelimit.check(request)
         if retry is not None:
             return error(429, "rate_limited", "Too many requests; try again later.", headers={"Retry-After": str(retry)})
@@ -204,5 +211,6 @@ def openapi_view(request: HttpRequest):
     return _json(openapi_document(request.build_absolute_uri("/").rstrip("/")))
 
 
+@csrf_exempt
 def not_found_view(request: HttpRequest, rest: str = ""):
     return error(404, "not_found", f"No API endpoint at {request.path}")

@@ -12,8 +12,9 @@ from .models import NosSocCode, NosVersion, Standard
 
 
 def find_standards(urn: str) -> list[Standard]:
-    """Every standard under a URN written in any form (``CFAM&LAA1``, ``cfam_laa1``)."""
-    text = urn.strip()
+    """Every standard under a URN written in any form (``CFAM&LAA1``, ``cfam_laa1``). Control
+    characters are no part of a URN (and PostgreSQL refuses NUL): they are dropped."""
+    text = "".join(c for c in urn if c.isprintable()).strip()
     if "~" in text:
         return list(Standard.objects.filter(slug=normalise_urn(text.split("~")[0]) + "~" + text.split("~")[1]))
     return list(Standard.objects.filter(urn_key=normalise_urn(text)).order_by("variant"))

@@ -152,3 +152,21 @@ def test_csv_exports_defuse_formulas(client, load_reports, tmp_path):
     assert row["suites"].startswith("'@SUM")
     suites = client.get("/api/v1/suites", {"format": "csv"}).content.decode()
     assert "'@SUM(1+1)" in suites and "\n@SUM" not in suites
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_are_a_json_405_not_the_csrf_page(method, load_reports):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    for path in ("/api/v1/search", "/api/v1/nos/LANACT3", "/api/v1/suites"):
+        response = getattr(client, method)(path, data="{}", content_type="application/json")
+        assert response.status_code == 405, (method, path)
+        assert response["Content-Type"] == "application/json" and response["Allow"] == "GET, HEAD"
+        assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_unknown_api_paths_answer_json_even_with_control_characters(client, load_reports):
+    for path in ("/api/v1/nothing", "/api/v1/nos%00x/y", "/api/v1/%1b%5b31m"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found", path
