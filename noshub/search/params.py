@@ -10,6 +10,7 @@ VALIDITY_FILTERS = ("current", "legacy", "archive", "all")
 SORTS = ("relevance", "title", "date")
 MODES = ("hybrid", "keyword")
 MAX_PER_PAGE = 100
+MAX_QUERY = 500  # characters of q (the OpenAPI document says the same)
 
 
 def clean_text(text: str) -> str:
@@ -48,8 +49,11 @@ class SearchParams:
                 raise InvalidParameter(name, f"must be between {low} and {high}")
             return value
 
+        q = data.get("q") or ""
+        if len(q) > MAX_QUERY:  # said, not silently cut (a longer q also made pages of ~0.5 MB)
+            raise InvalidParameter("q", f"must be at most {MAX_QUERY} characters, not {len(q)}")
         params = cls(
-            q=clean_text(data.get("q") or ""),
+            q=clean_text(q),
             validity=(data.get("validity") or "current").strip().lower(),
             suite=clean_text(data.get("suite") or "").strip(),
             developer=clean_text(data.get("developer") or "").strip(),

@@ -199,3 +199,19 @@ def test_a_copy_hidden_by_a_reviewer_leaves_search_and_returns_when_reversed(loa
     assert "PPL2PC3" in [h.slug for h in hidden.hits]
     cleansing.reverse_decision(admin, copy, "test: it is not a copy after all")
     assert "PPL2PC3" in _slugs("prepare fish for basic dishes", mode="keyword")
+
+
+def test_a_query_over_500_characters_is_refused_not_cut(client, load_reports):
+    long = "welding " * 70  # 560 characters
+    data = client.get("/search.json", {"q": long})
+    assert data.status_code == 400
+    assert data.json()["error"] == {
+        "status": 400,
+        "code": "invalid_parameter",
+        "message": "q: must be at most 500 characters, not 560",
+        "parameter": "q",
+    }
+    page = client.get("/search/", {"q": "x" * 10_000})
+    assert page.status_code == 400 and len(page.content) < 60_000
+    assert client.get("/api/v1/search", {"q": long}).json()["error"]["parameter"] == "q"
+    assert client.get("/search.json", {"q": "welding " * 62}).status_code == 200  # 496 characters
