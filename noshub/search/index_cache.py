@@ -37,7 +37,7 @@ class IndexedDoc:
 
 
 class IndexCache:
-    def __init__(self, generation: int):
+    def __init__(self, generation: tuple):
         self.generation = generation
         self.docs: dict[int, IndexedDoc] = {}
         self.by_urn: dict[str, list[int]] = {}
@@ -133,7 +133,9 @@ _caches: dict[str, IndexCache] = {}
 
 def current_index() -> IndexCache:
     """The cache of this database's index, loaded again if the index changed since."""
-    generation = IndexState.objects.filter(id=1).values_list("generation", flat=True).first() or 0
+    # The generation with the time of its build: a reindex rolled back with its transaction leaves
+    # its generation number free for the next one, which must not find the rolled-back cache.
+    generation = IndexState.objects.filter(id=1).values_list("generation", "built_at").first() or (0, None)
     key = connection.settings_dict["NAME"]
     cache = _caches.get(key)
     if cache is None or cache.generation != generation:
