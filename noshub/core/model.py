@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
+
+from noshub.core.errors import RecordRejected
+from noshub.core.urns import URN_MAX_LENGTH, urn_problem
 
 # Text sections of the template, in the order a NOS prints them. Each has a Welsh
 # counterpart; the Welsh names are those of the NOS system's own column list.
@@ -174,6 +178,78 @@ class NosDocument:
         """A fingerprint of the content: equal documents give equal hashes, whatever their source."""
         payload = json.dumps(self.content_dict(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# -- what can be stored ------------------------------------------------------------------------
+# The limits of the stored columns (`noshub.catalogue.models` takes its sizes from here), so a
+# reader rejects a record the database could not hold, naming the field, before it is written.
+
+#: The largest whole number an integer column holds on every supported database.
+INTEGER_MAX = 2_147_483_647
+#: Dates and times NOS Hub accepts: wide enough for any real NOS, narrow enough that no time
+#: zone or date arithmetic on them leaves the calendar.
+EARLIEST = date(1800, 1, 1)
+LATEST = date(2999, 12, 31)
+#: Length limits of short text columns (names, raw values), by document field.
+NAME_MAX_LENGTH = 255
+RAW_DATE_MAX_LENGTH = 64
+_SHORT_TEXT = {
+    "developed_by": NAME_MAX_LENGTH,
+    "originating_organisation": NAME_MAX_LENGTH,
+    "original_urn": URN_MAX_LENGTH,
+    "indicative_review_date_raw": RAW_DATE_MAX_LENGTH,
+}
+_NAME_LISTS = ("suites", "relevant_occupations")
+
+
+def check_date(value: date | datetime | None, field: str) -> None:
+    """`RecordRejected` naming `field` when a date or time is outside EARLIEST … LATEST."""
+    if value is None:
+        return
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise RecordRejected(field, f"out of range: {value.isoformat()} (accepted: {EARLIEST.year} to {LATEST.year})")
+
+
+def has_nul(value: object) -> bool:
+    """Whether a value (text, or lists and dicts of text) holds U+0000, which PostgreSQL refuses."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def check_storable(doc: NosDocument, names: Mapping[str, str] | None = None, other: str | None = None) -> None:
+    """`RecordRejected` when NOS Hub's database could not hold the document as it is.
+
+    `names` maps a document field to the name the source gives it (``version_number`` →
+    ``Version_number``), so that the rejection names the field as the file does; a field not
+    in `names` is named `other` if given, else by its own name."""
+    names = names or {}
+
+    def reject(attr: str, reason: str) -> None:
+        raise RecordRejected(names.get(attr, other or attr), reason)
+
+    problem = urn_problem(doc.urn)
+    if problem:
+        reject("urn", problem)
+    if doc.version_number is not None and not 0 <= doc.version_number <= INTEGER_MAX:
+        reject("version_number", f"out of range: {doc.version_number} (accepted: 0 to {INTEGER_MAX:,})")
+    for attr in ("date_approved", "indicative_review_date"):
+        check_date(getattr(doc, attr), names.get(attr, other or attr))
+    for attr, limit in _SHORT_TEXT.items():
+        if len(getattr(doc, attr)) > limit:
+            reject(attr, f"longer than {limit} characters ({len(getattr(doc, attr))})")
+    for attr in _NAME_LISTS:
+        for item in getattr(doc, attr):
+            if len(item) > NAME_MAX_LENGTH:
+                reject(attr, f"an item is longer than {NAME_MAX_LENGTH} characters: {item[:40]!r}…")
+    for attr, value in doc.content_dict().items():
+        if has_nul(value):
+            reject(attr, "contains a NUL character (U+0000)")
 
 
 # -- text columns -------------------------------------------------------------------------------

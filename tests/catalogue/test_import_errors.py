@@ -293,3 +293,75 @@ def test_an_original_urn_imported_before_its_original_links_once_the_original_ar
         )
     )
     assert services.get_standard("ZZCOPY1").current.original_standard == services.get_standard("ZZORIG1")
+
+
+# -- records the database could not hold: rejected by the reader, the rest of the file imports --
+
+
+def test_a_urn_that_is_a_variant_slug_is_a_rejection_and_the_rest_imports(tmp_path, load_reports):
+    # CFAM_LEB4 holds four standards (slugs CFAM_LEB4, CFAM_LEB4~2 …). A URN written
+    # "CFAM_LEB4~2" was stored as a new standard with that slug: IntegrityError, and the
+    # whole file, its valid rows too, was lost with no ImportRun.
+    taken = Standard.objects.get(slug="CFAM_LEB4~2")
+    versions = taken.versions.count()
+    path = _workbook(
+        tmp_path / "slugs.xlsx",
+        [
+            _row("ZZSLUG1", "Check a test slug"),
+            _row("CFAM_LEB4~2", "Continuously develop your practice"),
+            _row("ZZSLUG2~1", "Check another test slug"),
+            _row("ZZ" + "L" * 300, "Check a long test URN"),
+            _row("ZZSLUG3", "Check a third test slug"),
+        ],
+    )
+    report = import_catalogue(path)
+    assert (report.created, report.rejected) == (2, 3), report.summary()
+    assert [(r.file, r.row, r.field) for r in report.rejections] == [("slugs.xlsx", n, "URN") for n in (3, 4, 5)]
+    assert "'~'" in report.rejections[0].reason and "longer than 255" in report.rejections[2].reason
+    assert services.find_standards("ZZSLUG1") and services.find_standards("ZZSLUG3")
+    assert taken.versions.count() == versions
+    run = ImportRun.objects.get(file=str(path))
+    assert run.outcome == "imported" and [r["row"] for r in run.rejections] == [3, 4, 5]
+
+
+def test_numbers_dates_and_names_out_of_range_are_rejections_naming_the_field(tmp_path, load_reports):
+    # Version_number 10**30 raised OverflowError (SQLite) or DataError (PostgreSQL) and lost
+    # the whole file; a year-1 date cannot be shown in the site's time zone; a name longer
+    # than its column fails on PostgreSQL; PostgreSQL refuses U+0000.
+    docs = [
+        _doc(URN="ZZRANGE1"),
+        _doc(URN="ZZRANGE2", Version_number=10**30),
+        _doc(URN="ZZRANGE3", Version_number=-1),
+        _doc(URN="ZZRANGE4", Date_approved="01 01 0001"),
+        _doc(URN="ZZRANGE5", Indicative_review_date="31/12/9999"),
+        _doc(URN="ZZRANGE6", Developed_by="Test " * 60),
+        _doc(URN="ZZRANGE7", Title="Prepare \x00 test dishes"),
+        _doc(URN="ZZRANGE8", Suite=["Test suite " * 30]),
+        _doc(URN="ZZRANGE9", Version_number=2_147_483_647, Date_approved="2019-03-01"),
+    ]
+    path = _json(tmp_path / "ranges.json", docs)
+    report = import_json(path)
+    assert (report.created, report.rejected) == (2, 7), report.summary()
+    assert [(r.file, r.row, r.field) for r in report.rejections] == [
+        ("ranges.json", 2, "Version_number"),
+        ("ranges.json", 3, "Version_number"),
+        ("ranges.json", 4, "Date_approved"),
+        ("ranges.json", 5, "Indicative_review_date"),
+        ("ranges.json", 6, "Developed_by"),
+        ("ranges.json", 7, "Title"),
+        ("ranges.json", 8, "Suite"),
+    ]
+    assert "out of range" in report.rejections[0].reason and "2,147,483,647" in report.rejections[0].reason
+    assert services.get_standard("ZZRANGE9").current.version_number == 2_147_483_647
+    assert ImportRun.objects.get(file=str(path)).outcome == "imported"
+
+
+def test_a_catalogue_time_out_of_range_is_a_rejection(tmp_path):
+    from datetime import datetime
+
+    path = _workbook(
+        tmp_path / "times.xlsx",
+        [_row("ZZTIME1", "Time a test"), _row("ZZTIME2", "Time another test", Modified=datetime(3001, 1, 1))],
+    )
+    report = import_catalogue(path)
+    assert (report.created, [(r.row, r.field) for r in report.rejections]) == (1, [(3, "Modified")]), report.summary()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from noshub.core import vocab
 from noshub.core.errors import ImportRejected, RecordRejected, Rejection
-from noshub.core.model import NosDocument, SocAssignment
+from noshub.core.model import NosDocument, SocAssignment, check_date, check_storable
 from noshub.core.readers.workbook import sheet_rows
 from noshub.core.urns import clean_urn
 
@@ -32,6 +32,18 @@ REQUIRED_COLUMNS = (
     "Modified",
 )
 OPTIONAL_COLUMNS = ("SuiteMetadata", "OccupationsMetadata", "Name", "Item Type", "Path")
+# The column of each document field, for rejections.
+COLUMN_OF = {
+    "urn": "URN",
+    "title": "NOS Title",
+    "developed_by": "Developed By",
+    "indicative_review_date": "Indicative Review Date",
+    "indicative_review_date_raw": "Indicative Review Date",
+    "original_urn": "Original URN",
+    "suites": "Suite",
+    "relevant_occupations": "Occupations",
+    "keywords": "Keywords",
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,7 @@ def _timestamp(value: object, column: str) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
+        check_date(value, column)
         return value
     raise RecordRejected(column, f"not a date and time: {value!r}")
 
@@ -99,6 +112,10 @@ def record_from_row(file: str, number: int, row: dict) -> CatalogueRecord:
         keywords=vocab.split_keywords(row["Keywords"]),
         soc_codes=tuple(SocAssignment(code=c, classification="2010") for c in soc_good),
     )
+    check_storable(document, COLUMN_OF)
+    for column, value in row.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise RecordRejected(column, "contains a NUL character (U+0000)")
     return CatalogueRecord(
         file=file,
         row=number,

@@ -15,7 +15,7 @@ from pathlib import Path
 from noshub.core import vocab
 from noshub.core.errors import ImportRejected, RecordRejected, Rejection
 from noshub.core.html import sanitise, statements
-from noshub.core.model import SECTION_LABELS, WELSH_SECTIONS, NosDocument, SocAssignment, WelshText
+from noshub.core.model import SECTION_LABELS, WELSH_SECTIONS, NosDocument, SocAssignment, WelshText, check_storable, has_nul
 from noshub.core.urns import clean_urn
 
 # JSON field → NosDocument attribute, for the 27 fields of the export.
@@ -51,6 +51,22 @@ OTHER_FIELDS = (
 )
 FIELDS = (*OTHER_FIELDS, *HTML_FIELDS, *LIST_FIELDS, *TEXT_FIELDS, *ARRAY_FIELDS)
 REQUIRED = ("URN", "Title", "Validity", "Status", "NOSCategory")
+
+# The JSON field of each document field, for rejections.
+FIELD_OF = {
+    **{attr: name for name, attr in HTML_FIELDS.items()},
+    **{attr: name for name, (attr, _) in LIST_FIELDS.items()},
+    **{attr: name for name, attr in TEXT_FIELDS.items()},
+    **{attr: name for name, attr in ARRAY_FIELDS.items()},
+    "urn": "URN",
+    "title": "Title",
+    "version_number": "Version_number",
+    "date_approved": "Date_approved",
+    "indicative_review_date": "Indicative_review_date",
+    "indicative_review_date_raw": "Indicative_review_date",
+    "original_urn": "Original_URN",
+    "soc_codes": "SOC_Code",
+}
 
 # Welsh field names from the NOS system's column list (NosDocumentWelsh): the Welsh labels.
 WELSH_FIELDS = {SECTION_LABELS[name][1]: name for name in WELSH_SECTIONS}
@@ -150,7 +166,7 @@ def document_from_json(obj: object) -> NosDocument:
         else:
             welsh_values[attr] = sanitise(str(text))
 
-    return NosDocument(
+    document = NosDocument(
         urn=clean_urn(english["URN"]),
         title=" ".join(_string(english["Title"], "Title").split()),
         version_number=version_number,
@@ -165,6 +181,11 @@ def document_from_json(obj: object) -> NosDocument:
         welsh=WelshText(**welsh_values),
         **values,
     )
+    check_storable(document, FIELD_OF)
+    for name, value in obj.items():
+        if has_nul(str(name)) or has_nul(value):
+            raise RecordRejected(str(name).replace("\x00", ""), "contains a NUL character (U+0000)")
+    return document
 
 
 def read_json_documents(path: Path) -> tuple[list[JsonRecord], list[Rejection]]:

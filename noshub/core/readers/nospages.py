@@ -90,7 +90,7 @@ from pathlib import Path
 
 from noshub.core.errors import ImportRejected, RecordRejected, Rejection
 from noshub.core.html import sanitise
-from noshub.core.model import HTML_SECTIONS, LIST_SECTIONS, SECTION_LABELS, NosDocument, Statement
+from noshub.core.model import HTML_SECTIONS, LIST_SECTIONS, SECTION_LABELS, NosDocument, Statement, check_storable
 from noshub.core.urns import normalise_urn
 from noshub.core.vocab import parse_date, split_list
 
@@ -687,6 +687,7 @@ def parse_page(obj: dict, line: int, file: str) -> PageRecord:
         suites=suites,
         text_partial=True,
     )
+    check_storable(document, {"urn": "urn", "title": "title", "date_approved": "Approved on"}, other="excerpt")
     return PageRecord(
         line=line,
         url=url,
