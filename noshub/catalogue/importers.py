@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from django.db import transaction
@@ -90,8 +90,13 @@ _FILE_RANK = {"PublishedNos-old Details.xlsx": 0, "PublishedNos Details.xlsx": 1
 
 
 def _catalogue_order(record: CatalogueRecord) -> tuple:
+    return _catalogue_identity_order(record) + (record.row,)
+
+
+def _catalogue_identity_order(record: CatalogueRecord) -> tuple:
+    """The order of records for deciding identity: by content and file, not by row."""
     modified = record.modified or datetime.min
-    return precedence(record.document.validity, modified, _FILE_RANK.get(record.file, 2)) + (record.row,)
+    return precedence(record.document.validity, modified, _FILE_RANK.get(record.file, 2))
 
 
 def import_catalogue(path: Path) -> ImportReport:
@@ -102,7 +107,10 @@ def import_catalogue(path: Path) -> ImportReport:
             report.reject(rejection)
         writer = VersionWriter()
         # Lowest precedence first, so that each standard's versions are numbered in order.
-        for record in sorted(data.records, key=_catalogue_order):
+        records = sorted(data.records, key=_catalogue_order)
+        # Which standard each record belongs to is decided for the whole file at once.
+        states = writer.assign([r.document for r in records], [_catalogue_identity_order(r) for r in records])
+        for record, state in zip(records, states, strict=True):
             prov = Provenance(
                 kind="catalogue",
                 file=record.file,
@@ -112,7 +120,7 @@ def import_catalogue(path: Path) -> ImportReport:
                 pdf_name=record.pdf_name,
                 raw=record.raw,
             )
-            outcome, _ = writer.save(record.document, prov)
+            outcome, _ = writer.save(record.document, prov, state)
             report.count(outcome)
         writer.flush()
 
@@ -126,12 +134,21 @@ def import_json(path: Path) -> ImportReport:
         for rejection in rejections:
             report.reject(rejection)
         writer = VersionWriter()
-        for record in records:
-            outcome, _ = writer.save(record.document, Provenance(kind="json", file=path.name, row=record.row, raw=record.raw))
+        documents = [record.document for record in records]
+        states = writer.assign(documents, [_json_order(doc) for doc in documents])
+        for record, state in zip(records, states, strict=True):
+            prov = Provenance(kind="json", file=path.name, row=record.row, raw=record.raw)
+            outcome, _ = writer.save(record.document, prov, state)
             report.count(outcome)
         writer.flush()
 
     return run_import("json", path, body)
+
+
+def _json_order(doc) -> tuple:
+    """The order of NOS JSON documents for deciding identity: legacy before current, then
+    the version's own number and approval date."""
+    return (doc.validity == "current", doc.version_number or 0, doc.date_approved or date.min)
 
 
 # Sections a finder page excerpt can fill.
@@ -155,10 +172,10 @@ def import_pages(path: Path) -> ImportReport:
         for rejection in rejections:
             report.reject(rejection)
         writer = VersionWriter()
-        for page in pages:
+        states = writer.assign([page.document for page in pages], [(page.document.date_approved or date.min,) for page in pages])
+        for page, state in zip(pages, states, strict=True):
             doc = page.document
             prov = Provenance(kind="page", file=path.name, row=page.line, raw={"url": page.url, "host_type": page.host_type})
-            state = writer.standard_for(doc.urn, doc.title)
             base = writer.current_document(state, exclude_kind="page")
             if base is not None:
                 fill = {name: getattr(doc, name) for name in _PAGE_TEXT if getattr(doc, name)}

@@ -1,9 +1,13 @@
 """Writing NOS into the database: identity, versioning and the rule for the current version.
 
-Rules (tested in tests/catalogue/test_store.py):
-- A record belongs to the standard with the same normalised URN whose titles name the same
-  standard (`noshub.core.titles.same_standard`); if none does, the URN was reused for another
-  standard: a new *variant* is made and every standard under that URN is flagged `urn_clash`.
+Rules (tested in tests/catalogue/test_identity.py and tests/core/test_identity.py):
+- A record belongs to a standard with the same normalised URN: the one that already holds its
+  content, else the one whose titles name the same standard
+  (`noshub.core.titles.same_standard`), decided for a whole file at once by a best one-to-one
+  assignment when the URN holds several standards (`noshub.core.identity`); if none does, the
+  URN was reused for another standard: a new *variant* is made and every standard under that
+  URN is flagged `urn_clash`. Importers call `VersionWriter.assign` with all of a file's
+  records before saving them, so a file's outcome does not depend on the order of its rows.
 - A record whose content equals a version the standard already has changes nothing.
   Otherwise it becomes a new version; nothing is edited in place or deleted.
 - The current version is the one with the highest precedence (`precedence`): the latest
@@ -18,15 +22,16 @@ in seconds. Use it inside ``transaction.atomic()`` and call `flush()` once at th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
 from django.db import connection
 from django.utils import timezone as dj_timezone
 
-from noshub.core.model import NosDocument, text_columns
-from noshub.core.titles import same_standard
-from noshub.core.urns import normalise_urn
+from noshub.core import identity
+from noshub.core.model import NosDocument, check_storable, text_columns
+from noshub.core.urns import VARIANT_SEPARATOR, normalise_urn
 
 from .models import Keyword, NosSocCode, NosVersion, Occupation, Organisation, SocCode, Standard, Suite
 from .signals import standards_changed
@@ -119,19 +124,46 @@ class VersionWriter:
         self._pending: list[tuple[_StandardState, _VersionState, NosDocument]] = []
 
     # -- identity -------------------------------------------------------------------------
+    def assign(self, documents: Sequence[NosDocument], order: Sequence[tuple] | None = None) -> list[_StandardState]:
+        """The standard of each document of one file, decided for the whole file at once
+        (`noshub.core.identity`), new standards made where needed.
+
+        `order` gives each document's order key (lowest first), used to decide which record
+        founds a new standard; it should come from the records' content (validity, time), not
+        from their position in the file. Call it before saving any of the documents."""
+        groups: dict[str, list[int]] = {}
+        for i, doc in enumerate(documents):
+            groups.setdefault(normalise_urn(doc.urn), []).append(i)
+        result: list[_StandardState | None] = [None] * len(documents)
+        for key, members in groups.items():
+            states = list(self._by_key.get(key, []))
+            records = [
+                identity.Record(documents[i].title, documents[i].content_hash(), order[i] if order is not None else ())
+                for i in members
+            ]
+            decided = identity.assign(records, [identity.Known(s.titles, s.hashes) for s in states])
+            new = [self._new_standard(key, documents[members[f]].urn) for f in decided.founders]
+            everyone = states + new
+            for i, pick in zip(members, decided.standard, strict=True):
+                result[i] = everyone[pick]
+        return result
+
     def standard_for(self, urn: str, title: str, create: bool = True) -> _StandardState | None:
+        """The standard a record of this URN and title belongs to (the most alike that names
+        the same standard); a new one when none does and `create` is set."""
         key = normalise_urn(urn)
-        candidates = self._by_key.get(key, [])
-        for state in candidates:
-            if any(same_standard(title, t) for t in state.titles):
-                return state
-        if not create:
-            return None
+        states = self._by_key.get(key, [])
+        decided = identity.assign([identity.Record(title, "")], [identity.Known(s.titles) for s in states])
+        if decided.standard[0] < len(states):
+            return states[decided.standard[0]]
+        return self._new_standard(key, urn) if create else None
+
+    def _new_standard(self, key: str, urn: str) -> _StandardState:
+        candidates = self._by_key.setdefault(key, [])
         variant = len(candidates) + 1
-        slug = key if variant == 1 else f"{key}~{variant}"
+        slug = key if variant == 1 else f"{key}{VARIANT_SEPARATOR}{variant}"
         state = _StandardState(Standard(urn_key=key, variant=variant, urn=urn, slug=slug), set(), set(), [], is_new=True)
         candidates.append(state)
-        self._by_key[key] = candidates
         if len(candidates) > 1:
             for other in candidates:
                 other.standard.urn_clash = True
@@ -154,8 +186,9 @@ class VersionWriter:
     def save(
         self, document: NosDocument, provenance: Provenance, state: _StandardState | None = None
     ) -> tuple[str, _StandardState]:
+        check_storable(document)  # the readers reject such records first, naming their fields
         if state is None:
-            state = self.standard_for(document.urn, document.title)
+            (state,) = self.assign([document])
         digest = document.content_hash()
         if digest in state.hashes:
             return UNCHANGED, state
@@ -258,7 +291,8 @@ class VersionWriter:
         for model, rows in ((S, suites), (Oc, occupations), (K, keywords), (NosSocCode, socs)):
             model.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=model is not NosSocCode)
         changed_ids = {state.standard.pk for state in states.values()}
-        touched = [s for states_ in self._by_key.values() for s in states_ if s.touched]
+        # A standard made by `assign` or `standard_for` but given no version is not written.
+        touched = [s for states_ in self._by_key.values() for s in states_ if s.touched and s.versions]
         for s in touched:
             s.standard.current_id = s.current().id
             s.touched = False

@@ -36,3 +36,20 @@ def same_standard(title_a: str, title_b: str) -> bool:
     if not wa or not wb:
         return False
     return len(wa & wb) / min(len(wa), len(wb)) >= CONTAINMENT_THRESHOLD
+
+
+def title_similarity(title_a: str, title_b: str) -> float:
+    """How alike two titles are, from 0 to 1: the larger of the two measures `same_standard`
+    puts a threshold on (character similarity, share of the shorter title's content words in
+    the longer). Used to choose between standards that both name a record's standard; 0 when
+    either title is missing."""
+    a, b = title_match_key(title_a), title_match_key(title_b)
+    if a == b:
+        return 1.0 if a else 0.0
+    if not a or not b:
+        return 0.0
+    ratio = SequenceMatcher(None, a, b).ratio()
+    wa, wb = _significant_words(a), _significant_words(b)
+    if not wa or not wb:
+        return ratio
+    return max(ratio, len(wa & wb) / min(len(wa), len(wb)))
