@@ -137,7 +137,7 @@ def test_a_query_with_no_result_is_recorded(load_reports):
 def test_a_failed_query_log_write_keeps_the_queries_for_the_next_try(load_reports, monkeypatch):
     from django.db import OperationalError
 
-    search(SearchParams(q="zzqqxx plorbnik again"))
+    search(SearchParams(q="zzqqxx plorbnik zzkeptqq"))
 
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
@@ -146,14 +146,14 @@ def test_a_failed_query_log_write_keeps_the_queries_for_the_next_try(load_report
         patch.setattr(QueryLog.objects, "bulk_create", locked)
         assert querylog.flush() == 0  # never raises
     assert querylog.waiting() >= 1
-    assert querylog.flush() >= 1 and QueryLog.objects.filter(query="zzqqxx plorbnik again").exists()
+    assert querylog.flush() >= 1 and QueryLog.objects.filter(query="zzqqxx plorbnik zzkeptqq").exists()
 
 
 def test_zero_result_pages_are_logged_after_the_response(client, load_reports, settings):
     settings.QUERY_LOG_FLUSH_SECONDS = 0
     querylog.flush()
-    assert client.get("/search/", {"q": "zzqqxx plorbnik page", "mode": "keyword"}).status_code == 200
-    assert QueryLog.objects.filter(query="zzqqxx plorbnik page").exists()
+    assert client.get("/search/", {"q": "zzqqxx plorbnik zzpageqq", "mode": "keyword"}).status_code == 200
+    assert QueryLog.objects.filter(query="zzqqxx plorbnik zzpageqq").exists()
 
 
 def test_bad_parameters_are_refused():
