@@ -61,7 +61,8 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.error:
-            return f"{self.file}: {'FAILED' if self.failed else 'REJECTED'}, nothing written. {self.error}"
+            text = f"{self.file}: {'FAILED' if self.failed else 'REJECTED'}, nothing written. {self.error}"
+            return " ".join([text, *(f"({note})" for note in self.notes)])
         text = (
             f"{self.file}: read {self.read}, created {self.created}, updated {self.updated}, "
             f"unchanged {self.unchanged}, rejected {self.rejected}"
@@ -96,9 +97,10 @@ def run_import(kind: str, path: Path, body, read=None) -> ImportReport:
         outcome = "rejected"
         report = ImportReport(kind=kind, file=path.name, error=str(exc), rejections=[exc.rejection], rejected=1)
     except Exception as exc:  # whatever went wrong, the run is rolled back, recorded and reported
-        log.exception("import of %s failed", path)
         outcome = "failed"
         report = ImportReport(kind=kind, file=path.name, error=_failure_message(exc), failed=True)
+        log.warning("import of %s failed: %s", path, report.error)
+        log.debug("import of %s failed", path, exc_info=True)  # the traceback, for a developer
     _record_run(kind, path, started, outcome, report)
     return report
 
