@@ -9,6 +9,7 @@ from django.conf import settings
 from noshub.catalogue.importers import ImportReport, import_catalogue, import_json, import_pages
 from noshub.core.errors import ImportRejected
 from noshub.core.progress import ProgressCallback, tell
+from noshub.pages.dblock import lock_wait
 from noshub.soc.importers import import_coding_index, import_relationships, import_structure
 
 # Load order matters: reference data first (SOC codes are checked against it), the older
@@ -36,13 +37,15 @@ def load_all(data_dir: Path | None = None, progress: ProgressCallback | None = N
         (import_pages, NOS_PAGES),
     ]
     reports = []
-    with deferred_reindex():  # one index rebuild after all files, not one per file
-        for done, (importer, name) in enumerate(steps):
-            tell(progress, "Loading data files", done, len(steps))
-            reports.append(importer(data_dir / name))
-        tell(progress, "Loading data files", len(steps), len(steps))
-        tell(progress, "Updating the search index")
-    ensure_search_index(progress=progress)
+    # The index rebuild and the vectors write outside the imports' transactions: wait as long.
+    with lock_wait(settings.IMPORT_DB_WAIT):
+        with deferred_reindex():  # one index rebuild after all files, not one per file
+            for done, (importer, name) in enumerate(steps):
+                tell(progress, "Loading data files", done, len(steps))
+                reports.append(importer(data_dir / name))
+            tell(progress, "Loading data files", len(steps), len(steps))
+            tell(progress, "Updating the search index")
+        ensure_search_index(progress=progress)
     return reports
 
 
@@ -84,5 +87,6 @@ def _then_reindex(report: ImportReport) -> ImportReport:
     from noshub.search.services import reindex
 
     if report.created or report.updated:
-        reindex()
+        with lock_wait(settings.IMPORT_DB_WAIT):
+            reindex()
     return report

@@ -10,6 +10,9 @@ NOSHUB_SECRET_KEY secret key (a development key is used when unset and NOSHUB_DE
 NOSHUB_DEBUG      "1" for debug pages (default off)
 NOSHUB_ALLOWED_HOSTS  comma-separated host names (default localhost,127.0.0.1,testserver)
 NOSHUB_API_RATE_LIMIT  API requests per client per minute (default 600; 0 = no limit)
+NOSHUB_DB_WAIT    SQLite: seconds a web request waits for the write lock before answering 503 (default 3)
+NOSHUB_IMPORT_DB_WAIT  SQLite: seconds an import or load waits for the write lock (default 600)
+NOSHUB_QUERY_LOG_FLUSH  seconds zero-result queries stay buffered before one write (default 10; 0 = each request)
 """
 
 from __future__ import annotations
@@ -88,7 +91,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    options["timeout"] = 20  # seconds to wait for a writer instead of failing with "database is locked"
+    # Take the write lock when a transaction begins, not when it first writes: a transaction
+    # that has read cannot then fail to upgrade because someone else wrote (noshub.pages.dblock).
+    options["transaction_mode"] = "IMMEDIATE"
+    # A web request waits this long for the write lock, then answers 503 (imports wait longer).
+    options["timeout"] = float(os.environ.get("NOSHUB_DB_WAIT", "3"))
+IMPORT_DB_WAIT = float(os.environ.get("NOSHUB_IMPORT_DB_WAIT", "600"))
+# Zero-result queries are written in one go after this many seconds, after a response (search.querylog).
+QUERY_LOG_FLUSH_SECONDS = float(os.environ.get("NOSHUB_QUERY_LOG_FLUSH", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

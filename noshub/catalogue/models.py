@@ -194,7 +194,8 @@ class ImportRun(models.Model):
     file = models.CharField(max_length=500)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=16)  # imported / rejected
+    outcome = models.CharField(max_length=16)  # imported / rejected (the file) / failed (e.g. the database stayed busy)
+    message = models.TextField(blank=True, default="")  # why a rejected or failed run wrote nothing
     counts = models.JSONField(default=dict)
     rejections = models.JSONField(default=list)
 

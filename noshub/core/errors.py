@@ -50,6 +50,21 @@ class Forbidden(NosHubError, PermissionError):
     code = "forbidden"
 
 
+class ServiceBusy(NosHubError):
+    """The database is held by a long write (an import) and the request could not wait for it;
+    nothing was changed, and the same request can be sent again after `retry_after` seconds."""
+
+    status = 503
+    code = "busy"
+
+    def __init__(self, message: str, retry_after: int = 30):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def details(self) -> dict:
+        return {"retry_after": self.retry_after}
+
+
 @dataclass(frozen=True)
 class Rejection:
     """Why one row, document or field of an input file was not accepted."""

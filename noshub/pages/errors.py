@@ -6,12 +6,15 @@ JSON (a ``.json`` URL, the API, or ``Accept: application/json``) gets the docume
 
 HTML gets a branded GOV.UK error page in the interface language (English or Welsh). The
 exceptions are the core's hierarchy (`noshub.core.errors`), Django's Http404,
-PermissionDenied, BadRequest/SuspiciousOperation, and anything else (500, without details).
+PermissionDenied, BadRequest/SuspiciousOperation, the database being held by another writer
+(503 "busy" with Retry-After, wherever it is raised: a view or a middleware such as the
+session's), and anything else (500, without details).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,9 +22,10 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404
 from django.utils.translation import gettext_lazy as _
 
-from noshub.core.errors import NosHubError
+from noshub.core.errors import NosHubError, ServiceBusy
 
 from .contract import json_response, wants_json
+from .dblock import is_busy
 
 log = logging.getLogger("noshub.errors")
 
@@ -31,8 +35,24 @@ TITLES = {
     404: _("Page not found"),
     405: _("This page cannot do that"),
     500: _("Sorry, there is a problem with the service"),
+    503: _("Sorry, the service is busy"),
 }
-CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 500: "server_error"}
+CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    500: "server_error",
+    503: "busy",
+}
+BUSY_RETRY_AFTER = 30  # seconds: an import holds the database for a few seconds to a minute
+
+
+def busy_error() -> ServiceBusy:
+    return ServiceBusy(
+        str(_("The service is busy updating its data. Nothing was changed. Please try again in a minute.")),
+        retry_after=BUSY_RETRY_AFTER,
+    )
 
 
 def describe(request: HttpRequest, exc: BaseException | None, status: int | None = None) -> tuple[int, str, str, dict]:
@@ -57,7 +77,17 @@ def json_error(status: int, code: str, message: str, **details) -> HttpResponse:
 
 def error_response(request: HttpRequest, exc: BaseException | None = None, status: int | None = None) -> HttpResponse:
     """The response for an error: JSON in the documented shape, or the branded error page."""
+    if is_busy(exc):
+        log.warning("database busy: %s %s answered 503", request.method, request.path)
+        exc = busy_error()
     status, code, message, details = describe(request, exc, status)
+    response = _error_body(request, status, code, message, details)
+    if isinstance(exc, ServiceBusy):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _error_body(request: HttpRequest, status: int, code: str, message: str, details: dict) -> HttpResponse:
     if request.path.startswith("/api/") or wants_json(request):
         return json_error(status, code, message, **details)
     context = {"status": status, "title": TITLES.get(status, TITLES[500]), "message": message if status != 500 else ""}
@@ -79,7 +109,7 @@ class ErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, NosHubError):
+        if isinstance(exception, NosHubError) or is_busy(exception):
             return error_response(request, exception)
         return None
 
@@ -98,4 +128,7 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return error_response(request, None, 500)
+    # Django calls this while it handles the exception: a busy database (even in a middleware,
+    # e.g. saving the session) is a 503 the client can retry, not a fault.
+    exc = sys.exc_info()[1]
+    return error_response(request, exc if is_busy(exc) else None, 500)

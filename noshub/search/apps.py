@@ -6,10 +6,12 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished
         from django.db.models.signals import post_save
 
         from noshub.catalogue.signals import standards_changed
 
+        from .querylog import flush_if_due
         from .services import reindex
 
         def on_standards_changed(sender, standard_ids, **kwargs):
@@ -20,4 +22,6 @@ class SearchConfig(AppConfig):
             reindex({instance.standard_id})
 
         standards_changed.connect(on_standards_changed, dispatch_uid="search-reindex", weak=False)
+        # Zero-result queries are written after responses, in one go (search.querylog).
+        request_finished.connect(flush_if_due, dispatch_uid="search-querylog", weak=False)
         post_save.connect(on_decision, sender="cleansing.Decision", dispatch_uid="search-decision", weak=False)

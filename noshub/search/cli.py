@@ -32,6 +32,11 @@ def search(query: str, limit: int, page: int, validity: str, suite: str, develop
         )
     except InvalidParameter as exc:
         raise click.BadParameter(str(exc)) from None
+    from django.conf import settings
+
+    from noshub.search.querylog import flush
+
+    flush(wait=settings.IMPORT_DB_WAIT)  # a zero-result query is kept before the command ends
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False, default=str))
         return

@@ -29,10 +29,10 @@ from itertools import chain
 from noshub.core.search import embeddings
 from noshub.core.urns import normalise_urn
 
+from . import querylog
 from .backends import get_backend
 from .fusion import reciprocal_rank_fusion
 from .index_cache import IndexCache, IndexedDoc, current_index, soc_counts
-from .models import QueryLog
 from .params import MAX_PER_PAGE, InvalidParameter, SearchParams, clean_text
 from .ranking import (
     ANY_WORD_LIMIT,
@@ -255,8 +255,9 @@ def _hits(page_docs: list[IndexedDoc], ranked: _Ranked, parsed: ParsedQuery) -> 
 
 
 def _log_no_results(params: SearchParams, result: SearchResult) -> None:
-    """Queries that find nothing are kept, so the catalogue's gaps can be read from them."""
-    QueryLog.objects.create(
+    """Queries that find nothing are kept, so the catalogue's gaps can be read from them; they
+    are only noted here and written later in one go, off the request path (`querylog`)."""
+    querylog.note(
         query=params.q[:500],
         filters=params.filters(),
         results=0,

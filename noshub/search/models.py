@@ -5,6 +5,7 @@ semantic ranking, and the log of queries."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from noshub.catalogue.models import NosVersion, Standard
 
@@ -51,7 +52,7 @@ class QueryLog(models.Model):
     mode = models.CharField(max_length=16)
     engine = models.CharField(max_length=16)
     duration_ms = models.FloatField()
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)  # when asked (written later: querylog)
 
     class Meta:
         indexes = [models.Index(fields=["results", "at"], name="search_zero_results")]

@@ -1,5 +1,6 @@
 """Importers of the ONS SOC reference workbooks. Reference rows are keyed by their natural key;
-a second run of the same file reports everything unchanged."""
+a second run of the same file reports everything unchanged. Each workbook is read before its
+transaction (`run_import`), so the database's write lock is held only while it is written."""
 
 from __future__ import annotations
 
@@ -36,9 +37,12 @@ def _sync(model, key_fields: tuple[str, ...], rows: list[dict], report: ImportRe
 
 
 def import_structure(path: Path) -> ImportReport:
-    def body(path: Path, report: ImportReport) -> None:
+    def read(path: Path, report: ImportReport) -> list:
         records = read_soc2020_structure(path)
         report.read = len(records)
+        return records
+
+    def body(records: list, report: ImportReport) -> None:
         rows = [
             dict(
                 code=r.code,
@@ -62,16 +66,19 @@ def import_structure(path: Path) -> ImportReport:
                 changed.append(group)
         SocGroup.objects.bulk_update(changed, ["parent"], batch_size=1000)
 
-    return run_import("soc_structure", path, body)
+    return run_import("soc_structure", path, body, read=read)
 
 
 _INDEX_CORE = {"title", "soc2020_unit", "soc2020_sub_unit", "soc2010", "isco08", "sheet", "row"}
 
 
 def import_coding_index(path: Path) -> ImportReport:
-    def body(path: Path, report: ImportReport) -> None:
+    def read(path: Path, report: ImportReport) -> list:
         records = read_coding_index(path)
         report.read = len(records)
+        return records
+
+    def body(records: list, report: ImportReport) -> None:
         rows = []
         for r in records:
             extra = {k: v for k, v in dataclasses.asdict(r).items() if k not in _INDEX_CORE and v not in (None, "", ())}
@@ -89,13 +96,16 @@ def import_coding_index(path: Path) -> ImportReport:
             )
         _sync(CodingIndexEntry, ("sheet", "row"), rows, report)
 
-    return run_import("soc_coding_index", path, body)
+    return run_import("soc_coding_index", path, body, read=read)
 
 
 def import_relationships(path: Path) -> ImportReport:
-    def body(path: Path, report: ImportReport) -> None:
+    def read(path: Path, report: ImportReport) -> list:
         records = read_soc2010_to_2020(path)
         report.read = len(records)
+        return records
+
+    def body(records: list, report: ImportReport) -> None:
         rows = [
             dict(
                 soc2010=r.soc2010,
@@ -108,4 +118,4 @@ def import_relationships(path: Path) -> ImportReport:
         ]
         _sync(SocRelationship, ("soc2010", "soc2020"), rows, report)
 
-    return run_import("soc_relationships", path, body)
+    return run_import("soc_relationships", path, body, read=read)

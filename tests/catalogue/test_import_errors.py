@@ -138,9 +138,10 @@ def test_an_import_that_fails_midway_leaves_the_database_as_it_was(tmp_path, mon
         explode(self)  # … then the import fails
 
     monkeypatch.setattr(store.VersionWriter, "flush", flush_then_fail)
-    with pytest.raises(RuntimeError):
-        import_catalogue(path)
+    report = import_catalogue(path)
     assert _counts() == before
+    assert report.failed and report.error == "the import stopped with an error: RuntimeError: disk full"
+    assert ImportRun.objects.get(file=str(path)).outcome == "failed"
 
 
 def test_reimporting_a_workbook_changes_nothing(tmp_path):

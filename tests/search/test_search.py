@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from noshub.search import querylog
 from noshub.search.engine import InvalidParameter, SearchParams, search
 from noshub.search.models import QueryLog
 from noshub.search.text.query import parse_query, to_fts5, to_tsquery_terms
@@ -121,9 +124,36 @@ def test_empty_query_browses_with_filters(load_reports):
 
 
 def test_a_query_with_no_result_is_recorded(load_reports):
+    asked = timezone.now()
     result = search(SearchParams(q="zzqqxx plorbnik"))
     assert result.total == 0
-    assert QueryLog.objects.filter(query="zzqqxx plorbnik", results=0).exists()
+    # Kept off the request path: noted now, written later in one go (after a response).
+    assert not QueryLog.objects.filter(query="zzqqxx plorbnik").exists()
+    assert querylog.flush() >= 1
+    logged = QueryLog.objects.get(query="zzqqxx plorbnik", results=0)
+    assert asked <= logged.at <= asked + timedelta(seconds=5)  # when it was asked, not when written
+
+
+def test_a_failed_query_log_write_keeps_the_queries_for_the_next_try(load_reports, monkeypatch):
+    from django.db import OperationalError
+
+    search(SearchParams(q="zzqqxx plorbnik zzkeptqq"))
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(QueryLog.objects, "bulk_create", locked)
+        assert querylog.flush() == 0  # never raises
+    assert querylog.waiting() >= 1
+    assert querylog.flush() >= 1 and QueryLog.objects.filter(query="zzqqxx plorbnik zzkeptqq").exists()
+
+
+def test_zero_result_pages_are_logged_after_the_response(client, load_reports, settings):
+    settings.QUERY_LOG_FLUSH_SECONDS = 0
+    querylog.flush()
+    assert client.get("/search/", {"q": "zzqqxx plorbnik zzpageqq", "mode": "keyword"}).status_code == 200
+    assert QueryLog.objects.filter(query="zzqqxx plorbnik zzpageqq").exists()
 
 
 def test_bad_parameters_are_refused():
