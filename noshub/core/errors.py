@@ -50,6 +50,17 @@ class Forbidden(NosHubError, PermissionError):
     code = "forbidden"
 
 
+class TooManyRequests(NosHubError):
+    """Too many requests or failed sign-ins from one client: wait `retry_after` seconds."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class Rejection:
     """Why one row, document or field of an input file was not accepted."""

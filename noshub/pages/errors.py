@@ -18,8 +18,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from noshub.core.errors import NosHubError
+from noshub.core.errors import NosHubError, TooManyRequests
 
 from .contract import json_response, wants_json
 
@@ -30,9 +31,10 @@ TITLES = {
     403: _("You do not have permission to see this page"),
     404: _("Page not found"),
     405: _("This page cannot do that"),
+    429: _("Too many attempts"),
     500: _("Sorry, there is a problem with the service"),
 }
-CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 500: "server_error"}
+CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "too_many_requests", 500: "server_error"}
 
 
 def describe(request: HttpRequest, exc: BaseException | None, status: int | None = None) -> tuple[int, str, str, dict]:
@@ -59,14 +61,22 @@ def error_response(request: HttpRequest, exc: BaseException | None = None, statu
     """The response for an error: JSON in the documented shape, or the branded error page."""
     status, code, message, details = describe(request, exc, status)
     if request.path.startswith("/api/") or wants_json(request):
-        return json_error(status, code, message, **details)
+        response = json_error(status, code, message, **details)
+    else:
+        response = HttpResponse(_error_page(request, status, message), status=status)
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _error_page(request: HttpRequest, status: int, message: str) -> str:
     context = {"status": status, "title": TITLES.get(status, TITLES[500]), "message": message if status != 500 else ""}
     try:
         html = render_to_string("errors/error.html", context, request=request)
     except Exception:  # the error page must never fail: a plain page if the template cannot render
         log.exception("error page failed to render")
         html = f"<!DOCTYPE html><title>{status}</title><h1>{context['title']}</h1>"
-    return HttpResponse(html, status=status)
+    return html
 
 
 class ErrorMiddleware:
@@ -99,3 +109,17 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return error_response(request, None, 500)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a sign-in from a user name and address with too many failed
+    attempts (settings.AXES_LOCKOUT_CALLABLE): the branded 429 page, or JSON, with Retry-After."""
+    from django.conf import settings
+
+    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME) * 60))
+    message = ngettext(
+        "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
+        "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    return error_response(request, TooManyRequests(message, retry_after=minutes * 60))
