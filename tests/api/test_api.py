@@ -172,6 +172,15 @@ def test_unknown_api_paths_answer_json_even_with_control_characters(client, load
         assert response.status_code == 404 and response.json()["error"]["code"] == "not_found", path
 
 
+@pytest.mark.parametrize("url", ["/api/v1/search?soc=", "/api/v1/search?q=chef&soc=%20", "/search.json?q=chef&soc="])
+def test_an_empty_soc_is_a_400_naming_the_parameter(client, load_reports, url):
+    """The schema says 1 to 4 digits; an empty value was taken as "any group"."""
+    response = client.get(url)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_parameter" and error["parameter"] == "soc"
+
+
 def test_json_twins_share_the_api_rate_limit(client, load_reports, settings):
     """/search.json and /nos/URN.json (the pages' JSON twins) served the same data as the API
     without its limit; they now count against the same per-client budget."""
