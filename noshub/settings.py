@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -38,7 +39,6 @@ CACHE_DIR = Path(
     os.environ.get("NOSHUB_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "noshub"
 )
 DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", BASE_DIR.parent / "shared" / "data")).resolve()
-
 
 
 def _flag(name: str) -> bool:
@@ -59,13 +59,17 @@ def _write_secret_key(path: Path) -> str:
     key = secrets.token_urlsafe(50)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
-        return path.read_text().strip() or key
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 600
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        try:
+            os.link(temporary, path)  # whole or not at all; fails if another process was first
+        except FileExistsError:
+            key = path.read_text().strip() or key  # theirs, so every process shares one key
+        finally:
+            os.unlink(temporary)
     except OSError:
-        return key
-    with os.fdopen(fd, "w") as f:
-        f.write(key)
+        pass  # a read-only install: a key for this process only
     return key
 
 
