@@ -102,7 +102,7 @@ def _free_port() -> int:
 
 def load_test(queries: list[str], clients: int = 8, requests: int = 800) -> dict:
     port = _free_port()
-    env = dict(os.environ, NOSHUB_API_RATE_LIMIT="0")
+    env = dict(os.environ, NOSHUB_API_RATE_LIMIT="0", NOSHUB_LOCAL_ONLY="1")  # on 127.0.0.1; no key needed
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "noshub"), "serve", "--port", str(port), "--threads", "4"],
         env=env,

@@ -162,11 +162,19 @@ main.add_command(migrate)  # `noshub migrate`: short for `noshub db migrate`
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=4, show_default=True, type=int)
 def serve(host: str, port: int, threads: int) -> None:
-    """Serve NOS Hub over HTTP (waitress)."""
+    """Serve NOS Hub over HTTP (waitress). Without NOSHUB_SECRET_KEY only a local instance
+    (NOSHUB_LOCAL_ONLY=1, on 127.0.0.1) or a debug one (NOSHUB_DEBUG=1) is served."""
     import waitress
     from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.wsgi import get_wsgi_application
 
+    from noshub.serving import check_can_serve
+
+    try:
+        check_can_serve(host)
+    except ImproperlyConfigured as exc:
+        raise click.ClickException(str(exc)) from None
     _migrate_tables()
     click.echo(f"NOS Hub at http://{host}:{port}/  (Ctrl+C to stop)")
     waitress.serve(StaticFilesHandler(get_wsgi_application()), host=host, port=port, threads=threads)

@@ -6,8 +6,18 @@ NOSHUB_DB         the SQLite file (default: noshub.sqlite3 in the checkout)
 NOSHUB_CACHE_DIR  sentence vectors, keyed by model and text, shared by every checkout and database
                   on the machine (default: $XDG_CACHE_HOME/noshub, i.e. ~/.cache/noshub)
 NOSHUB_SEMANTIC   "0" turns semantic ranking off even when its extra is installed
-NOSHUB_SECRET_KEY secret key (a development key is used when unset and NOSHUB_DEBUG is on)
+NOSHUB_SECRET_KEY secret key; set it for any deployment. When unset, a random key made once per
+                  install is kept in var/secret_key (outside git), and `noshub serve` and the WSGI
+                  application refuse to start unless NOSHUB_LOCAL_ONLY or NOSHUB_DEBUG is "1"
+NOSHUB_LOCAL_ONLY "1": this instance serves only this machine (`noshub serve` then binds only
+                  127.0.0.1/::1), so the per-install key may serve it; scripts/start sets it
 NOSHUB_DEBUG      "1" for debug pages (default off)
+NOSHUB_SECURE_COOKIES  "1": session and CSRF cookies only over HTTPS (set it when served over HTTPS)
+NOSHUB_HSTS_SECONDS    Strict-Transport-Security max-age in seconds (default 0: no header);
+                       NOSHUB_HSTS_INCLUDE_SUBDOMAINS "1" adds includeSubDomains
+NOSHUB_SSL_REDIRECT    "1": redirect every http:// request to https://
+NOSHUB_PROXY_SSL_HEADER "1": trust X-Forwarded-Proto: https from the reverse proxy in front (only
+                       when that proxy sets it and clients cannot reach the server directly)
 NOSHUB_ALLOWED_HOSTS  comma-separated host names (default localhost,127.0.0.1,testserver)
 NOSHUB_API_RATE_LIMIT  API requests per client per minute (default 600; 0 = no limit)
 NOSHUB_DB_WAIT    SQLite: seconds a web request waits for the write lock before answering 503 (default 3)
@@ -18,6 +28,8 @@ NOSHUB_QUERY_LOG_FLUSH  seconds zero-result queries stay buffered before one wri
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -31,11 +43,46 @@ CACHE_DIR = Path(
 )
 DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", BASE_DIR.parent / "shared" / "data")).resolve()
 
-DEBUG = os.environ.get("NOSHUB_DEBUG", "0") == "1"
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "0") == "1"
+
+
+def local_secret_key(path: Path) -> str:
+    """This install's own random key, made on first use and kept in `path` (readable by its
+    owner only), so that no two installs share a key and none can be guessed from the code.
+    Where the file cannot be written, a key for this process only (sessions end with it)."""
+    try:
+        return path.read_text().strip() or _write_secret_key(path)
+    except FileNotFoundError:
+        return _write_secret_key(path)
+
+
+def _write_secret_key(path: Path) -> str:
+    key = secrets.token_urlsafe(50)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 600
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        try:
+            os.link(temporary, path)  # whole or not at all; fails if another process was first
+        except FileExistsError:
+            key = path.read_text().strip() or key  # theirs, so every process shares one key
+        finally:
+            os.unlink(temporary)
+    except OSError:
+        pass  # a read-only install: a key for this process only
+    return key
+
+
+DEBUG = _flag("NOSHUB_DEBUG")
+LOCAL_ONLY = _flag("NOSHUB_LOCAL_ONLY")
 SECRET_KEY = os.environ.get("NOSHUB_SECRET_KEY", "")
+# True when no key was given: then only a local (or debug) instance may serve (noshub/wsgi.py).
+SECRET_KEY_IS_LOCAL = not SECRET_KEY
 if not SECRET_KEY:
-    # Good enough for a local instance; a deployment sets NOSHUB_SECRET_KEY.
-    SECRET_KEY = "noshub-local-only-" + str(BASE_DIR)
+    SECRET_KEY = local_secret_key(BASE_DIR / "var" / "secret_key")
 ALLOWED_HOSTS = os.environ.get("NOSHUB_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -52,6 +99,7 @@ INSTALLED_APPS = [
     "noshub.lifecycle",
     "noshub.api",
     "noshub.web",
+    "axes",  # sign-in throttling
 ]
 
 MIDDLEWARE = [
@@ -65,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "noshub.web.security.ContentSecurityPolicyMiddleware",
     "noshub.pages.errors.ErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "noshub.urls"
@@ -119,6 +168,33 @@ STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND_DIR)]
 # Public API: requests per client per minute (0 turns the limit off).
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("NOSHUB_API_RATE_LIMIT", "600"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "noshub"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},  # 8 characters
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is refused (HTTP 429) until AXES_COOLOFF_TIME has passed; a
+# success clears the count. Per pair, not per address: one office behind one proxy address is
+# not locked out by a colleague, and nobody can lock a user out from elsewhere.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "noshub.pages.errors.locked_out"
+
+# HTTPS: off by default (a local instance serves plain http://127.0.0.1); a deployment behind
+# HTTPS turns them on (`manage.py check --deploy` then has no W004/W008/W012/W016).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("NOSHUB_SECURE_COOKIES")
+SECURE_HSTS_SECONDS = int(os.environ.get("NOSHUB_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("NOSHUB_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_SSL_REDIRECT = _flag("NOSHUB_SSL_REDIRECT")
+if _flag("NOSHUB_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

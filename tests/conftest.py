@@ -37,3 +37,12 @@ def load_reports(django_db_setup):
     if django_db_setup is None:
         pytest.skip("real data not loaded")
     return {r.file: r for r in django_db_setup}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with no requests counted against the per-client limit of the API and
+    the JSON twins: the whole suite is one client (127.0.0.1) and would otherwise reach it."""
+    from django.core.cache import cache
+
+    cache.clear()

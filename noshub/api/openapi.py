@@ -7,8 +7,11 @@ from noshub import __version__
 _ERROR = {"$ref": "#/components/responses/Error"}
 
 
-def _param(name: str, description: str, schema: dict, required: bool = False, where: str = "query") -> dict:
-    return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
+def _param(name: str, description: str, schema: dict, required: bool = False, where: str = "query", example=None) -> dict:
+    param = {"name": name, "in": where, "required": required, "description": description, "schema": schema}
+    if example is not None:
+        param["example"] = example
+    return param
 
 
 def openapi_document(server: str) -> dict:
@@ -30,7 +33,7 @@ def openapi_document(server: str) -> dict:
                     "summary": "Search NOS",
                     "operationId": "search",
                     "parameters": [
-                        _param("q", 'Words, "phrases", prefix*, a URN or a job title', {"type": "string", "maxLength": 500}),
+                        _param("q", 'Words, "phrases", prefix*, a URN or a job title', {"type": "string", "maxLength": 500}, example="chef"),
                         _param(
                             "validity",
                             "Validity filter",
@@ -41,7 +44,7 @@ def openapi_document(server: str) -> dict:
                         _param(
                             "category", "NOS category", {"type": "string", "enum": ["core", "generic", "job_specific", "none"]}
                         ),
-                        _param("soc", "SOC 2020 group at any level", {"type": "string", "pattern": "^[0-9]{1,4}$"}),
+                        _param("soc", "SOC 2020 group at any level", {"type": "string", "pattern": "^[0-9]{1,4}$"}, example="5434"),
                         _param("year", "Approval year", {"type": "integer", "minimum": 1900, "maximum": 2100}),
                         _param(
                             "sort", "Order", {"type": "string", "enum": ["relevance", "title", "date"], "default": "relevance"}
@@ -75,6 +78,7 @@ def openapi_document(server: str) -> dict:
                             {"type": "string"},
                             True,
                             "path",
+                            "LANACT3",
                         )
                     ],
                     "responses": {
@@ -91,7 +95,7 @@ def openapi_document(server: str) -> dict:
                 "get": {
                     "summary": "A NOS as JSON-LD (CTDL-ASN CompetencyFramework with its Competencies)",
                     "operationId": "getNosJsonLd",
-                    "parameters": [_param("urn", "URN", {"type": "string"}, True, "path")],
+                    "parameters": [_param("urn", "URN", {"type": "string"}, True, "path", "LANACT3")],
                     "responses": {
                         "200": {"description": "JSON-LD", "content": {"application/ld+json": {"schema": {"type": "object"}}}},
                         "404": _ERROR,
@@ -163,7 +167,7 @@ def openapi_document(server: str) -> dict:
                 "get": {
                     "summary": "One SOC 2020 group",
                     "operationId": "socGroup",
-                    "parameters": [_param("code", "SOC 2020 code", {"type": "string"}, True, "path")],
+                    "parameters": [_param("code", "SOC 2020 code", {"type": "string"}, True, "path", "5434")],
                     "responses": {
                         "200": {"description": "Group", "content": {"application/json": {"schema": {"type": "object"}}}},
                         "404": _ERROR,

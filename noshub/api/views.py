@@ -17,12 +17,13 @@ from noshub.catalogue import services
 from noshub.catalogue.models import Organisation, Suite
 from noshub.core.errors import InvalidParameter, NosHubError
 from noshub.core.spreadsheet import SafeDictWriter
+from noshub.pages import ratelimit
+from noshub.pages.contract import rate_limited
 from noshub.pages.errors import error_response, json_error
 from noshub.search.engine import SearchParams, search, soc_counts
 from noshub.search.models import SearchDocument
 from noshub.soc.models import SocGroup
 
-from . import ratelimit
 from .jsonld import nos_jsonld
 from .openapi import openapi_document
 
@@ -50,7 +51,7 @@ def api_view(func):
             return response
         retry = ratelimit.check(request)
         if retry is not None:
-            return error(429, "rate_limited", "Too many requests; try again later.", headers={"Retry-After": str(retry)})
+            return rate_limited(retry)
         try:
             response = func(request, *args, **kwargs)
         except NosHubError as exc:

@@ -50,12 +50,8 @@ class Forbidden(NosHubError, PermissionError):
     code = "forbidden"
 
 
-class ServiceBusy(NosHubError):
-    """The database is held by a long write (an import) and the request could not wait for it;
-    nothing was changed, and the same request can be sent again after `retry_after` seconds."""
-
-    status = 503
-    code = "busy"
+class RetryLater(NosHubError):
+    """The request may be sent again after `retry_after` seconds (the Retry-After header)."""
 
     def __init__(self, message: str, retry_after: int = 30):
         self.retry_after = retry_after
@@ -63,6 +59,21 @@ class ServiceBusy(NosHubError):
 
     def details(self) -> dict:
         return {"retry_after": self.retry_after}
+
+
+class ServiceBusy(RetryLater):
+    """The database is held by a long write (an import) and the request could not wait for it;
+    nothing was changed, and the same request can be sent again after `retry_after` seconds."""
+
+    status = 503
+    code = "busy"
+
+
+class TooManyRequests(RetryLater):
+    """Too many requests or failed sign-ins from one client: wait `retry_after` seconds."""
+
+    status = 429
+    code = "too_many_requests"
 
 
 @dataclass(frozen=True)

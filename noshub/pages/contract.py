@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.cache import patch_vary_headers
 
+from . import ratelimit
 from .jsonable import to_jsonable
 
 JSON_TYPE = "application/json"
@@ -51,14 +52,28 @@ def json_response(data, status: int = 200) -> JsonResponse:
     return JsonResponse(to_jsonable(data), status=status, safe=isinstance(data, dict), json_dumps_params={"ensure_ascii": False})
 
 
+def rate_limited(retry_after: int) -> JsonResponse:
+    """The API's 429 in the documented error shape, with Retry-After."""
+    response = json_response(
+        {"error": {"status": 429, "code": "rate_limited", "message": "Too many requests; try again later."}}, 429
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def page_view(view):
     """Decorate a view that returns a `Page` (or any HttpResponse: redirects, downloads).
 
-    The view may read ``request.page_format`` ("html" or "json") to skip work only HTML needs."""
+    The view may read ``request.page_format`` ("html" or "json") to skip work only HTML needs.
+    The JSON twin counts against the client's API rate limit (`ratelimit`): HTTP 429 past it."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, format: str = "html", **kwargs) -> HttpResponse:
         request.page_format = "json" if format == "json" or wants_json(request) else "html"
+        if request.page_format == "json":
+            retry = ratelimit.check(request)
+            if retry is not None:
+                return rate_limited(retry)
         result = view(request, *args, **kwargs)
         if not isinstance(result, Page):
             return result

@@ -21,8 +21,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from noshub.core.errors import NosHubError, ServiceBusy
+from noshub.core.errors import NosHubError, RetryLater, ServiceBusy, TooManyRequests
 
 from .contract import json_response, wants_json
 from .dblock import is_busy
@@ -34,6 +35,7 @@ TITLES = {
     403: _("You do not have permission to see this page"),
     404: _("Page not found"),
     405: _("This page cannot do that"),
+    429: _("Too many attempts"),
     500: _("Sorry, there is a problem with the service"),
     503: _("Sorry, the service is busy"),
 }
@@ -42,6 +44,7 @@ CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    429: "too_many_requests",
     500: "server_error",
     503: "busy",
 }
@@ -82,21 +85,27 @@ def error_response(request: HttpRequest, exc: BaseException | None = None, statu
         exc = busy_error()
     status, code, message, details = describe(request, exc, status)
     response = _error_body(request, status, code, message, details)
-    if isinstance(exc, ServiceBusy):
+    if isinstance(exc, RetryLater):
         response["Retry-After"] = str(exc.retry_after)
     return response
 
 
 def _error_body(request: HttpRequest, status: int, code: str, message: str, details: dict) -> HttpResponse:
     if request.path.startswith("/api/") or wants_json(request):
-        return json_error(status, code, message, **details)
+        response = json_error(status, code, message, **details)
+    else:
+        response = HttpResponse(_error_page(request, status, message), status=status)
+    return response
+
+
+def _error_page(request: HttpRequest, status: int, message: str) -> str:
     context = {"status": status, "title": TITLES.get(status, TITLES[500]), "message": message if status != 500 else ""}
     try:
         html = render_to_string("errors/error.html", context, request=request)
     except Exception:  # the error page must never fail: a plain page if the template cannot render
         log.exception("error page failed to render")
         html = f"<!DOCTYPE html><title>{status}</title><h1>{context['title']}</h1>"
-    return HttpResponse(html, status=status)
+    return html
 
 
 class ErrorMiddleware:
@@ -132,3 +141,17 @@ def server_error(request):
     # e.g. saving the session) is a 503 the client can retry, not a fault.
     exc = sys.exc_info()[1]
     return error_response(request, exc if is_busy(exc) else None, 500)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a sign-in from a user name and address with too many failed
+    attempts (settings.AXES_LOCKOUT_CALLABLE): the branded 429 page, or JSON, with Retry-After."""
+    from django.conf import settings
+
+    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME) * 60))
+    message = ngettext(
+        "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
+        "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    return error_response(request, TooManyRequests(message, retry_after=minutes * 60))

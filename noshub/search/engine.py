@@ -37,12 +37,14 @@ from .params import MAX_PER_PAGE, InvalidParameter, SearchParams, clean_text
 from .ranking import (
     ANY_WORD_LIMIT,
     FALLBACK_MEANING,
+    FEW_MATCHES,
     FUSION_WEIGHTS,
     OCCUPATION_FROM_WORDS,
     blend_meaning,
     corrections,
     job_title_ranking,
     job_title_units,
+    meaning_of,
     occupation_units,
     semantic_weight,
 )
@@ -122,15 +124,19 @@ def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, backend, hybrid: bool)
     if fixes:
         ranked.did_you_mean = " ".join(fixes.get(w, w) for w in words(q))
     meaning_weight = semantic_weight(parsed) if hybrid else 0.0
-    keyword_ids = _keyword_ids(expanded, backend, cache, meaning_weight)
+    meaning = meaning_of(q, cache) if meaning_weight else None
+    # A longer query's related NOS come from meaning rather than from any one of its words, but
+    # only when meaning finds them: "1 2 3 … 10" is close to no NOS in meaning (it found 0).
+    meaning_replaces_fallback = meaning_weight >= FALLBACK_MEANING and len(meaning.ids) >= FEW_MATCHES
+    keyword_ids = _keyword_ids(expanded, backend, cache, meaning_replaces_fallback)
     rankings.append((keyword_ids, FUSION_WEIGHTS["keyword"]))
     ranked.note(keyword_ids, "keywords")
 
     _add_job_titles(q, parsed, cache, keyword_ids, hybrid and not urn_ids, rankings, ranked)
 
     fused = reciprocal_rank_fusion(rankings)
-    if meaning_weight:
-        fused = blend_meaning(fused, q, meaning_weight, cache, ranked.note)
+    if meaning is not None:
+        fused = blend_meaning(fused, meaning, meaning_weight, cache, ranked.note)
     ranked.ids = [i for i, _ in fused if i in cache.docs]
     ranked.score = dict(fused)
     return ranked
@@ -144,12 +150,12 @@ def _expand(parsed: ParsedQuery, fixes: dict[str, str]) -> ParsedQuery:
     return with_alternatives(parsed, extra, fixes)
 
 
-def _keyword_ids(expanded: ParsedQuery, backend, cache: IndexCache, meaning_weight: float) -> list[int]:
+def _keyword_ids(expanded: ParsedQuery, backend, cache: IndexCache, meaning_replaces_fallback: bool) -> list[int]:
     """NOS holding every word, best first; with too few, those whose title or keywords hold some."""
     matched = backend.match(expanded, "all", limit=3000)
     # Too few NOS hold every word: add those whose title or keywords hold some of them,
-    # unless meaning is about to supply the related NOS for this longer query.
-    if len(matched) < 20 and len(expanded.terms) + len(expanded.phrases) > 1 and not meaning_weight >= FALLBACK_MEANING:
+    # unless meaning supplies the related NOS for this longer query.
+    if len(matched) < FEW_MATCHES and len(expanded.terms) + len(expanded.phrases) > 1 and not meaning_replaces_fallback:
         seen = {i for i, _ in matched}
         # Any-word matches are a fallback: titles and keywords only, their best few hundred.
         matched += [(i, s) for i, s in backend.match(expanded, "any", limit=ANY_WORD_LIMIT, titles_only=True) if i not in seen]

@@ -49,6 +49,8 @@ class SearchParams:
                 raise InvalidParameter(name, f"must be between {low} and {high}")
             return value
 
+        if "soc" in data and not (data.get("soc") or "").strip():  # `soc=`: the schema's 1-4 digits, not "any group"
+            raise InvalidParameter("soc", "must be a SOC 2020 code of 1 to 4 digits, not empty")
         q = data.get("q") or ""
         if len(q) > MAX_QUERY:  # said, not silently cut (a longer q also made pages of ~0.5 MB)
             raise InvalidParameter("q", f"must be at most {MAX_QUERY} characters, not {len(q)}")

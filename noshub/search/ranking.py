@@ -9,6 +9,7 @@ reads the index cache it is given.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +30,8 @@ SEMANTIC_FULL_AT = 6  # … and meaning reaches its full weight this many words 
 KEYWORD_POOL = 200  # word matches re-scored by meaning
 SEMANTIC_POOL = 100  # closest NOS by meaning considered
 ANY_WORD_LIMIT = 500  # NOS taken from an any-word fallback query
-FALLBACK_MEANING = 0.5  # from this meaning weight (7+ content words) meaning replaces the any-word fallback
+FALLBACK_MEANING = 0.5  # from this meaning weight (7+ content words) meaning replaces the any-word fallback …
+FEW_MATCHES = 20  # … when it finds this many NOS; fewer NOS than this holding every word call for the fallback
 MEANING_FLOOR = 0.35  # below this cosine similarity a NOS found by meaning alone is not shown
 OCCUPATION_FLOOR = 0.55  # a query this close in meaning to a SOC unit group's description names it
 OCCUPATION_MARGIN = 0.03  # … and so does a second group this close behind the first
@@ -116,20 +118,33 @@ def semantic_weight(parsed: ParsedQuery) -> float:
     return SEMANTIC_WEIGHT * min(1.0, max(0.0, (content - SEMANTIC_FROM_WORDS) / SEMANTIC_FULL_AT))
 
 
-def blend_meaning(fused: list[tuple[int, float]], query: str, weight: float, cache: IndexCache, note) -> list[tuple[int, float]]:
+@dataclass(frozen=True)
+class Meaning:
+    """How close in meaning a query is to every NOS (`cosine`, by row of the index's matrix)
+    and the closest NOS above MEANING_FLOOR, best first (`ids`): those meaning alone can add."""
+
+    cosine: np.ndarray
+    ids: list[int]
+
+
+def meaning_of(query: str, cache: IndexCache) -> Meaning:
+    cosine = cache.matrix @ embeddings.encode_query(query)
+    top = np.argpartition(-cosine, min(SEMANTIC_POOL, len(cosine) - 1))[:SEMANTIC_POOL]
+    top = top[np.argsort(-cosine[top])]
+    return Meaning(cosine, [cache.embedding_ids[j] for j in top if cosine[j] > MEANING_FLOOR])
+
+
+def blend_meaning(fused: list[tuple[int, float]], meaning: Meaning, weight: float, cache: IndexCache, note) -> list[tuple[int, float]]:
     """Hybrid ranking: the word-based fused score (scaled to 0..1) plus SEMANTIC_WEIGHT times
     the cosine similarity of the query and NOS embeddings, over the top word matches and the
     closest NOS by meaning. Words keep the lead; meaning reorders near-ties and adds NOS that
     say the same thing in other words."""
-    vector = embeddings.encode_query(query)
-    cosine = cache.matrix @ vector
+    cosine = meaning.cosine
     position = cache.embedding_position
-    top_meaning = np.argpartition(-cosine, min(SEMANTIC_POOL, len(cosine) - 1))[:SEMANTIC_POOL]
-    meaning_ids = [cache.embedding_ids[j] for j in top_meaning if cosine[j] > MEANING_FLOOR]
-    note(meaning_ids, "meaning")
+    note(meaning.ids, "meaning")
     best = fused[0][1] if fused else 1.0
     head = fused[:KEYWORD_POOL]
-    pool = {i for i, _ in head} | set(meaning_ids)
+    pool = {i for i, _ in head} | set(meaning.ids)
     word_score = dict(head)
     blended = []
     for i in pool:

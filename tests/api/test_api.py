@@ -170,3 +170,34 @@ def test_unknown_api_paths_answer_json_even_with_control_characters(client, load
     for path in ("/api/v1/nothing", "/api/v1/nos%00x/y", "/api/v1/%1b%5b31m"):
         response = client.get(path)
         assert response.status_code == 404 and response.json()["error"]["code"] == "not_found", path
+
+
+@pytest.mark.parametrize("url", ["/api/v1/search?soc=", "/api/v1/search?q=chef&soc=%20", "/search.json?q=chef&soc="])
+def test_an_empty_soc_is_a_400_naming_the_parameter(client, load_reports, url):
+    """The schema says 1 to 4 digits; an empty value was taken as "any group"."""
+    response = client.get(url)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_parameter" and error["parameter"] == "soc"
+
+
+def test_json_twins_share_the_api_rate_limit(client, load_reports, settings):
+    """/search.json and /nos/URN.json (the pages' JSON twins) served the same data as the API
+    without its limit; they now count against the same per-client budget."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_RATE_LIMIT_PER_MINUTE = 3
+    statuses = [
+        client.get("/api/v1/search", {"q": "chef"}).status_code,
+        client.get("/search.json", {"q": "chef"}).status_code,
+        client.get("/nos/LANACT3.json").status_code,
+        client.get("/search.json", {"q": "welding"}).status_code,
+        client.get("/nos/LANACT3/", HTTP_ACCEPT="application/json").status_code,
+        client.get("/api/v1/developers").status_code,
+    ]
+    assert statuses == [200, 200, 200, 429, 429, 429]
+    limited = client.get("/nos/LANACT3.json")
+    assert limited.json()["error"]["code"] == "rate_limited" and int(limited["Retry-After"]) > 0
+    assert client.get("/nos/LANACT3/").status_code == 200  # the HTML page is not limited
+    cache.clear()

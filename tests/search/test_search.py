@@ -183,6 +183,18 @@ def test_hybrid_search_uses_meaning(load_reports):
 
 
 @pytest.mark.skipif("not __import__('noshub.core.search.embeddings', fromlist=['x']).available()")
+def test_hybrid_finds_what_keywords_find_when_meaning_finds_nothing(load_reports):
+    """A long query of numbers: no NOS holds every word and none is close in meaning, so the
+    hybrid mode found 0 where keyword mode's any-word fallback finds 210."""
+    q = "1 2 3 4 5 6 7 8 9 10"
+    keyword = search(SearchParams(q=q, mode="keyword", per_page=100), log=False)
+    hybrid = search(SearchParams(q=q, mode="hybrid", per_page=100), log=False)
+    assert keyword.total > 100
+    assert hybrid.semantic and hybrid.total >= keyword.total
+    assert {h.standard_id for h in keyword.hits[:20]} <= {h.standard_id for h in hybrid.hits}
+
+
+@pytest.mark.skipif("not __import__('noshub.core.search.embeddings', fromlist=['x']).available()")
 def test_work_described_in_words_finds_the_occupation_by_its_soc_description(load_reports):
     from noshub.search.models import SearchDocument
 

@@ -1,4 +1,7 @@
-"""A per-client rate limit for the public API (fixed one-minute windows in Django's cache)."""
+"""A per-client rate limit for machine-readable answers: the public API (`noshub.api`) and the
+pages' JSON twins (`contract.page_view`), which share one budget per client
+(settings.API_RATE_LIMIT_PER_MINUTE, NOSHUB_API_RATE_LIMIT), in fixed one-minute windows in
+Django's cache."""
 
 from __future__ import annotations
 
