@@ -3,8 +3,53 @@
 from __future__ import annotations
 
 from noshub import __version__
+from noshub.cleansing.schemas import COVERED_DRAFT, DECISION
+from noshub.lifecycle.schemas import ADVANCE, COMMENT, RESPOND
+from noshub.soc.schemas import SOC_ACCEPT, SOC_DECISION
 
 _ERROR = {"$ref": "#/components/responses/Error"}
+
+# The site's JSON write endpoints (outside /api/v1): each body's schema is the one the view
+# validates against (noshub.pages.jsonbody), shown here as it is.
+# path -> (body schema, summary, operationId, success status, needs a signed-in user)
+_WRITES = {
+    "/cleansing/covered.json": (COVERED_DRAFT, "Existing NOS and statements that already cover a draft", "covered", "200", False),
+    "/cleansing/decisions/": (DECISION, "Record or reverse a decision about a duplicate NOS", "decideDuplicate", "201", True),
+    "/soc/decisions.json": (SOC_DECISION, "Record a SOC 2020 review decision", "decideSoc", "201", True),
+    "/soc/accept.json": (SOC_ACCEPT, "Confirm, in bulk, first suggestions above a confidence", "acceptSoc", "200", True),
+    "/lifecycle/projects/{pk}/advance.json": (ADVANCE, "Move a project to its next stage", "advanceProject", "200", True),
+    "/lifecycle/projects/{pk}/respond.json": (RESPOND, "A nation's response to an approval", "respondToApproval", "200", True),
+    "/lifecycle/projects/{pk}/comments/new.json": (COMMENT, "Comment on an open consultation", "commentOnDraft", "201", False),
+}
+BODY_SCHEMAS = [COVERED_DRAFT, DECISION, SOC_DECISION, SOC_ACCEPT, ADVANCE, RESPOND, COMMENT]
+
+
+def _write_paths(server: str) -> dict:
+    paths = {}
+    for route, (body, summary, operation, ok, signed_in) in _WRITES.items():
+        description = "A JSON body that is not valid against the schema is a 400 whose `parameter` is the JSON path."
+        if signed_in:
+            description += " Needs a signed-in user with the role, and the session's CSRF token."
+        paths[route] = {
+            "servers": [{"url": server or "/"}],
+            "post": {
+                "summary": summary,
+                "description": description,
+                "operationId": operation,
+                "parameters": [_param("pk", "Project id", {"type": "integer"}, True, "path")] if "{pk}" in route else [],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body.name}"}}},
+                },
+                "responses": {
+                    ok: {"description": "Done", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "400": _ERROR,
+                    **({"403": _ERROR} if signed_in else {}),
+                    "404": _ERROR,
+                },
+            },
+        }
+    return paths
 
 
 def _param(name: str, description: str, schema: dict, required: bool = False, where: str = "query", example=None) -> dict:
@@ -175,6 +220,7 @@ def openapi_document(server: str) -> dict:
                     },
                 }
             },
+            **_write_paths(server),
         },
         "components": {
             "responses": {
@@ -196,6 +242,7 @@ def openapi_document(server: str) -> dict:
                                 "code": {"type": "string"},
                                 "message": {"type": "string"},
                                 "parameter": {"type": "string"},
+                                "path": {"type": "string", "description": "For a JSON body: the JSON path of what is wrong"},
                             },
                         }
                     },
@@ -213,6 +260,7 @@ def openapi_document(server: str) -> dict:
                         "facets": {"type": "object"},
                     },
                 },
+                **{body.name: body.schema for body in BODY_SCHEMAS},
                 "Nos": {
                     "type": "object",
                     "required": ["slug", "urn", "current", "history"],

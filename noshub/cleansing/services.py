@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from noshub.catalogue import roles
 from noshub.catalogue.models import NosVersion, Standard
 from noshub.core.duplicates import KINDS, DuplicateFinder, NosText, Settings, explain_pair
 from noshub.core.errors import NotFound
@@ -45,9 +46,6 @@ from .models import (
     DuplicateGroup,
     GroupMember,
 )
-
-DECIDER_GROUPS = ("administrator", "standards developer")
-
 
 # -- detection ------------------------------------------------------------------------------
 
@@ -224,13 +222,42 @@ def group_explanation(key: str) -> dict:
 # -- decisions ------------------------------------------------------------------------------
 
 
-def can_decide(user) -> bool:
-    """Superusers, holders of cleansing.record_decision, and the administrator and standards developer groups."""
+def is_reviewer(user) -> bool:
+    """A reviewer decides about any NOS: a superuser, a holder of cleansing.record_decision, an administrator."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or user.has_perm("cleansing.record_decision"):
+    return user.is_superuser or user.has_perm("cleansing.record_decision") or roles.ADMINISTRATOR in roles.roles(user)
+
+
+def developer_of(standard: Standard) -> int | None:
+    """The id of the organisation that develops a standard (its current version's developer)."""
+    if standard.current_id is None:
+        return None
+    return NosVersion.objects.filter(pk=standard.current_id).values_list("developed_by_id", flat=True).first()
+
+
+def can_decide(user, standard: Standard | None = None) -> bool:
+    """May `user` record or reverse decisions about `standard` (about some NOS, when None)?
+
+    As the lifecycle rules projects (noshub.catalogue.roles): a reviewer (`is_reviewer`) about
+    any NOS; a standards developer only about NOS its own organisation develops."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if is_reviewer(user):
         return True
-    return user.groups.filter(name__in=DECIDER_GROUPS).exists()
+    if roles.DEVELOPER not in roles.roles(user):
+        return False
+    if standard is None:
+        return roles.organisation_id(user) is not None
+    return roles.acts_for(user, developer_of(standard))
+
+
+def _require_decider(user, standard: Standard) -> None:
+    if not can_decide(user, standard):
+        raise PermissionDenied(
+            f"Only reviewers, administrators and the standards developers of the organisation that develops "
+            f"{standard.slug} may record or reverse decisions about it."
+        )
 
 
 def decision_dict(d: Decision) -> dict:
@@ -279,8 +306,7 @@ def record_decision(
     user, standard: Standard, action: str, reason: str, target: Standard | None = None, group_key: str = ""
 ) -> Decision:
     """Record a reviewer's decision about a standard. Nothing is deleted; the decision can be reversed."""
-    if not can_decide(user):
-        raise PermissionDenied("Only administrators and standards developers may record decisions.")
+    _require_decider(user, standard)
     valid = {a for a, _ in ACTION_CHOICES} - {REVERSE}
     if action not in valid:
         raise ValidationError(f"Unknown action {action!r}: expected one of {', '.join(sorted(valid))}.")
@@ -309,8 +335,7 @@ def record_decision(
 
 def reverse_decision(user, standard: Standard, reason: str) -> Decision:
     """Reverse the decision in force: what was in force before it is in force again."""
-    if not can_decide(user):
-        raise PermissionDenied("Only administrators and standards developers may reverse decisions.")
+    _require_decider(user, standard)
     if not (reason or "").strip():
         raise ValidationError("Say why: a reversal needs a reason.")
     with transaction.atomic():

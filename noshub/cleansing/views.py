@@ -1,15 +1,13 @@
 """Cleansing pages and their JSON twins. Every view calls `services` or `quality`, as the CLI does.
 
 JSON (read): /cleansing/groups.json, /cleansing/groups/<key>.json, /cleansing/covered.json
-(GET ?text= or POST), /cleansing/quality.json (staff), /cleansing/decisions/<nos>.json.
+(GET ?text= or POST a JSON draft: `schemas.COVERED_DRAFT`), /cleansing/quality.json (staff), /cleansing/decisions/<nos>.json.
 Pages: /cleansing/groups/<key>/ (explanation, and the decision form for reviewers),
 /cleansing/quality/ (staff). Writes (POST /cleansing/decisions/) need a signed-in user who may
 decide (see `services.can_decide`) and a CSRF token.
 """
 
 from __future__ import annotations
-
-import json
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,10 +21,12 @@ from noshub.catalogue.services import get_standard
 from noshub.core.duplicates import KINDS
 from noshub.pages import Page, page_view
 from noshub.pages.errors import CODES, json_error
+from noshub.pages.jsonbody import InvalidBody, json_body, request_data
 
 from . import services
 from .models import ACTION_CHOICES, REVERSE
 from .quality import quality_report, summary
+from .schemas import COVERED_DRAFT, DECISION
 
 
 def _error(status: int, message: str) -> HttpResponse:
@@ -60,7 +60,11 @@ def group_page(request: HttpRequest, key: str) -> Page:
     """A duplicate group explained; its twin /cleansing/groups/<key>.json is the explanation."""
     data = services.group_explanation(key)  # NotFound → 404 (noshub.pages.errors)
     actions = [[a, label] for a, label in ACTION_CHOICES if a != REVERSE]
-    return Page("cleansing/group.html", {**data, "can_decide": services.can_decide(request.user), "actions": actions})
+    # The form offers the members this user may decide about (a developer: its organisation's).
+    decidable = []
+    if services.can_decide(request.user):
+        decidable = [m for m in data["members"] if services.can_decide(request.user, get_standard(m["nos"]))]
+    return Page("cleansing/group.html", {**data, "can_decide": bool(decidable), "decidable": decidable, "actions": actions})
 
 
 @csrf_exempt  # a read-only query: POST only carries a long draft; it changes nothing
@@ -69,21 +73,13 @@ def covered_json(request: HttpRequest) -> JsonResponse:
     """Which existing NOS and statements already cover a draft. GET ?text=…, or POST JSON
     {"title": …, "overview": …, "statements": […], "keywords": […]} or {"text": …}."""
     if request.method == "POST":
-        try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            return _error(400, "The body is not JSON.")
-        if not isinstance(body, dict):
-            return _error(400, "The body must be a JSON object.")
-        statements = body.get("statements") or []
-        if not isinstance(statements, list) or not all(isinstance(s, str) for s in statements):
-            return _error(400, "statements must be a list of strings.")
+        body = json_body(request, COVERED_DRAFT)  # InvalidBody: a 400 naming the JSON path
         draft = services.draft_from_text(
-            text=str(body.get("text", "")),
-            title=str(body.get("title", "")),
-            statements=statements,
-            overview=str(body.get("overview", "")),
-            keywords=[str(k) for k in body.get("keywords") or []],
+            text=body.get("text", ""),
+            title=body.get("title", ""),
+            statements=body.get("statements", []),
+            overview=body.get("overview", ""),
+            keywords=body.get("keywords", []),
         )
     else:
         draft = services.draft_from_text(text=request.GET.get("text", ""), title=request.GET.get("title", ""))
@@ -143,19 +139,17 @@ def decisions_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 @require_POST
 def decide(request: HttpRequest) -> HttpResponse:
-    """Record or reverse a decision (form post from a group page, or JSON). CSRF-protected."""
+    """Record or reverse a decision (form post from a group page, or JSON valid against
+    `schemas.DECISION`). CSRF-protected. Who may decide about which NOS: `services.can_decide`."""
     if not request.user.is_authenticated:
         return _error(403, "Sign in to record decisions.")
     if not services.can_decide(request.user):
-        return _error(403, "Only administrators and standards developers may record decisions.")
+        return _error(403, "Only reviewers, administrators and standards developers may record decisions.")
     wants_json = request.content_type == "application/json"
-    if wants_json:
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            return _error(400, "The body is not JSON.")
-    else:
-        data = request.POST
+    try:
+        data = request_data(request, DECISION)
+    except InvalidBody as exc:
+        return json_error(exc.status, exc.code, str(exc), **exc.details())
     try:
         standard = get_standard(str(data.get("nos", "")))
         target = get_standard(str(data["target"])) if data.get("target") else None

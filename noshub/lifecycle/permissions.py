@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-PUBLIC, DEVELOPER, REVIEWER, ADMINISTRATOR = "public", "standards developer", "nation reviewer", "administrator"
-ROLES = (PUBLIC, DEVELOPER, REVIEWER, ADMINISTRATOR)
+# The roles, a person's organisation and the "own organisation" rule are shared with the
+# cleansing decisions, below this app in the layers (noshub.catalogue.roles).
+from noshub.catalogue.roles import ADMINISTRATOR, DEVELOPER, PUBLIC, REVIEWER, acts_for, organisation_id, profile, roles
 
 # action -> roles that may do it (subject to the organisation / nation / stage conditions below)
 VIEW_PROJECT = "view_project"
@@ -42,36 +43,6 @@ _ALLOWED = {
 _OWN_ORGANISATION = {VIEW_PROJECT, CREATE_PROJECT, EDIT_PROJECT, MODERATE}
 
 
-def roles(user) -> set[str]:
-    """The roles of a user; everyone has the public role."""
-    out = {PUBLIC}
-    if user is None or not user.is_authenticated:
-        return out
-    if user.is_superuser:
-        out.add(ADMINISTRATOR)
-    cache = getattr(user, "_lifecycle_groups", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._lifecycle_groups = cache
-    return out | (cache & set(ROLES))
-
-
-def profile(user):
-    if user is None or not user.is_authenticated:
-        return None
-    from .models import Profile
-
-    try:
-        return user.lifecycle_profile
-    except Profile.DoesNotExist:
-        return None
-
-
-def organisation_id(user) -> int | None:
-    p = profile(user)
-    return p.organisation_id if p else None
-
-
 def nation(user) -> str:
     p = profile(user)
     return p.nation if p else ""
@@ -86,9 +57,7 @@ def can(user, action: str, project=None, organisation_id_: int | None = None, fo
     if ADMINISTRATOR in allowed:
         return True
     if DEVELOPER in allowed and action in _OWN_ORGANISATION:
-        own = organisation_id(user)
-        target = project.organisation_id if project is not None else organisation_id_
-        if own is not None and own == target:
+        if acts_for(user, project.organisation_id if project is not None else organisation_id_):
             return True
         allowed = allowed - {DEVELOPER}
     if REVIEWER in allowed and action == RESPOND:

@@ -19,6 +19,7 @@ from noshub.core.errors import NosHubError
 from noshub.lifecycle import rules as lc
 from noshub.pages import Page, page_view
 from noshub.pages.errors import describe, json_error
+from noshub.pages.jsonbody import request_data
 
 from . import display, services
 from . import forms as f
@@ -26,6 +27,7 @@ from . import permissions as perms
 from .messages import Reason
 from .models import Comment, Draft, Project
 from .reviews import DEFAULT_WITHIN_DAYS, review_due
+from .schemas import ADVANCE, COMMENT, RESPOND
 
 JSON = {"json_dumps_params": {"ensure_ascii": False}}
 
@@ -570,25 +572,14 @@ def audit_log(request: HttpRequest) -> Page:
 
 # -- JSON API: the same actions for programs ----------------------------------------------------
 #
-# POST with a JSON body (or form fields) and the session's CSRF token, as the pages do.
+# POST with a JSON body (or form fields) and the session's CSRF token, as the pages do. The body
+# must be valid against its schema (`schemas`); one that is not is a 400 naming the JSON path.
 # Success returns the changed object; every error has one shape:
 #     {"error": {"status": 400, "code": "stage_rule", "message": "…", "reasons": ["…"]}}
 
 
-def _json_error(status: int, code: str, message: str, reasons: list[str] | None = None) -> HttpResponse:
-    return json_error(status, code, message, reasons=[str(r) for r in reasons or []])
-
-
-def _body(request: HttpRequest) -> dict:
-    if request.content_type == "application/json":
-        import json
-
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            return {}
-        return data if isinstance(data, dict) else {}
-    return request.POST.dict()
+def _json_error(status: int, code: str, message: str, reasons: list[str] | None = None, **details) -> HttpResponse:
+    return json_error(status, code, message, **details, reasons=[str(r) for r in reasons or []])
 
 
 def json_api(view):
@@ -601,7 +592,7 @@ def json_api(view):
             return view(request, *args, **kwargs)
         except (PermissionDenied, Http404, NosHubError) as exc:
             status, code, message, details = describe(request, exc)
-            return _json_error(status, code, message, details.get("reasons"))
+            return _json_error(status, code, message, details.pop("reasons", None), **details)
 
     return wrapper
 
@@ -610,7 +601,7 @@ def json_api(view):
 @json_api
 def advance_json(request: HttpRequest, pk: int) -> JsonResponse:
     project = _project(request, pk, perms.EDIT_PROJECT)
-    project = services.advance(request.user, project, to_stage=_body(request).get("to_stage") or None)
+    project = services.advance(request.user, project, to_stage=request_data(request, ADVANCE).get("to_stage") or None)
     return JsonResponse(services.project_dict(project), **JSON)
 
 
@@ -618,7 +609,7 @@ def advance_json(request: HttpRequest, pk: int) -> JsonResponse:
 @json_api
 def respond_json(request: HttpRequest, pk: int) -> JsonResponse:
     project = get_object_or_404(Project, pk=pk)
-    data = _body(request)
+    data = request_data(request, RESPOND)
     nation = data.get("nation") or perms.nation(request.user)
     services.respond(request.user, project, nation, str(data.get("response", "")), str(data.get("feedback", "")))
     return JsonResponse(services.project_dict(project, with_drafts=False), **JSON)
@@ -628,7 +619,7 @@ def respond_json(request: HttpRequest, pk: int) -> JsonResponse:
 @json_api
 def comment_json(request: HttpRequest, pk: int) -> JsonResponse:
     project = _public_project(pk)
-    data = _body(request)
+    data = request_data(request, COMMENT)
     try:
         draft = project.drafts.get(pk=int(data.get("draft", 0)))
     except (Draft.DoesNotExist, TypeError, ValueError):

@@ -5,7 +5,8 @@ the same URL with ``.json`` (or ``Accept: application/json``), serves that same 
 the HTML names its twin in a ``Link: <….json>; rel="alternate"`` header. `page_path` declares
 both URLs at once. `noshub.pages.errors` maps the core's error hierarchy
 (`noshub.core.errors`) to the documented JSON error shape and to branded error pages in English
-and Welsh.
+and Welsh. `noshub.pages.jsonbody` reads every JSON request body: parsed with limits and
+checked against the endpoint's JSON Schema, or a 400 naming the JSON path.
 
 This package sits just above the core: apps import it; it imports no app.
 """

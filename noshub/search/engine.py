@@ -71,6 +71,10 @@ class _Ranked:
     def note(self, ids, channel: str) -> None:
         self.channels.append((channel, set(ids)))
 
+    def by_urn(self) -> set[int]:
+        """The NOS the query names by URN: found whatever a reviewer decided about them."""
+        return set().union(*(ids for name, ids in self.channels if name == "urn"))
+
 
 def search(params: SearchParams, log: bool = True) -> SearchResult:
     params.validate()
@@ -87,8 +91,9 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
 
     # Filters, facets over the filtered list, sort, page.
     docs = [cache.docs[i] for i in ranked.ids]
-    if not params.include_hidden:  # copies a reviewer hid behind their original
-        docs = [d for d in docs if not d.hidden_behind]
+    if not params.include_hidden:  # copies a reviewer hid behind their original, unless asked for by URN
+        by_urn = ranked.by_urn()
+        docs = [d for d in docs if not d.hidden_behind or d.id in by_urn]
     filtered = _apply_filters(docs, params)
     facets = _facets(filtered, params)
     _sort(filtered, params, parsed)
@@ -255,6 +260,7 @@ def _hits(page_docs: list[IndexedDoc], ranked: _Ranked, parsed: ParsedQuery) -> 
             d.validity,
             d.date_approved,
             [name for name, ids in ranked.channels if d.id in ids],
+            d.hidden_behind,
         )
         for d in page_docs
     ]

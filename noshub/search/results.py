@@ -22,6 +22,7 @@ class Hit:
     validity: str
     date_approved: date | None
     channels: list[str]
+    hidden_behind: str = ""  # a reviewer's decision hides it: the slug shown instead, or "retired"
 
     def as_dict(self) -> dict:
         return {
@@ -36,6 +37,7 @@ class Hit:
             "validity": self.validity,
             "date_approved": self.date_approved.isoformat() if self.date_approved else None,
             "matched_by": self.channels,
+            "hidden_behind": self.hidden_behind or None,
         }
 
 

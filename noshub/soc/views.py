@@ -4,19 +4,20 @@ write (a review decision, a bulk acceptance) needs a signed-in user with the
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from noshub.pages import Page, page_view
+from noshub.pages.jsonbody import request_data
 
 from . import services
 from .permissions import may_review
+from .schemas import SOC_ACCEPT, SOC_DECISION
 
-# Errors are the services' (SocError 400, SocNotFound 404, NotAllowed 403): raised, and turned
-# into the one JSON error shape by noshub.pages.errors.
+# Errors are the services' (SocError 400, SocNotFound 404, NotAllowed 403) and the bodies'
+# (InvalidBody 400, naming the JSON path; `schemas`): raised, and turned into the one JSON error
+# shape by noshub.pages.errors.
 
 
 def _json(data) -> JsonResponse:
@@ -34,18 +35,6 @@ def _int(request: HttpRequest, name: str, default: int, lo: int, hi: int) -> int
     if not lo <= value <= hi:
         raise services.SocError(f"{name} must be from {lo} to {hi}")
     return value
-
-
-def _body(request: HttpRequest) -> dict:
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError:
-            raise services.SocError("the body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise services.SocError("the body must be a JSON object")
-        return data
-    return request.POST.dict()
 
 
 def _check_reviewer(request: HttpRequest) -> None:
@@ -86,7 +75,7 @@ def queue_json(request: HttpRequest) -> JsonResponse:
 def decisions_json(request: HttpRequest) -> JsonResponse:
     _check_reviewer(request)
     if request.method == "POST":
-        body = _body(request)
+        body = request_data(request, SOC_DECISION)  # InvalidBody: a 400 naming the JSON path
         decision = services.decide(
             request.user, body.get("urn", ""), body.get("code", ""), body.get("action", ""), body.get("reason", "")
         )
@@ -101,7 +90,7 @@ def decisions_json(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["POST"])
 def accept_json(request: HttpRequest) -> JsonResponse:
     _check_reviewer(request)
-    body = _body(request)
+    body = request_data(request, SOC_ACCEPT)
     result = services.accept_above(request.user, body.get("threshold", services.BULK_ACCEPT_THRESHOLD), body.get("reason", ""))
     return _json(result)
 

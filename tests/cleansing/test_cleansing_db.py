@@ -8,7 +8,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 
 from noshub.catalogue.importers import import_json
@@ -72,8 +72,10 @@ def _import(tmp_path, docs) -> None:
 
 
 def _decider(name="dev") -> User:
+    """A reviewer: may decide about any NOS (a standards developer only about its organisation's,
+    see tests/cleansing/test_decision_rights.py)."""
     user = User.objects.create_user(name, password="pw")
-    user.groups.add(Group.objects.get_or_create(name="standards developer")[0])
+    user.user_permissions.add(Permission.objects.get(codename="record_decision", content_type__app_label="cleansing"))
     return user
 
 
