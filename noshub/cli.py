@@ -113,12 +113,14 @@ def _print_reports(reports, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def load(fmt: str) -> None:
     """Load everything in the data directory: catalogue, finder pages, SOC reference data."""
-    from noshub.loading import load_all
+    from noshub.loading import load_all, soc_coder_status
 
     _migrate_tables()
     with Progress() as progress:
         reports = load_all(progress=progress)
     _print_reports(reports, fmt)
+    if fmt == "text":
+        click.echo(soc_coder_status())
     if any(r.error for r in reports):
         sys.exit(1)
 
@@ -128,7 +130,7 @@ def load(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def import_(paths: tuple[str, ...], fmt: str) -> None:
     """Import files: catalogue workbooks (.xlsx), NOS JSON documents (.json), finder pages (.jsonl), ONS SOC workbooks."""
-    from noshub.loading import import_path
+    from noshub.loading import ensure_soc_coder, import_path
 
     _migrate_tables()
     reports = []
@@ -137,7 +139,10 @@ def import_(paths: tuple[str, ...], fmt: str) -> None:
             progress("Importing files", done, len(paths))
             reports.append(import_path(Path(path)))
         progress("Importing files", len(paths), len(paths))
+        fitted = ensure_soc_coder(progress=progress)  # once, after every file: the SOC coder learns from them
     _print_reports(reports, fmt)
+    if fmt == "text":
+        click.echo(fitted)
     if any(r.error for r in reports):
         sys.exit(1)
 

@@ -21,9 +21,12 @@ SOC_RELATIONSHIPS = "soc2020/ONS_SOC2010_SOC2020.xlsx"
 NOS_PAGES = "nos-pages/nos_pages.jsonl"
 
 
-def load_all(data_dir: Path | None = None, progress: ProgressCallback | None = None) -> list[ImportReport]:
-    """Import every file of the data directory, in order; `progress(stage, done, total)` hears
-    each file, the index rebuild and the sentence vectors."""
+def load_all(
+    data_dir: Path | None = None, progress: ProgressCallback | None = None, soc_coder: bool = True
+) -> list[ImportReport]:
+    """Import every file of the data directory, in order, then (with `soc_coder`) fit the SOC
+    coder if the data it learns from changed (`ensure_soc_coder`); `progress(stage, done,
+    total)` hears each file, the index rebuild, the sentence vectors and the fit."""
     data_dir = Path(data_dir or settings.DATA_DIR)
     if not data_dir.is_dir():
         raise ImportRejected(str(data_dir), "data directory not found (set NOSHUB_DATA_DIR or --data-dir)")
@@ -46,7 +49,35 @@ def load_all(data_dir: Path | None = None, progress: ProgressCallback | None = N
             tell(progress, "Loading data files", len(steps), len(steps))
             tell(progress, "Updating the search index")
         ensure_search_index(progress=progress)
+        if soc_coder:
+            ensure_soc_coder(progress=progress)
     return reports
+
+
+def ensure_soc_coder(progress: ProgressCallback | None = None) -> str:
+    """Fit the SOC coder here, in the job that changed its data, when this database has no fit
+    for its current data: requests only load a fit (`noshub.soc.services.loaded_coder`). A
+    database with too few coded NOS (no catalogue yet) is left without one. Returns a line
+    saying what happened."""
+    from noshub.soc import services
+
+    try:
+        fit, fitted = services.fit_coder(progress=progress)
+    except services.CoderTooFewCoded as exc:
+        return f"SOC coder not fitted: {exc}"
+    if fitted:
+        return f"SOC coder fitted on {fit.coded_nos} coded NOS in {fit.seconds} s"
+    return "SOC coder: the fit on this data is kept"
+
+
+def soc_coder_status() -> str:
+    """One line on this database's SOC coder fit, for the end of `noshub load`."""
+    from noshub.soc import services
+
+    fit = services.current_fit()
+    if fit is None:
+        return f"SOC coder: not fitted for this data (suggestions answer 503 until '{services.FIT_COMMAND}')"
+    return f"SOC coder: fitted {fit.fitted_at:%Y-%m-%d %H:%M} UTC on {fit.coded_nos} coded NOS in {fit.seconds} s"
 
 
 def ensure_search_index(semantic: bool = True, progress: ProgressCallback | None = None) -> None:

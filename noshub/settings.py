@@ -5,6 +5,8 @@ DATABASE_URL      a database URL (postgres://…); default: SQLite file NOSHUB_D
 NOSHUB_DB         the SQLite file (default: noshub.sqlite3 in the checkout)
 NOSHUB_CACHE_DIR  sentence vectors, keyed by model and text, shared by every checkout and database
                   on the machine (default: $XDG_CACHE_HOME/noshub, i.e. ~/.cache/noshub)
+NOSHUB_SOC_CODER_DIR  fitted SOC coders, one file per fit named by an id kept in its database
+                  (default: NOSHUB_CACHE_DIR/soc-coder)
 NOSHUB_SEMANTIC   "0" turns semantic ranking off even when its extra is installed
 NOSHUB_SECRET_KEY secret key; set it for any deployment. When unset, a random key made once per
                   install is kept in var/secret_key (outside git), and `noshub serve` and the WSGI
@@ -41,6 +43,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 CACHE_DIR = Path(
     os.environ.get("NOSHUB_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "noshub"
 )
+# A fitted SOC coder is not content-addressed: each fit is a file named by a random id that its
+# database records (`soc.CoderFit`), so databases sharing the folder never share or overwrite one.
+SOC_CODER_DIR = Path(os.environ.get("NOSHUB_SOC_CODER_DIR") or CACHE_DIR / "soc-coder")
 DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", BASE_DIR.parent / "shared" / "data")).resolve()
 
 

@@ -20,10 +20,14 @@ def data_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the whole real data directory once, as `noshub load` does; keep the reports."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load the whole real data directory once, as `noshub load` does (which fits the SOC
+    coder, saved in a folder of this session's own); keep the reports."""
+    from django.conf import settings
+
     from noshub.loading import load_all
 
+    settings.SOC_CODER_DIR = tmp_path_factory.mktemp("soc-coder")
     if not DATA_DIR.is_dir():
         yield None
         return

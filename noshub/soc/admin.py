@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import CodingRun, SocDecision, SocLink
+from .models import CoderFit, CodingRun, SocDecision, SocLink
 
 
 @admin.register(SocDecision)
@@ -42,3 +42,14 @@ class SocLinkAdmin(admin.ModelAdmin):
 class CodingRunAdmin(admin.ModelAdmin):
     list_display = ("kind", "started_at", "finished_at")
     readonly_fields = ("kind", "started_at", "finished_at", "counts")
+
+
+@admin.register(CoderFit)
+class CoderFitAdmin(admin.ModelAdmin):
+    """This database's fit of the SOC coder (made by `noshub load` or `noshub soc fit`)."""
+
+    list_display = ("key", "fitted_at", "seconds", "coded_nos", "semantic")
+    readonly_fields = ("key", "fingerprint", "fitted_at", "seconds", "coded_nos", "semantic")
+
+    def has_add_permission(self, request):
+        return False

@@ -66,8 +66,30 @@ def crosswalk(fmt: str) -> None:
 
 
 @soc.command()
+@click.option("--refit", is_flag=True, help="Fit again even if this database's fit matches its data.")
+def fit(refit: bool) -> None:
+    """Fit the SOC coder on this database's data and save it (suggestions only load a fit).
+
+    `noshub load` and `noshub import` fit it when they change its data; run this after the data
+    changed some other way, when /soc/suggest.json answers 503."""
+    from noshub.soc import services
+
+    _migrate_db()
+    try:
+        with Progress() as progress:
+            fit, fitted = services.fit_coder(refresh=refit, progress=progress)
+    except services.SocError as exc:
+        _fail(str(exc))
+    when = f"{fit.fitted_at:%Y-%m-%d %H:%M} UTC"
+    if fitted:
+        click.echo(f"Fitted the SOC coder on {fit.coded_nos} coded NOS in {fit.seconds} s ({when}).")
+    else:
+        click.echo(f"The SOC coder fitted {when} matches this database's data: kept (--refit to fit again).")
+
+
+@soc.command()
 @click.option("--top", default=3, show_default=True, type=click.IntRange(1, 20), help="Suggestions kept per NOS.")
-@click.option("--refit", is_flag=True, help="Fit the coder again even if a cached one matches the data.")
+@click.option("--refit", is_flag=True, help="Fit the coder again even if this database's fit matches its data.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def code(top: int, refit: bool, fmt: str) -> None:
     """Suggest SOC 2020 codes for every NOS without a crosswalked or confirmed code."""

@@ -134,3 +134,26 @@ class SocLink(NosSocCode):
     class Meta:
         proxy = True
         verbose_name = "SOC 2020 link"
+
+
+class CoderFit(models.Model):
+    """The SOC coder fitted on this database: written by the job that fits it (`noshub load`,
+    `noshub import`, `noshub soc fit`, `noshub soc code`), read by every request that suggests.
+
+    The fitted coder itself is a file in ``SOC_CODER_DIR`` named by `key`, a random id made for
+    this fit in this database, so two databases on one machine never share or overwrite a fit.
+    `fingerprint` is what it was fitted from (`services._fingerprint`: the reference data, the
+    coded NOS, the coder's code); when the data no longer match it, the fit is not used."""
+
+    key = models.CharField(max_length=32, unique=True)
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    fitted_at = models.DateTimeField()
+    seconds = models.FloatField(help_text="How long the fit took")
+    coded_nos = models.PositiveIntegerField(help_text="How many coded NOS it learnt from")
+    semantic = models.BooleanField(help_text="Fitted with sentence vectors")
+
+    class Meta:
+        ordering = ["-fitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"SOC coder {self.key} fitted {self.fitted_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,10 @@
   current version has neither a crosswalked nor a confirmed code; confirmed decisions are
   written back onto current versions; rejected codes are never suggested again for that NOS.
 * `suggest_for_standard` / `suggest_for_text`: suggestions on demand.
+* `fit_coder`: the job's part: fit the coder on this database's data, save it in a file of its
+  own and record it (`CoderFit`); `noshub load`, `noshub import`, `noshub soc fit` and
+  `noshub soc code` call it. Requests only load a fit (`loaded_coder`, `ready_coder`): with
+  none for this database's current data they answer 503 (`CoderNotFitted`), never fit.
 * `review_queue`, `decide`, `accept_above`: the human in the loop; every decision is a
   `SocDecision` with who, when and why.
 * `alignment_report`, `nos_in_group`: browse and report.
@@ -15,10 +19,12 @@ Links live on the standard's current version (see `noshub.soc.models`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 import threading
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,6 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from noshub.catalogue.models import NosSocCode, NosVersion, SocCode, Standard
 from noshub.catalogue.services import find_standards
@@ -37,7 +44,7 @@ from noshub.core.search import vector_cache
 
 from . import data
 from .coder import CoderText, SocCoder, Suggestion, labels_from_soc2010
-from .models import CodingIndexEntry, CodingRun, CrosswalkSource, SocDecision, SocGroup, SocRelationship
+from .models import CoderFit, CodingIndexEntry, CodingRun, CrosswalkSource, SocDecision, SocGroup, SocRelationship
 from .permissions import may_review
 
 #: Suggestions at or above this confidence may be accepted in bulk. Justified by
@@ -245,13 +252,36 @@ def _announce(standard_ids: set[int] | None) -> None:
 # --------------------------------------------------------------------------- the coder
 
 
+#: The command that fits the coder (requests only load a fit).
+FIT_COMMAND = "noshub soc fit"
+
+#: Held while a fit is loaded from its file into memory (a request waits for a load, never a fit).
 _coder_lock = threading.Lock()
+#: Held while this process fits (two jobs in one process do not fit twice).
+_fit_lock = threading.Lock()
+#: The fitted coder in memory, by `CoderFit.key` (at most one).
 _coder_cache: dict[str, SocCoder] = {}
 
 
-def _fingerprint() -> str:
-    """Changes when the data the coder learns from changes, or the coder's code does (its package
-    and the text toolkit it reads words with)."""
+class CoderTooFewCoded(SocError):
+    """Too few coded NOS to fit the coder on (a database without the catalogue)."""
+
+
+class CoderNotFitted(SocError):
+    """No fitted coder for this database's current data. Requests load a fit and never make
+    one: the jobs that change the data fit it (`noshub load`, `noshub import`), or an operator
+    runs `noshub soc fit`."""
+
+    status = 503
+    code = "coder_not_fitted"
+
+    def details(self) -> dict:
+        return {"command": FIT_COMMAND}
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The coder's code (its package and the text toolkit it reads words with): read once a process."""
     from noshub.core import text as text_toolkit
 
     from . import coder as coder_package
@@ -260,8 +290,14 @@ def _fingerprint() -> str:
     for package in (coder_package, text_toolkit):
         for path in sorted(Path(package.__file__).parent.glob("*.py")):
             code.update(path.read_bytes())
+    return code.hexdigest()
+
+
+def _fingerprint() -> str:
+    """Changes when the data the coder learns from changes, or the coder's code does (a few
+    aggregate queries: cheap enough for every request)."""
     parts = [
-        code.hexdigest(),
+        _code_fingerprint(),
         vector_cache.available(),  # with or without the semantic signals
         SocGroup.objects.aggregate(n=Count("id"), m=Max("id")),
         CodingIndexEntry.objects.aggregate(n=Count("id"), m=Max("id")),
@@ -272,8 +308,9 @@ def _fingerprint() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
-def _cache_file() -> Path:
-    return Path(getattr(settings, "NOSHUB_SOC_CODER_CACHE", settings.BASE_DIR / "var" / "soc-coder.pickle"))
+def _fit_file(key: str) -> Path:
+    """Where the fit `key` is saved: its own file, never another database's."""
+    return Path(settings.SOC_CODER_DIR) / f"{key}.pickle"
 
 
 def encoder() -> vector_cache.CachedEncoder | None:
@@ -282,73 +319,149 @@ def encoder() -> vector_cache.CachedEncoder | None:
     return vector_cache.CachedEncoder(settings.CACHE_DIR) if vector_cache.available() else None
 
 
-def get_coder(refresh: bool = False, progress: ProgressCallback | None = None) -> SocCoder:
-    """The coder fitted on the reference data and every coded NOS, fitted once per change of
-    the data and kept in memory and in a cache file (``var/soc-coder.pickle``). `progress(stage,
-    done, total)` hears the fit and the sentence vectors it computes."""
-    key = _fingerprint()
-    with _coder_lock:
-        coder = None if refresh else _fitted_coder(key)
-        if coder is None:
-            fitting = "Fitting the SOC coder"
-            tell(progress, fitting)
-            reference = data.soc_reference()
-            items = data.catalogue_nos()
-            vectors = encoder()
-            if vectors is not None and progress is not None:
+def current_fit(fingerprint: str | None = None) -> CoderFit | None:
+    """This database's fit for its current data (`fingerprint`), or None."""
+    return CoderFit.objects.filter(fingerprint=fingerprint or _fingerprint()).first()
 
-                def encoded(done: int, total: int) -> None:
-                    progress(f"{fitting}: sentence vectors", done, total)
-                    if done >= total:
-                        progress(fitting, 0, 0)
 
-                vectors.progress = encoded
-            try:
-                coder = SocCoder.fit(reference, data.labelled_from(items, reference.crosswalk), encoder=vectors)
-            except ValueError as exc:  # too few coded NOS to learn from
-                raise SocError(str(exc)) from None
-            finally:
-                if vectors is not None:
-                    vectors.progress = None  # the coder keeps its encoder: it must not go on reporting
-            path = _cache_file()
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                with tmp.open("wb") as fh:
-                    pickle.dump((key, coder), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(path)
-            except OSError:
-                pass
-        _coder_cache.clear()
-        _coder_cache[key] = coder
+def _load(fit: CoderFit) -> SocCoder | None:
+    """The coder of `fit` from memory or from its file, or None if the file is missing or is
+    not that fit's (called under `_coder_lock`)."""
+    coder = _coder_cache.get(fit.key)
+    if coder is not None:
         return coder
-
-
-def _fitted_coder(key: str) -> SocCoder | None:
-    """The coder for `key` from memory or the cache file, or None (called under the lock)."""
-    if key in _coder_cache:
-        return _coder_cache[key]
-    path = _cache_file()
-    if not path.exists():
-        return None
     try:
-        with path.open("rb") as fh:
-            saved_key, coder = pickle.load(fh)  # our own file, written by get_coder
-    except Exception:  # a stale or damaged cache is refitted by get_coder
+        with _fit_file(fit.key).open("rb") as fh:
+            saved_key, saved_fingerprint, coder = pickle.load(fh)  # our own file, written by fit_coder
+    except Exception:  # missing or damaged: `noshub soc fit` writes it again
         return None
-    if saved_key != key:
+    if (saved_key, saved_fingerprint) != (fit.key, fit.fingerprint):
         return None
     _coder_cache.clear()
-    _coder_cache[key] = coder
+    _coder_cache[fit.key] = coder
     return coder
 
 
 def ready_coder() -> SocCoder | None:
-    """The coder if it is already fitted for the current data (in memory or in the cache
-    file), else None: a page shows less rather than wait for a fit."""
-    key = _fingerprint()
+    """The coder fitted on this database for its current data, loaded from its file (quick),
+    else None. Never fits: a page shows less rather than wait for a fit."""
+    fit = current_fit()
+    if fit is None:
+        return None
     with _coder_lock:
-        return _fitted_coder(key)
+        return _load(fit)
+
+
+def loaded_coder() -> SocCoder:
+    """For requests: the fitted coder (`ready_coder`); `CoderNotFitted` (503, naming the
+    command to run) when there is none for this database's current data. Never fits."""
+    fingerprint = _fingerprint()
+    fit = current_fit(fingerprint)
+    if fit is not None:
+        with _coder_lock:
+            coder = _load(fit)
+        if coder is not None:
+            return coder
+    latest = CoderFit.objects.first()
+    if latest is None:
+        why = gettext("it has never been fitted on this database")
+    elif fit is None:
+        why = gettext("the data or the coder changed after its last fit, on %(date)s") % {
+            "date": f"{latest.fitted_at:%Y-%m-%d %H:%M} UTC"
+        }
+    else:
+        why = gettext("its saved fit cannot be read")
+    raise CoderNotFitted(
+        gettext(
+            "SOC suggestions are not available yet: the SOC coder is not fitted for this database's "
+            "current data (%(why)s). An operator can fit it with '%(command)s'."
+        )
+        % {"why": why, "command": FIT_COMMAND}
+    )
+
+
+def fit_coder(refresh: bool = False, progress: ProgressCallback | None = None) -> tuple[CoderFit, bool]:
+    """Fit the coder on this database's reference data and coded NOS, save it in its own file
+    and record it (`CoderFit`): the job's part, for `noshub soc fit`, `noshub load`, `noshub
+    import` and `noshub soc code`. Keeps a fit that matches the data and loads, unless
+    `refresh`. Returns the fit and whether it was made now. `progress(stage, done, total)`
+    hears the fit and the sentence vectors it computes.
+
+    The file of the fit it replaces is removed once the new one is committed."""
+    import time
+
+    with _fit_lock:
+        fingerprint = _fingerprint()
+        if not refresh:
+            fit = current_fit(fingerprint)
+            if fit is not None:
+                with _coder_lock:
+                    if _load(fit) is not None:
+                        return fit, False
+        fitting = "Fitting the SOC coder"
+        tell(progress, fitting)
+        started, t = timezone.now(), time.perf_counter()
+        reference = data.soc_reference()
+        labelled = [x for x in data.labelled_from(data.catalogue_nos(), reference.crosswalk) if x.labels]
+        vectors = encoder()
+        if vectors is not None and progress is not None:
+
+            def encoded(done: int, total: int) -> None:
+                progress(f"{fitting}: sentence vectors", done, total)
+                if done >= total:
+                    progress(fitting, 0, 0)
+
+            vectors.progress = encoded
+        try:
+            coder = SocCoder.fit(reference, labelled, encoder=vectors)
+        except ValueError as exc:  # too few coded NOS to learn from
+            raise CoderTooFewCoded(str(exc)) from None
+        finally:
+            if vectors is not None:
+                vectors.progress = None  # the coder keeps its encoder: it must not go on reporting
+        seconds = round(time.perf_counter() - t, 1)
+        key = uuid.uuid4().hex
+        path = _fit_file(key)
+        tell(progress, "Saving the SOC coder")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump((key, fingerprint, coder), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except OSError as exc:
+            raise SocError(f"cannot save the fitted SOC coder in {path.parent} (NOSHUB_SOC_CODER_DIR): {exc}") from None
+        with transaction.atomic():
+            replaced = list(CoderFit.objects.values_list("key", flat=True))
+            CoderFit.objects.all().delete()
+            fit = CoderFit.objects.create(
+                key=key,
+                fingerprint=fingerprint,
+                fitted_at=started,
+                seconds=seconds,
+                coded_nos=len(labelled),
+                semantic=vectors is not None,
+            )
+            transaction.on_commit(lambda: _remove_fits(replaced))
+        with _coder_lock:
+            _coder_cache.clear()
+            _coder_cache[key] = coder
+        return fit, True
+
+
+def _remove_fits(keys: list[str]) -> None:
+    for key in keys:
+        _fit_file(key).unlink(missing_ok=True)
+
+
+def fitted_coder(refresh: bool = False, progress: ProgressCallback | None = None) -> SocCoder:
+    """For jobs: the coder, fitted first if this database has no fit for its current data."""
+    fit, _ = fit_coder(refresh=refresh, progress=progress)
+    with _coder_lock:
+        coder = _load(fit)
+    if coder is None:  # removed between the fit and now
+        raise CoderNotFitted(f"the saved SOC coder {_fit_file(fit.key)} cannot be read: run '{FIT_COMMAND} --refit'")
+    return coder
 
 
 def add_evidence(items: list[dict], k: int = 2) -> bool:
@@ -395,7 +508,7 @@ def suggest_for_text(text: str, top: int = 5) -> list[Suggestion]:
     top = _check_top(top)
     if not (text or "").strip():
         raise SocError("the text is empty: give a job title or the text of a NOS")
-    coder, query = get_coder(), CoderText.free_text(text.strip()[:5000])
+    coder, query = loaded_coder(), CoderText.free_text(text.strip()[:5000])
     return coder.with_evidence(query, coder.suggest(query, top=top))
 
 
@@ -411,8 +524,8 @@ def suggest_for_standard(urn: str, top: int = 5) -> tuple[Standard, list[Suggest
     coder learns from for this query, so its own codes do not answer for it."""
     top = _check_top(top)
     standard = standard_for(urn)
+    coder = loaded_coder()
     [item] = data.catalogue_nos([standard.id])
-    coder = get_coder()
     # a coding run codes a NOS that has no crosswalked or confirmed code together with the
     # other such NOS of its suites (`code_catalogue`): read them beside it, so that both agree
     mates = [] if _is_settled(standard) else data.catalogue_nos(_uncoded_suite_mates(standard))
@@ -508,7 +621,7 @@ def code_catalogue(
     top = _check_top(top)
     report = CodeReport()
     started, t = timezone.now(), time.perf_counter()
-    coder = get_coder(refresh=refresh, progress=progress)  # before the run is recorded: a fit that fails records nothing
+    coder = fitted_coder(refresh=refresh, progress=progress)  # before the run is recorded: a fit that fails records nothing
     report.fit_seconds = round(time.perf_counter() - t, 1)
     run = _start("code", started)
     report.confirmed_written = apply_decisions()

@@ -1,5 +1,5 @@
-"""The SOC coder is fitted once per session on the real data (about 20 s) and kept in memory;
-its cache file goes to a temporary folder, never to the checkout's var/."""
+"""The SOC coder is fitted once per session on the real data (about 20 s), by the load that
+tests/conftest.py runs, as `noshub load` fits it; its file goes to a temporary folder."""
 
 from __future__ import annotations
 
@@ -7,18 +7,15 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def soc_coder(django_db_setup, django_db_blocker, tmp_path_factory):
+def soc_coder(django_db_setup, django_db_blocker):
     if django_db_setup is None:
         pytest.skip("real data not loaded")
     from noshub.soc import services
 
-    cache = tmp_path_factory.mktemp("soc") / "coder.pickle"
-    original = services._cache_file
-    services._cache_file = lambda: cache
     with django_db_blocker.unblock():
-        coder = services.get_coder()
-    yield coder
-    services._cache_file = original
+        coder = services.ready_coder()  # loaded, never fitted here
+    assert coder is not None, "the load should have fitted the SOC coder"
+    return coder
 
 
 @pytest.fixture

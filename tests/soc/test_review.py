@@ -167,7 +167,7 @@ def test_review_page_shows_coded_nos_like_each_queued_one_when_the_coder_is_fitt
     assert "Coded NOS like this one:" in page
     assert f'href="{reverse("web:nos", args=[first["similar_nos"][0]["urn"]])}"' in page
     # without a fitted coder the page does not wait for a fit: it shows the queue without them
-    monkeypatch.setattr(services, "_fitted_coder", lambda key: None)
+    monkeypatch.setattr(services, "_load", lambda fit: None)
     assert services.ready_coder() is None
     page = client.get("/soc/review/")
     assert page.status_code == 200 and b"Coded NOS like this one:" not in page.content
