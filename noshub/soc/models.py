@@ -143,10 +143,14 @@ class CoderFit(models.Model):
     The fitted coder itself is a file in ``SOC_CODER_DIR`` named by `key`, a random id made for
     this fit in this database, so two databases on one machine never share or overwrite a fit.
     `fingerprint` is what it was fitted from (`services._fingerprint`: the reference data, the
-    coded NOS, the coder's code); when the data no longer match it, the fit is not used."""
+    coded NOS, the coder's code). When the data changed since (a NOS published or edited), requests
+    go on using it, saying so, until a job refits; a fit of other code (`code`) is never loaded."""
 
     key = models.CharField(max_length=32, unique=True)
     fingerprint = models.CharField(max_length=64, db_index=True)
+    code = models.CharField(
+        max_length=64, blank=True, default="", help_text="The coder's code it was fitted with (a fit of other code is never loaded)"
+    )
     fitted_at = models.DateTimeField()
     seconds = models.FloatField(help_text="How long the fit took")
     coded_nos = models.PositiveIntegerField(help_text="How many coded NOS it learnt from")

@@ -342,10 +342,30 @@ def _load(fit: CoderFit) -> SocCoder | None:
     return coder
 
 
+def usable_fit(fingerprint: str | None = None) -> tuple[CoderFit | None, bool]:
+    """The fit requests may use, and whether it was made on the current data: this database's
+    fit for its current data; else its latest fit of the same code, made before the data last
+    changed (a NOS published or edited since is coded by what the coder learnt before, until a
+    job refits); else None."""
+    fit = current_fit(fingerprint)
+    if fit is not None:
+        return fit, True
+    return CoderFit.objects.filter(code=_code_fingerprint()).first(), False
+
+
+def coder_status() -> dict:
+    """What a suggestion was made with, for the JSON answers: when the fit was made, on how many
+    coded NOS, and whether the data changed since (then `noshub soc fit` refits)."""
+    fit, fresh = usable_fit()
+    if fit is None:
+        return {"fitted": False}
+    return {"fitted": True, "fitted_at": fit.fitted_at, "coded_nos": fit.coded_nos, "data_changed_since": not fresh}
+
+
 def ready_coder() -> SocCoder | None:
-    """The coder fitted on this database for its current data, loaded from its file (quick),
-    else None. Never fits: a page shows less rather than wait for a fit."""
-    fit = current_fit()
+    """The coder fitted on this database (`usable_fit`), loaded from its file (quick), else
+    None. Never fits: a page shows less rather than wait for a fit."""
+    fit, _ = usable_fit()
     if fit is None:
         return None
     with _coder_lock:
@@ -353,10 +373,10 @@ def ready_coder() -> SocCoder | None:
 
 
 def loaded_coder() -> SocCoder:
-    """For requests: the fitted coder (`ready_coder`); `CoderNotFitted` (503, naming the
-    command to run) when there is none for this database's current data. Never fits."""
-    fingerprint = _fingerprint()
-    fit = current_fit(fingerprint)
+    """For requests: the fitted coder (`usable_fit`: made on the current data, or before it last
+    changed); `CoderNotFitted` (503, naming the command to run) when this database has no fit of
+    this code, or its file cannot be read. Never fits."""
+    fit, _ = usable_fit()
     if fit is not None:
         with _coder_lock:
             coder = _load(fit)
@@ -437,6 +457,7 @@ def fit_coder(refresh: bool = False, progress: ProgressCallback | None = None) -
             fit = CoderFit.objects.create(
                 key=key,
                 fingerprint=fingerprint,
+                code=_code_fingerprint(),
                 fitted_at=started,
                 seconds=seconds,
                 coded_nos=len(labelled),

@@ -56,7 +56,9 @@ def suggest_json(request: HttpRequest) -> JsonResponse:
     else:
         suggestions = services.suggest_for_text(text, top)
         subject = {"text": text}
-    return _json(subject | {"suggestions": [services.suggestion_dict(s) for s in suggestions]})
+    return _json(
+        subject | {"suggestions": [services.suggestion_dict(s) for s in suggestions], "coder": services.coder_status()}
+    )
 
 
 @require_safe

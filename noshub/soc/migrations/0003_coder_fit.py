@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=32, unique=True)),
                 ('fingerprint', models.CharField(db_index=True, max_length=64)),
+                ('code', models.CharField(blank=True, default='', help_text="The coder's code it was fitted with (a fit of other code is never loaded)", max_length=64)),
                 ('fitted_at', models.DateTimeField()),
                 ('seconds', models.FloatField(help_text='How long the fit took')),
                 ('coded_nos', models.PositiveIntegerField(help_text='How many coded NOS it learnt from')),
