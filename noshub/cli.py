@@ -1,5 +1,5 @@
 """The `noshub` command line: the root group, the project-wide commands (`load`, `import`,
-`db migrate`, `serve`)
+`export`, `restore`, `db migrate`, `serve`)
 and the one way apps add theirs.
 
 Every installed NOS Hub app with a `cli.py` adds the commands listed in its `commands` (click
@@ -145,6 +145,40 @@ def import_(paths: tuple[str, ...], fmt: str) -> None:
         click.echo(fitted)
     if any(r.error for r in reports):
         sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def export(file: str) -> None:
+    """Back up the whole store to FILE (JSON Lines; gzip when FILE ends in .gz), e.g. noshub-backup.jsonl.gz."""
+    from noshub.backup import export as export_store
+
+    with Progress() as progress:
+        counts = export_store(Path(file), progress=progress)
+    click.echo(f"Exported {sum(counts.values()):,} rows to {file}.")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--no-semantic", is_flag=True, help="Do not compute sentence vectors after the restore.")
+def restore(file: str, no_semantic: bool) -> None:
+    """Restore a backup made by `noshub export` into an empty database (one transaction), then rebuild the search index and fit the SOC coder."""
+    from noshub.backup import restore as restore_store
+    from noshub.core.errors import ImportRejected
+
+    _migrate_tables()
+    try:
+        with Progress() as progress:
+            counts = restore_store(Path(file), progress=progress, semantic=not no_semantic)
+    except ImportRejected as exc:
+        raise click.ClickException(f"{exc} — nothing was restored.") from None
+    click.echo(f"Restored {sum(counts.values()):,} rows from {file}.")
+    # The SOC coder's fit is a file on the machine that made it, not in the backup: fit it here,
+    # in the job that brought the data, so that requests find one (they never fit).
+    from noshub.loading import ensure_soc_coder
+
+    with Progress() as progress:
+        click.echo(ensure_soc_coder(progress=progress))
 
 
 @main.group()

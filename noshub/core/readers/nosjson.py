@@ -1,8 +1,17 @@
-"""NOS documents in the NOS database's JSON export form: the 27 fields of ``NOS data fields v1.2``.
+"""NOS documents in JSON: the NOS database's export form (the 27 fields of ``NOS data fields
+v1.2``), and NOS Hub's own form, so that what NOS Hub gives out can be imported again.
 
-Text fields arrive as HTML; they are sanitised and list sections become numbered statements.
-A document may also carry the Welsh counterpart under the NOS system's Welsh field names
-(``Trosolwg``, ``Meini prawf perfformiad`` …), written with spaces or underscores.
+Export form: text fields arrive as HTML; they are sanitised and list sections become numbered
+statements. A document may also carry the Welsh counterpart under the NOS system's Welsh field
+names (``Trosolwg``, ``Meini prawf perfformiad`` …), written with spaces or underscores.
+
+NOS Hub's form (`document_from_detail`): a NOS as ``noshub show --format json``,
+``/api/v1/nos/<URN>`` and the page twin ``/nos/<URN>.json`` give it, an object with the
+``current`` version in the template's field names (statements as ``[{"ref", "text"}]``, Welsh
+under ``welsh``, SOC codes with their source). What NOS Hub works out itself is output only and
+ignored on the way in: the slug, history, related standards, the page's presentation, a version's
+provenance and ``original_standard``, and the SOC links NOS Hub derived (crosswalk, suggested,
+confirmed); only the catalogue's own SOC codes are read.
 """
 
 from __future__ import annotations
@@ -15,8 +24,19 @@ from pathlib import Path
 from noshub.core import vocab
 from noshub.core.errors import ImportRejected, RecordRejected, Rejection
 from noshub.core.html import sanitise, statements
-from noshub.core.model import SECTION_LABELS, WELSH_SECTIONS, NosDocument, SocAssignment, WelshText, check_storable, has_nul
-from noshub.core.urns import clean_urn
+from noshub.core.model import (
+    HTML_SECTIONS,
+    LIST_SECTIONS,
+    SECTION_LABELS,
+    WELSH_SECTIONS,
+    NosDocument,
+    SocAssignment,
+    Statement,
+    WelshText,
+    check_storable,
+    has_nul,
+)
+from noshub.core.urns import clean_urn, normalise_urn
 
 # JSON field → NosDocument attribute, for the 27 fields of the export.
 HTML_FIELDS = {
@@ -109,6 +129,8 @@ def _array(value: object, field: str) -> tuple[str, ...]:
 def document_from_json(obj: object) -> NosDocument:
     if not isinstance(obj, dict):
         raise RecordRejected(None, f"a NOS document must be a JSON object, not {type(obj).__name__}")
+    if "current" in obj:
+        return document_from_detail(obj)
     english: dict[str, object] = {}
     welsh: dict[str, object] = {}
     for name, value in obj.items():
@@ -212,3 +234,157 @@ def read_json_documents(path: Path) -> tuple[list[JsonRecord], list[Rejection]]:
         except RecordRejected as exc:
             rejections.append(Rejection(path.name, position, exc.field, exc.reason))
     return records, rejections
+
+
+# -- NOS Hub's own form ------------------------------------------------------------------------
+
+# Keys of `catalogue.services.standard_detail` (show --format json, the API) and of the NOS
+# page's JSON twin, besides "current": all worked out by NOS Hub, so read only.
+DETAIL_OUTPUT_KEYS = frozenset(
+    {"slug", "urn", "urn_clash", "other_standards_with_this_urn", "history", "derived_standards"}
+    | {"p", "suite_links", "developer_id", "labels", "related"}  # the page twin's presentation
+)
+# Keys of a version (`catalogue.services.version_dict`) that NOS Hub works out: read only.
+VERSION_OUTPUT_KEYS = frozenset({"original_standard", "provenance"})
+_VERSION_KEYS = frozenset(
+    {"urn", *HTML_SECTIONS, *LIST_SECTIONS, "title", "developed_by", "version_number", "date_approved"}
+    | {"indicative_review_date", "indicative_review_date_raw", "validity", "status", "category"}
+    | {"originating_organisation", "original_urn", "relevant_occupations", "suites", "keywords"}
+    | {"soc_codes", "welsh", "text_partial"}
+)
+_WELSH_KEYS = frozenset(WELSH_SECTIONS)
+_SOC_SOURCES = ("catalogue", "crosswalk", "suggested", "confirmed")
+
+
+def _text(value: object, path: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise RecordRejected(path, f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _statements(value: object, path: str, prefix: str) -> tuple[Statement, ...]:
+    """Statements as NOS Hub gives them, ``[{"ref": "P1", "text": …}]`` (or HTML, as the export form)."""
+    if value is None or isinstance(value, str):
+        return statements(value, prefix)
+    if not isinstance(value, list):
+        raise RecordRejected(path, f"expected a list of statements, got {type(value).__name__}")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or set(item) != {"ref", "text"}:
+            raise RecordRejected(f"{path}[{i}]", 'expected {"ref": …, "text": …}')
+        ref, text = _text(item["ref"], f"{path}[{i}].ref"), _text(item["text"], f"{path}[{i}].text")
+        if not ref.strip():
+            raise RecordRejected(f"{path}[{i}].ref", "required field is missing or empty")
+        out.append(Statement(ref=ref, text=text))
+    return tuple(out)
+
+
+def _names(value: object, path: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RecordRejected(path, "expected a list of text values")
+    return tuple(value)
+
+
+def _soc_codes(value: object, path: str) -> tuple[SocAssignment, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise RecordRejected(path, "expected a list of SOC codes")
+    out = []
+    for i, item in enumerate(value):
+        where = f"{path}[{i}]"
+        if not isinstance(item, dict):
+            raise RecordRejected(where, 'expected {"code": …, "classification": …, "source": …}')
+        unknown = set(item) - {"code", "classification", "source", "weight", "confidence"}
+        if unknown:
+            raise RecordRejected(f"{where}.{sorted(unknown)[0]}", "unknown field")
+        code, classification = _text(item.get("code"), f"{where}.code"), _text(item.get("classification"), f"{where}.classification")
+        source = _text(item.get("source") or "catalogue", f"{where}.source")
+        if not re.fullmatch(r"\d{4}", code):
+            raise RecordRejected(f"{where}.code", f"not a four-digit SOC code: {code!r}")
+        if classification not in ("2010", "2020"):
+            raise RecordRejected(f"{where}.classification", f"expected 2010 or 2020, got {classification!r}")
+        if source not in _SOC_SOURCES:
+            raise RecordRejected(f"{where}.source", f"expected one of {', '.join(_SOC_SOURCES)}, got {source!r}")
+        if source == "catalogue":  # the others NOS Hub derives (crosswalk, coder, reviewers): output only
+            out.append(SocAssignment(code=code, classification=classification))
+    return tuple(out)
+
+
+def _welsh(value: object, path: str) -> WelshText:
+    if value is None:
+        return WelshText()
+    if not isinstance(value, dict):
+        raise RecordRejected(path, f"expected an object, got {type(value).__name__}")
+    unknown = set(value) - _WELSH_KEYS
+    if unknown:
+        raise RecordRejected(f"{path}.{sorted(unknown)[0]}", "unknown field")
+    fields: dict[str, object] = {}
+    for name, item in value.items():
+        where = f"{path}.{name}"
+        if name in LIST_SECTIONS:
+            fields[name] = _statements(item, where, "P" if name == "performance_criteria" else "K")
+        elif name == "keywords":
+            fields[name] = _names(item, where)
+        elif name == "title":
+            fields[name] = " ".join(_text(item, where).split())
+        else:
+            fields[name] = sanitise(_text(item, where))
+    return WelshText(**fields)
+
+
+def document_from_detail(obj: dict) -> NosDocument:
+    """A NOS in NOS Hub's own JSON form (see the module docstring): its current version."""
+    unknown = set(obj) - DETAIL_OUTPUT_KEYS - {"current"}
+    if unknown:
+        raise RecordRejected(sorted(unknown)[0], "unknown field (not one of the fields NOS Hub gives for a NOS)")
+    version = obj["current"]
+    if not isinstance(version, dict):
+        raise RecordRejected("current", "this NOS has no current version to import" if version is None else "expected an object")
+    unknown = set(version) - _VERSION_KEYS - VERSION_OUTPUT_KEYS
+    if unknown:
+        raise RecordRejected(f"current.{sorted(unknown)[0]}", "unknown field (not a field of the NOS template)")
+    for name in ("urn", "title"):
+        if not _text(version.get(name), f"current.{name}").strip():
+            raise RecordRejected(f"current.{name}", "required field is missing or empty")
+    urn = clean_urn(version["urn"])
+    if "urn" in obj and normalise_urn(_text(obj["urn"], "urn")) != normalise_urn(urn):
+        raise RecordRejected("urn", f"{obj['urn']!r} is not the URN of the current version ({urn!r})")
+
+    number = version.get("version_number")
+    if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 0):
+        raise RecordRejected("current.version_number", f"expected a whole number, got {number!r}")
+    partial = version.get("text_partial", False)
+    if not isinstance(partial, bool):
+        raise RecordRejected("current.text_partial", f"expected true or false, got {partial!r}")
+
+    values: dict[str, object] = {}
+    for name in HTML_SECTIONS:
+        values[name] = sanitise(_text(version.get(name), f"current.{name}"))
+    for name in LIST_SECTIONS:
+        values[name] = _statements(version.get(name), f"current.{name}", "P" if name == "performance_criteria" else "K")
+    for name in ("developed_by", "originating_organisation"):
+        values[name] = " ".join(_text(version.get(name), f"current.{name}").split())
+    for name in ("relevant_occupations", "suites", "keywords"):
+        values[name] = _names(version.get(name), f"current.{name}")
+
+    return NosDocument(
+        urn=urn,
+        title=" ".join(version["title"].split()),
+        version_number=number,
+        date_approved=vocab.parse_date(version.get("date_approved"), "current.date_approved"),
+        indicative_review_date=vocab.parse_date(version.get("indicative_review_date"), "current.indicative_review_date"),
+        indicative_review_date_raw=_text(version.get("indicative_review_date_raw"), "current.indicative_review_date_raw"),
+        validity=vocab.normalise_validity(version.get("validity"), "current.validity"),
+        status=vocab.normalise_status(version.get("status"), "current.status"),
+        category=vocab.normalise_category(version.get("category"), "current.category"),
+        original_urn=clean_urn(_text(version.get("original_urn"), "current.original_urn")),
+        soc_codes=_soc_codes(version.get("soc_codes"), "current.soc_codes"),
+        welsh=_welsh(version.get("welsh"), "current.welsh"),
+        text_partial=partial,
+        **values,
+    )
