@@ -67,7 +67,7 @@ def main() -> None:
         targets["postgresql"] = {**os.environ, "DATABASE_URL": args.postgres}
     for engine, env in targets.items():
         again = work / f"again-{engine}.jsonl.gz"
-        restore_s = noshub(env, "restore", "--no-semantic", str(first))
+        restore_s = noshub(env, "restore", "--no-semantic", "--no-fit", str(first))
         export_s = noshub(env, "export", str(again))
         report[engine] = {"restore_s": restore_s, "export_s": export_s, "identical": again.read_bytes() == first.read_bytes()}
     print(json.dumps(report, indent=2))

@@ -161,7 +161,8 @@ def export(file: str) -> None:
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--no-semantic", is_flag=True, help="Do not compute sentence vectors after the restore.")
-def restore(file: str, no_semantic: bool) -> None:
+@click.option("--no-fit", is_flag=True, help="Do not fit the SOC coder after the restore (suggestions answer 503 until `noshub soc fit`).")
+def restore(file: str, no_semantic: bool, no_fit: bool) -> None:
     """Restore a backup made by `noshub export` into an empty database (one transaction), then rebuild the search index and fit the SOC coder."""
     from noshub.backup import restore as restore_store
     from noshub.core.errors import ImportRejected
@@ -173,6 +174,8 @@ def restore(file: str, no_semantic: bool) -> None:
     except ImportRejected as exc:
         raise click.ClickException(f"{exc} — nothing was restored.") from None
     click.echo(f"Restored {sum(counts.values()):,} rows from {file}.")
+    if no_fit:
+        return
     # The SOC coder's fit is a file on the machine that made it, not in the backup: fit it here,
     # in the job that brought the data, so that requests find one (they never fit).
     from noshub.loading import ensure_soc_coder
