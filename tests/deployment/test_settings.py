@@ -20,7 +20,7 @@ DEPLOY_WARNINGS = ("security.W004", "security.W008", "security.W009", "security.
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The test's environment without any key or flag, on a throwaway SQLite file, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NOSHUB_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NOSHUB_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(NOSHUB_DB=str(tmp_path / "serve.sqlite3"), **extra)
     if "NOSHUB_DATA_DIR" in os.environ:
         env["NOSHUB_DATA_DIR"] = os.environ["NOSHUB_DATA_DIR"]

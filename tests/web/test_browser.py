@@ -34,8 +34,15 @@ sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
     pytest.skip(f"Chromium not installed at {CHROMIUM} (scripts/setup test installs it)", allow_module_level=True)
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM is only used by fixtures.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(scope="module", autouse=True)
+def _async_unsafe_allowed():
+    """Playwright's sync API runs an event loop in this thread; Django's ORM is only used by
+    fixtures. Allowed for this module's tests only (set at import, it leaked into every later
+    test and the processes they start, e.g. `check --deploy` then failed with async.E001)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="module")
