@@ -89,7 +89,18 @@ def test_api_is_read_only(client, load_reports):
     assert client.delete("/api/v1/nos/LANACT3").status_code == 405
 
 
-def test_rate_limit_answers_429_with_retry_after(client, load_reports, settings):
+@pytest.fixture
+def within_one_minute(monkeypatch):
+    """The rate limit counts in fixed one-minute windows: hold the clock 30 s into one, so a
+    slow run (PostgreSQL, a loaded machine) cannot cross into the next window mid-test."""
+    from types import SimpleNamespace
+
+    from noshub.pages import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
+
+
+def test_rate_limit_answers_429_with_retry_after(client, load_reports, settings, within_one_minute):
     from django.core.cache import cache
 
     cache.clear()
@@ -181,7 +192,7 @@ def test_an_empty_soc_is_a_400_naming_the_parameter(client, load_reports, url):
     assert error["code"] == "invalid_parameter" and error["parameter"] == "soc"
 
 
-def test_json_twins_share_the_api_rate_limit(client, load_reports, settings):
+def test_json_twins_share_the_api_rate_limit(client, load_reports, settings, within_one_minute):
     """/search.json and /nos/URN.json (the pages' JSON twins) served the same data as the API
     without its limit; they now count against the same per-client budget."""
     from django.core.cache import cache
