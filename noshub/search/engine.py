@@ -1,22 +1,24 @@
 """The search service: one function, `search(params)`, behind the pages, the API and the CLI.
 
-Ranking fuses up to four ranked lists with reciprocal rank fusion:
+Candidates come from up to four sources, and are scored together (`scoring`):
 1. URN: a query that is a URN in any form puts that NOS first;
-2. keywords: the full-text engine (FTS5 BM25 / PostgreSQL ts_rank), all words required,
-   falling back to any word; each word also matches its British/American spelling, a few
-   job-word synonyms, and, when it is not a word the catalogue uses, its closest spelling;
-3. job titles: the query looked up in the ONS SOC 2020 coding index (32,000 job titles);
-   NOS aligned to the SOC unit groups it names rank by how often the index names them;
-   in hybrid mode, a query that is no indexed job title but describes work ("looks after
-   young children in a nursery") names the unit groups whose ONS description it is closest
-   to in meaning, at a lower weight;
-4. meaning (hybrid mode, when the semantic extra is installed): cosine similarity of
-   all-MiniLM-L6-v2 embeddings.
-Filters, facet counts, sorting and pages are then computed over the fused list in Python,
-from a per-process cache of the index that reloads when the index changes.
+2. words: the full-text engine (tantivy, BM25 over any of the words, field boosts); each word
+   also matches its British/American spelling, a few job-word synonyms, and, when it is not a
+   word the catalogue uses, its closest spelling;
+3. job titles: the query looked up in the ONS SOC 2020 coding index (32,000 job titles); the
+   NOS of the SOC unit groups it names, by their evidence; in hybrid mode, a query that is no
+   indexed job title but describes work ("looks after young children in a nursery") names the
+   unit groups whose ONS description it is closest to in meaning;
+4. meaning (hybrid mode, when the semantic extra is installed): the NOS closest to the query
+   by cosine similarity of all-MiniLM-L6-v2 embeddings.
+Each candidate's score is a weighted sum of plain features (BM25, how much of the query it
+holds and where, how nearly its title is the query, meaning, job-title evidence), with weights
+fitted by cross-validation on the judged query set. Filters, facet counts, sorting and pages
+are then computed over the ranked list in Python, from a per-process cache of the index that
+reloads when the index changes.
 
 The steps live in their own modules: `params` (what is asked), `index_cache` (the cache),
-`ranking` (the weights and ranked lists), `results` (what is returned); this module runs them.
+`ranking` (candidates besides words), `scoring` (features and weights), `results` (what is returned); this module runs them.
 """
 
 from __future__ import annotations
@@ -26,34 +28,34 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 
+import numpy as np
+
 from noshub.core.search import embeddings
 from noshub.core.urns import normalise_urn
 
 from . import querylog
-from .backends import get_backend
-from .fusion import reciprocal_rank_fusion
 from .index_cache import IndexCache, IndexedDoc, current_index, soc_counts
 from .params import MAX_PER_PAGE, InvalidParameter, SearchParams, clean_text
 from .ranking import (
-    ANY_WORD_LIMIT,
-    FALLBACK_MEANING,
     FEW_MATCHES,
-    FUSION_WEIGHTS,
     OCCUPATION_FROM_WORDS,
-    blend_meaning,
     corrections,
     job_title_ranking,
     job_title_units,
     meaning_of,
     occupation_units,
-    semantic_weight,
 )
 from .results import Hit, SearchResult
+from .scoring import FEATURES, feature_matrix, weights_for
 from .text.highlight import highlight, snippet
 from .text.query import ParsedQuery, parse_query, with_alternatives, words
 from .text.spelling import SYNONYMS
 
 # The names other apps import from here.
+ENGINE = "tantivy"
+CANDIDATES = 2000  # NOS taken from the full-text engine, best BM25 first
+JOB_TITLE_SPREAD = 20.0  # a job title's k-th NOS scores 1 / (1 + k / this)
+
 __all__ = ["MAX_PER_PAGE", "InvalidParameter", "SearchParams", "SearchResult", "search", "soc_counts"]
 
 
@@ -67,6 +69,7 @@ class _Ranked:
     channels: list[tuple[str, set[int]]] = field(default_factory=list)
     did_you_mean: str = ""
     job_titles: list[dict] = field(default_factory=list)
+    features: dict = field(default_factory=dict)  # candidate id → its row of scoring.FEATURES (for the tuner)
 
     def note(self, ids, channel: str) -> None:
         self.channels.append((channel, set(ids)))
@@ -77,24 +80,8 @@ class _Ranked:
 
 
 def search(params: SearchParams, log: bool = True) -> SearchResult:
-    params.validate()
-    params.q = clean_text(params.q)
     started = time.perf_counter()
-    cache = current_index()
-    backend = get_backend()
-    parsed = parse_query(params.q)
-    hybrid = params.mode == "hybrid" and embeddings.available() and len(cache.embedding_ids) > 0
-    if parsed.is_empty:
-        ranked = _Ranked(ids=sorted(cache.docs, key=lambda i: cache.docs[i].title.lower()))
-    else:
-        ranked = _rank(params.q, parsed, cache, backend, hybrid)
-
-    # Filters, facets over the filtered list, sort, page.
-    docs = [cache.docs[i] for i in ranked.ids]
-    if not params.include_hidden:  # copies a reviewer hid behind their original, unless asked for by URN
-        by_urn = ranked.by_urn()
-        docs = [d for d in docs if not d.hidden_behind or d.id in by_urn]
-    filtered = _apply_filters(docs, params)
+    ranked, filtered, parsed, hybrid = _ranked_and_filtered(params)
     facets = _facets(filtered, params)
     _sort(filtered, params, parsed)
     start = (params.page - 1) * params.per_page
@@ -106,7 +93,7 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
         facets,
         ranked.did_you_mean,
         ranked.job_titles,
-        backend.name,
+        ENGINE,
         hybrid,
         (time.perf_counter() - started) * 1000,
     )
@@ -115,35 +102,83 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
     return result
 
 
-def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, backend, hybrid: bool) -> _Ranked:
-    """Fuse the URN, keyword and job-title lists, then blend in meaning when it counts."""
+def scored_candidates(params: SearchParams) -> tuple[list[str], np.ndarray]:
+    """Every NOS the search would show for these parameters (slugs, in its order) with each
+    one's row of `scoring.FEATURES`: what the tuner re-weighs to fit the ranking's weights."""
+    ranked, filtered, _, _ = _ranked_and_filtered(params)
+    empty = np.zeros(len(FEATURES))
+    rows = [ranked.features.get(d.id, empty) for d in filtered]
+    return [d.slug for d in filtered], np.array(rows).reshape(len(rows), len(FEATURES))
+
+
+def _ranked_and_filtered(params: SearchParams) -> tuple[_Ranked, list[IndexedDoc], ParsedQuery, bool]:
+    """The ranking of the query and the NOS of it that pass the filters, in ranked order."""
+    params.validate()
+    params.q = clean_text(params.q)
+    cache = current_index()
+    parsed = parse_query(params.q)
+    hybrid = params.mode == "hybrid" and embeddings.available() and len(cache.embedding_ids) > 0
+    if parsed.is_empty:
+        ranked = _Ranked(ids=sorted(cache.docs, key=lambda i: cache.docs[i].title.lower()))
+    else:
+        ranked = _rank(params.q, parsed, cache, hybrid)
+    docs = [cache.docs[i] for i in ranked.ids]
+    if not params.include_hidden:  # copies a reviewer hid behind their original, unless asked for by URN
+        by_urn = ranked.by_urn()
+        docs = [d for d in docs if not d.hidden_behind or d.id in by_urn]
+    return ranked, _apply_filters(docs, params), parsed, hybrid
+
+
+def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Ranked:
+    """Score every candidate by the fitted weights (`scoring`); a NOS the query names by URN first."""
     ranked = _Ranked()
-    rankings: list[tuple[list[int], float]] = []
+    weights = weights_for("hybrid" if hybrid else "keyword")
     urn_ids = cache.by_urn.get(normalise_urn(q), []) if len(q.split()) <= 2 else []
     if urn_ids:
-        rankings.append((urn_ids, FUSION_WEIGHTS["urn"]))
         ranked.note(urn_ids, "urn")
 
     fixes = {} if urn_ids else corrections(parsed, cache)
     expanded = _expand(parsed, fixes)
     if fixes:
         ranked.did_you_mean = " ".join(fixes.get(w, w) for w in words(q))
-    meaning_weight = semantic_weight(parsed) if hybrid else 0.0
-    meaning = meaning_of(q, cache) if meaning_weight else None
-    # A longer query's related NOS come from meaning rather than from any one of its words, but
-    # only when meaning finds them: "1 2 3 … 10" is close to no NOS in meaning (it found 0).
-    meaning_replaces_fallback = meaning_weight >= FALLBACK_MEANING and len(meaning.ids) >= FEW_MATCHES
-    keyword_ids = _keyword_ids(expanded, backend, cache, meaning_replaces_fallback)
-    rankings.append((keyword_ids, FUSION_WEIGHTS["keyword"]))
-    ranked.note(keyword_ids, "keywords")
+    stems = cache.fulltext.query_stems(expanded)
+    matches = [(i, s) for i, s in cache.fulltext.match(stems, weights.boosts(), CANDIDATES) if i in cache.docs]
+    bm25 = dict(matches)
+    meaning = meaning_of(q, cache) if hybrid else None
+    job_ids = _add_job_titles(q, parsed, cache, [i for i, _ in matches], hybrid and not urn_ids, ranked)
 
-    _add_job_titles(q, parsed, cache, keyword_ids, hybrid and not urn_ids, rankings, ranked)
-
-    fused = reciprocal_rank_fusion(rankings)
+    candidates = list(dict.fromkeys([*(i for i, _ in matches), *(meaning.ids if meaning else ()), *job_ids]))
+    cosine = {}
     if meaning is not None:
-        fused = blend_meaning(fused, meaning, meaning_weight, cache, ranked.note)
-    ranked.ids = [i for i, _ in fused if i in cache.docs]
-    ranked.score = dict(fused)
+        position = cache.embedding_position
+        cosine = {i: float(meaning.cosine[position[i]]) for i in candidates if i in position}
+    job_score = {i: 1.0 / (1.0 + r / JOB_TITLE_SPREAD) for r, i in enumerate(job_ids)}
+    features = feature_matrix(candidates, bm25, stems, cache.fulltext, cosine, job_score)
+    scores = features @ weights.vector()
+
+    # Shown: NOS holding most of the query's words, and those meaning or a job title found;
+    # with too few of those, every NOS holding any of the words.
+    coverage = features[:, FEATURES.index("coverage")]
+    n_words = len(stems.groups) + len(stems.phrases)
+    enough = n_words // 2 + 1 if n_words else 0
+    found_otherwise = set(meaning.ids if meaning else ()) | set(job_ids)
+    keep = [c for r, c in enumerate(candidates) if coverage[r] * n_words >= enough - 1e-9 or c in found_otherwise]
+    if len(keep) < FEW_MATCHES:
+        keep = candidates
+    kept = set(keep)
+    order = sorted((r for r, c in enumerate(candidates) if c in kept), key=lambda r: -scores[r])
+    ids = [candidates[r] for r in order]
+    score = {candidates[r]: float(scores[r]) for r in order}
+    ranked.note([i for i in ids if i in bm25], "keywords")
+    if meaning is not None:
+        ranked.note(meaning.ids, "meaning")
+    if urn_ids:
+        top = max(score.values(), default=0.0) + 1.0
+        score.update({i: top for i in urn_ids})
+        ids = [*urn_ids, *(i for i in ids if i not in set(urn_ids))]
+    ranked.ids = [i for i in ids if i in cache.docs]
+    ranked.score = score
+    ranked.features = dict(zip(candidates, features, strict=True))
     return ranked
 
 
@@ -155,45 +190,23 @@ def _expand(parsed: ParsedQuery, fixes: dict[str, str]) -> ParsedQuery:
     return with_alternatives(parsed, extra, fixes)
 
 
-def _keyword_ids(expanded: ParsedQuery, backend, cache: IndexCache, meaning_replaces_fallback: bool) -> list[int]:
-    """NOS holding every word, best first; with too few, those whose title or keywords hold some."""
-    matched = backend.match(expanded, "all", limit=3000)
-    # Too few NOS hold every word: add those whose title or keywords hold some of them,
-    # unless meaning supplies the related NOS for this longer query.
-    if len(matched) < FEW_MATCHES and len(expanded.terms) + len(expanded.phrases) > 1 and not meaning_replaces_fallback:
-        seen = {i for i, _ in matched}
-        # Any-word matches are a fallback: titles and keywords only, their best few hundred.
-        matched += [(i, s) for i, s in backend.match(expanded, "any", limit=ANY_WORD_LIMIT, titles_only=True) if i not in seen]
-    return [i for i, _ in matched if i in cache.docs]
-
-
-def _add_job_titles(
-    q: str,
-    parsed: ParsedQuery,
-    cache: IndexCache,
-    keyword_ids: list[int],
-    by_meaning: bool,
-    rankings: list[tuple[list[int], float]],
-    ranked: _Ranked,
-) -> None:
+def _add_job_titles(q: str, parsed: ParsedQuery, cache: IndexCache, keyword_ids: list[int], by_meaning: bool, ranked: _Ranked) -> list[int]:
     """The NOS of the SOC unit groups the query names as a job title (or, when `by_meaning`
-    and it describes work, whose ONS description it is closest to), as one more ranked list."""
+    and it describes work, whose ONS description it is closest to), most typical first."""
     units = job_title_units(parsed, cache)
-    source, weight = "coding index", FUSION_WEIGHTS["jobtitle"]
-    if units and " ".join(t.text for t in parsed.terms) in cache.job_titles:
-        weight *= 2.0  # the whole query is a job title the ONS index knows: trust that more than words
-    elif not units and by_meaning and len(parsed.required()) >= OCCUPATION_FROM_WORDS:
+    source = "coding index"
+    if not units and by_meaning and len(parsed.required()) >= OCCUPATION_FROM_WORDS:
         units = occupation_units(q, cache)
-        source, weight = "SOC description", FUSION_WEIGHTS["occupation"]
+        source = "SOC description"
     if not units:
-        return
+        return []
     ordered = job_title_ranking(units, keyword_ids, cache)
-    rankings.append((ordered, weight))
     ranked.note(ordered, "job title" if source == "coding index" else "occupation")
     ranked.job_titles = [
         {"soc2020": u, "title": cache.unit_titles.get(u, ""), "count": n if source == "coding index" else 0, "source": source}
         for u, n in units.most_common(3)
     ]
+    return ordered
 
 
 def _apply_filters(docs: list[IndexedDoc], p: SearchParams) -> list[IndexedDoc]:

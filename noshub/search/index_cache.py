@@ -1,6 +1,7 @@
 """The per-process cache of the search index: every indexed NOS with its filter fields, the
-catalogue's vocabulary, the ONS job titles, and the embedding matrices; reloaded when the
-index changes (its generation in `IndexState` moves on) and kept per database."""
+full-text index over them (tantivy, in memory), the catalogue's vocabulary, the ONS job titles,
+and the embedding matrices; reloaded when the index changes (its generation in `IndexState`
+moves on) and kept per database."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.db import connection
 
 from noshub.core.search import embeddings
 
+from .fulltext import FullTextIndex
 from .models import IndexState, SearchDocument
 from .text.query import words
 
@@ -43,6 +45,7 @@ class IndexCache:
         self.by_urn: dict[str, list[int]] = {}
         self.by_unit: dict[str, list[int]] = {}
         self.vocabulary: Counter[str] = Counter()
+        texts: list[tuple[int, str, str, str, str]] = []
         fields = (
             "standard_id",
             "slug",
@@ -84,6 +87,8 @@ class IndexCache:
                 if len(code) == 4:
                     self.by_unit.setdefault(code, []).append(doc.id)
             self.vocabulary.update(set(words(f"{row[3]} {row[13]} {row[14]} {row[12]}")))
+            texts.append((doc.id, row[3], row[13], row[14], row[12]))
+        self.fulltext = FullTextIndex(texts)
         self.vocab_list = [w for w in self.vocabulary if len(w) > 2 and not w.isdigit()]
         self.job_titles = _job_title_index()
         from noshub.soc.models import SocGroup

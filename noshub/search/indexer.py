@@ -20,7 +20,6 @@ from noshub.core.html import plain_text
 from noshub.core.model import FREE_TEXT_SECTIONS, LIST_SECTIONS
 from noshub.soc.models import SocGroup, SocRelationship
 
-from .backends import get_backend
 from .models import IndexState, SearchDocument
 
 # The HTML sections a standard's indexed body holds (its statements follow them).
@@ -113,10 +112,8 @@ def rebuild(ids: Iterable[int] | None = None, progress: Callable[[int, int], Non
         for doc in docs:
             doc.hidden_behind = hidden.get(doc.standard_id, "")
         stale = SearchDocument.objects.all() if ids is None else SearchDocument.objects.filter(standard_id__in=ids)
-        stale_ids = list(stale.values_list("standard_id", flat=True))
         stale.delete()
         SearchDocument.objects.bulk_create(docs, batch_size=1000)
-        get_backend().reindex(None if ids is None else set(stale_ids) | {d.standard_id for d in docs})
         state, _ = IndexState.objects.get_or_create(id=1)
         IndexState.objects.filter(id=1).update(generation=F("generation") + 1, built_at=timezone.now())
     return len(docs)

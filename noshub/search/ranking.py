@@ -1,9 +1,9 @@
-"""How the search ranks: the weights of its ranked lists and the steps that make them.
+"""The steps that find a query's candidates besides its words.
 
 Spelling corrections from the catalogue's vocabulary, SOC 2020 unit groups named by a job
 title (the ONS coding index) or described in meaning, the NOS of those unit groups in order,
-and the blend of word-based scores with the meaning of the query. Free of Django: every step
-reads the index cache it is given.
+and the NOS closest to the query in meaning. How candidates are then scored is `scoring.py`.
+Free of Django: every step reads the index cache it is given.
 """
 
 from __future__ import annotations
@@ -23,15 +23,8 @@ if TYPE_CHECKING:
     from .index_cache import IndexCache
 
 RARE_WORD = 3  # words in this many NOS or fewer may be misspellings
-FUSION_WEIGHTS = {"urn": 10.0, "keyword": 1.0, "jobtitle": 0.7, "occupation": 0.2}
-SEMANTIC_WEIGHT = 0.7  # tuned on bench/data/search_judgements.json (see README)
-SEMANTIC_FROM_WORDS = 2  # queries of this many content words or fewer rank by words alone
-SEMANTIC_FULL_AT = 6  # … and meaning reaches its full weight this many words later
-KEYWORD_POOL = 200  # word matches re-scored by meaning
 SEMANTIC_POOL = 100  # closest NOS by meaning considered
-ANY_WORD_LIMIT = 500  # NOS taken from an any-word fallback query
-FALLBACK_MEANING = 0.5  # from this meaning weight (7+ content words) meaning replaces the any-word fallback …
-FEW_MATCHES = 20  # … when it finds this many NOS; fewer NOS than this holding every word call for the fallback
+FEW_MATCHES = 20  # fewer NOS than this holding most of the query's words: show every NOS holding any
 MEANING_FLOOR = 0.35  # below this cosine similarity a NOS found by meaning alone is not shown
 OCCUPATION_FLOOR = 0.55  # a query this close in meaning to a SOC unit group's description names it
 OCCUPATION_MARGIN = 0.03  # … and so does a second group this close behind the first
@@ -111,13 +104,6 @@ def job_title_ranking(units: Counter, keyword_ids: list[int], cache: IndexCache)
     return sorted(candidates, key=key)[:500]
 
 
-def semantic_weight(parsed: ParsedQuery) -> float:
-    """How much meaning counts: little for a few keywords (the words themselves are the best
-    evidence), more for a sentence-like query that describes work in its own words."""
-    content = len(parsed.required())
-    return SEMANTIC_WEIGHT * min(1.0, max(0.0, (content - SEMANTIC_FROM_WORDS) / SEMANTIC_FULL_AT))
-
-
 @dataclass(frozen=True)
 class Meaning:
     """How close in meaning a query is to every NOS (`cosine`, by row of the index's matrix)
@@ -132,25 +118,3 @@ def meaning_of(query: str, cache: IndexCache) -> Meaning:
     top = np.argpartition(-cosine, min(SEMANTIC_POOL, len(cosine) - 1))[:SEMANTIC_POOL]
     top = top[np.argsort(-cosine[top])]
     return Meaning(cosine, [cache.embedding_ids[j] for j in top if cosine[j] > MEANING_FLOOR])
-
-
-def blend_meaning(fused: list[tuple[int, float]], meaning: Meaning, weight: float, cache: IndexCache, note) -> list[tuple[int, float]]:
-    """Hybrid ranking: the word-based fused score (scaled to 0..1) plus SEMANTIC_WEIGHT times
-    the cosine similarity of the query and NOS embeddings, over the top word matches and the
-    closest NOS by meaning. Words keep the lead; meaning reorders near-ties and adds NOS that
-    say the same thing in other words."""
-    cosine = meaning.cosine
-    position = cache.embedding_position
-    note(meaning.ids, "meaning")
-    best = fused[0][1] if fused else 1.0
-    head = fused[:KEYWORD_POOL]
-    pool = {i for i, _ in head} | set(meaning.ids)
-    word_score = dict(head)
-    blended = []
-    for i in pool:
-        j = position.get(i)
-        similarity = float(cosine[j]) if j is not None else 0.0
-        blended.append((i, word_score.get(i, 0.0) / best + weight * similarity))
-    blended.sort(key=lambda kv: -kv[1])
-    tail = [(i, s / best) for i, s in fused[KEYWORD_POOL:] if i not in pool]
-    return blended + tail

@@ -1,8 +1,9 @@
 """Turning what a user typed into a safe full-text query.
 
 Users type words, "quoted phrases", prefixes (``weld*``), URNs and misspellings; some paste
-FTS operators (``NEAR``, ``AND``, ``:``, ``^``) by accident or on purpose. Nothing the user
-types reaches a search engine as syntax: every word is re-emitted as a quoted token, so an
+query operators (``NEAR``, ``AND``, ``:``, ``^``) by accident or on purpose. Nothing the user
+types reaches the search engine as syntax: the query becomes a list of words and phrases, and
+the engine (`noshub.search.fulltext`) builds its query objects from their stems, so an
 arbitrary string can never cause a query error or change the query's structure.
 """
 
@@ -95,57 +96,3 @@ def with_alternatives(query: ParsedQuery, extra: dict[str, tuple[str, ...]], cor
         more = tuple(a for a in extra.get(term.text, ()) if a not in term.forms())
         terms.append(Term(term.text, term.prefix, term.alternatives + more))
     return ParsedQuery(raw=query.raw, terms=tuple(terms), phrases=query.phrases, corrections=corrections)
-
-
-def _fts5_token(word: str, prefix: bool = False) -> str:
-    # Quoted: FTS5 treats the content as a string, never as an operator or column filter.
-    return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
-
-
-def _fts5_form(form: str, prefix: bool) -> str:
-    parts = form.split()
-    if len(parts) > 1:  # a multi-word synonym is a phrase
-        return '"' + " ".join(p.replace('"', '""') for p in parts) + '"'
-    return _fts5_token(form, prefix)
-
-
-def to_fts5(query: ParsedQuery, mode: str = "all", columns: tuple[str, ...] = ()) -> str:
-    """An FTS5 MATCH expression: every required term (any of its forms) and every phrase;
-    ``mode="any"`` joins the terms with OR instead. `columns` (our own column names, never
-    user text) limits the match to those columns."""
-    groups = []
-    for term in query.required() if mode == "all" else query.terms:
-        forms = [_fts5_form(f, term.prefix) for f in term.forms()]
-        groups.append(forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")")
-    for phrase in query.phrases:
-        groups.append('"' + " ".join(w.replace('"', '""') for w in phrase) + '"')
-    expression = (" AND " if mode == "all" else " OR ").join(groups)
-    if columns and expression:
-        return "{" + " ".join(columns) + "} : (" + expression + ")"
-    return expression
-
-
-_LEXEME = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def _ts_form(form: str, prefix: bool) -> str:
-    parts = list(_LEXEME.findall(form))
-    if not parts:
-        return ""
-    # Lexemes are bare words (letters and digits only), so they cannot carry tsquery syntax.
-    if len(parts) > 1:
-        return "(" + " <-> ".join(parts) + ")"
-    return parts[0] + (":*" if prefix else "")
-
-
-def to_tsquery_terms(query: ParsedQuery, mode: str = "all") -> list[list[str]]:
-    """Groups of tsquery fragments (words, ``a <-> b`` phrases, ``pre:*`` prefixes) to be
-    passed through PostgreSQL's ``to_tsquery`` per fragment, so that stemming applies."""
-    groups = []
-    for term in query.required() if mode == "all" else query.terms:
-        forms = [f for f in (_ts_form(f, term.prefix) for f in term.forms()) if f]
-        if forms:
-            groups.append(forms)
-    for phrase in query.phrases:
-        groups.append(["(" + " <-> ".join(w for p in phrase for w in _LEXEME.findall(p)) + ")"])
-    return groups
