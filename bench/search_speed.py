@@ -6,7 +6,7 @@
 
 The database must hold the loaded catalogue with its search index and embeddings
 (`noshub load`). Queries (fixed seed): job titles from the ONS coding index, keywords and title
-fragments of NOS, the judged queries of bench/data/search_judgements.json, and misspellings.
+fragments of NOS, the judged queries of bench/data/search_queries/, and misspellings.
 Latency is measured in-process around `noshub.search.engine.search` after a warm-up, and is
 also printed as a ratio to a fixed CPU baseline (sorting 200,000 floats) so that figures from
 machines of different speed can be compared. The load test starts `noshub serve` (waitress,
@@ -62,8 +62,8 @@ def build_queries(n: int = 1200) -> list[str]:
         words = title.lower().split()
         start = rng.randrange(0, max(1, len(words) - 2))
         queries.append(" ".join(words[start : start + rng.randint(2, 4)]))
-    judged = json.loads((ROOT / "bench" / "data" / "search_judgements.json").read_text())["queries"]
-    queries += [q["query"] for q in judged]
+    for path in sorted((ROOT / "bench" / "data" / "search_queries").glob("*.json")):
+        queries += [q["query"] for q in json.loads(path.read_text())["queries"]]
     while len(queries) < n:
         word = rng.choice(rng.choice(docs)[0].lower().split())
         if len(word) > 5:

@@ -38,7 +38,7 @@ import searcheval  # noqa: E402
 
 FOLD_FILE = ROOT / "bench" / "data" / "search_weights.json"
 DEPTH = 100  # results scored per query (MRR's depth)
-CANDIDATES = 600  # candidates re-weighed per query: the engine's first 600 under the weights being tried
+CANDIDATES = 1000  # candidates re-weighed per query: the engine's first 1,000 under the default weights
 # BM25 field boosts tried: (title, keywords, context, body).
 BOOSTS = list(itertools.product((4.0, 10.0, 20.0), (1.5, 4.0), (0.5, 1.5), (0.5,)))
 # Values a feature weight may take (bm25 stays 1: the scale).
@@ -53,7 +53,7 @@ class Judged:
     def __init__(self, query: dict, slugs: list[str], features: np.ndarray, relevant: set[str], keys: dict[str, str]):
         self.query = query
         self.slugs = slugs[:CANDIDATES]
-        self.features = features[:CANDIDATES]
+        self.features = features[:CANDIDATES].astype(np.float32)
         self.relevant = np.array([s in relevant for s in self.slugs], dtype=bool)
         own = [keys.get(s, s) for s in self.slugs]
         index = {k: n for n, k in enumerate(dict.fromkeys(own))}

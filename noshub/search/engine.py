@@ -54,6 +54,7 @@ from .text.spelling import SYNONYMS
 # The names other apps import from here.
 ENGINE = "tantivy"
 CANDIDATES = 2000  # NOS taken from the full-text engine, best BM25 first
+SHOWN_ANYWAY = 100  # the best-scored NOS are shown whatever share of the query's words they hold
 JOB_TITLE_SPREAD = 20.0  # a job title's k-th NOS scores 1 / (1 + k / this)
 
 __all__ = ["MAX_PER_PAGE", "InvalidParameter", "SearchParams", "SearchResult", "search", "soc_counts"]
@@ -70,6 +71,8 @@ class _Ranked:
     did_you_mean: str = ""
     job_titles: list[dict] = field(default_factory=list)
     features: dict = field(default_factory=dict)  # candidate id → its row of scoring.FEATURES (for the tuner)
+    all_ids: list[int] = field(default_factory=list)  # every candidate, best first, shown or not (for the tuner)
+    cache: IndexCache | None = None
 
     def note(self, ids, channel: str) -> None:
         self.channels.append((channel, set(ids)))
@@ -103,9 +106,11 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
 
 
 def scored_candidates(params: SearchParams) -> tuple[list[str], np.ndarray]:
-    """Every NOS the search would show for these parameters (slugs, in its order) with each
-    one's row of `scoring.FEATURES`: what the tuner re-weighs to fit the ranking's weights."""
-    ranked, filtered, _, _ = _ranked_and_filtered(params)
+    """Every candidate NOS of these parameters that passes the filters, shown or not (slugs, best
+    first), with each one's row of `scoring.FEATURES`: what the tuner re-weighs to fit the
+    ranking's weights. Its first SHOWN_ANYWAY are the first results the search shows."""
+    ranked, _, _, _ = _ranked_and_filtered(params)
+    filtered = _visible([ranked.cache.docs[i] for i in ranked.all_ids], ranked, params)
     empty = np.zeros(len(FEATURES))
     rows = [ranked.features.get(d.id, empty) for d in filtered]
     return [d.slug for d in filtered], np.array(rows).reshape(len(rows), len(FEATURES))
@@ -122,11 +127,16 @@ def _ranked_and_filtered(params: SearchParams) -> tuple[_Ranked, list[IndexedDoc
         ranked = _Ranked(ids=sorted(cache.docs, key=lambda i: cache.docs[i].title.lower()))
     else:
         ranked = _rank(params.q, parsed, cache, hybrid)
-    docs = [cache.docs[i] for i in ranked.ids]
+    ranked.cache = cache
+    return ranked, _visible([cache.docs[i] for i in ranked.ids], ranked, params), parsed, hybrid
+
+
+def _visible(docs: list[IndexedDoc], ranked: _Ranked, params: SearchParams) -> list[IndexedDoc]:
+    """The NOS that pass the filters and are not hidden by a reviewer's decision."""
     if not params.include_hidden:  # copies a reviewer hid behind their original, unless asked for by URN
         by_urn = ranked.by_urn()
         docs = [d for d in docs if not d.hidden_behind or d.id in by_urn]
-    return ranked, _apply_filters(docs, params), parsed, hybrid
+    return _apply_filters(docs, params)
 
 
 def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Ranked:
@@ -156,18 +166,20 @@ def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Rank
     features = feature_matrix(candidates, bm25, stems, cache.fulltext, cosine, job_score)
     scores = features @ weights.vector()
 
-    # Shown: NOS holding most of the query's words, and those meaning or a job title found;
-    # with too few of those, every NOS holding any of the words.
+    order = np.argsort(-scores, kind="stable")
+    # Shown: the best-scored NOS, then any others holding most of the query's words or found
+    # by meaning or a job title; with too few of those, every NOS holding any of the words.
     coverage = features[:, FEATURES.index("coverage")]
     n_words = len(stems.groups) + len(stems.phrases)
     enough = n_words // 2 + 1 if n_words else 0
     found_otherwise = set(meaning.ids if meaning else ()) | set(job_ids)
-    keep = [c for r, c in enumerate(candidates) if coverage[r] * n_words >= enough - 1e-9 or c in found_otherwise]
-    if len(keep) < FEW_MATCHES:
-        keep = candidates
-    kept = set(keep)
-    order = sorted((r for r, c in enumerate(candidates) if c in kept), key=lambda r: -scores[r])
-    ids = [candidates[r] for r in order]
+    shown = [
+        r for n, r in enumerate(order) if n < SHOWN_ANYWAY or coverage[r] * n_words >= enough - 1e-9 or candidates[r] in found_otherwise
+    ]
+    if len(shown) < FEW_MATCHES:
+        shown = list(order)
+    ranked.all_ids = [candidates[r] for r in order]
+    ids = [candidates[r] for r in shown]
     score = {candidates[r]: float(scores[r]) for r in order}
     ranked.note([i for i in ids if i in bm25], "keywords")
     if meaning is not None:
@@ -179,6 +191,8 @@ def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Rank
     ranked.ids = [i for i in ids if i in cache.docs]
     ranked.score = score
     ranked.features = dict(zip(candidates, features, strict=True))
+    if urn_ids:
+        ranked.all_ids = [*urn_ids, *(i for i in ranked.all_ids if i not in set(urn_ids))]
     return ranked
 
 
