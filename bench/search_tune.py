@@ -65,11 +65,14 @@ class Judged:
         return np.argsort(-(self.features @ weights), kind="stable")
 
     def ndcg(self, weights: np.ndarray) -> float:
+        return self.ndcg_of(self.features @ weights)
+
+    def ndcg_of(self, scores: np.ndarray) -> float:
         if not len(self.slugs) or not self.ideal:
             return 0.0
         seen: set[int] = set()
         dcg = 0.0
-        for rank, j in enumerate(self.order(weights)[:10]):
+        for rank, j in enumerate(np.argsort(-scores, kind="stable")[:10]):
             key = int(self.keys[j])
             if self.relevant[j] and key not in seen:
                 dcg += 1 / math.log2(rank + 2)
@@ -129,9 +132,37 @@ def fit_with_boosts(collected: dict[tuple, dict[str, Judged]], ids: list[str]):
     return best
 
 
-def held_out_metrics(judged: Judged, weights) -> dict:
-    ranked = [judged.slugs[j] for j in judged.order(weights.vector())[:DEPTH]]
-    return ranked
+def held_out_metrics(judged: Judged, weights) -> list[str]:
+    return [judged.slugs[j] for j in judged.order(weights.vector())[:DEPTH]]
+
+
+def lambdarank_held_out(collected: dict[str, Judged], train: list[str], test: list[str]) -> list[float] | None:
+    """Held-out nDCG@10 of a LightGBM lambdarank model over the same features (None without
+    lightgbm): the learning-to-rank combiner the hand blend is compared with."""
+    try:
+        import lightgbm
+    except ImportError:
+        return None
+    depth = 200  # each training query's first 200 candidates (all its relevant ones are rarely deeper)
+    rows, labels, groups = [], [], []
+    for qid in train:
+        j = collected[qid]
+        n = min(depth, len(j.slugs))
+        if n and j.relevant[:n].any():
+            rows.append(j.features[:n])
+            labels.append(j.relevant[:n].astype(int))
+            groups.append(n)
+    model = lightgbm.LGBMRanker(
+        objective="lambdarank",
+        n_estimators=200,
+        learning_rate=0.05,
+        num_leaves=15,
+        min_child_samples=20,
+        verbose=-1,
+        random_state=7,
+    )
+    model.fit(np.vstack(rows), np.concatenate(labels), group=groups, eval_at=[10])
+    return [collected[qid].ndcg_of(model.predict(collected[qid].features)) if len(collected[qid].slugs) else 0.0 for qid in test]
 
 
 def main() -> None:
@@ -160,7 +191,9 @@ def main() -> None:
     for mode in args.modes.split(","):
         started = time.perf_counter()
         collected = {b: collect(queries, relevant, keys, mode, b) for b in BOOSTS}
-        print(f"\n== {mode}: candidates and features of {len(queries)} queries x {len(BOOSTS)} boosts in {time.perf_counter() - started:.0f} s")
+        print(
+            f"\n== {mode}: candidates and features of {len(queries)} queries x {len(BOOSTS)} boosts in {time.perf_counter() - started:.0f} s"
+        )
         per_query = []
         default = RankingWeights()
         default_boosts = (default.title, default.keywords, default.context, default.body)
@@ -170,12 +203,15 @@ def main() -> None:
             test = [q for q in queries if fold_of[q["id"]] == k]
             weights, train_score, boosts = fit_with_boosts(collected, train)
             fitted_folds[str(k)][mode] = weights.as_dict()
+            lambdarank = lambdarank_held_out(collected[boosts], train, [q["id"] for q in test])
             for q in test:
                 judged = collected[boosts][q["id"]]
                 ranked = held_out_metrics(judged, weights)
                 fitted = searcheval.metrics(ranked, relevant[q["id"]], titles)
                 base = searcheval.metrics(held_out_metrics(defaults[q["id"]], default), relevant[q["id"]], titles)
                 per_query.append({"kind": q["kind"], **fitted, **{f"default {m}": v for m, v in base.items()}})
+                if lambdarank is not None:
+                    per_query[-1]["lambdarank ndcg@10"] = lambdarank[test.index(q)]
             print(f"fold {k}: train nDCG@10 {train_score:.3f}, boosts {boosts}, held-out {len(test)} queries")
         weights, score, boosts = fit_with_boosts(collected, [q["id"] for q in queries])
         fitted_all[mode] = weights.as_dict()
@@ -201,13 +237,19 @@ def main() -> None:
 
 def _print_table(mode: str, per_query: list[dict]) -> None:
     kinds = sorted({r["kind"] for r in per_query})
-    print(f"{'held-out (' + mode + ')':<24}{'n':>4}  {'nDCG@10':>8} {'default':>8}  {'MRR':>6} {'default':>8}  {'S@10':>5} {'default':>8}")
+    ltr = "lambdarank ndcg@10" in per_query[0]
+    print(
+        f"{'held-out (' + mode + ')':<24}{'n':>4}  {'nDCG@10':>8} {'default':>8}"
+        + (f" {'LambdaMART':>10}" if ltr else "")
+        + f"  {'MRR':>6} {'default':>8}  {'S@10':>5} {'default':>8}"
+    )
     for kind in [*kinds, "all"]:
         rows = [r for r in per_query if kind == "all" or r["kind"] == kind]
         mean = {key: sum(r[key] for r in rows) / len(rows) for key in rows[0] if key != "kind"}
         print(
-            f"{kind:<24}{len(rows):>4}  {mean['ndcg@10']:>8.3f} {mean['default ndcg@10']:>8.3f}  {mean['mrr']:>6.3f} "
-            f"{mean['default mrr']:>8.3f}  {mean['success@10']:>5.2f} {mean['default success@10']:>8.2f}"
+            f"{kind:<24}{len(rows):>4}  {mean['ndcg@10']:>8.3f} {mean['default ndcg@10']:>8.3f}"
+            + (f" {mean['lambdarank ndcg@10']:>10.3f}" if ltr else "")
+            + f"  {mean['mrr']:>6.3f} {mean['default mrr']:>8.3f}  {mean['success@10']:>5.2f} {mean['default success@10']:>8.2f}"
         )
 
 
