@@ -56,6 +56,7 @@ def _small_index() -> FullTextIndex:
     return _SMALL_INDEX
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXT)
 def test_any_text_makes_a_valid_query_that_finds_only_what_holds_its_words(text):
     index = _small_index()
