@@ -49,15 +49,18 @@ class JudgedSetError(ValueError):
 # --- loading -------------------------------------------------------------------------------
 
 
-def load_queries(directory: str | Path = QUERY_DIR) -> list[dict]:
-    """Every query of every *.json file in `directory`, in file then file order, each a dict
-    with its own keys plus `kind`, `file` and `patterns` (the compiled regexes of its rule:
-    {"title": [...], "title_all": [...], "title_not": [...]}) and `urn_keys` (its listed URNs,
-    normalised). Raises JudgedSetError on any breach of the format."""
-    directory = Path(directory)
-    files = sorted(directory.glob("*.json"))
-    if not files:
-        raise JudgedSetError(f"{directory}: no judged query files (*.json)")
+def load_queries(directory: str | Path | list = QUERY_DIR) -> list[dict]:
+    """Every query of every *.json file in `directory` (or of the files it lists), in file then
+    file order, each a dict with its own keys plus `kind`, `file` and `patterns` (the compiled
+    regexes of its rule: {"title": [...], "title_all": [...], "title_not": [...]}) and
+    `urn_keys` (its listed URNs, normalised). Raises JudgedSetError on any breach of the format."""
+    if isinstance(directory, (str, Path)):
+        directory = Path(directory)
+        files = sorted(directory.glob("*.json"))
+        if not files:
+            raise JudgedSetError(f"{directory}: no judged query files (*.json)")
+    else:
+        files = [Path(f) for f in directory]
     queries: list[dict] = []
     seen: dict[str, str] = {}
     for path in files:
