@@ -129,10 +129,10 @@ def nos_hub_in_child(engine: str, files: list[str], weights_path: Path, postgres
 # --- the peers ---------------------------------------------------------------------------------
 
 
-def run_peers(queries: list[dict], nos: list[dict]) -> dict:
-    """{name: {"build_s", "runs": {query id: {"ranked", "ms"}}}} for each peer."""
+def run_peers(queries: list[dict], nos: list[dict], rankers: dict) -> dict:
+    """{key: {"name", "build_s", "runs": {query id: {"ranked", "ms"}}}} for each ranker class of `rankers`."""
     out = {}
-    for key, cls in search_rankers.LEXICAL.items():
+    for key, cls in rankers.items():
         started = time.perf_counter()
         ranker = cls(nos)
         build = time.perf_counter() - started
@@ -211,6 +211,9 @@ def main() -> None:
         "--postgres-url", default=os.environ.get("DATABASE_URL", ""), help="the PostgreSQL database for --engines"
     )
     parser.add_argument("--weights", default=str(WEIGHTS_FILE), help="per-fold fitted weights of NOS Hub")
+    parser.add_argument(
+        "--with-meaning", action="store_true", help="also show meaning alone (MiniLM cosine): a reference row, not a peer"
+    )
     parser.add_argument("--json", help="also write every figure and each query's metrics to this file")
     parser.add_argument("--nos-hub-only", action="store_true", help=argparse.SUPPRESS)  # the child process of --engines
     args = parser.parse_args()
@@ -239,7 +242,8 @@ def main() -> None:
         hubs = [nos_hub_in_child(e, args.files, Path(args.weights), args.postgres_url) for e in engines]
     else:
         hubs = [run_nos_hub(every_query, Path(args.weights))]  # folds are dealt over the whole set
-    peers = run_peers(queries, nos)
+    peers = run_peers(queries, nos, search_rankers.LEXICAL)
+    references = run_peers(queries, nos, {"meaning": search_rankers.MeaningRanker}) if args.with_meaning else {}
 
     from django.db import connection
 
@@ -269,6 +273,7 @@ def main() -> None:
                 hybrids.append(rows[-1])
     peer_rows = [(p["name"], score(p["runs"], queries, judged, titles)) for p in peers.values()]
     rows += peer_rows
+    rows += [(f"{r['name']} (reference, not a peer)", score(r["runs"], queries, judged, titles)) for r in references.values()]
     print_tables(rows, kinds)
     print()
     for name, result in hybrids:

@@ -134,7 +134,7 @@ class MeaningRanker:
         from noshub.core.search import embeddings
         from noshub.search.semantic import load_matrix
 
-        self._encode = embeddings.encode_query
+        self._encode = lambda text: embeddings.encode([text])[0]  # uncached: each query timed as new
         ids, matrix = load_matrix()
         row = {sid: i for i, sid in enumerate(ids)}
         held = [n for n in nos if n["standard_id"] in row]
