@@ -37,12 +37,28 @@ def describe_rule(query: dict) -> str:
     return "; ".join(parts)
 
 
-def pool_report(query: dict, rankers: dict, nos: list[dict], by_slug: dict, depth: int, missed: int) -> str:
-    relevant = searcheval.relevant(query, nos)
+def pool_ranks(query: dict, rankers: dict, depth: int) -> dict[str, dict[str, int]]:
+    """slug → {ranker: rank} over the top `depth` of each ranker."""
     ranks: dict[str, dict[str, int]] = {}
     for name, ranker in rankers.items():
         for i, slug in enumerate(ranker.search(query["query"], depth)):
             ranks.setdefault(slug, {})[name] = i + 1
+    return ranks
+
+
+def summary_line(query: dict, rankers: dict, nos: list[dict], depth: int) -> str:
+    """One line: how many current NOS the rule matches, how many the pool holds, how many each ranker found."""
+    relevant = searcheval.relevant(query, nos)
+    ranks = pool_ranks(query, rankers, depth)
+    found = "".join(f"{sum(1 for s in relevant if name in ranks.get(s, {})):>9}" for name in rankers)
+    pooled = sum(1 for s in ranks if s in relevant)
+    flag = "  !! matches nothing" if not relevant else ("  !! broad" if len(relevant) > 300 else "")
+    return f"{len(relevant):>7}{len(ranks):>8}{pooled:>8}{found}  {query['id']}{flag}"
+
+
+def pool_report(query: dict, rankers: dict, nos: list[dict], by_slug: dict, depth: int, missed: int) -> str:
+    relevant = searcheval.relevant(query, nos)
+    ranks = pool_ranks(query, rankers, depth)
     pooled = sorted(ranks, key=lambda s: (min(ranks[s].values()), sum(ranks[s].values()) / len(ranks[s]), s))
     titles = {searcheval.title_key(by_slug[s]["title"]) for s in relevant}
     lines = [
@@ -78,6 +94,9 @@ def main() -> None:
     parser.add_argument("--id", action="append", default=[], help="only this query (repeatable)")
     parser.add_argument("--rankers", default="fts5,bm25s,meaning", help=f"comma-separated, of {', '.join(RANKERS)}")
     parser.add_argument("--depth", type=int, default=20, help="how many of each ranker's top to pool (default 20)")
+    parser.add_argument(
+        "--summary", action="store_true", help="one line per query: rule matches, pool size, REL each ranker found"
+    )
     parser.add_argument("--missed", type=int, default=8, help="how many rule matches no ranker found to show")
     args = parser.parse_args()
     names = [n.strip() for n in args.rankers.split(",") if n.strip()]
@@ -106,6 +125,11 @@ def main() -> None:
     if meaning is not None and meaning.missing:
         print(f"(meaning: {meaning.missing} current NOS have no sentence vector)")
     print()
+    if args.summary:
+        print(f"{'matches':>7}{'pooled':>8}{'REL':>8}" + "".join(f"{name:>9}" for name in rankers) + "  query")
+        for query in queries:
+            print(summary_line(query, rankers, nos, args.depth))
+        return
     for query in queries:
         print(pool_report(query, rankers, nos, by_slug, args.depth, args.missed))
         print()
