@@ -10,9 +10,11 @@ success@10 by query kind and overall (bench/searcheval.py), p50/p95 latency per 
 same queries, and a verdict line per engine: NOS Hub hybrid minus the best peer, overall and
 by kind (the issue's target: at least +0.05 overall and never below in any kind).
 
-NOS Hub rows are held-out when bench/data/search_weights.json holds weights fitted per fold
-and noshub.search.ranking offers `RankingWeights` and `weights_in_use`: each query of fold k
-is searched with the weights fitted without fold k. Otherwise NOS Hub runs with its default
+NOS Hub rows are held-out when bench/data/search_weights.json (bench/search_tune.py --write)
+holds weights fitted per fold and NOS Hub offers `RankingWeights` and `weights_in_use`
+(noshub.search.scoring or .ranking): each query of fold k is searched with the weights fitted
+without fold k (folds dealt by searcheval.folds over the queries whose rule matches a current
+NOS, as the tuner deals them). Otherwise NOS Hub runs with its default
 weights, labelled "default weights (not held-out)". The peers have no tuned parameters.
 
 Runs on the configured database (NOSHUB_DB for SQLite, or DATABASE_URL for PostgreSQL), which
@@ -30,6 +32,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -49,26 +52,52 @@ WARM_UP = 3  # queries run first, untimed, by every ranker (index caches, model 
 # --- NOS Hub (in this process, or in a child process per engine) ------------------------------
 
 
+def weights_api():
+    """(RankingWeights, weights_in_use) of NOS Hub's ranking, or None when it has no fitted weights to swap."""
+    import importlib
+
+    for name in ("noshub.search.scoring", "noshub.search.ranking"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, "RankingWeights") and hasattr(module, "weights_in_use"):
+            return module.RankingWeights, module.weights_in_use
+    return None
+
+
+def _weights(cls, data: dict):
+    return cls.from_dict(data) if hasattr(cls, "from_dict") else cls(**data)
+
+
 def held_out_weights(path: Path, queries: list[dict]):
-    """(label, {query id: weights or None}, warning): the fitted weights of each query's own fold,
-    when the weights file and noshub.search.ranking's RankingWeights / weights_in_use exist."""
-    try:
-        from noshub.search.ranking import RankingWeights, weights_in_use  # noqa: F401
-    except ImportError:
-        return "default weights (not held-out)", {}, "noshub.search.ranking has no RankingWeights / weights_in_use"
+    """(label, {query id: {mode: weights}}, warning): the weights fitted without each query's own
+    fold, when the weights file (bench/search_tune.py --write) and NOS Hub's RankingWeights /
+    weights_in_use exist. `queries` are the scored ones (rule matching a current NOS), as the
+    tuner deals its folds over them. A fold holds one set of weights, or one per mode."""
+    default = "default weights (not held-out)"
+    api = weights_api()
+    if api is None:
+        return default, {}, "NOS Hub has no RankingWeights / weights_in_use"
     if not path.is_file():
-        return "default weights (not held-out)", {}, f"no fitted weights at {path}"
+        return default, {}, f"no fitted weights at {path}"
     data = json.loads(path.read_text())
     fitted = data.get("folds") or {}
     k = len(fitted)
     if k < 2 or set(fitted) != {str(i) for i in range(k)}:
-        return "default weights (not held-out)", {}, f"{path.name}: 'folds' must map 0..k-1 to weights"
+        return default, {}, f"{path.name}: 'folds' must map 0..k-1 to weights"
     fold_of = searcheval.folds(queries, k)
-    weights = {q["id"]: RankingWeights(**fitted[str(fold_of[q["id"]])]) for q in queries}
+    weights = {}
+    for q in queries:
+        fold = fitted[str(fold_of[q["id"]])]
+        per_mode = all(isinstance(fold.get(m), dict) for m in MODES)
+        weights[q["id"]] = {m: _weights(api[0], fold[m] if per_mode else fold) for m in MODES}
     warning = ""
-    fitted_on = data.get("fingerprint")
+    fitted_on = data.get("set") or data.get("fingerprint")
     if fitted_on and fitted_on != searcheval.fingerprint(queries):
-        warning = f"{path.name} was fitted on another query set (fingerprint {fitted_on}): its folds may not be held out"
+        warning = f"{path.name} was fitted on another query set ({fitted_on}): its folds are not held out from these queries"
+    elif not fitted_on:
+        warning = f"{path.name} does not say which query set it was fitted on"
     return f"held-out ({k} folds)", weights, warning
 
 
@@ -81,8 +110,7 @@ def run_nos_hub(queries: list[dict], weights_path: Path) -> dict:
     from noshub.search.engine import SearchParams, search
 
     label, weights, warning = held_out_weights(weights_path, queries)
-    if weights:
-        from noshub.search.ranking import weights_in_use
+    weights_in_use = weights_api()[1] if weights else None
     runs: dict[str, dict] = {}
     for mode in MODES:
         for q in queries[:WARM_UP]:
@@ -92,7 +120,7 @@ def run_nos_hub(queries: list[dict], weights_path: Path) -> dict:
             clear = getattr(embeddings.encode_query, "cache_clear", None)
             if clear:
                 clear()  # each query's vector is computed, as for a new query
-            context = weights_in_use(weights[q["id"]]) if weights else nullcontext()
+            context = weights_in_use(weights[q["id"]][mode]) if weights else nullcontext()
             with context:
                 started = time.perf_counter()
                 result = search(SearchParams(q=q["query"], mode=mode, per_page=100), log=False)
@@ -111,7 +139,8 @@ def run_nos_hub(queries: list[dict], weights_path: Path) -> dict:
     }
 
 
-def nos_hub_in_child(engine: str, files: list[str], weights_path: Path, postgres_url: str) -> dict:
+def nos_hub_in_child(engine: str, files: list[str], ids: list[str], weights_path: Path, postgres_url: str) -> dict:
+    """run_nos_hub on the queries `ids` of `files`, in a child process on that engine's database."""
     env = dict(os.environ)
     if engine == "sqlite":
         env.pop("DATABASE_URL", None)
@@ -119,8 +148,13 @@ def nos_hub_in_child(engine: str, files: list[str], weights_path: Path, postgres
         if not postgres_url:
             sys.exit("error: --engines postgresql needs --postgres-url or DATABASE_URL")
         env["DATABASE_URL"] = postgres_url
-    command = [sys.executable, __file__, "--nos-hub-only", "--weights", str(weights_path), *files]
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as chosen:
+        json.dump(ids, chosen)
+    command = [sys.executable, __file__, "--nos-hub-only", chosen.name, "--weights", str(weights_path), *files]
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+    finally:
+        os.unlink(chosen.name)
     if done.returncode:
         sys.exit(f"error: NOS Hub on {engine} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # the last line: anything else a library printed comes before
@@ -215,7 +249,7 @@ def main() -> None:
         "--with-meaning", action="store_true", help="also show meaning alone (MiniLM cosine): a reference row, not a peer"
     )
     parser.add_argument("--json", help="also write every figure and each query's metrics to this file")
-    parser.add_argument("--nos-hub-only", action="store_true", help=argparse.SUPPRESS)  # the child process of --engines
+    parser.add_argument("--nos-hub-only", metavar="IDS_FILE", help=argparse.SUPPRESS)  # the child process of --engines
     args = parser.parse_args()
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if unknown := [e for e in engines if e not in ("sqlite", "postgresql")]:
@@ -227,7 +261,8 @@ def main() -> None:
 
     searcheval.setup_django()
     if args.nos_hub_only:
-        print(json.dumps(run_nos_hub(every_query, Path(args.weights))))
+        chosen = set(json.loads(Path(args.nos_hub_only).read_text()))
+        print(json.dumps(run_nos_hub([q for q in every_query if q["id"] in chosen], Path(args.weights))))
         return
     nos = searcheval.current_nos()
     if not nos:
@@ -239,9 +274,10 @@ def main() -> None:
     kinds = [k for k in searcheval.KINDS if any(q["kind"] == k for q in queries)]
 
     if engines:
-        hubs = [nos_hub_in_child(e, args.files, Path(args.weights), args.postgres_url) for e in engines]
+        ids = [q["id"] for q in queries]
+        hubs = [nos_hub_in_child(e, args.files, ids, Path(args.weights), args.postgres_url) for e in engines]
     else:
-        hubs = [run_nos_hub(every_query, Path(args.weights))]  # folds are dealt over the whole set
+        hubs = [run_nos_hub(queries, Path(args.weights))]
     peers = run_peers(queries, nos, search_rankers.LEXICAL)
     references = run_peers(queries, nos, {"meaning": search_rankers.MeaningRanker}) if args.with_meaning else {}
 
@@ -284,7 +320,7 @@ def main() -> None:
                 {
                     "queries": len(queries),
                     "left_out": empty,
-                    "fingerprint": searcheval.fingerprint(every_query),
+                    "set": searcheval.fingerprint(queries),
                     "rows": {name: {k: v for k, v in r.items()} for name, r in rows},
                     "nos_hub": [{k: h[k] for k in ("engine", "label", "warning", "current")} for h in hubs],
                 },

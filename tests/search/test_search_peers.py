@@ -27,37 +27,48 @@ QUERIES = [{"id": f"{kind}-{i}", "kind": kind} for kind in ("topic", "skill") fo
 
 @pytest.fixture
 def ranking(monkeypatch):
-    from noshub.search import ranking
-
-    monkeypatch.setattr(ranking, "RankingWeights", FakeWeights, raising=False)
-    monkeypatch.setattr(ranking, "weights_in_use", lambda weights: None, raising=False)
-    return ranking
+    monkeypatch.setattr(peers, "weights_api", lambda: (FakeWeights, lambda weights: None))
 
 
 def test_each_query_gets_the_weights_fitted_without_its_own_fold(tmp_path, ranking):
     path = tmp_path / "weights.json"
     fitted = {str(k): {"title": float(k)} for k in range(5)}
-    path.write_text(json.dumps({"folds": fitted, "all": {"title": 9.0}, "fingerprint": searcheval.fingerprint(QUERIES)}))
+    path.write_text(json.dumps({"folds": fitted, "all": {"title": 9.0}, "set": searcheval.fingerprint(QUERIES)}))
     label, weights, warning = peers.held_out_weights(path, QUERIES)
     assert label == "held-out (5 folds)" and warning == ""
     fold_of = searcheval.folds(QUERIES, 5)
-    assert {qid: w.title for qid, w in weights.items()} == {qid: float(k) for qid, k in fold_of.items()}
+    for mode in ("keyword", "hybrid"):
+        assert {qid: w[mode].title for qid, w in weights.items()} == {qid: float(k) for qid, k in fold_of.items()}
+
+
+def test_a_fold_may_hold_one_set_of_weights_per_mode(tmp_path, ranking):
+    path = tmp_path / "weights.json"
+    fitted = {str(k): {"keyword": {"title": float(k)}, "hybrid": {"title": 10.0 + k}} for k in range(3)}
+    path.write_text(json.dumps({"folds": fitted, "set": searcheval.fingerprint(QUERIES)}))
+    label, weights, _ = peers.held_out_weights(path, QUERIES)
+    fold_of = searcheval.folds(QUERIES, 3)
+    assert label == "held-out (3 folds)"
+    assert all(w["keyword"].title == fold_of[q] and w["hybrid"].title == 10 + fold_of[q] for q, w in weights.items())
 
 
 def test_weights_fitted_on_another_set_are_flagged(tmp_path, ranking):
     path = tmp_path / "weights.json"
-    path.write_text(json.dumps({"folds": {str(k): {} for k in range(5)}, "fingerprint": "0123456789abcdef"}))
+    path.write_text(json.dumps({"folds": {str(k): {} for k in range(5)}, "set": "0123456789abcdef"}))
     label, _, warning = peers.held_out_weights(path, QUERIES)
     assert label.startswith("held-out") and "another query set" in warning
 
 
-def test_without_a_weights_file_or_complete_folds_the_rows_say_default(tmp_path, ranking):
+def test_without_a_weights_file_or_complete_folds_or_the_api_the_rows_say_default(tmp_path, ranking, monkeypatch):
     label, weights, warning = peers.held_out_weights(tmp_path / "missing.json", QUERIES)
     assert (label, weights) == ("default weights (not held-out)", {}) and "no fitted weights" in warning
     path = tmp_path / "weights.json"
     path.write_text(json.dumps({"folds": {"0": {}, "2": {}}}))
     label, weights, warning = peers.held_out_weights(path, QUERIES)
     assert (label, weights) == ("default weights (not held-out)", {}) and "0..k-1" in warning
+    monkeypatch.setattr(peers, "weights_api", lambda: None)
+    path.write_text(json.dumps({"folds": {str(k): {} for k in range(5)}}))
+    label, weights, warning = peers.held_out_weights(path, QUERIES)
+    assert (label, weights) == ("default weights (not held-out)", {}) and "no RankingWeights" in warning
 
 
 def _result(**by_kind):
