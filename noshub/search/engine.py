@@ -177,7 +177,9 @@ def _add_job_titles(
     ranked: _Ranked,
 ) -> None:
     """The NOS of the SOC unit groups the query names as a job title (or, when `by_meaning`
-    and it describes work, whose ONS description it is closest to), as one more ranked list."""
+    and it describes work, whose ONS description it is closest to), as one more ranked list:
+    by evidence and closeness to the title and its occupation, in meaning when `by_meaning`
+    (`ranking.job_title_ranking`)."""
     units = job_title_units(parsed, cache)
     source, weight = "coding index", FUSION_WEIGHTS["jobtitle"]
     if units and " ".join(t.text for t in parsed.terms) in cache.job_titles:
@@ -187,7 +189,8 @@ def _add_job_titles(
         source, weight = "SOC description", FUSION_WEIGHTS["occupation"]
     if not units:
         return
-    ordered = job_title_ranking(units, keyword_ids, cache)
+    query_vector = embeddings.encode_query(q) if by_meaning else None
+    ordered = job_title_ranking(units, parsed, keyword_ids, cache, query_vector)
     rankings.append((ordered, weight))
     ranked.note(ordered, "job title" if source == "coding index" else "occupation")
     ranked.job_titles = [
