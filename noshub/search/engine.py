@@ -206,7 +206,8 @@ def _expand(parsed: ParsedQuery, fixes: dict[str, str]) -> ParsedQuery:
 
 def _add_job_titles(q: str, parsed: ParsedQuery, cache: IndexCache, keyword_ids: list[int], by_meaning: bool, ranked: _Ranked) -> list[int]:
     """The NOS of the SOC unit groups the query names as a job title (or, when `by_meaning`
-    and it describes work, whose ONS description it is closest to), most typical first."""
+    and it describes work, whose ONS description it is closest to), by evidence and closeness
+    to the title and its occupation, in meaning when `by_meaning` (`ranking.job_title_ranking`)."""
     units = job_title_units(parsed, cache)
     source = "coding index"
     if not units and by_meaning and len(parsed.required()) >= OCCUPATION_FROM_WORDS:
@@ -214,7 +215,8 @@ def _add_job_titles(q: str, parsed: ParsedQuery, cache: IndexCache, keyword_ids:
         source = "SOC description"
     if not units:
         return []
-    ordered = job_title_ranking(units, keyword_ids, cache)
+    query_vector = embeddings.encode_query(q) if by_meaning else None
+    ordered = job_title_ranking(units, parsed, keyword_ids, cache, query_vector)
     ranked.note(ordered, "job title" if source == "coding index" else "occupation")
     ranked.job_titles = [
         {"soc2020": u, "title": cache.unit_titles.get(u, ""), "count": n if source == "coding index" else 0, "source": source}

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import connection
@@ -17,7 +18,10 @@ from noshub.core.search import embeddings
 
 from .fulltext import FullTextIndex
 from .models import IndexState, SearchDocument
-from .text.query import words
+from .text.query import occupation_words, words
+
+if TYPE_CHECKING:
+    from .ranking import UnitMembers
 
 
 @dataclass
@@ -36,6 +40,7 @@ class IndexedDoc:
     hidden_behind: str
     body: str
     soc_levels: tuple[tuple[str, ...], ...] = ()  # codes of each level, major first
+    soc_confidence: dict[str, float] = field(default_factory=dict)  # unit group → its evidence, 0..1 (1: confirmed or crosswalked)
 
 
 class IndexCache:
@@ -62,6 +67,7 @@ class IndexCache:
             "body",
             "keywords",
             "context",
+            "soc_evidence",
         )
         for row in SearchDocument.objects.values_list(*fields).iterator(chunk_size=5000):
             levels = tuple(tuple(c for c in row[8] if len(c) == n) for n in (1, 2, 3, 4))
@@ -80,6 +86,7 @@ class IndexCache:
                 row[11],
                 row[12],
                 levels,
+                {unit: float(e.get("confidence") or 0.0) for unit, e in (row[15] or {}).items()},
             )
             self.docs[doc.id] = doc
             self.by_urn.setdefault(doc.urn_key, []).append(doc.id)
@@ -90,10 +97,15 @@ class IndexCache:
             texts.append((doc.id, row[3], row[13], row[14], row[12]))
         self.fulltext = FullTextIndex(texts)
         self.vocab_list = [w for w in self.vocabulary if len(w) > 2 and not w.isdigit()]
+        self.id_limit = max(self.docs, default=0) + 1  # NOS ids are below this (arrays indexed by id)
         self.job_titles = _job_title_index()
         from noshub.soc.models import SocGroup
 
-        self.unit_titles = dict(SocGroup.objects.filter(level="unit").values_list("code", "title"))
+        units = SocGroup.objects.filter(level="unit").values_list("code", "title", "description")
+        self.unit_titles = {code: title for code, title, _ in units}
+        # The words of each unit group's title and ONS description (job titles rank its NOS by them).
+        self.unit_words = {code: frozenset(occupation_words(f"{title} {description}")) for code, title, description in units}
+        self.unit_members: dict[str, UnitMembers] = {}  # made as job titles ask (`ranking.unit_members`)
         self.embedding_ids: list[int] = []
         self.embedding_position: dict[int, int] = {}
         self.current_soc_counts: Counter | None = None  # made on first use by soc_counts()

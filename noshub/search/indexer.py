@@ -21,6 +21,7 @@ from noshub.core.model import FREE_TEXT_SECTIONS, LIST_SECTIONS
 from noshub.soc.models import SocGroup, SocRelationship
 
 from .models import IndexState, SearchDocument
+from .ranking import SUGGESTED_TRUST
 
 # The HTML sections a standard's indexed body holds (its statements follow them).
 _BODY_HTML = ("overview", *FREE_TEXT_SECTIONS)
@@ -30,22 +31,35 @@ def _soc_levels(code: str) -> list[str]:
     return [code[:n] for n in (1, 2, 3, 4)]
 
 
-def soc2020_codes(version: NosVersion, crosswalk: dict[str, list[str]]) -> list[str]:
-    """SOC 2020 unit groups of a version, for facets and browsing: its confirmed and
-    crosswalked SOC 2020 links; else its best suggested code (noshub.soc); else its SOC 2010
-    codes crosswalked here (before `noshub soc migrate` has run)."""
-    links = list(version.nossoccode_set.all())
-    own = [
-        link.soc_code.code
-        for link in links
-        if link.soc_code.classification == "2020" and link.source in ("confirmed", "crosswalk")
-    ]
+FULL_EVIDENCE = 1.0  # the confidence of a confirmed or crosswalked link: it counts fully
+
+
+def trusted(evidence: dict) -> bool:
+    """Evidence that counts on its own: a confirmed or crosswalked code, or a suggested code at
+    least SUGGESTED_TRUST confident."""
+    return float(evidence.get("confidence") or 0.0) >= SUGGESTED_TRUST
+
+
+def soc_evidence(version: NosVersion, crosswalk: dict[str, list[str]]) -> dict[str, dict]:
+    """SOC 2020 unit groups of a version with the evidence for each, {unit: {"source": …,
+    "confidence": …}}: its confirmed and crosswalked SOC 2020 links (confidence 1); else its
+    best suggested code (noshub.soc) at the coder's confidence; else its SOC 2010 codes
+    crosswalked here (before `noshub soc crosswalk` has run: "crosswalk", confidence 1)."""
+    links = [link for link in version.nossoccode_set.all() if link.soc_code.classification == "2020"]
+    own = {link.soc_code.code for link in links if link.source in ("confirmed", "crosswalk")}
     if own:
-        return sorted(set(own))
-    suggested = [link for link in links if link.soc_code.classification == "2020" and link.source == "suggested"]
+        # A confirmed link says more than a crosswalked one to the same unit group.
+        confirmed = {link.soc_code.code for link in links if link.source == "confirmed"}
+        return {
+            unit: {"source": "confirmed" if unit in confirmed else "crosswalk", "confidence": FULL_EVIDENCE}
+            for unit in sorted(own)
+        }
+    suggested = [link for link in links if link.source == "suggested"]
     if suggested:
-        return [max(suggested, key=lambda link: link.confidence or 0.0).soc_code.code]
-    return sorted({c for link in links if link.soc_code.classification == "2010" for c in crosswalk.get(link.soc_code.code, [])})
+        best = max(suggested, key=lambda link: link.confidence or 0.0)
+        return {best.soc_code.code: {"source": "suggested", "confidence": float(best.confidence or 0.0)}}
+    old = {c for link in version.nossoccode_set.all() if link.soc_code.classification == "2010" for c in crosswalk.get(link.soc_code.code, [])}
+    return {unit: {"source": "crosswalk", "confidence": FULL_EVIDENCE} for unit in sorted(old)}
 
 
 def _versions(ids: Iterable[int] | None):
@@ -61,7 +75,8 @@ def _versions(ids: Iterable[int] | None):
 
 
 def build_document(version: NosVersion, crosswalk: dict[str, list[str]], soc_titles: dict[str, str]) -> SearchDocument:
-    units = soc2020_codes(version, crosswalk)
+    evidence = soc_evidence(version, crosswalk)
+    units = list(evidence)
     suites = sorted(s.name for s in version.suites.all())
     occupations = sorted(o.name for o in version.occupations.all())
     developer = version.developed_by.name if version.developed_by_id else ""
@@ -74,13 +89,16 @@ def build_document(version: NosVersion, crosswalk: dict[str, list[str]], soc_tit
         urn_key=version.standard.urn_key,
         title=version.title,
         keywords=" ; ".join(k.text for k in version.keywords.all()),
-        context=" ; ".join([*suites, *occupations, developer, *(soc_titles.get(u, "") for u in units)]),
+        # Only the titles of unit groups it is trusted to belong to: a weak suggested code must
+        # not give a NOS the words of an occupation ("Large goods vehicle drivers") to match.
+        context=" ; ".join([*suites, *occupations, developer, *(soc_titles.get(u, "") for u in units if trusted(evidence[u]))]),
         body="\n".join(p for p in body_parts if p),
         validity=version.validity,
         category=version.category,
         developer=developer,
         suites=suites,
         soc2020=sorted({level for u in units for level in _soc_levels(u)}),
+        soc_evidence=evidence,
         date_approved=version.date_approved,
         approval_year=version.date_approved.year if version.date_approved else None,
     )

@@ -24,6 +24,9 @@ class SearchDocument(models.Model):
     developer = models.CharField(max_length=255, blank=True)
     suites = models.JSONField(default=list)
     soc2020 = models.JSONField(default=list, help_text="SOC 2020 codes at every level (5, 54, 543, 5434)")
+    soc_evidence = models.JSONField(
+        default=dict, help_text='Each SOC 2020 unit group with its evidence: {"5434": {"source": "suggested", "confidence": 0.8}}'
+    )
     date_approved = models.DateField(null=True, blank=True)
     approval_year = models.PositiveSmallIntegerField(null=True, blank=True)
     hidden_behind = models.CharField(max_length=270, blank=True, help_text="Slug of the NOS a reviewer decided this copies")

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from noshub.core.text import SEARCH_STOP_WORDS
+from noshub.core.text import OCCUPATION_STOP_WORDS, SEARCH_STOP_WORDS, suffix_stem
 
 from .spelling import spelling_variants
 
@@ -33,6 +33,12 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text, folded, apostrophes removed (``employer's`` → ``employers``)."""
     return [w.replace("'", "") for w in re.findall(r"[^\W_]+(?:'[^\W_]+)*", fold(text))]
+
+
+def occupation_words(text: str) -> set[str]:
+    """The content words of a text stemmed as the SOC coder stems them, so that NOS wording and
+    ONS occupation wording meet ("nursing care" and "Nurses" share "nurs")."""
+    return {suffix_stem(w) for w in words(text) if w not in OCCUPATION_STOP_WORDS and not w.isdigit()}
 
 
 @dataclass(frozen=True)
