@@ -42,7 +42,7 @@ CANDIDATES = 1000  # candidates re-weighed per query: the engine's first 1,000 u
 # BM25 field boosts tried: (title, keywords, context, body).
 BOOSTS = list(itertools.product((4.0, 10.0), (1.5, 4.0), (0.5, 1.5), (0.5,)))
 # Values a feature weight may take (bm25 stays 1: the scale).
-GRID = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0)
+GRID = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0)
 FITTED = ("coverage", "title_coverage", "title_match", "phrase", "meaning_short", "meaning_long", "job_title")
 PASSES = 3
 
