@@ -24,13 +24,14 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
+from datetime import date
 
 from noshub.core.search import embeddings
 from noshub.core.urns import normalise_urn
 
 from . import querylog
 from .backends import get_backend
+from .duplicates import DuplicateGroups, collapse, duplicate_groups
 from .fusion import reciprocal_rank_fusion
 from .index_cache import IndexCache, IndexedDoc, current_index, soc_counts
 from .params import MAX_PER_PAGE, InvalidParameter, SearchParams, clean_text
@@ -40,6 +41,7 @@ from .ranking import (
     FEW_MATCHES,
     FUSION_WEIGHTS,
     OCCUPATION_FROM_WORDS,
+    RARE_WORD,
     blend_meaning,
     corrections,
     job_title_ranking,
@@ -48,10 +50,12 @@ from .ranking import (
     occupation_units,
     semantic_weight,
 )
+from .reasons import reasons, review_status, snippet_of
 from .results import Hit, SearchResult
-from .text.highlight import highlight, snippet
+from .text.highlight import highlight
 from .text.query import ParsedQuery, parse_query, with_alternatives, words
 from .text.spelling import SYNONYMS
+from .welsh import WelshQuery, read_query
 
 # The names other apps import from here.
 __all__ = ["MAX_PER_PAGE", "InvalidParameter", "SearchParams", "SearchResult", "search", "soc_counts"]
@@ -82,23 +86,33 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
     started = time.perf_counter()
     cache = current_index()
     backend = get_backend()
-    parsed = parse_query(params.q)
+    # A Welsh name ("Meini prawf perfformiad", "Trosolwg") is searched as what it names.
+    welsh = read_query(params.q, cache.vocabulary, cache.welsh_text, RARE_WORD)
+    q = welsh.name.english if welsh.name else params.q
+    parsed = parse_query(q)
     hybrid = params.mode == "hybrid" and embeddings.available() and len(cache.embedding_ids) > 0
     if parsed.is_empty:
         ranked = _Ranked(ids=sorted(cache.docs, key=lambda i: cache.docs[i].title.lower()))
     else:
-        ranked = _rank(params.q, parsed, cache, backend, hybrid)
+        ranked = _rank(q, parsed, cache, backend, hybrid)
+    _add_welsh_text(welsh, params.q, cache, ranked)
 
-    # Filters, facets over the filtered list, sort, page.
+    # Filters, duplicates collapsed, facets over what is shown, sort, page.
     docs = [cache.docs[i] for i in ranked.ids]
+    by_urn = ranked.by_urn()
     if not params.include_hidden:  # copies a reviewer hid behind their original, unless asked for by URN
-        by_urn = ranked.by_urn()
         docs = [d for d in docs if not d.hidden_behind or d.id in by_urn]
     filtered = _apply_filters(docs, params)
-    facets = _facets(filtered, params)
+    groups = duplicate_groups(cache)
+    if params.group:
+        filtered = [d for d in filtered if groups.group_of.get(d.id) == params.group]
+    copies: dict[int, list[IndexedDoc]] = {}
+    if not params.shows_every_copy:
+        filtered, copies = collapse(filtered, groups, by_urn)
+    facets = _facets(filtered, copies, params)
     _sort(filtered, params, parsed)
     start = (params.page - 1) * params.per_page
-    hits = _hits(filtered[start : start + params.per_page], ranked, parsed)
+    hits = _hits(filtered[start : start + params.per_page], ranked, parsed, copies, groups, welsh)
     result = SearchResult(
         params,
         len(filtered),
@@ -109,10 +123,21 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
         backend.name,
         hybrid,
         (time.perf_counter() - started) * 1000,
+        welsh,
     )
     if log and not parsed.is_empty and result.total == 0:
         _log_no_results(params, result)
     return result
+
+
+def _add_welsh_text(welsh: WelshQuery, q: str, cache: IndexCache, ranked: _Ranked) -> None:
+    """NOS whose Welsh text holds every word of a Welsh query, first (by title)."""
+    if not welsh.nos_with_welsh_text:
+        return
+    holders = set.intersection(*(cache.welsh_text.get(w, set()) for w in words(q)))
+    found = sorted((i for i in holders if i in cache.docs), key=lambda i: cache.docs[i].title.lower())
+    ranked.note(found, "welsh text")
+    ranked.ids = found + [i for i in ranked.ids if i not in holders]
 
 
 def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, backend, hybrid: bool) -> _Ranked:
@@ -215,23 +240,35 @@ def _apply_filters(docs: list[IndexedDoc], p: SearchParams) -> list[IndexedDoc]:
     return out
 
 
-def _facets(docs: list[IndexedDoc], p: SearchParams) -> dict[str, list[dict]]:
+def _facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], p: SearchParams) -> dict[str, list[dict]]:
+    """Counts over the results shown: a collapsed duplicate counts once for each value any of
+    its shown copies has, which is what that value's filter then shows."""
+
     def top(counter: Counter, n: int = 20, key=None) -> list[dict]:
         items = counter.most_common() if key is None else sorted(counter.items(), key=key)
         return [{"value": v, "count": c} for v, c in items[:n]]
 
+    def count(values) -> Counter:
+        counter: Counter = Counter()
+        for d in docs:
+            if d.id in copies:
+                counter.update({v for member in (d, *copies[d.id]) for v in values(member)})
+            else:
+                counter.update(values(d))
+        return counter
+
     # Counts of SOC groups one level below the chosen group (major groups when none is chosen).
     level = min(len(p.soc) + 1, 4) if p.soc else 1
-    soc = Counter(chain.from_iterable(d.soc_levels[level - 1] for d in docs))
+    soc = count(lambda d: d.soc_levels[level - 1])
     if p.soc:
         soc = Counter({code: n for code, n in soc.items() if code.startswith(p.soc)})
     return {
-        "validity": top(Counter(d.validity or "not stated" for d in docs)),
-        "suite": top(Counter(chain.from_iterable(d.suites for d in docs))),
-        "developer": top(Counter(d.developer for d in docs if d.developer)),
-        "category": top(Counter(d.category or "none" for d in docs)),
+        "validity": top(count(lambda d: (d.validity or "not stated",))),
+        "suite": top(count(lambda d: d.suites)),
+        "developer": top(count(lambda d: (d.developer,) if d.developer else ())),
+        "category": top(count(lambda d: (d.category or "none",))),
         "soc": top(soc),
-        "year": top(Counter(d.year for d in docs if d.year), n=30, key=lambda kv: -kv[0]),
+        "year": top(count(lambda d: (d.year,) if d.year else ()), n=30, key=lambda kv: -kv[0]),
     }
 
 
@@ -243,27 +280,48 @@ def _sort(docs: list[IndexedDoc], params: SearchParams, parsed: ParsedQuery) -> 
         docs.sort(key=lambda d: (d.date_approved is None, -(d.date_approved.toordinal() if d.date_approved else 0)))
 
 
-def _hits(page_docs: list[IndexedDoc], ranked: _Ranked, parsed: ParsedQuery) -> list[Hit]:
-    """The NOS of one page, with the query's words (and corrections) marked in title and snippet."""
+def _hits(
+    page_docs: list[IndexedDoc],
+    ranked: _Ranked,
+    parsed: ParsedQuery,
+    copies: dict[int, list[IndexedDoc]],
+    groups: DuplicateGroups,
+    welsh: WelshQuery,
+) -> list[Hit]:
+    """The NOS of one page, with the query's words (and corrections) marked in title and
+    snippet, why each was found, its review status and its collapsed copies."""
     marks = parsed.all_words() + [c for c in (ranked.did_you_mean.split() if ranked.did_you_mean else [])]
-    return [
-        Hit(
-            d.id,
-            d.slug,
-            d.urn_key,
-            d.title,
-            ranked.score.get(d.id, 0.0),
-            highlight(d.title, marks),
-            highlight(snippet(d.body, marks), marks),
-            d.developer,
-            list(d.suites),
-            d.validity,
-            d.date_approved,
-            [name for name, ids in ranked.channels if d.id in ids],
-            d.hidden_behind,
+    today = date.today()
+    hits = []
+    for d in page_docs:
+        channels = [name for name, ids in ranked.channels if d.id in ids]
+        text, source = snippet_of(d, marks)
+        others = copies.get(d.id, [])
+        hits.append(
+            Hit(
+                d.id,
+                d.slug,
+                d.urn_key,
+                d.title,
+                ranked.score.get(d.id, 0.0),
+                highlight(d.title, marks),
+                highlight(text, marks),
+                d.developer,
+                list(d.suites),
+                d.validity,
+                d.date_approved,
+                channels,
+                d.hidden_behind,
+                snippet_source=source,
+                review_date=d.review_date,
+                review_status=review_status(d.review_date, today),
+                why=reasons(d, channels, marks, ranked.job_titles, welsh.welsh_words),
+                group=groups.group_of.get(d.id, ""),
+                copies=[{"slug": c.slug, "urn": c.urn_key, "title": c.title, "suites": list(c.suites)} for c in others],
+                also_in_suites=sorted({s for c in others for s in c.suites} - set(d.suites)),
+            )
         )
-        for d in page_docs
-    ]
+    return hits
 
 
 def _log_no_results(params: SearchParams, result: SearchResult) -> None:

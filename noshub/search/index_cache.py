@@ -8,6 +8,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import connection
@@ -16,6 +17,9 @@ from noshub.core.search import embeddings
 
 from .models import IndexState, SearchDocument
 from .text.query import words
+
+if TYPE_CHECKING:
+    from .duplicates import DuplicateGroups
 
 
 @dataclass
@@ -34,6 +38,9 @@ class IndexedDoc:
     hidden_behind: str
     body: str
     soc_levels: tuple[tuple[str, ...], ...] = ()  # codes of each level, major first
+    keywords: str = ""
+    has_overview: bool = False  # the body starts with the overview
+    review_date: date | None = None  # the indicative review date (None: none, or the 1905 placeholder)
 
 
 class IndexCache:
@@ -59,6 +66,8 @@ class IndexCache:
             "body",
             "keywords",
             "context",
+            "version__indicative_review_date",
+            "version__overview",
         )
         for row in SearchDocument.objects.values_list(*fields).iterator(chunk_size=5000):
             levels = tuple(tuple(c for c in row[8] if len(c) == n) for n in (1, 2, 3, 4))
@@ -77,6 +86,9 @@ class IndexCache:
                 row[11],
                 row[12],
                 levels,
+                row[13],
+                bool(row[16]),
+                row[15],
             )
             self.docs[doc.id] = doc
             self.by_urn.setdefault(doc.urn_key, []).append(doc.id)
@@ -85,6 +97,8 @@ class IndexCache:
                     self.by_unit.setdefault(code, []).append(doc.id)
             self.vocabulary.update(set(words(f"{row[3]} {row[13]} {row[14]} {row[12]}")))
         self.vocab_list = [w for w in self.vocabulary if len(w) > 2 and not w.isdigit()]
+        self.welsh_text = _welsh_text_index()
+        self.duplicates: DuplicateGroups | None = None  # made on first use by duplicate_groups()
         self.job_titles = _job_title_index()
         from noshub.soc.models import SocGroup
 
@@ -112,6 +126,28 @@ def soc_counts() -> Counter:
     if cache.current_soc_counts is None:
         cache.current_soc_counts = Counter(code for d in cache.docs.values() if d.validity == "current" for code in d.soc)
     return cache.current_soc_counts
+
+
+def _welsh_text_index() -> dict[str, set[int]]:
+    """Folded word → ids of the standards whose current version holds it in its Welsh text."""
+    from django.db.models import F
+
+    from noshub.catalogue.models import NosVersion
+    from noshub.core.html import plain_text
+    from noshub.core.model import WELSH_COLUMNS
+
+    index: dict[str, set[int]] = {}
+    current = NosVersion.objects.filter(standard__current_id=F("id"))
+    for row in current.exclude(title_cy="").values_list("standard_id", *WELSH_COLUMNS).iterator(chunk_size=2000):
+        parts = []
+        for value in row[1:]:
+            if isinstance(value, str):
+                parts.append(plain_text(value) if "<" in value else value)
+            elif isinstance(value, list):
+                parts += [v.get("text", "") if isinstance(v, dict) else str(v) for v in value]
+        for w in set(words(" ".join(parts))):
+            index.setdefault(w, set()).add(row[0])
+    return index
 
 
 def _job_title_index() -> dict[str, Counter]:
