@@ -41,6 +41,7 @@ class IndexedDoc:
     keywords: str = ""
     has_overview: bool = False  # the body starts with the overview
     review_date: date | None = None  # the indicative review date (None: none, or the 1905 placeholder)
+    context: str = ""  # suites, occupations, developer, SOC group titles
 
 
 class IndexCache:
@@ -89,6 +90,7 @@ class IndexCache:
                 row[13],
                 bool(row[16]),
                 row[15],
+                row[14],
             )
             self.docs[doc.id] = doc
             self.by_urn.setdefault(doc.urn_key, []).append(doc.id)
@@ -138,7 +140,7 @@ def _welsh_text_index() -> dict[str, set[int]]:
 
     index: dict[str, set[int]] = {}
     current = NosVersion.objects.filter(standard__current_id=F("id"))
-    for row in current.exclude(title_cy="").values_list("standard_id", *WELSH_COLUMNS).iterator(chunk_size=2000):
+    for row in current.exclude(title_cy="", overview_cy="").values_list("standard_id", *WELSH_COLUMNS).iterator(chunk_size=2000):
         parts = []
         for value in row[1:]:
             if isinstance(value, str):

@@ -2,7 +2,8 @@
 and a plain sentence in the reader's language), the snippet and its source, the review status.
 
 Reasons, one per kind of evidence: `urn` (its URN is the query), `title` / `keywords` / `text`
-(the query's words found there), `job_title` (in an occupation the ONS coding index gives for
+(the query's words found there), `context` (in its suites, occupations, developer or SOC
+groups), `words` (the engine matched a form of the words that none of these shows), `job_title` (in an occupation the ONS coding index gives for
 the query as a job title), `occupation` (in an occupation whose ONS description is close to the
 query), `meaning` (close in meaning), `welsh_text` (the words in its Welsh text).
 """
@@ -19,6 +20,7 @@ from noshub.core.text import SEARCH_STOP_WORDS, prefix_stem
 
 from .text.highlight import snippet
 from .text.query import fold, words
+from .text.spelling import SYNONYMS, spelling_variants
 
 if TYPE_CHECKING:
     from .index_cache import IndexedDoc
@@ -57,19 +59,20 @@ def _found_in(text: str, stems: list[tuple[str, str]]) -> list[str]:
 
 def reasons(doc: IndexedDoc, channels: list[str], marks: list[str], job_titles: list[dict], welsh_words: list[str]) -> list[dict]:
     """The reasons a NOS was found, each {"code", details…, "text"}."""
-    stems = [
-        (w, prefix_stem(w))
-        for w in dict.fromkeys(w for m in marks for w in words(m))
-        if len(w) > 1 and w not in SEARCH_STOP_WORDS
-    ]
+    asked = [w for w in dict.fromkeys(w for m in marks for w in words(m)) if len(w) > 1 and w not in SEARCH_STOP_WORDS]
+    # Each word also as the engine matched it: its other spellings and synonyms.
+    forms = [*asked, *(v for w in asked for v in spelling_variants(w)), *(s for w in asked for s in SYNONYMS.get(w, ()))]
+    stems = [(w, prefix_stem(w)) for w in dict.fromkeys(w for f in forms for w in words(f)) if w not in SEARCH_STOP_WORDS]
     out: list[dict] = []
     if "urn" in channels:
         out.append({"code": "urn", "text": _("Its URN is what you searched for")})
     if stems and ("keywords" in channels or "urn" not in channels):
-        for code, text in (("title", doc.title), ("keywords", doc.keywords), ("text", doc.body)):
+        for code, text in (("title", doc.title), ("keywords", doc.keywords), ("text", doc.body), ("context", doc.context)):
             found = _found_in(text, stems)
             if found:
                 out.append({"code": code, "words": found, "text": _word_sentence(code, found)})
+    if "keywords" in channels and not any(r["code"] in _WORD_CODES for r in out):
+        out.append({"code": "words", "text": _("Holds a form of your words")})
     for channel, code in (("job title", "job_title"), ("occupation", "occupation")):
         if channel in channels:
             source = "coding index" if code == "job_title" else "SOC description"
@@ -95,10 +98,15 @@ def reasons(doc: IndexedDoc, channels: list[str], marks: list[str], job_titles: 
     return out
 
 
+_WORD_CODES = ("title", "keywords", "text", "context")
+
+
 def _word_sentence(code: str, found: list[str]) -> str:
     listed = ", ".join(found)
     if code == "title":
         return _("Your words in its title: %(words)s") % {"words": listed}
     if code == "keywords":
         return _("Your words in its keywords: %(words)s") % {"words": listed}
+    if code == "context":
+        return _("Your words in its suites, occupations or developer: %(words)s") % {"words": listed}
     return _("Your words in its text: %(words)s") % {"words": listed}
