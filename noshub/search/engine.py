@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 
 from noshub.core.search import embeddings
 from noshub.core.urns import normalise_urn
@@ -249,13 +250,13 @@ def _facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], p: Sear
         return [{"value": v, "count": c} for v, c in items[:n]]
 
     def count(values) -> Counter:
-        counter: Counter = Counter()
-        for d in docs:
-            if d.id in copies:
-                counter.update({v for member in (d, *copies[d.id]) for v in values(member)})
-            else:
-                counter.update(values(d))
-        return counter
+        if not copies:
+            return Counter(chain.from_iterable(values(d) for d in docs))
+        return Counter(
+            chain.from_iterable(
+                {v for member in (d, *copies[d.id]) for v in values(member)} if d.id in copies else values(d) for d in docs
+            )
+        )
 
     # Counts of SOC groups one level below the chosen group (major groups when none is chosen).
     level = min(len(p.soc) + 1, 4) if p.soc else 1
