@@ -88,10 +88,13 @@ def collapse(
     docs: list[IndexedDoc], groups: DuplicateGroups, by_urn: set[int]
 ) -> tuple[list[IndexedDoc], dict[int, list[IndexedDoc]]]:
     """One result per group, in ranked order: the results, and each result's copies shown with it."""
+    group_of = groups.group_of
+    if not group_of:
+        return docs, {}
     order: list[IndexedDoc | str] = []
     in_group: dict[str, list[IndexedDoc]] = {}
     for d in docs:
-        key = groups.group_of.get(d.id)
+        key = group_of.get(d.id)
         if key is None:
             order.append(d)
             continue

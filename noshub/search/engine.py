@@ -249,27 +249,36 @@ def _facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], p: Sear
         items = counter.most_common() if key is None else sorted(counter.items(), key=key)
         return [{"value": v, "count": c} for v, c in items[:n]]
 
-    def count(values) -> Counter:
-        if not copies:
-            return Counter(chain.from_iterable(values(d) for d in docs))
-        return Counter(
-            chain.from_iterable(
-                {v for member in (d, *copies[d.id]) for v in values(member)} if d.id in copies else values(d) for d in docs
-            )
-        )
+    # Results standing alone are counted as before; a collapsed one once per value of its copies.
+    single = [d for d in docs if d.id not in copies] if copies else docs
+    collapsed = [(d, *copies[d.id]) for d in docs if d.id in copies]
+
+    def union(values) -> chain:
+        return chain.from_iterable({v for member in members for v in values(member)} for members in collapsed)
 
     # Counts of SOC groups one level below the chosen group (major groups when none is chosen).
     level = min(len(p.soc) + 1, 4) if p.soc else 1
-    soc = count(lambda d: d.soc_levels[level - 1])
+    soc = Counter(chain.from_iterable(d.soc_levels[level - 1] for d in single))
+    soc.update(union(lambda d: d.soc_levels[level - 1]))
     if p.soc:
         soc = Counter({code: n for code, n in soc.items() if code.startswith(p.soc)})
+    validity = Counter(d.validity or "not stated" for d in single)
+    validity.update(union(lambda d: (d.validity or "not stated",)))
+    suite = Counter(chain.from_iterable(d.suites for d in single))
+    suite.update(union(lambda d: d.suites))
+    developer = Counter(d.developer for d in single if d.developer)
+    developer.update(union(lambda d: (d.developer,) if d.developer else ()))
+    category = Counter(d.category or "none" for d in single)
+    category.update(union(lambda d: (d.category or "none",)))
+    year = Counter(d.year for d in single if d.year)
+    year.update(union(lambda d: (d.year,) if d.year else ()))
     return {
-        "validity": top(count(lambda d: (d.validity or "not stated",))),
-        "suite": top(count(lambda d: d.suites)),
-        "developer": top(count(lambda d: (d.developer,) if d.developer else ())),
-        "category": top(count(lambda d: (d.category or "none",))),
+        "validity": top(validity),
+        "suite": top(suite),
+        "developer": top(developer),
+        "category": top(category),
         "soc": top(soc),
-        "year": top(count(lambda d: (d.year,) if d.year else ()), n=30, key=lambda kv: -kv[0]),
+        "year": top(year, n=30, key=lambda kv: -kv[0]),
     }
 
 

@@ -53,8 +53,11 @@ def snippet_of(doc: IndexedDoc, marks: list[str]) -> tuple[str, str]:
 
 
 def _found_in(text: str, stems: list[tuple[str, str]]) -> list[str]:
-    tokens = {fold(t) for t in re.findall(r"\w+", text)}
-    return [word for word, stem in stems if any(t.startswith(stem) for t in tokens)]
+    """The query words of which a word of `text` starts like the word's stem."""
+    if not text:
+        return []
+    folded = fold(text)
+    return [word for word, stem in stems if stem in folded and re.search(r"(?<!\w)" + re.escape(stem), folded)]
 
 
 def reasons(doc: IndexedDoc, channels: list[str], marks: list[str], job_titles: list[dict], welsh_words: list[str]) -> list[dict]:
