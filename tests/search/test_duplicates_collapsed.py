@@ -56,7 +56,7 @@ def test_every_copy_on_request_and_the_group_filter(detection_run):
 
 def test_facet_counts_match_what_their_filter_shows(detection_run):
     result = search(SearchParams(q=BUDGET, mode="keyword"), log=False)
-    assert result.total == len(_all(BUDGET))
+    assert result.total == len(_all(BUDGET)) < search(SearchParams(q=BUDGET, mode="keyword", copies="all"), log=False).total
     for name in ("suite", "developer"):
         for facet in result.facets[name][:4]:
             filtered = search(SearchParams(q=BUDGET, mode="keyword", **{name: facet["value"]}), log=False)
