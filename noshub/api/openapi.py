@@ -304,7 +304,8 @@ def openapi_document(server: str) -> dict:
                         },
                         "duplicates": {
                             "type": ["object", "null"],
-                            "description": "Its duplicate group: the key, the copies collapsed into this result, their other suites",
+                            "description": "Its duplicate group: the key, the copies collapsed into this result, their other suites, "
+                            "and copies_query (this search's query showing every copy)",
                         },
                         "copies_url": {"type": ["string", "null"], "description": "This search showing every copy of the group"},
                     },

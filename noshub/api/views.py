@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import io
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -130,9 +129,7 @@ def search_view(request: HttpRequest):
     result = search(SearchParams.from_query_dict(request.GET))
     data = result.as_dict()
     for hit in data["results"]:  # a collapsed duplicate: the same search showing its every copy
-        group = hit["duplicates"]["group"] if hit["duplicates"] else ""
-        query = {k: v for k, v in request.GET.items() if k not in ("page", "group", "copies")}
-        hit["copies_url"] = f"{request.path}?{urlencode({**query, 'group': group, 'copies': 'all'})}" if group else None
+        hit["copies_url"] = f"{request.path}?{hit['duplicates']['copies_query']}" if hit["duplicates"] else None
     if fmt == "csv":
         return _csv([_csv_row(h) for h in data["results"]], SEARCH_CSV, "nos-search.csv")
     return _json(data)

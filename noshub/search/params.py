@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from noshub.core.errors import InvalidParameter
 
@@ -102,6 +103,13 @@ class SearchParams:
         if self.shows_every_copy:
             found["copies"] = "all"
         return found
+
+    def query_string(self, **changes) -> str:
+        """These parameters as a URL query (defaults left out), with `changes`; page 1."""
+        values = {k: getattr(self, k) for k in ("q", "validity", "suite", "developer", "category", "soc", "year", "sort")}
+        values |= {"per_page": self.per_page, "mode": self.mode, "copies": self.copies, "group": self.group, **changes}
+        defaults = {"validity": "current", "sort": "relevance", "per_page": 20, "mode": "hybrid", "copies": "collapse"}
+        return urlencode({k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v})
 
     @property
     def shows_every_copy(self) -> bool:

@@ -69,6 +69,12 @@ class SearchResult:
     took_ms: float = 0.0
     welsh: WelshQuery = field(default_factory=WelshQuery)
 
+    def _with_copies_query(self, hit: dict) -> dict:
+        """A collapsed duplicate's copies are this search with `group=KEY&copies=all`."""
+        if hit["duplicates"]:
+            hit["duplicates"]["copies_query"] = self.params.query_string(group=hit["duplicates"]["group"], copies="all")
+        return hit
+
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.params.per_page))
@@ -89,6 +95,6 @@ class SearchResult:
             "semantic": self.semantic,
             "took_ms": round(self.took_ms, 2),
             "welsh": self.welsh.as_dict(),
-            "results": [h.as_dict() for h in self.hits],
+            "results": [self._with_copies_query(h.as_dict()) for h in self.hits],
             "facets": self.facets,
         }

@@ -170,11 +170,8 @@ def _results_context(request: HttpRequest, result: SearchResult, path: str, face
         for name in ("suite", "developer", "category", "soc", "year")
         if getattr(p, name)
     ]
-    data = result.as_dict()
-    for hit in data["results"]:  # a collapsed duplicate: the same search showing its every copy
-        hit["copies_url"] = _query_url(path, raw, group=hit["duplicates"]["group"], copies="all") if hit["duplicates"] else ""
     return {
-        **data,
+        **result.as_dict(),
         "params": p,
         "facet_groups": facets,
         "active_filters": active,

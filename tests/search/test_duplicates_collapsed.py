@@ -76,8 +76,9 @@ def test_results_page_links_the_copies(client, detection_run):
     assert 'name="copies"' in page  # the "show every copy" checkbox
     twin = client.get("/search.json", {"q": BUDGET, "mode": "keyword"}).json()
     hit = next(h for h in twin["results"] if h["title"].lower() == BUDGET)
-    assert hit["duplicates"]["copies"] and "group=" in hit["copies_url"]
-    copies = client.get(hit["copies_url"].replace("/search/", "/search.json")).json()
+    assert hit["duplicates"]["copies"] and "copies=all" in hit["duplicates"]["copies_query"]
+    assert f'href="?{hit["duplicates"]["copies_query"].replace("&", "&amp;")}"' in page
+    copies = client.get("/search.json?" + hit["duplicates"]["copies_query"]).json()
     assert copies["total"] == 1 + len(hit["duplicates"]["copies"])
     assert sum(1 for h in twin["results"] if h["title"].lower() == BUDGET) == 1
 
