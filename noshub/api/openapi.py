@@ -97,6 +97,16 @@ def openapi_document(server: str) -> dict:
                         _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}),
                         _param("per_page", "Results per page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
                         _param("mode", "Ranking", {"type": "string", "enum": ["hybrid", "keyword"], "default": "hybrid"}),
+                        _param(
+                            "copies",
+                            "Duplicates: one result per duplicate group (collapse; its copies listed in `duplicates`) or every copy (all)",
+                            {"type": "string", "enum": ["collapse", "all"], "default": "collapse"},
+                        ),
+                        _param(
+                            "group",
+                            "Only the copies of one duplicate group (its key, as in a result's `duplicates.group`); shows every copy",
+                            {"type": "string", "pattern": "^[0-9a-f]{40}$"},
+                        ),
                         fmt,
                     ],
                     "responses": {
@@ -256,8 +266,48 @@ def openapi_document(server: str) -> dict:
                         "page": {"type": "integer"},
                         "pages": {"type": "integer"},
                         "did_you_mean": {"type": ["string", "null"]},
-                        "results": {"type": "array", "items": {"type": "object", "required": ["urn", "title", "score", "slug"]}},
+                        "welsh": {
+                            "type": "object",
+                            "description": "The query's Welsh: is it Welsh, the Welsh name it is (a section or interface term, "
+                            "searched as its English), and whether any NOS holds it in Welsh text",
+                            "properties": {
+                                "is_welsh": {"type": "boolean"},
+                                "words": {"type": "array", "items": {"type": "string"}},
+                                "name": {"type": ["object", "null"]},
+                                "nos_with_welsh_text": {"type": "integer"},
+                                "welsh_text_held": {"type": "boolean"},
+                            },
+                        },
+                        "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
                         "facets": {"type": "object"},
+                    },
+                },
+                "SearchHit": {
+                    "type": "object",
+                    "required": ["urn", "title", "score", "slug"],
+                    "properties": {
+                        "urn": {"type": "string"},
+                        "slug": {"type": "string"},
+                        "title": {"type": "string"},
+                        "score": {"type": "number"},
+                        "validity": {"type": "string"},
+                        "snippet_html": {"type": "string"},
+                        "snippet_source": {"type": ["string", "null"], "enum": ["text", "overview", "keywords", None]},
+                        "review_date": {"type": ["string", "null"], "format": "date"},
+                        "review_status": {"type": "string", "enum": ["past_due", "scheduled", "not_set"]},
+                        "matched_by": {"type": "array", "items": {"type": "string"}},
+                        "why": {
+                            "type": "array",
+                            "description": "Why it was found: code (urn, title, keywords, text, context, words, job_title, "
+                            "occupation, meaning, welsh_text), details, and a sentence in the request's language",
+                            "items": {"type": "object", "required": ["code", "text"]},
+                        },
+                        "duplicates": {
+                            "type": ["object", "null"],
+                            "description": "Its duplicate group: the key, the copies collapsed into this result, their other suites, "
+                            "and copies_query (this search's query showing every copy)",
+                        },
+                        "copies_url": {"type": ["string", "null"], "description": "This search showing every copy of the group"},
                     },
                 },
                 **{body.name: body.schema for body in BODY_SCHEMAS},

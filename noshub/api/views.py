@@ -6,11 +6,13 @@ has one shape: {"error": {"status", "code", "message", "parameter"?}}.
 
 from __future__ import annotations
 
+import html
 import io
 from functools import wraps
 
 from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 
 from noshub.catalogue import services
@@ -84,8 +86,38 @@ def _format(request: HttpRequest, allowed=("json", "csv")) -> str:
     return fmt
 
 
-SEARCH_CSV = ["urn", "title", "score", "developer", "suites", "validity", "date_approved", "slug"]
-_SEARCH_KEYS = {"q", "validity", "suite", "developer", "category", "soc", "year", "sort", "page", "per_page", "mode", "format"}
+SEARCH_CSV = [
+    "urn",
+    "title",
+    "score",
+    "developer",
+    "suites",
+    "validity",
+    "date_approved",
+    "slug",
+    "review_date",
+    "review_status",
+    "why",
+    "snippet",
+    "copies",
+    "also_in_suites",
+]
+_SEARCH_KEYS = {
+    "q",
+    "validity",
+    "suite",
+    "developer",
+    "category",
+    "soc",
+    "year",
+    "sort",
+    "page",
+    "per_page",
+    "mode",
+    "format",
+    "copies",
+    "group",
+}
 
 
 @api_view
@@ -96,9 +128,23 @@ def search_view(request: HttpRequest):
     fmt = _format(request)
     result = search(SearchParams.from_query_dict(request.GET))
     data = result.as_dict()
+    for hit in data["results"]:  # a collapsed duplicate: the same search showing its every copy
+        hit["copies_url"] = f"{request.path}?{hit['duplicates']['copies_query']}" if hit["duplicates"] else None
     if fmt == "csv":
-        return _csv(data["results"], SEARCH_CSV, "nos-search.csv")
+        return _csv([_csv_row(h) for h in data["results"]], SEARCH_CSV, "nos-search.csv")
     return _json(data)
+
+
+def _csv_row(hit: dict) -> dict:
+    """A result as CSV cells: the reasons as sentences, the snippet as plain text, the copies by URN."""
+    copies = (hit["duplicates"] or {}).get("copies", [])
+    return {
+        **hit,
+        "why": [r["text"] for r in hit["why"]],
+        "snippet": html.unescape(strip_tags(hit["snippet_html"])),
+        "copies": [c["urn"] for c in copies],
+        "also_in_suites": (hit["duplicates"] or {}).get("also_in_suites", []),
+    }
 
 
 @api_view

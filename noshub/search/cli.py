@@ -18,8 +18,28 @@ from noshub.core.progress import Progress
 @click.option("--developer", default="", help="Only NOS by this developer.")
 @click.option("--soc", default="", help="Only NOS in this SOC 2020 group (1 to 4 digits).")
 @click.option("--mode", default="hybrid", show_default=True, type=click.Choice(["hybrid", "keyword"]))
+@click.option(
+    "--copies",
+    default="collapse",
+    show_default=True,
+    type=click.Choice(["collapse", "all"]),
+    help="One result per duplicate group, or every copy.",
+)
+@click.option("--group", default="", help="Only the copies of this duplicate group (its key).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def search(query: str, limit: int, page: int, validity: str, suite: str, developer: str, soc: str, mode: str, fmt: str) -> None:
+def search(
+    query: str,
+    limit: int,
+    page: int,
+    validity: str,
+    suite: str,
+    developer: str,
+    soc: str,
+    mode: str,
+    copies: str,
+    group: str,
+    fmt: str,
+) -> None:
     """Search NOS: words, "phrases", prefix*, URNs, job titles; misspellings tolerated."""
     from noshub.search.engine import InvalidParameter, SearchParams
     from noshub.search.engine import search as run
@@ -27,7 +47,16 @@ def search(query: str, limit: int, page: int, validity: str, suite: str, develop
     try:
         result = run(
             SearchParams(
-                q=query, per_page=limit, page=page, validity=validity, suite=suite, developer=developer, soc=soc, mode=mode
+                q=query,
+                per_page=limit,
+                page=page,
+                validity=validity,
+                suite=suite,
+                developer=developer,
+                soc=soc,
+                mode=mode,
+                copies=copies,
+                group=group.strip().lower(),
             )
         )
     except InvalidParameter as exc:
@@ -42,9 +71,21 @@ def search(query: str, limit: int, page: int, validity: str, suite: str, develop
         return
     if result.did_you_mean:
         click.echo(f"Did you mean: {result.did_you_mean}")
+    if result.welsh.name:
+        click.echo(f"“{result.welsh.name.welsh}” is Welsh for “{result.welsh.name.english}”: searched as that.")
+    if result.welsh.is_welsh and not result.welsh.nos_with_welsh_text:
+        click.echo("Welsh NOS text is not yet held: NOS Hub holds the standards in English only so far.")
     click.echo(f"{result.total} NOS ({result.engine}{', hybrid' if result.semantic else ', keyword'}; {result.took_ms:.1f} ms)")
     for hit in result.hits:
-        click.echo(f"{hit.urn:<14} {hit.score:8.4f}  {hit.title}")
+        review = {"past_due": f"review past due ({hit.review_date})", "scheduled": f"review {hit.review_date}"}
+        click.echo(
+            f"{hit.urn:<14} {hit.score:8.4f}  {hit.title}  [{hit.validity or 'validity not stated'}; "
+            f"{review.get(hit.review_status, 'no review date')}]"
+        )
+        for reason in hit.why:
+            click.echo(f"{'':23}{reason['text']}")
+        if hit.copies:
+            click.echo(f"{'':23}{len(hit.copies)} more copies (--group {hit.group}): {', '.join(c['urn'] for c in hit.copies)}")
 
 
 @click.command()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import chain
 
 import numpy as np
@@ -34,22 +35,26 @@ from noshub.core.search import embeddings
 from noshub.core.urns import normalise_urn
 
 from . import querylog
+from .duplicates import DuplicateGroups, collapse, duplicate_groups
 from .index_cache import IndexCache, IndexedDoc, current_index, soc_counts
 from .params import MAX_PER_PAGE, InvalidParameter, SearchParams, clean_text
 from .ranking import (
     FEW_MATCHES,
     OCCUPATION_FROM_WORDS,
+    RARE_WORD,
     corrections,
     job_title_ranking,
     job_title_units,
     meaning_of,
     occupation_units,
 )
+from .reasons import reasons, review_status, snippet_of
 from .results import Hit, SearchResult
 from .scoring import FEATURES, feature_matrix, weights_for
-from .text.highlight import highlight, snippet
+from .text.highlight import highlight
 from .text.query import ParsedQuery, parse_query, with_alternatives, words
 from .text.spelling import SYNONYMS
+from .welsh import WelshQuery, read_query
 
 # The names other apps import from here.
 ENGINE = "tantivy"
@@ -84,11 +89,18 @@ class _Ranked:
 
 def search(params: SearchParams, log: bool = True) -> SearchResult:
     started = time.perf_counter()
-    ranked, filtered, parsed, hybrid = _ranked_and_filtered(params)
-    facets = _facets(filtered, params)
+    ranked, filtered, parsed, hybrid, welsh = _ranked_and_filtered(params)
+    cache = ranked.cache
+    groups = duplicate_groups(cache)
+    if params.group:
+        filtered = [d for d in filtered if groups.group_of.get(d.id) == params.group]
+    copies: dict[int, list[IndexedDoc]] = {}
+    if not params.shows_every_copy:
+        filtered, copies = collapse(filtered, groups, ranked.by_urn())
+    facets = _facets(filtered, copies, params)
     _sort(filtered, params, parsed)
     start = (params.page - 1) * params.per_page
-    hits = _hits(filtered[start : start + params.per_page], ranked, parsed)
+    hits = _hits(filtered[start : start + params.per_page], ranked, parsed, copies, groups, welsh)
     result = SearchResult(
         params,
         len(filtered),
@@ -99,6 +111,7 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
         ENGINE,
         hybrid,
         (time.perf_counter() - started) * 1000,
+        welsh,
     )
     if log and not parsed.is_empty and result.total == 0:
         _log_no_results(params, result)
@@ -108,27 +121,32 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
 def scored_candidates(params: SearchParams) -> tuple[list[str], np.ndarray]:
     """Every candidate NOS of these parameters that passes the filters, shown or not (slugs, best
     first), with each one's row of `scoring.FEATURES`: what the tuner re-weighs to fit the
-    ranking's weights. Its first SHOWN_ANYWAY are the first results the search shows."""
-    ranked, _, _, _ = _ranked_and_filtered(params)
+    ranking's weights. Its first SHOWN_ANYWAY are the first results the search shows (before
+    duplicates are collapsed: the judged set's metrics count a repeated title as not relevant)."""
+    ranked, _, _, _, _ = _ranked_and_filtered(params)
     filtered = _visible([ranked.cache.docs[i] for i in ranked.all_ids], ranked, params)
     empty = np.zeros(len(FEATURES))
     rows = [ranked.features.get(d.id, empty) for d in filtered]
     return [d.slug for d in filtered], np.array(rows).reshape(len(rows), len(FEATURES))
 
 
-def _ranked_and_filtered(params: SearchParams) -> tuple[_Ranked, list[IndexedDoc], ParsedQuery, bool]:
+def _ranked_and_filtered(params: SearchParams) -> tuple[_Ranked, list[IndexedDoc], ParsedQuery, bool, WelshQuery]:
     """The ranking of the query and the NOS of it that pass the filters, in ranked order."""
     params.validate()
     params.q = clean_text(params.q)
     cache = current_index()
-    parsed = parse_query(params.q)
+    # A Welsh name ("Meini prawf perfformiad", "Trosolwg") is searched as what it names.
+    welsh = read_query(params.q, cache.vocabulary, cache.welsh_text, RARE_WORD)
+    q = welsh.name.english if welsh.name else params.q
+    parsed = parse_query(q)
     hybrid = params.mode == "hybrid" and embeddings.available() and len(cache.embedding_ids) > 0
     if parsed.is_empty:
         ranked = _Ranked(ids=sorted(cache.docs, key=lambda i: cache.docs[i].title.lower()))
     else:
-        ranked = _rank(params.q, parsed, cache, hybrid)
+        ranked = _rank(q, parsed, cache, hybrid)
+    _add_welsh_text(welsh, params.q, cache, ranked)
     ranked.cache = cache
-    return ranked, _visible([cache.docs[i] for i in ranked.ids], ranked, params), parsed, hybrid
+    return ranked, _visible([cache.docs[i] for i in ranked.ids], ranked, params), parsed, hybrid, welsh
 
 
 def _visible(docs: list[IndexedDoc], ranked: _Ranked, params: SearchParams) -> list[IndexedDoc]:
@@ -137,6 +155,17 @@ def _visible(docs: list[IndexedDoc], ranked: _Ranked, params: SearchParams) -> l
         by_urn = ranked.by_urn()
         docs = [d for d in docs if not d.hidden_behind or d.id in by_urn]
     return _apply_filters(docs, params)
+
+
+def _add_welsh_text(welsh: WelshQuery, q: str, cache: IndexCache, ranked: _Ranked) -> None:
+    """NOS whose Welsh text holds every word of a Welsh query, first (by title)."""
+    if not welsh.nos_with_welsh_text:
+        return
+    holders = set.intersection(*(cache.welsh_text.get(w, set()) for w in words(q)))
+    found = sorted((i for i in holders if i in cache.docs), key=lambda i: cache.docs[i].title.lower())
+    ranked.note(found, "welsh text")
+    ranked.ids = found + [i for i in ranked.ids if i not in holders]
+    ranked.all_ids = found + [i for i in ranked.all_ids if i not in holders]
 
 
 def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Ranked:
@@ -154,7 +183,7 @@ def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Rank
     stems = cache.fulltext.query_stems(expanded)
     matches = [(i, s) for i, s in cache.fulltext.match(stems, weights.boosts(), CANDIDATES) if i in cache.docs]
     bm25 = dict(matches)
-    meaning = meaning_of(q, cache) if hybrid else None
+    meaning = meaning_of(q, cache) if hybrid and not urn_ids else None  # a URN means that NOS, not its neighbours
     job_ids = _add_job_titles(q, parsed, cache, [i for i, _ in matches], hybrid and not urn_ids, ranked)
 
     candidates = list(dict.fromkeys([*(i for i, _ in matches), *(meaning.ids if meaning else ()), *job_ids]))
@@ -244,23 +273,44 @@ def _apply_filters(docs: list[IndexedDoc], p: SearchParams) -> list[IndexedDoc]:
     return out
 
 
-def _facets(docs: list[IndexedDoc], p: SearchParams) -> dict[str, list[dict]]:
+def _facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], p: SearchParams) -> dict[str, list[dict]]:
+    """Counts over the results shown: a collapsed duplicate counts once for each value any of
+    its shown copies has, which is what that value's filter then shows."""
+
     def top(counter: Counter, n: int = 20, key=None) -> list[dict]:
         items = counter.most_common() if key is None else sorted(counter.items(), key=key)
         return [{"value": v, "count": c} for v, c in items[:n]]
 
+    # Results standing alone are counted as before; a collapsed one once per value of its copies.
+    single = [d for d in docs if d.id not in copies] if copies else docs
+    collapsed = [(d, *copies[d.id]) for d in docs if d.id in copies]
+
+    def union(values) -> chain:
+        return chain.from_iterable({v for member in members for v in values(member)} for members in collapsed)
+
     # Counts of SOC groups one level below the chosen group (major groups when none is chosen).
     level = min(len(p.soc) + 1, 4) if p.soc else 1
-    soc = Counter(chain.from_iterable(d.soc_levels[level - 1] for d in docs))
+    soc = Counter(chain.from_iterable(d.soc_levels[level - 1] for d in single))
+    soc.update(union(lambda d: d.soc_levels[level - 1]))
     if p.soc:
         soc = Counter({code: n for code, n in soc.items() if code.startswith(p.soc)})
+    validity = Counter(d.validity or "not stated" for d in single)
+    validity.update(union(lambda d: (d.validity or "not stated",)))
+    suite = Counter(chain.from_iterable(d.suites for d in single))
+    suite.update(union(lambda d: d.suites))
+    developer = Counter(d.developer for d in single if d.developer)
+    developer.update(union(lambda d: (d.developer,) if d.developer else ()))
+    category = Counter(d.category or "none" for d in single)
+    category.update(union(lambda d: (d.category or "none",)))
+    year = Counter(d.year for d in single if d.year)
+    year.update(union(lambda d: (d.year,) if d.year else ()))
     return {
-        "validity": top(Counter(d.validity or "not stated" for d in docs)),
-        "suite": top(Counter(chain.from_iterable(d.suites for d in docs))),
-        "developer": top(Counter(d.developer for d in docs if d.developer)),
-        "category": top(Counter(d.category or "none" for d in docs)),
+        "validity": top(validity),
+        "suite": top(suite),
+        "developer": top(developer),
+        "category": top(category),
         "soc": top(soc),
-        "year": top(Counter(d.year for d in docs if d.year), n=30, key=lambda kv: -kv[0]),
+        "year": top(year, n=30, key=lambda kv: -kv[0]),
     }
 
 
@@ -272,27 +322,48 @@ def _sort(docs: list[IndexedDoc], params: SearchParams, parsed: ParsedQuery) -> 
         docs.sort(key=lambda d: (d.date_approved is None, -(d.date_approved.toordinal() if d.date_approved else 0)))
 
 
-def _hits(page_docs: list[IndexedDoc], ranked: _Ranked, parsed: ParsedQuery) -> list[Hit]:
-    """The NOS of one page, with the query's words (and corrections) marked in title and snippet."""
+def _hits(
+    page_docs: list[IndexedDoc],
+    ranked: _Ranked,
+    parsed: ParsedQuery,
+    copies: dict[int, list[IndexedDoc]],
+    groups: DuplicateGroups,
+    welsh: WelshQuery,
+) -> list[Hit]:
+    """The NOS of one page, with the query's words (and corrections) marked in title and
+    snippet, why each was found, its review status and its collapsed copies."""
     marks = parsed.all_words() + [c for c in (ranked.did_you_mean.split() if ranked.did_you_mean else [])]
-    return [
-        Hit(
-            d.id,
-            d.slug,
-            d.urn_key,
-            d.title,
-            ranked.score.get(d.id, 0.0),
-            highlight(d.title, marks),
-            highlight(snippet(d.body, marks), marks),
-            d.developer,
-            list(d.suites),
-            d.validity,
-            d.date_approved,
-            [name for name, ids in ranked.channels if d.id in ids],
-            d.hidden_behind,
+    today = date.today()
+    hits = []
+    for d in page_docs:
+        channels = [name for name, ids in ranked.channels if d.id in ids]
+        text, source = snippet_of(d, marks)
+        others = copies.get(d.id, [])
+        hits.append(
+            Hit(
+                d.id,
+                d.slug,
+                d.urn_key,
+                d.title,
+                ranked.score.get(d.id, 0.0),
+                highlight(d.title, marks),
+                highlight(text, marks),
+                d.developer,
+                list(d.suites),
+                d.validity,
+                d.date_approved,
+                channels,
+                d.hidden_behind,
+                snippet_source=source,
+                review_date=d.review_date,
+                review_status=review_status(d.review_date, today),
+                why=reasons(d, channels, marks, ranked.job_titles, welsh.welsh_words),
+                group=groups.group_of.get(d.id, ""),
+                copies=[{"slug": c.slug, "urn": c.urn_key, "title": c.title, "suites": list(c.suites)} for c in others],
+                also_in_suites=sorted({s for c in others for s in c.suites} - set(d.suites)),
+            )
         )
-        for d in page_docs
-    ]
+    return hits
 
 
 def _log_no_results(params: SearchParams, result: SearchResult) -> None:

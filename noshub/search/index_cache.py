@@ -23,6 +23,9 @@ from .text.query import occupation_words, words
 if TYPE_CHECKING:
     from .ranking import UnitMembers
 
+if TYPE_CHECKING:
+    from .duplicates import DuplicateGroups
+
 
 @dataclass
 class IndexedDoc:
@@ -41,6 +44,10 @@ class IndexedDoc:
     body: str
     soc_levels: tuple[tuple[str, ...], ...] = ()  # codes of each level, major first
     soc_confidence: dict[str, float] = field(default_factory=dict)  # unit group → its evidence, 0..1 (1: confirmed or crosswalked)
+    keywords: str = ""
+    has_overview: bool = False  # the body starts with the overview
+    review_date: date | None = None  # the indicative review date (None: none, or the 1905 placeholder)
+    context: str = ""  # suites, occupations, developer, SOC group titles
 
 
 class IndexCache:
@@ -68,6 +75,8 @@ class IndexCache:
             "keywords",
             "context",
             "soc_evidence",
+            "version__indicative_review_date",
+            "version__overview",
         )
         for row in SearchDocument.objects.values_list(*fields).iterator(chunk_size=5000):
             levels = tuple(tuple(c for c in row[8] if len(c) == n) for n in (1, 2, 3, 4))
@@ -86,7 +95,11 @@ class IndexCache:
                 row[11],
                 row[12],
                 levels,
-                {unit: float(e.get("confidence") or 0.0) for unit, e in (row[15] or {}).items()},
+                soc_confidence={unit: float(e.get("confidence") or 0.0) for unit, e in (row[15] or {}).items()},
+                keywords=row[13],
+                has_overview=bool(row[17]),
+                review_date=row[16],
+                context=row[14],
             )
             self.docs[doc.id] = doc
             self.by_urn.setdefault(doc.urn_key, []).append(doc.id)
@@ -98,6 +111,8 @@ class IndexCache:
         self.fulltext = FullTextIndex(texts)
         self.vocab_list = [w for w in self.vocabulary if len(w) > 2 and not w.isdigit()]
         self.id_limit = max(self.docs, default=0) + 1  # NOS ids are below this (arrays indexed by id)
+        self.welsh_text = _welsh_text_index()
+        self.duplicates: DuplicateGroups | None = None  # made on first use by duplicate_groups()
         self.job_titles = _job_title_index()
         from noshub.soc.models import SocGroup
 
@@ -129,6 +144,28 @@ def soc_counts() -> Counter:
     if cache.current_soc_counts is None:
         cache.current_soc_counts = Counter(code for d in cache.docs.values() if d.validity == "current" for code in d.soc)
     return cache.current_soc_counts
+
+
+def _welsh_text_index() -> dict[str, set[int]]:
+    """Folded word → ids of the standards whose current version holds it in its Welsh text."""
+    from django.db.models import F
+
+    from noshub.catalogue.models import NosVersion
+    from noshub.core.html import plain_text
+    from noshub.core.model import WELSH_COLUMNS
+
+    index: dict[str, set[int]] = {}
+    current = NosVersion.objects.filter(standard__current_id=F("id"))
+    for row in current.exclude(title_cy="", overview_cy="").values_list("standard_id", *WELSH_COLUMNS).iterator(chunk_size=2000):
+        parts = []
+        for value in row[1:]:
+            if isinstance(value, str):
+                parts.append(plain_text(value) if "<" in value else value)
+            elif isinstance(value, list):
+                parts += [v.get("text", "") if isinstance(v, dict) else str(v) for v in value]
+        for w in set(words(" ".join(parts))):
+            index.setdefault(w, set()).add(row[0])
+    return index
 
 
 def _job_title_index() -> dict[str, Counter]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from noshub.core.errors import InvalidParameter
 
 VALIDITY_FILTERS = ("current", "legacy", "archive", "all")
 SORTS = ("relevance", "title", "date")
 MODES = ("hybrid", "keyword")
+COPIES = ("collapse", "all")  # one result per duplicate group, or every copy
 MAX_PER_PAGE = 100
 MAX_QUERY = 500  # characters of q (the OpenAPI document says the same)
 
@@ -32,6 +34,8 @@ class SearchParams:
     per_page: int = 20
     mode: str = "hybrid"
     include_hidden: bool = False
+    copies: str = "collapse"
+    group: str = ""  # a duplicate group's key: only its members, every copy shown
 
     @classmethod
     def from_query_dict(cls, data) -> SearchParams:
@@ -66,6 +70,8 @@ class SearchParams:
             page=integer("page", 1, 1, 10_000),
             per_page=integer("per_page", 20, 1, MAX_PER_PAGE),
             mode=(data.get("mode") or "hybrid").strip().lower(),
+            copies=(data.get("copies") or "collapse").strip().lower(),
+            group=(data.get("group") or "").strip().lower(),
         )
         params.validate()
         return params
@@ -81,9 +87,31 @@ class SearchParams:
             raise InvalidParameter("category", "must be core, generic, job_specific or none")
         if self.soc and not (self.soc.isdigit() and 1 <= len(self.soc) <= 4):
             raise InvalidParameter("soc", "must be a SOC 2020 code of 1 to 4 digits")
+        if self.copies not in COPIES:
+            raise InvalidParameter("copies", f"must be one of {', '.join(COPIES)}")
+        if self.group and not (len(self.group) == 40 and all(c in "0123456789abcdef" for c in self.group)):
+            raise InvalidParameter("group", "must be a duplicate group's key (40 hexadecimal digits)")
         if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidParameter("page", f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
 
     def filters(self) -> dict:
-        found = {k: getattr(self, k) for k in ("validity", "suite", "developer", "category", "soc", "year") if getattr(self, k)}
+        found = {
+            k: getattr(self, k)
+            for k in ("validity", "suite", "developer", "category", "soc", "year", "group")
+            if getattr(self, k)
+        }
+        if self.shows_every_copy:
+            found["copies"] = "all"
         return found
+
+    def query_string(self, **changes) -> str:
+        """These parameters as a URL query (defaults left out), with `changes`; page 1."""
+        values = {k: getattr(self, k) for k in ("q", "validity", "suite", "developer", "category", "soc", "year", "sort")}
+        values |= {"per_page": self.per_page, "mode": self.mode, "copies": self.copies, "group": self.group, **changes}
+        defaults = {"validity": "current", "sort": "relevance", "per_page": 20, "mode": "hybrid", "copies": "collapse"}
+        return urlencode({k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v})
+
+    @property
+    def shows_every_copy(self) -> bool:
+        """Every copy of a duplicate NOS is its own result (asked for, or one group's copies)."""
+        return self.copies == "all" or bool(self.group)

@@ -18,6 +18,7 @@ from noshub.core.search import embeddings
 from noshub.core.text import SEARCH_STOP_WORDS
 
 from .text.query import ParsedQuery, occupation_words
+from .welsh import is_welsh_word
 
 if TYPE_CHECKING:
     from .index_cache import IndexCache
@@ -35,7 +36,7 @@ JOB_TITLE_POOL = 500  # NOS a job title's list holds
 
 
 def corrections(query: ParsedQuery, cache: IndexCache) -> dict[str, str]:
-    """Closest catalogue word for each query word the catalogue never uses."""
+    """Closest catalogue word for each query word the catalogue never uses (nor Welsh knows)."""
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
@@ -43,6 +44,8 @@ def corrections(query: ParsedQuery, cache: IndexCache) -> dict[str, str]:
     for term in query.terms:
         word = term.text
         if term.prefix or len(word) < 4 or any(c.isdigit() for c in word) or word in SEARCH_STOP_WORDS:
+            continue
+        if is_welsh_word(word) or word in cache.welsh_text:  # Welsh is never "corrected" into English
             continue
         frequency = max(cache.vocabulary.get(f, 0) for f in term.forms())
         if frequency > RARE_WORD:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .params import SearchParams
+from .welsh import WelshQuery
 
 
 @dataclass
@@ -23,6 +24,13 @@ class Hit:
     date_approved: date | None
     channels: list[str]
     hidden_behind: str = ""  # a reviewer's decision hides it: the slug shown instead, or "retired"
+    snippet_source: str = ""  # "text" (the passage holding the words), "overview", "keywords", or "" (none)
+    review_date: date | None = None  # indicative review date (None: none, or the placeholder)
+    review_status: str = "not_set"  # "past_due", "scheduled" or "not_set" (noshub.search.reasons)
+    why: list[dict] = field(default_factory=list)  # the reasons it was found: {"code", details…, "text"}
+    group: str = ""  # its duplicate group's key (noshub.search.duplicates)
+    copies: list[dict] = field(default_factory=list)  # the copies collapsed into this result
+    also_in_suites: list[str] = field(default_factory=list)  # the copies' suites it is not in itself
 
     def as_dict(self) -> dict:
         return {
@@ -38,6 +46,13 @@ class Hit:
             "date_approved": self.date_approved.isoformat() if self.date_approved else None,
             "matched_by": self.channels,
             "hidden_behind": self.hidden_behind or None,
+            "snippet_source": self.snippet_source or None,
+            "review_date": self.review_date.isoformat() if self.review_date else None,
+            "review_status": self.review_status,
+            "why": self.why,
+            "duplicates": {"group": self.group, "copies": self.copies, "also_in_suites": self.also_in_suites}
+            if self.group
+            else None,
         }
 
 
@@ -52,6 +67,13 @@ class SearchResult:
     engine: str = ""
     semantic: bool = False
     took_ms: float = 0.0
+    welsh: WelshQuery = field(default_factory=WelshQuery)
+
+    def _with_copies_query(self, hit: dict) -> dict:
+        """A collapsed duplicate's copies are this search with `group=KEY&copies=all`."""
+        if hit["duplicates"]:
+            hit["duplicates"]["copies_query"] = self.params.query_string(group=hit["duplicates"]["group"], copies="all")
+        return hit
 
     @property
     def pages(self) -> int:
@@ -72,6 +94,7 @@ class SearchResult:
             "engine": self.engine,
             "semantic": self.semantic,
             "took_ms": round(self.took_ms, 2),
-            "results": [h.as_dict() for h in self.hits],
+            "welsh": self.welsh.as_dict(),
+            "results": [self._with_copies_query(h.as_dict()) for h in self.hits],
             "facets": self.facets,
         }

@@ -135,7 +135,8 @@ def _page_links(path: str, raw: dict, page: int, pages: int) -> dict:
 def _results_context(request: HttpRequest, result: SearchResult, path: str, facet_names=FACET_NAMES) -> dict:
     p = result.params
     raw = {
-        k: request.GET.get(k, "") for k in ("q", "validity", "suite", "developer", "category", "soc", "year", "sort", "per_page")
+        k: request.GET.get(k, "")
+        for k in ("q", "validity", "suite", "developer", "category", "soc", "year", "sort", "per_page", "copies", "group", "mode")
     }
     facets = []
     for name in facet_names:
@@ -180,6 +181,9 @@ def _results_context(request: HttpRequest, result: SearchResult, path: str, face
         "did_you_mean_url": _query_url(path, raw, q=result.did_you_mean) if result.did_you_mean else "",
         "widen_url": _query_url(path, raw, validity="all") if p.validity != "all" else "",
         "clear_filters_url": _query_url(path, {"q": p.q}),
+        "every_copy_url": _query_url(path, raw, copies="" if p.copies == "all" else "all", group=""),
+        "group_url": reverse("cleansing:group", args=[p.group]) if p.group else "",
+        "welsh_text_notice": result.welsh.is_welsh and not result.welsh.nos_with_welsh_text,
         "job_title_links": [{**j, "url": _query_url(path, raw, soc=j["soc2020"])} for j in result.job_titles],
         "hidden_fields": [[k, v] for k, v in raw.items() if v and k not in ("sort", "q")],
         "sorts": [["relevance", _("Relevance")], ["title", _("Title")], ["date", _("Date approved (newest first)")]],
@@ -308,6 +312,8 @@ def _browse_params(request: HttpRequest, **fixed) -> SearchParams:
         params.validity = "all"
     if not request.GET.get("per_page"):
         params.per_page = 50
+    if not request.GET.get("copies"):
+        params.copies = "all"  # a suite, developer or occupation lists every NOS it holds
     for key, value in fixed.items():
         setattr(params, key, value)
     return params
@@ -394,7 +400,12 @@ def developer(request: HttpRequest, developer_id: int) -> Page:
     org = _get(browse.get_developer, developer_id)
     result = browse.nos_in(_browse_params(request, developer=org.name))
     context = _listing(
-        request, result, reverse("web:developer", args=[developer_id]), ("validity", "suite", "category"), id=org.id, name=org.name
+        request,
+        result,
+        reverse("web:developer", args=[developer_id]),
+        ("validity", "suite", "category"),
+        id=org.id,
+        name=org.name,
     )
     return Page("web/developer.html", context)
 
