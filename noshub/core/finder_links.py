@@ -12,8 +12,8 @@ The slug rule, read off the 310 finder addresses held in ``nos-pages/nos_pages.j
   (``EUS GNC005`` is ``EUS%20GNC005``, ``CFAM&LAA1`` is ``CFAM%26LAA1``).
 
 Two things the rule cannot know: a title typed with spaces the catalogue no longer holds
-(a trailing or doubled space gives a trailing or doubled ``-``), and a page whose address kept
-an older title. Where NOS Hub holds the page itself, its own address is the one to use
+(a trailing or doubled space gives a trailing or doubled ``-``), and a page whose address names
+another wording of the title. Where NOS Hub holds the page itself, its own address is the one to use
 (`official_page`).
 """
 
