@@ -168,7 +168,7 @@ def _version_row(h: dict) -> dict:
 def _source(kind: str) -> str:
     """Where a version came from, as a reader would say it."""
     return {
-        "catalogue": _("The 2019 NOS catalogue"),
+        "catalogue": _("The NOS catalogue"),
         "page": _("The official NOS finder"),
         "json": _("A NOS file"),
         "edit": _("Edited in NOS Hub"),
