@@ -318,6 +318,11 @@ def openapi_document(server: str) -> dict:
                         "slug": {"type": "string"},
                         "urn": {"type": "string"},
                         "urn_clash": {"type": "boolean"},
+                        "finder_url": {
+                            "type": "string",
+                            "format": "uri",
+                            "description": "The NOS's page on the official NOS finder (ukstandards.org.uk)",
+                        },
                         "current": {"type": ["object", "null"]},
                         "history": {"type": "array", "items": {"type": "object"}},
                     },

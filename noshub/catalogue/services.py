@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import F, Prefetch
 
 from noshub.core.errors import NotFound
+from noshub.core.finder_links import official_page
 from noshub.core.model import TEXT_SECTIONS, WELSH_SECTIONS, welsh_column
 from noshub.core.urns import normalise_urn
 
@@ -89,6 +90,13 @@ def standard_detail(standard: Standard) -> dict:
         "urn_clash": standard.urn_clash,
         "other_standards_with_this_urn": list(siblings),
         "current": version_dict(current) if current else None,
+        # Its page on the official NOS finder: a held finder page's own address, else the
+        # address the finder's slug rule gives for the current title (`core.finder_links`).
+        "finder_url": official_page(
+            standard.urn,
+            current.title if current else "",
+            [(v.raw or {}).get("url", "") for v in versions if v.source_kind == "page"],
+        ),
         "history": [
             {
                 "sequence": v.sequence,

@@ -367,6 +367,41 @@ def hidden_standard_ids() -> set[int]:
     return {sid for sid, d in decisions_in_force().items() if d.action in HIDING}
 
 
+#: Group kinds whose members hold the same text (`noshub.core.duplicates.KINDS`).
+SAME_TEXT_KINDS = ("same_text", "imported_copy")
+
+
+def same_text_copies(standard: Standard, run: DetectionRun | None = None) -> list[dict]:
+    """The other members of this standard's same-text groups in the latest detection run
+    (slug, URN, title, validity, kind of group), by URN: what a NOS page names as its copies."""
+    run = run or latest_run()
+    if run is None:
+        return []
+    groups = DuplicateGroup.objects.filter(run=run, kind__in=SAME_TEXT_KINDS, members=standard)
+    rows = (
+        GroupMember.objects.filter(group__in=groups)
+        .exclude(standard=standard)
+        .select_related("standard__current", "group")
+        .order_by("standard__urn_key", "standard__variant")
+    )
+    copies, seen = [], set()
+    for m in rows:
+        if m.standard_id in seen:
+            continue
+        seen.add(m.standard_id)
+        v = m.standard.current
+        copies.append(
+            {
+                "slug": m.standard.slug,
+                "urn": m.standard.urn,
+                "title": v.title if v else "",
+                "validity": v.validity if v else "",
+                "kind": m.group.kind,
+            }
+        )
+    return copies
+
+
 def canonical_for(standard: Standard) -> Standard:
     """The standard to show for this one: its original if a decision hides it behind one."""
     seen = {standard.pk}

@@ -52,7 +52,8 @@ WELSH_COLUMNS: tuple[str, ...] = tuple(welsh_column(name) for name in WELSH_SECT
 TEMPLATE_COLUMNS: tuple[str, ...] = (*TEXT_SECTIONS, *WELSH_COLUMNS)
 
 SECTION_LABELS: dict[str, tuple[str, str]] = {
-    # field: (English label, Welsh label)
+    # field: (English label, Welsh label): the NOS system's own names (its column list), where they read
+    # as Welsh; the interface's words where the column name is a code ("NOSCategori", "SOC Cod").
     "title": ("Title", "Teitl"),
     "overview": ("Overview", "Trosolwg"),
     "performance_criteria": ("Performance criteria", "Meini prawf perfformiad"),
@@ -81,10 +82,10 @@ SECTION_LABELS: dict[str, tuple[str, str]] = {
     "originating_organisation": ("Originating organisation", "Sefydliad gwreiddiol"),
     "original_urn": ("Original URN", "RCU gwreiddiol"),
     "relevant_occupations": ("Relevant occupations", "Galwedigaethau perthnasol"),
-    "suites": ("Suites", "Cyfres/Set"),
+    "suites": ("Suites", "Cyfresi"),  # the NOS system's column: "Cyfres/Set"
     "keywords": ("Keywords", "Geiriau Allweddol"),
-    "soc_codes": ("SOC codes", "SOC Cod"),
-    "category": ("NOS category", "NOSCategori"),
+    "soc_codes": ("SOC codes", "Codau SOC"),  # the NOS system's column: "SOC Cod"
+    "category": ("NOS category", "Categori SGC"),  # the NOS system's column: "NOSCategori"
 }
 
 

@@ -103,8 +103,13 @@ def docx(title: str, documents: list[dict], language: str) -> bytes:
         doc.add_heading(p["title"], level=1)
         if p.get("english_only_notice"):
             doc.add_paragraph(_("This standard is not available in Welsh. Its text is shown in English."))
-        if p["text_partial"]:
-            doc.add_paragraph(_("The text below is an excerpt of the published standard and may be incomplete."))
+        if p["text_notice"]:
+            doc.add_paragraph(p["text_notice"])
+        if p.get("review_overdue"):
+            doc.add_paragraph(
+                _("This standard was due for review by %(date)s. It may be out of date.") % {"date": p["review_date"]}
+            )
+        _finder_link(doc.add_paragraph(), p)
         for section in p["sections"]:
             doc.add_heading(section["label"], level=2)
             if section["is_list"]:
@@ -136,4 +141,23 @@ def _extra_rows(p: dict) -> list[dict]:
             "value": "; ".join(f"{c['code']} (SOC {c['classification']})" for c in p["soc_codes"]) or _("None"),
         },
         {"label": p["labels"]["original_urn"], "value": p["original_urn"] or _("None")},
+        {"label": _("Official NOS finder"), "value": p["finder_url"]},
     ]
+
+
+def _finder_link(paragraph, p: dict) -> None:
+    """"Read the full standard on the official NOS finder: <address>", the address a live link."""
+    from docx.enum.dml import MSO_THEME_COLOR_INDEX
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph.add_run(f"{p['finder_link_text']}: ")
+    rel = paragraph.part.relate_to(p["finder_url"], RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = paragraph.add_run(p["finder_url"])
+    run.font.color.theme_color = MSO_THEME_COLOR_INDEX.HYPERLINK
+    run.font.underline = True
+    link.append(run._r)
+    paragraph._p.append(link)

@@ -9,6 +9,9 @@ that pages can mark it with ``lang``.
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from noshub.core.html import plain_text, sanitise
@@ -83,18 +86,27 @@ def present(detail: dict, language: str) -> dict:
         ],
     }
     details = [
-        (label("urn", language) if "urn" in SECTION_LABELS else _("URN"), v.get("urn") or detail["urn"]),
-        (label("developed_by", language), v.get("developed_by") or _("Not stated")),
-        (label("validity", language), _validity(v.get("validity"))),
-        (label("status", language), _status(v.get("status"))),
-        (label("category", language), _category(v.get("category"))),
-        (label("version_number", language), v.get("version_number") or _("Not stated")),
-        (label("date_approved", language), v.get("date_approved") or _("Not stated")),
-        (label("indicative_review_date", language), v.get("indicative_review_date") or _("Not set")),
-        (label("originating_organisation", language), v.get("originating_organisation") or _("Not stated")),
-        (label("relevant_occupations", language), "; ".join(v.get("relevant_occupations") or []) or _("None")),
-        (label("keywords", language), "; ".join(_keywords(v, welsh)) or _("None")),
+        ("urn", _("URN"), v.get("urn") or detail["urn"]),
+        ("developed_by", label("developed_by", language), v.get("developed_by") or _("Not stated")),
+        ("validity", label("validity", language), _validity(v.get("validity"))),
+        ("status", label("status", language), _status(v.get("status"))),
+        ("category", label("category", language), _category(v.get("category"))),
+        ("version_number", label("version_number", language), v.get("version_number") or _("Not stated")),
+        ("date_approved", label("date_approved", language), v.get("date_approved") or _("Not stated")),
+        ("indicative_review_date", label("indicative_review_date", language), v.get("indicative_review_date") or _("Not set")),
+        (
+            "originating_organisation",
+            label("originating_organisation", language),
+            v.get("originating_organisation") or _("Not stated"),
+        ),
+        (
+            "relevant_occupations",
+            label("relevant_occupations", language),
+            "; ".join(v.get("relevant_occupations") or []) or _("None"),
+        ),
+        ("keywords", label("keywords", language), "; ".join(_keywords(v, welsh)) or _("None")),
     ]
+    review_date = v.get("indicative_review_date") or ""
     return {
         "slug": detail["slug"],
         "urn": detail["urn"],
@@ -107,8 +119,21 @@ def present(detail: dict, language: str) -> dict:
         "text_partial": bool(v.get("text_partial")),
         "sections": sections,
         "summary": summary,
-        "details": [{"label": str(k), "value": str(val)} for k, val in details],
-        "soc_codes": v.get("soc_codes") or [],
+        "details": [{"name": name, "label": str(k), "value": str(val)} for name, k, val in details],
+        "finder_url": detail.get("finder_url") or "",
+        # What a reader must know about the text before reading it (pages, PDF and DOCX say it
+        # first), and the words of the link to the official NOS finder that goes with it.
+        "text_notice": _text_notice(has_text, bool(v.get("text_partial"))),
+        "finder_link_text": (
+            _("Read the full standard on the official NOS finder")
+            if not has_text or v.get("text_partial")
+            else _("This standard on the official NOS finder")
+        ),
+        "review_date": review_date,
+        "review_overdue": bool(review_date) and date.fromisoformat(review_date) < timezone.localdate(),
+        "versions": [_version_row(h) for h in detail.get("history") or []],
+        "placeholder_review_date": "" if review_date else (v.get("indicative_review_date_raw") or ""),
+        "soc_codes": [{**c, "source_label": _soc_source(c.get("source"))} for c in v.get("soc_codes") or []],
         "suites": v.get("suites") or [],
         "developed_by": v.get("developed_by") or "",
         "original_urn": v.get("original_urn") or "",
@@ -117,6 +142,64 @@ def present(detail: dict, language: str) -> dict:
         "validity": v.get("validity") or "",
         "labels": {k: label(k, language) for k in ("suites", "soc_codes", "original_urn")},
     }
+
+
+def _text_notice(has_text: bool, partial: bool) -> str:
+    if partial:
+        return _("The text below is an excerpt of the published standard and may be incomplete.")
+    if not has_text:
+        return _("NOS Hub holds this standard’s details but not its text.")
+    return ""
+
+
+def _version_row(h: dict) -> dict:
+    """A version in the history, in plain words: where it came from, without internal names."""
+    return {
+        "sequence": h["sequence"],
+        "title": h["title"],
+        "validity": _validity(h["validity"]),
+        "took_effect": (h["effective_at"] or "")[:10],
+        "is_current": h["is_current"],
+        "source": _source(h["source"]),
+        "source_detail": _source_detail(h),
+    }
+
+
+def _source(kind: str) -> str:
+    """Where a version came from, as a reader would say it."""
+    return {
+        "catalogue": _("The NOS catalogue"),
+        "page": _("The official NOS finder"),
+        "json": _("A NOS file"),
+        "edit": _("Edited in NOS Hub"),
+    }.get(kind, _("Not stated"))
+
+
+def _source_detail(h: dict) -> str:
+    """The same, with the file and the place in it, for the provenance disclosure."""
+    kind, file, row = h["source"], h.get("file") or "", h.get("row")
+    if kind == "catalogue":
+        if row:
+            return _("Row %(row)s of the catalogue spreadsheet “%(file)s”.") % {"row": row, "file": file}
+        return _("The catalogue spreadsheet “%(file)s”.") % {"file": file}
+    if kind == "page":
+        return _(
+            "A saved copy of this standard’s page on the official NOS finder (record %(row)s of “%(file)s”). "
+            "Only the start of the page was saved."
+        ) % {"row": row or "?", "file": file}
+    if kind == "json":
+        return _("Record %(row)s of the NOS file “%(file)s”.") % {"row": row or 1, "file": file}
+    return _("A change made in NOS Hub.")
+
+
+def _soc_source(value: str | None) -> str:
+    """How a SOC code came to a NOS (`catalogue.models.SOC_PROVENANCE`), in the reader's language."""
+    return {
+        "catalogue": _("from the catalogue"),
+        "crosswalk": _("crosswalked"),
+        "suggested": _("suggested"),
+        "confirmed": _("confirmed"),
+    }.get(value or "", value or "")
 
 
 def _keywords(v: dict, welsh: bool) -> list[str]:
@@ -151,6 +234,7 @@ def summary_dict(detail: dict, language: str) -> dict:
         "what_you_must_be_able_to_do": [i["text"] for i in _section_items(p, "performance_criteria")],
         "what_you_need_to_know": [i["text"] for i in _section_items(p, "knowledge_and_understanding")],
         "text_partial": p["text_partial"],
+        "finder_url": p["finder_url"],
     }
 
 

@@ -33,7 +33,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from noshub.catalogue import services
+from noshub.catalogue.models import Standard
 from noshub.catalogue.stats import catalogue_stats
+from noshub.cleansing.services import same_text_copies
 from noshub.core.errors import InvalidParameter, NotFound
 from noshub.core.model import LIST_SECTIONS
 from noshub.pages import Page, page_view
@@ -206,15 +208,20 @@ def results(request: HttpRequest) -> Page:
 # -- a NOS --------------------------------------------------------------------------------------
 
 
-def _detail(slug: str) -> dict:
+def _standard(slug: str) -> Standard:
     try:
-        return services.standard_detail(services.get_standard(slug))
+        return services.get_standard(slug)
     except NotFound as exc:
         raise Http404(str(exc)) from None
 
 
-def _nos_context(detail: dict) -> dict:
-    """The page's keys beside the NOS: `p`, the NOS presented in the page's language, and links."""
+def _detail(slug: str) -> dict:
+    return services.standard_detail(_standard(slug))
+
+
+def _nos_context(standard: Standard, detail: dict) -> dict:
+    """The page's keys beside the NOS: `p`, the NOS presented in the page's language, links, and
+    the other standards holding the same text (the cleansing app's latest duplicate groups)."""
     language = _language()
     current = detail["current"] or {}
     suite_ids = browse.suite_ids(current.get("suites") or [])
@@ -226,6 +233,7 @@ def _nos_context(detail: dict) -> dict:
         "suite_links": [{"name": s, "id": suite_ids.get(s)} for s in current.get("suites") or []],
         "developer_id": browse.developer_id(current["developed_by"]) if current.get("developed_by") else None,
         "labels": {k: label(k, language) for k in ("suites", "developed_by", "soc_codes", "original_urn", "validity")},
+        "same_text_copies": same_text_copies(standard),
     }
 
 
@@ -233,10 +241,11 @@ def _nos_context(detail: dict) -> dict:
 @page_view
 def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
     """A NOS in the full template; the twin is the NOS with every version's history."""
-    detail = _detail(slug)
+    standard = _standard(slug)
+    detail = services.standard_detail(standard)
     if detail["slug"] != slug and _html(request):
         return redirect("web:nos", slug=detail["slug"])
-    context = {**detail, **_nos_context(detail), "related": browse.related(detail)}
+    context = {**detail, **_nos_context(standard, detail), "related": browse.related(detail)}
     return Page("web/nos.html", context)
 
 
@@ -244,12 +253,13 @@ def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
 @page_view
 def nos_summary(request: HttpRequest, slug: str) -> Page | HttpResponse:
     """The bite-sized summary; the twin's keys are the summary's."""
-    detail = _detail(slug)
+    standard = _standard(slug)
+    detail = services.standard_detail(standard)
     if detail["slug"] != slug and _html(request):
         return redirect("web:nos-summary", slug=detail["slug"])
     context = {
         **summary_dict(detail, _language()),
-        **_nos_context(detail),
+        **_nos_context(standard, detail),
         "urn_clash": detail["urn_clash"],
         "other_standards_with_this_urn": detail["other_standards_with_this_urn"],
     }

@@ -165,6 +165,37 @@ def test_search_filter_open_welsh_and_download(page, tmp_path):
     assert page.js_errors == []
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_nos_page_warns_links_the_finder_and_keeps_provenance_in_a_disclosure(browser, server, width):
+    """SFLDGV1 (no text held, past its review date of 2023-01-31), in English and Welsh: the
+    warning and the link to the official NOS finder are on screen at the top; provenance is
+    behind a details disclosure that opens."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(server + "/nos/SFLDGV1/")
+    warning = page.locator('[data-notice="review-overdue"]')
+    assert warning.is_visible() and "due for review by 2023-01-31" in warning.inner_text()
+    finder = page.locator('[data-notice="no-text"] a')
+    assert finder.get_attribute("href") == (
+        "https://www.ukstandards.org.uk/en/nos-finder/SFLDGV1/prepare-the-goods-vehicle-for-driving"
+    )
+    box = finder.bounding_box()
+    assert box["y"] + box["height"] <= 900 * 1.5 and box["x"] + box["width"] <= width  # near the top, on screen
+    disclosure = page.locator("details.govuk-details")
+    provenance = disclosure.locator(".govuk-details__text")
+    assert not provenance.is_visible()
+    disclosure.locator("summary").click()
+    assert provenance.is_visible() and "Row 357 of the catalogue spreadsheet" in provenance.inner_text()
+    page.screenshot(path=str(ARTIFACTS / f"nos-notices-{width}.png"), full_page=True)
+    context.add_cookies([{"name": "django_language", "value": "cy", "url": server}])
+    page.goto(server + "/nos/SFLDGV1/")
+    assert "Roedd disgwyl adolygu’r safon hon erbyn 2023-01-31" in page.locator('[data-notice="review-overdue"]').inner_text()
+    page.screenshot(path=str(ARTIFACTS / f"nos-notices-cy-{width}.png"), full_page=True)
+    context.close()
+
+
 def test_keyboard_only_search_and_open_a_nos(page):
     page.goto(page.base + "/")
     page.keyboard.press("Tab")

@@ -241,8 +241,8 @@ def read_json_documents(path: Path) -> tuple[list[JsonRecord], list[Rejection]]:
 # Keys of `catalogue.services.standard_detail` (show --format json, the API) and of the NOS
 # page's JSON twin, besides "current": all worked out by NOS Hub, so read only.
 DETAIL_OUTPUT_KEYS = frozenset(
-    {"slug", "urn", "urn_clash", "other_standards_with_this_urn", "history", "derived_standards"}
-    | {"p", "suite_links", "developer_id", "labels", "related"}  # the page twin's presentation
+    {"slug", "urn", "urn_clash", "other_standards_with_this_urn", "history", "derived_standards", "finder_url"}
+    | {"p", "suite_links", "developer_id", "labels", "related", "same_text_copies"}  # the page twin's presentation
 )
 # Keys of a version (`catalogue.services.version_dict`) that NOS Hub works out: read only.
 VERSION_OUTPUT_KEYS = frozenset({"original_standard", "provenance"})
