@@ -105,7 +105,7 @@ def openapi_document(server: str) -> dict:
                         _param(
                             "group",
                             "Only the copies of one duplicate group (its key, as in a result's `duplicates.group`); shows every copy",
-                            {"type": "string", "pattern": "^[0-9a-f]{40}$"},
+                            {"type": "string", "pattern": "^([0-9a-f]{40})?$"},
                         ),
                         fmt,
                     ],
