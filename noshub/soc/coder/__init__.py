@@ -57,13 +57,24 @@ The package, one job per module: `records` (what the coder is given and gives ba
 """
 
 from .combiner import REGIMES
-from .records import CodedNeighbour, CoderText, Encoder, Labelled, SocReference, Suggestion, UnitGroup, labels_from_soc2010
+from .records import (
+    SUCCESSOR_MIN_SHARE,
+    CodedNeighbour,
+    CoderText,
+    Encoder,
+    Labelled,
+    SocReference,
+    Suggestion,
+    UnitGroup,
+    labels_from_soc2010,
+)
 from .signals import SEMANTIC, SIGNALS
 from .soc_coder import SocCoder
 
 __all__ = [
     "REGIMES",
     "SEMANTIC",
+    "SUCCESSOR_MIN_SHARE",
     "SIGNALS",
     "CodedNeighbour",
     "CoderText",

@@ -85,7 +85,18 @@ class _Signals:
     ``pool`` is the boolean mask of the coded NOS that may speak for a query set; hiding a NOS
     or a suite is done by masking, so cross-validation inside `fit` re-uses the vectors."""
 
-    def __init__(self, reference: SocReference, labelled: Sequence[Labelled], encoder: Encoder | None = None) -> None:
+    def __init__(
+        self,
+        reference: SocReference,
+        labelled: Sequence[Labelled],
+        encoder: Encoder | None = None,
+        without: frozenset[str] = frozenset(),
+    ) -> None:
+        unknown = set(without) - set(SIGNALS)
+        if unknown:
+            raise ValueError(f"no such signal: {', '.join(sorted(unknown))}")
+        #: signals left out (zero for every query): the bench's ablation
+        self.without = frozenset(without)
         self.units = sorted(reference.units)
         self.unit_index = {c: i for i, c in enumerate(self.units)}
         U = len(self.units)
@@ -301,6 +312,8 @@ class _Signals:
             for name, v in values.items():
                 (out if name in out else extra)[name][:] = v
         self._mates(queries, out, extra)
+        for name in self.without:
+            out[name][:] = 0.0
         out.update(extra)
         return out
 
