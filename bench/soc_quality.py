@@ -83,6 +83,7 @@ FAMILIES = (
     ("occupation codes", ("occupation",)),
     ("keyword codes", ("keyword",)),
     ("prior", ("prior",)),
+    ("copies' codes (same title)", ("copies",)),
     ("naive Bayes (title words)", ("bayes",)),
     ("suite-mates' text", ("mates_full", "mates_centroid", "mates_bayes", "mates_probe", "mates_unit")),
 )

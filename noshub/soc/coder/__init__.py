@@ -24,6 +24,8 @@ How a suggestion is scored (each *signal* gives every unit group a score for one
 * ``bayes``: a multinomial naive Bayes over the title's words, learnt from the coded NOS
   titles and the coding-index titles and tasks (on titles of new suites the strongest single
   word signal); ``prior``: how often each unit group is right among the coded NOS;
+* ``copies``: the codes of the coded NOS with the same title (imported copies and duplicates
+  in other suites carry their own catalogue codes);
 * ``mates_*``: what the query's suite-mates *among the queries* look like (the mean of their
   ``nos_full``, ``centroid``, ``bayes``, ``sem_probe`` and ``unit_full``). A new suite
   arrives whole, and its NOS are coded together: a NOS titled "Work safely" is read with

@@ -40,6 +40,7 @@ SIGNALS = (
     "occupation",
     "keyword",
     "prior",
+    "copies",
     "bayes",
     "mates_full",
     "mates_centroid",
@@ -66,6 +67,7 @@ EXTRAS = (
     "suite_known",
     "title_only",
     "short",
+    "copies_n",
 )
 
 
@@ -184,6 +186,14 @@ class _Signals:
         # field values (suite, developer, occupation, keyword) as incidence matrices
         self.field_vocab: dict[str, dict[str, int]] = {name: {} for name in FIELDS}
         self.field_m = {name: self._incidence(name, [x.nos for x in labelled], grow=True) for name in FIELDS}
+        # copies: coded NOS with the same title (an imported copy or a duplicate in another suite
+        # carries its own catalogue codes), as an incidence matrix titles × coded NOS
+        title_ids: dict[str, int] = {}
+        columns = [title_ids.setdefault(_norm_key(_title(x.nos)), len(title_ids)) for x in labelled]
+        self.title_ids = title_ids
+        self.title_m = sparse.csr_matrix(
+            (np.ones(len(columns), np.float32), (columns, np.arange(len(columns)))), shape=(max(len(title_ids), 1), len(columns))
+        )
 
     def is_job_title(self, q: CoderText) -> bool:
         """A short free text that does not begin as NOS titles do: a job title such as "head chef"
@@ -261,6 +271,7 @@ class _Signals:
         centroid_norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel()).astype(np.float32)
         centroid_norms[centroid_norms == 0] = 1.0
         centroids_t = centroids.T.tocsr()
+        copies_m = self.title_m[:, pool_idx].tocsr()
         for start in range(0, n, batch):
             chunk = queries[start : start + batch]
             sl = slice(start, start + len(chunk))
@@ -300,6 +311,14 @@ class _Signals:
                 if name == "suite":
                     extra["suite_known"][sl] = (n_known > 0).astype(np.float32)
             out["prior"][sl] = prior
+            ids = [self.title_ids.get(_norm_key(_title(q)), -1) for q in chunk]
+            known = [i for i, t in enumerate(ids) if t >= 0]
+            if known:
+                same = copies_m[[ids[i] for i in known]]
+                count = np.asarray(same.sum(axis=1)).ravel()
+                votes = np.asarray(same @ Yp, dtype=np.float32) / np.maximum(count, 1.0)[:, None]
+                out["copies"][start + np.array(known)] = votes
+                extra["copies_n"][start + np.array(known)] = np.log1p(count)
             extra["title_only"][sl] = np.array([1.0 if q.is_title_only else 0.0 for q in chunk], np.float32)
             extra["short"][sl] = np.array([1.0 if self.is_job_title(q) else 0.0 for q in chunk], np.float32)
         if self.encoder is not None:
