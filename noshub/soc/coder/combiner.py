@@ -72,7 +72,7 @@ class _RankModel:
         #: without trees (the bench's ablation), a candidate's score is `consensus`
         self.trees = trees
         self.model = None
-        self.calibration: dict[int, tuple[LogisticRegression, IsotonicRegression]] = {}
+        self.calibration: dict[int, tuple[LogisticRegression, IsotonicRegression, IsotonicRegression]] = {}
 
     @staticmethod
     def features(sig: dict[str, np.ndarray], qi: np.ndarray, ui: np.ndarray) -> np.ndarray:
@@ -132,10 +132,16 @@ class _RankModel:
             logistic = LogisticRegression(C=1.0, max_iter=500)
             logistic.fit(G[m], yc[m])
             # a logistic curve cannot bend where the trees' scores do: an isotonic map of its
-            # output, on the same held-back queries, makes each band's confidence its accuracy
-            isotonic = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
-            isotonic.fit(logistic.predict_proba(G[m])[:, 1], yc[m])
-            self.calibration[r] = (logistic, isotonic)
+            # output, on the same held-back queries, makes each band's confidence its accuracy;
+            # one for each query's first candidate (the confidence shown first) and one for the rest
+            p = logistic.predict_proba(G[m])[:, 1]
+            first = G[m][:, 2] > 0
+            maps = []
+            for part in (first, ~first):
+                isotonic = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+                isotonic.fit(p[part] if part.any() else p, yc[m][part] if part.any() else yc[m])
+                maps.append(isotonic)
+            self.calibration[r] = (logistic, *maps)
 
     def _raw(self, F: np.ndarray) -> np.ndarray:
         """The combiner's score of each row, in 0..1: the trees' probability, or without trees
@@ -163,8 +169,9 @@ class _RankModel:
         p = self._raw(F)
         G = self._calibration_features(p, qid)
         prob = p.copy() if not self.calibration else np.zeros(len(F))
-        for r, (logistic, isotonic) in self.calibration.items():
+        for r, (logistic, first, rest) in self.calibration.items():
             m = regime == r
             if m.any():
-                prob[m] = isotonic.predict(logistic.predict_proba(G[m])[:, 1])
+                p_r = logistic.predict_proba(G[m])[:, 1]
+                prob[m] = np.where(G[m][:, 2] > 0, first.predict(p_r), rest.predict(p_r))
         return p, prob
