@@ -43,14 +43,16 @@ The combiner (`_RankModel`) is gradient-boosted trees over each (query, candidat
 group) pair: every signal's score and its share of the query's best on that signal, with
 what kind of query it is (a full record whose suite already has coded NOS, a full record of
 a new suite, a title alone, a job title) and how close its nearest
-neighbours are. It learns on held-out queries made inside `fit`: coded NOS hidden at random;
-whole suites hidden as `bench/soc_quality.py` hides them (suites dealt into five folds), each
-with the full record and with the title alone; coding-index job titles without their own
-index row. (Titles alone are learnt from the whole-suite folds only: free text rarely comes
-with suite-mates already coded.) A logistic calibration per regime, fitted on held-out
-queries whose suites the trees did not learn from, turns the trees' output into the
-probability that the unit group is right, so
-that a confidence of 0.8 means right about 8 times in 10 in that regime.
+neighbours are. It learns on held-out queries made inside `fit`: three random sets of coded
+NOS hidden (as `bench/soc_quality.py` hides them; their copies and suite-mates keep their
+codes), each with the full record and with the title alone; a fifth of the suites hidden whole
+(full record: a NOS whose suite has no coded NOS yet); coding-index job titles without their
+own index row. A unit group is right when the ONS table gives it at least 5% of a SOC 2010
+code's workers in one of its samples (`SUCCESSOR_MIN_SHARE`), the rule the bench scores by.
+A logistic calibration per regime, fitted on held-out queries whose suites the trees did not
+learn from, then an isotonic map of it (one for each query's first candidate, one for the
+rest) turn the trees' output into the probability that the unit group is right, so that a
+confidence of 0.8 means right about 8 times in 10 in that regime.
 `bench/soc_quality.py` measures both.
 
 The package, one job per module: `records` (what the coder is given and gives back), `reading`
