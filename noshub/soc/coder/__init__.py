@@ -17,15 +17,11 @@ How a suggestion is scored (each *signal* gives every unit group a score for one
 * ``unit_full`` / ``unit_title`` / ``unit_context``: cosine of the record, of the title and of
   the occupations and suite names with each unit group's ONS text (title, description,
   tasks, related job titles and every coding-index title of the group);
-* ``task``: a nearest-neighbour vote over the single tasks and descriptions of Volume 1;
-* ``index``: a nearest-neighbour vote over the 32,000 job titles of the coding index;
 * ``suite``, ``developer``, ``occupation``, ``keyword``: what the coded NOS that share the
   query's suite, developer, relevant occupations or keywords are coded to;
 * ``bayes``: a multinomial naive Bayes over the title's words, learnt from the coded NOS
   titles and the coding-index titles and tasks (on titles of new suites the strongest single
-  word signal); ``prior``: how often each unit group is right among the coded NOS;
-* ``copies``: the codes of the coded NOS with the same title (imported copies and duplicates
-  in other suites carry their own catalogue codes);
+  word signal);
 * ``mates_*``: what the query's suite-mates *among the queries* look like (the mean of their
   ``nos_full``, ``centroid``, ``bayes``, ``sem_probe`` and ``unit_full``). A new suite
   arrives whole, and its NOS are coded together: a NOS titled "Work safely" is read with
@@ -46,8 +42,7 @@ a new suite, a title alone, a job title) and how close its nearest
 neighbours are. It learns on held-out queries made inside `fit`: three random sets of coded
 NOS hidden (as `bench/soc_quality.py` hides them; their copies and suite-mates keep their
 codes), each with the full record and with the title alone; a fifth of the suites hidden whole
-(full record: a NOS whose suite has no coded NOS yet); coding-index job titles without their
-own index row. A unit group is right when the ONS table gives it at least 5% of a SOC 2010
+(full record: a NOS whose suite has no coded NOS yet); coding-index job titles. A unit group is right when the ONS table gives it at least 5% of a SOC 2010
 code's workers in one of its samples (`SUCCESSOR_MIN_SHARE`), the rule the bench scores by.
 A logistic calibration per regime, fitted on held-out queries whose suites the trees did not
 learn from, then an isotonic map of it (one for each query's first candidate, one for the

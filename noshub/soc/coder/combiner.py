@@ -21,8 +21,6 @@ def _candidates(sig: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     mask = np.zeros((n, U), bool)
     rows = np.arange(n)[:, None]
     for s in SIGNALS:
-        if s == "prior":  # the same groups for every query: a feature, not a source of candidates
-            continue
         top = np.argpartition(-sig[s], k - 1, axis=1)[:, :k]
         mask[rows, top] |= np.take_along_axis(sig[s], top, axis=1) > 0
     empty = ~mask.any(axis=1)

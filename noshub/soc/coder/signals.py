@@ -33,14 +33,10 @@ SIGNALS = (
     "unit_full",
     "unit_title",
     "unit_context",
-    "task",
-    "index",
     "suite",
     "developer",
     "occupation",
     "keyword",
-    "prior",
-    "copies",
     "bayes",
     "mates_full",
     "mates_centroid",
@@ -61,13 +57,11 @@ EXTRAS = (
     "mates",
     "nos_full_max",
     "nos_title_max",
-    "index_max",
     "sem_nos_max",
     "sem_index_max",
     "suite_known",
     "title_only",
     "short",
-    "copies_n",
 )
 
 
@@ -186,14 +180,6 @@ class _Signals:
         # field values (suite, developer, occupation, keyword) as incidence matrices
         self.field_vocab: dict[str, dict[str, int]] = {name: {} for name in FIELDS}
         self.field_m = {name: self._incidence(name, [x.nos for x in labelled], grow=True) for name in FIELDS}
-        # copies: coded NOS with the same title (an imported copy or a duplicate in another suite
-        # carries its own catalogue codes), as an incidence matrix titles × coded NOS
-        title_ids: dict[str, int] = {}
-        columns = [title_ids.setdefault(_norm_key(_title(x.nos)), len(title_ids)) for x in labelled]
-        self.title_ids = title_ids
-        self.title_m = sparse.csr_matrix(
-            (np.ones(len(columns), np.float32), (columns, np.arange(len(columns)))), shape=(max(len(title_ids), 1), len(columns))
-        )
 
     def is_job_title(self, q: CoderText) -> bool:
         """A short free text that does not begin as NOS titles do: a job title such as "head chef"
@@ -244,12 +230,10 @@ class _Signals:
         queries: Sequence[CoderText],
         pool: np.ndarray,
         batch: int = 2000,
-        index_exclude: np.ndarray | None = None,
         rows: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """Every signal for every query: {signal: (n_queries, n_units)} plus query-level extras.
-        `index_exclude` names, per query, a coding-index row it may not see (-1: none); `rows`
-        says which coded NOS each query is (while fitting), so its words are not read again."""
+        `rows` says which coded NOS each query is (while fitting), so its words are not read again."""
         n = len(queries)
         out = {s: np.zeros((n, len(self.units)), np.float32) for s in SIGNALS}
         extra = {k: np.zeros(n, np.float32) for k in EXTRAS}
@@ -257,21 +241,14 @@ class _Signals:
         Yp = self.Y[pool_idx]
         full_p = self.nos_full_m[pool_idx].T.tocsr()
         title_p = self.nos_title_m[pool_idx].T.tocsr()
-        index_t = self.index_m.T.tocsr()
         unit_t = self.unit_m.T.tocsr()
-        task_t = self.task_m.T.tocsr()
         tables = self._field_tables(pool)
-        # how often each unit group is right among the pool's coded NOS: for a title that says
-        # little, the groups NOS are most often coded to are the best guess
         bayes_log, bayes_norm = self._bayes(pool_idx, Yp)
-        prior = Yp.sum(axis=0)
-        prior = (prior / max(prior.sum(), 1e-9)).astype(np.float32)
         # Rocchio: cosine with the (label-weighted) sum of the pool NOS's vectors, per unit group
         centroids = sparse.csr_matrix(Yp.T) @ self.nos_full_m[pool_idx]
         centroid_norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel()).astype(np.float32)
         centroid_norms[centroid_norms == 0] = 1.0
         centroids_t = centroids.T.tocsr()
-        copies_m = self.title_m[:, pool_idx].tocsr()
         for start in range(0, n, batch):
             chunk = queries[start : start + batch]
             sl = slice(start, start + len(chunk))
@@ -291,16 +268,6 @@ class _Signals:
             logit = np.asarray((qt @ bayes_log).todense()) + np.asarray(qt.sum(axis=1)) * bayes_norm[None, :]
             logit -= logit.max(axis=1, keepdims=True)
             out["bayes"][sl] = _row_normalise(np.exp(logit).astype(np.float32))
-            out["task"][sl], _ = _topk_vote(qt @ task_t, self.task_labels, 5, power=3.0)
-            sim_index = (qt @ index_t).tocsr()
-            if index_exclude is not None:
-                own = index_exclude[sl]
-                rows = np.flatnonzero(own >= 0)
-                if len(rows):
-                    values = np.asarray(sim_index[rows, own[rows]]).ravel()
-                    sim_index = sim_index - sparse.csr_matrix((values, (rows, own[rows])), shape=sim_index.shape)
-                    sim_index.eliminate_zeros()
-            out["index"][sl], extra["index_max"][sl] = _topk_vote(sim_index, self.index_labels, 20, power=3.0)
             for name in FIELDS:
                 Q = self._incidence(name, chunk)
                 table, counts = tables[name]
@@ -310,15 +277,6 @@ class _Signals:
                 out[name][sl] = sig / np.maximum(n_known, 1.0)[:, None]
                 if name == "suite":
                     extra["suite_known"][sl] = (n_known > 0).astype(np.float32)
-            out["prior"][sl] = prior
-            ids = [self.title_ids.get(_norm_key(_title(q)), -1) for q in chunk]
-            known = [i for i, t in enumerate(ids) if t >= 0]
-            if known:
-                same = copies_m[[ids[i] for i in known]]
-                count = np.asarray(same.sum(axis=1)).ravel()
-                votes = np.asarray(same @ Yp, dtype=np.float32) / np.maximum(count, 1.0)[:, None]
-                out["copies"][start + np.array(known)] = votes
-                extra["copies_n"][start + np.array(known)] = np.log1p(count)
             extra["title_only"][sl] = np.array([1.0 if q.is_title_only else 0.0 for q in chunk], np.float32)
             extra["short"][sl] = np.array([1.0 if self.is_job_title(q) else 0.0 for q in chunk], np.float32)
         if self.encoder is not None:
