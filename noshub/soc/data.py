@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from noshub.catalogue.models import NosSocCode, NosVersion, Standard
 
-from .coder import CoderText, Labelled, SocReference, UnitGroup, labels_from_soc2010
+from .coder import SUCCESSOR_MIN_SHARE, CoderText, Labelled, SocReference, UnitGroup, labels_from_soc2010
 from .models import CodingIndexEntry, SocGroup, SocRelationship
 
 
@@ -21,6 +21,17 @@ def crosswalk_table() -> dict[str, list[tuple[str, float]]]:
         "soc2010", "soc2020", "proportion"
     ):
         table[soc2010].append((soc2020, share if share is not None else 0.0))
+    return dict(table)
+
+
+def successor_table() -> dict[str, list[tuple[str, float]]]:
+    """`crosswalk_table` less the successors that hold under `SUCCESSOR_MIN_SHARE` of the SOC
+    2010 group's workers in every ONS sample: the codes a coded NOS is right to be given."""
+    table: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    rows = SocRelationship.objects.order_by("soc2010", "-proportion", "soc2020")
+    for soc2010, soc2020, share, largest in rows.values_list("soc2010", "soc2020", "proportion", "max_proportion"):
+        if (largest if largest is not None else share or 0.0) >= SUCCESSOR_MIN_SHARE:
+            table[soc2010].append((soc2020, share if share is not None else 0.0))
     return dict(table)
 
 
@@ -36,7 +47,7 @@ def soc_reference() -> SocReference:
         for g in SocGroup.objects.filter(level="unit")
     }
     index = [(t, u) for t, u in CodingIndexEntry.objects.exclude(soc2020_unit="").values_list("title", "soc2020_unit")]
-    return SocReference(units=units, index_titles=index, crosswalk=crosswalk_table())
+    return SocReference(units=units, index_titles=index, crosswalk=successor_table())
 
 
 def unit_titles() -> dict[str, str]:

@@ -99,6 +99,11 @@ def import_coding_index(path: Path) -> ImportReport:
     return run_import("soc_coding_index", path, body, read=read)
 
 
+def _largest(*shares: float | None) -> float | None:
+    known = [s for s in shares if s is not None]
+    return max(known) if known else None
+
+
 def import_relationships(path: Path) -> ImportReport:
     def read(path: Path, report: ImportReport) -> list:
         records = read_soc2010_to_2020(path)
@@ -113,6 +118,9 @@ def import_relationships(path: Path) -> ImportReport:
                 soc2010_title=r.soc2010_title or "",
                 soc2020_title=r.soc2020_title or "",
                 proportion=r.proportion,
+                max_proportion=_largest(
+                    r.men_lfs_proportion, r.men_census_proportion, r.women_lfs_proportion, r.women_census_proportion
+                ),
             )
             for r in records
         ]

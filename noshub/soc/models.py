@@ -54,6 +54,11 @@ class SocRelationship(models.Model):
     proportion = models.FloatField(
         null=True, blank=True, help_text="Share of SOC 2010 workers coded to this SOC 2020 group, 0..1"
     )
+    max_proportion = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The largest share of the four ONS samples (men or women, LFS or census), 0..1",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["soc2010", "soc2020"], name="unique_soc_relationship")]

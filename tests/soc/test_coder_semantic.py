@@ -168,15 +168,22 @@ def test_a_new_suites_nos_read_what_their_suite_mates_look_like():
     np.testing.assert_allclose(with_context["mates_full"][0], signals["mates_full"][0], rtol=1e-5)
 
 
-def test_the_word_bayes_signal_and_the_prior_are_distributions_over_unit_groups():
+def test_the_word_bayes_signal_is_a_distribution_over_unit_groups():
     coder = SocCoder.fit(_reference(), _labelled())
     pool = np.ones(48, bool)
     pool[12:] = False  # only the first twelve coded NOS (three of each group) speak
     signals = coder._signals.compute([CoderText.free_text("barber colour"), CoderText.free_text("zzz")], pool)
     np.testing.assert_allclose(signals["bayes"].sum(axis=1), 1.0, rtol=1e-5)
     assert signals["bayes"][0].argmax() == coder.units.index("6221")  # "barber" is an index title of 6221
-    expected = coder._signals.Y[:12].sum(axis=0) / 12
-    np.testing.assert_allclose(signals["prior"][0], expected, rtol=1e-5)
+
+
+def test_a_signal_left_out_is_silent_and_an_unknown_one_is_an_error():
+    coder = SocCoder.fit(_reference(), _labelled(), without=frozenset({"bayes", "trees"}))
+    signals = coder._signals.compute([CoderText.free_text("barber colour")], np.ones(48, bool))
+    assert signals["bayes"].sum() == 0 and signals["nos_title"].sum() > 0
+    assert coder.suggest("barber colour", top=1)  # without trees, the signals' consensus ranks
+    with pytest.raises(ValueError, match="no such signal: prior"):
+        SocCoder.fit(_reference(), _labelled(), without=frozenset({"prior"}))
 
 
 def test_evidence_names_the_coded_nos_most_like_the_query_among_those_carrying_each_code():

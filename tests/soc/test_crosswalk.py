@@ -67,3 +67,18 @@ def test_crosswalk_links_leave_the_catalogue_document_unchanged(load_reports):
     before = standard.current.to_document().content_hash()
     migrate_crosswalk()
     assert standard.current.to_document().content_hash() == before
+
+
+def test_the_coder_learns_only_the_successors_with_five_percent_of_workers_in_some_ons_sample(load_reports):
+    from noshub.soc import data
+    from noshub.soc.coder import labels_from_soc2010
+
+    successors = data.successor_table()
+    crosswalk = data.crosswalk_table()
+    # 1172 → 1111: 6.7% of women (census), 1.4% pooled: a right code; 1116 → 1111: 1.0% of
+    # men (census) and nothing elsewhere: mapped, but not a right code
+    assert "1111" in dict(successors["1172"]) and "1111" in dict(crosswalk["1116"])
+    assert "1111" not in dict(successors["1116"])
+    assert sum(len(v) for v in successors.values()) == 531 and sum(len(v) for v in crosswalk.values()) == 714
+    labels = labels_from_soc2010(["1116"], data.soc_reference().crosswalk)
+    assert labels and "1111" not in labels and abs(sum(labels.values()) - 1.0) < 1e-9

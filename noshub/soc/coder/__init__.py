@@ -17,13 +17,11 @@ How a suggestion is scored (each *signal* gives every unit group a score for one
 * ``unit_full`` / ``unit_title`` / ``unit_context``: cosine of the record, of the title and of
   the occupations and suite names with each unit group's ONS text (title, description,
   tasks, related job titles and every coding-index title of the group);
-* ``task``: a nearest-neighbour vote over the single tasks and descriptions of Volume 1;
-* ``index``: a nearest-neighbour vote over the 32,000 job titles of the coding index;
 * ``suite``, ``developer``, ``occupation``, ``keyword``: what the coded NOS that share the
   query's suite, developer, relevant occupations or keywords are coded to;
 * ``bayes``: a multinomial naive Bayes over the title's words, learnt from the coded NOS
   titles and the coding-index titles and tasks (on titles of new suites the strongest single
-  word signal); ``prior``: how often each unit group is right among the coded NOS;
+  word signal);
 * ``mates_*``: what the query's suite-mates *among the queries* look like (the mean of their
   ``nos_full``, ``centroid``, ``bayes``, ``sem_probe`` and ``unit_full``). A new suite
   arrives whole, and its NOS are coded together: a NOS titled "Work safely" is read with
@@ -41,14 +39,15 @@ The combiner (`_RankModel`) is gradient-boosted trees over each (query, candidat
 group) pair: every signal's score and its share of the query's best on that signal, with
 what kind of query it is (a full record whose suite already has coded NOS, a full record of
 a new suite, a title alone, a job title) and how close its nearest
-neighbours are. It learns on held-out queries made inside `fit`: coded NOS hidden at random;
-whole suites hidden as `bench/soc_quality.py` hides them (suites dealt into five folds), each
-with the full record and with the title alone; coding-index job titles without their own
-index row. (Titles alone are learnt from the whole-suite folds only: free text rarely comes
-with suite-mates already coded.) A logistic calibration per regime, fitted on held-out
-queries whose suites the trees did not learn from, turns the trees' output into the
-probability that the unit group is right, so
-that a confidence of 0.8 means right about 8 times in 10 in that regime.
+neighbours are. It learns on held-out queries made inside `fit`: three random sets of coded
+NOS hidden (as `bench/soc_quality.py` hides them; their copies and suite-mates keep their
+codes), each with the full record and with the title alone; a fifth of the suites hidden whole
+(full record: a NOS whose suite has no coded NOS yet); coding-index job titles. A unit group is right when the ONS table gives it at least 5% of a SOC 2010
+code's workers in one of its samples (`SUCCESSOR_MIN_SHARE`), the rule the bench scores by.
+A logistic calibration per regime, fitted on held-out queries whose suites the trees did not
+learn from, then an isotonic map of it (one for each query's first candidate, one for the
+rest) turn the trees' output into the probability that the unit group is right, so that a
+confidence of 0.8 means right about 8 times in 10 in that regime.
 `bench/soc_quality.py` measures both.
 
 The package, one job per module: `records` (what the coder is given and gives back), `reading`
@@ -57,13 +56,24 @@ The package, one job per module: `records` (what the coder is given and gives ba
 """
 
 from .combiner import REGIMES
-from .records import CodedNeighbour, CoderText, Encoder, Labelled, SocReference, Suggestion, UnitGroup, labels_from_soc2010
+from .records import (
+    SUCCESSOR_MIN_SHARE,
+    CodedNeighbour,
+    CoderText,
+    Encoder,
+    Labelled,
+    SocReference,
+    Suggestion,
+    UnitGroup,
+    labels_from_soc2010,
+)
 from .signals import SEMANTIC, SIGNALS
 from .soc_coder import SocCoder
 
 __all__ = [
     "REGIMES",
     "SEMANTIC",
+    "SUCCESSOR_MIN_SHARE",
     "SIGNALS",
     "CodedNeighbour",
     "CoderText",

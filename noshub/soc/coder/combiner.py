@@ -4,6 +4,7 @@ calibration per kind of query that turns their output into the chance of being r
 from __future__ import annotations
 
 import numpy as np
+from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
 from .signals import EXTRAS, SIGNALS
@@ -20,8 +21,6 @@ def _candidates(sig: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     mask = np.zeros((n, U), bool)
     rows = np.arange(n)[:, None]
     for s in SIGNALS:
-        if s == "prior":  # the same groups for every query: a feature, not a source of candidates
-            continue
         top = np.argpartition(-sig[s], k - 1, axis=1)[:, :k]
         mask[rows, top] |= np.take_along_axis(sig[s], top, axis=1) > 0
     empty = ~mask.any(axis=1)
@@ -67,9 +66,11 @@ class _RankModel:
     #: every query-level extra of `_Signals.compute` is a feature of each of its candidates
     QUERY_FEATURES = EXTRAS
 
-    def __init__(self) -> None:
+    def __init__(self, trees: bool = True) -> None:
+        #: without trees (the bench's ablation), a candidate's score is `consensus`
+        self.trees = trees
         self.model = None
-        self.calibration: dict[int, LogisticRegression] = {}
+        self.calibration: dict[int, tuple[LogisticRegression, IsotonicRegression, IsotonicRegression]] = {}
 
     @staticmethod
     def features(sig: dict[str, np.ndarray], qi: np.ndarray, ui: np.ndarray) -> np.ndarray:
@@ -103,31 +104,52 @@ class _RankModel:
         # wrong ones, which ranks as well and is several times faster (the calibration below
         # sees every candidate of its queries, so the probabilities stay honest)
         learn = ~cal & ((y > 0) | (rng.random(len(y)) < NEGATIVE_SHARE))
-        self.model = HistGradientBoostingClassifier(
-            max_iter=80,
-            learning_rate=0.15,
-            max_leaf_nodes=15,
-            min_samples_leaf=40,
-            l2_regularization=1.0,
-            early_stopping=False,
-            random_state=seed,
-        )
-        with _one_thread():
-            self.model.fit(F[learn], y[learn])
+        if self.trees:
+            self.model = HistGradientBoostingClassifier(
+                max_iter=80,
+                learning_rate=0.15,
+                max_leaf_nodes=15,
+                min_samples_leaf=40,
+                l2_regularization=1.0,
+                early_stopping=False,
+                random_state=seed,
+            )
+            with _one_thread():
+                self.model.fit(F[learn], y[learn])
         if len(np.unique(y[cal])) < 2:  # too little data to hold queries back: calibrate in-sample
             cal = np.ones(len(y), bool)
         if len(np.unique(y[cal])) < 2:
             return
         with _one_thread():
-            p = self.model.predict_proba(F[cal])[:, 1]
-        G, yc, rc = self._calibration_features(p, qid[cal]), y[cal], regime[cal]
+            raw = self._raw(F[cal])
+        G, yc, rc = self._calibration_features(raw, qid[cal]), y[cal], regime[cal]
         for r in range(len(REGIMES)):
             m = rc == r
             if m.sum() < 50 or len(np.unique(yc[m])) < 2:
                 m = np.ones(len(yc), bool)
-            model = LogisticRegression(C=1.0, max_iter=500)
-            model.fit(G[m], yc[m])
-            self.calibration[r] = model
+            logistic = LogisticRegression(C=1.0, max_iter=500)
+            logistic.fit(G[m], yc[m])
+            # a logistic curve cannot bend where the trees' scores do: an isotonic map of its
+            # output, on the same held-back queries, makes each band's confidence its accuracy;
+            # one for each query's first candidate (the confidence shown first) and one for the rest
+            p = logistic.predict_proba(G[m])[:, 1]
+            first = G[m][:, 2] > 0
+            maps = []
+            for part in (first, ~first):
+                isotonic = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+                isotonic.fit(p[part] if part.any() else p, yc[m][part] if part.any() else yc[m])
+                maps.append(isotonic)
+            self.calibration[r] = (logistic, *maps)
+
+    def _raw(self, F: np.ndarray) -> np.ndarray:
+        """The combiner's score of each row, in 0..1: the trees' probability, or without trees
+        the candidate's mean share of each signal's best."""
+        if not len(F):
+            return np.zeros(0)
+        if not self.trees:
+            return np.clip(self.consensus(F), 0.0, 1.0)
+        assert self.model is not None
+        return self.model.predict_proba(F)[:, 1]  # every core (rows are independent)
 
     @staticmethod
     def _calibration_features(p: np.ndarray, qid: np.ndarray) -> np.ndarray:
@@ -142,13 +164,12 @@ class _RankModel:
         return np.stack([logit, logit - best, top, top * logit], axis=1)
 
     def predict(self, F: np.ndarray, qid: np.ndarray, regime: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        assert self.model is not None
-        # every core for prediction (rows are independent; only fitting waits at each step)
-        p = self.model.predict_proba(F)[:, 1] if len(F) else np.zeros(0)
+        p = self._raw(F)
         G = self._calibration_features(p, qid)
         prob = p.copy() if not self.calibration else np.zeros(len(F))
-        for r, model in self.calibration.items():
+        for r, (logistic, first, rest) in self.calibration.items():
             m = regime == r
             if m.any():
-                prob[m] = model.predict_proba(G[m])[:, 1]
+                p_r = logistic.predict_proba(G[m])[:, 1]
+                prob[m] = np.where(G[m][:, 2] > 0, first.predict(p_r), rest.predict(p_r))
         return p, prob

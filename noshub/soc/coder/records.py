@@ -39,6 +39,12 @@ class CoderText:
         return not (self.overview or self.criteria or self.occupations or self.keywords or self.suites or self.developer)
 
 
+#: A SOC 2020 unit group is a right code for a NOS coded to a SOC 2010 group when the ONS
+#: relationship table gives it at least this share of that group's workers in one of its four
+#: samples (men or women, Labour Force Survey or census): how the coder learns and is measured.
+SUCCESSOR_MIN_SHARE = 0.05
+
+
 @dataclass(frozen=True)
 class UnitGroup:
     code: str
@@ -52,7 +58,10 @@ class UnitGroup:
 class SocReference:
     units: dict[str, UnitGroup]
     index_titles: list[tuple[str, str]] = field(default_factory=list)  # (job title, SOC 2020 unit)
-    crosswalk: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # SOC 2010 → [(SOC 2020, share)]
+    #: SOC 2010 → [(SOC 2020, share)]: the successors a coded NOS is right to be given, those
+    #: with at least `SUCCESSOR_MIN_SHARE` of the SOC 2010 group's workers in one of the ONS
+    #: samples (`noshub.soc.data.soc_reference`); the share is the pooled one of the crosswalk
+    crosswalk: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
     def minor_of(self, unit: str) -> str:
         return unit[:3]

@@ -33,13 +33,10 @@ SIGNALS = (
     "unit_full",
     "unit_title",
     "unit_context",
-    "task",
-    "index",
     "suite",
     "developer",
     "occupation",
     "keyword",
-    "prior",
     "bayes",
     "mates_full",
     "mates_centroid",
@@ -60,7 +57,6 @@ EXTRAS = (
     "mates",
     "nos_full_max",
     "nos_title_max",
-    "index_max",
     "sem_nos_max",
     "sem_index_max",
     "suite_known",
@@ -85,7 +81,18 @@ class _Signals:
     ``pool`` is the boolean mask of the coded NOS that may speak for a query set; hiding a NOS
     or a suite is done by masking, so cross-validation inside `fit` re-uses the vectors."""
 
-    def __init__(self, reference: SocReference, labelled: Sequence[Labelled], encoder: Encoder | None = None) -> None:
+    def __init__(
+        self,
+        reference: SocReference,
+        labelled: Sequence[Labelled],
+        encoder: Encoder | None = None,
+        without: frozenset[str] = frozenset(),
+    ) -> None:
+        unknown = set(without) - set(SIGNALS)
+        if unknown:
+            raise ValueError(f"no such signal: {', '.join(sorted(unknown))}")
+        #: signals left out (zero for every query): the bench's ablation
+        self.without = frozenset(without)
         self.units = sorted(reference.units)
         self.unit_index = {c: i for i, c in enumerate(self.units)}
         U = len(self.units)
@@ -223,12 +230,10 @@ class _Signals:
         queries: Sequence[CoderText],
         pool: np.ndarray,
         batch: int = 2000,
-        index_exclude: np.ndarray | None = None,
         rows: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """Every signal for every query: {signal: (n_queries, n_units)} plus query-level extras.
-        `index_exclude` names, per query, a coding-index row it may not see (-1: none); `rows`
-        says which coded NOS each query is (while fitting), so its words are not read again."""
+        `rows` says which coded NOS each query is (while fitting), so its words are not read again."""
         n = len(queries)
         out = {s: np.zeros((n, len(self.units)), np.float32) for s in SIGNALS}
         extra = {k: np.zeros(n, np.float32) for k in EXTRAS}
@@ -236,15 +241,9 @@ class _Signals:
         Yp = self.Y[pool_idx]
         full_p = self.nos_full_m[pool_idx].T.tocsr()
         title_p = self.nos_title_m[pool_idx].T.tocsr()
-        index_t = self.index_m.T.tocsr()
         unit_t = self.unit_m.T.tocsr()
-        task_t = self.task_m.T.tocsr()
         tables = self._field_tables(pool)
-        # how often each unit group is right among the pool's coded NOS: for a title that says
-        # little, the groups NOS are most often coded to are the best guess
         bayes_log, bayes_norm = self._bayes(pool_idx, Yp)
-        prior = Yp.sum(axis=0)
-        prior = (prior / max(prior.sum(), 1e-9)).astype(np.float32)
         # Rocchio: cosine with the (label-weighted) sum of the pool NOS's vectors, per unit group
         centroids = sparse.csr_matrix(Yp.T) @ self.nos_full_m[pool_idx]
         centroid_norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel()).astype(np.float32)
@@ -269,16 +268,6 @@ class _Signals:
             logit = np.asarray((qt @ bayes_log).todense()) + np.asarray(qt.sum(axis=1)) * bayes_norm[None, :]
             logit -= logit.max(axis=1, keepdims=True)
             out["bayes"][sl] = _row_normalise(np.exp(logit).astype(np.float32))
-            out["task"][sl], _ = _topk_vote(qt @ task_t, self.task_labels, 5, power=3.0)
-            sim_index = (qt @ index_t).tocsr()
-            if index_exclude is not None:
-                own = index_exclude[sl]
-                rows = np.flatnonzero(own >= 0)
-                if len(rows):
-                    values = np.asarray(sim_index[rows, own[rows]]).ravel()
-                    sim_index = sim_index - sparse.csr_matrix((values, (rows, own[rows])), shape=sim_index.shape)
-                    sim_index.eliminate_zeros()
-            out["index"][sl], extra["index_max"][sl] = _topk_vote(sim_index, self.index_labels, 20, power=3.0)
             for name in FIELDS:
                 Q = self._incidence(name, chunk)
                 table, counts = tables[name]
@@ -288,7 +277,6 @@ class _Signals:
                 out[name][sl] = sig / np.maximum(n_known, 1.0)[:, None]
                 if name == "suite":
                     extra["suite_known"][sl] = (n_known > 0).astype(np.float32)
-            out["prior"][sl] = prior
             extra["title_only"][sl] = np.array([1.0 if q.is_title_only else 0.0 for q in chunk], np.float32)
             extra["short"][sl] = np.array([1.0 if self.is_job_title(q) else 0.0 for q in chunk], np.float32)
         if self.encoder is not None:
@@ -301,6 +289,8 @@ class _Signals:
             for name, v in values.items():
                 (out if name in out else extra)[name][:] = v
         self._mates(queries, out, extra)
+        for name in self.without:
+            out[name][:] = 0.0
         out.update(extra)
         return out
 
