@@ -59,6 +59,10 @@ def _param(name: str, description: str, schema: dict, required: bool = False, wh
     return param
 
 
+# A search parameter given empty (`sort=`) means its default, as an HTML form sends it: its enum
+# holds "" so that the document says what the API does.
+
+
 def openapi_document(server: str) -> dict:
     fmt = _param("format", "Response format", {"type": "string", "enum": ["json", "csv"], "default": "json"})
     return {
@@ -82,25 +86,25 @@ def openapi_document(server: str) -> dict:
                         _param(
                             "validity",
                             "Validity filter",
-                            {"type": "string", "enum": ["current", "legacy", "archive", "all"], "default": "current"},
+                            {"type": "string", "enum": ["current", "legacy", "archive", "all", ""], "default": "current"},
                         ),
                         _param("suite", "Suite name", {"type": "string"}),
                         _param("developer", "Developing organisation", {"type": "string"}),
                         _param(
-                            "category", "NOS category", {"type": "string", "enum": ["core", "generic", "job_specific", "none"]}
+                            "category", "NOS category", {"type": "string", "enum": ["core", "generic", "job_specific", "none", ""]}
                         ),
                         _param("soc", "SOC 2020 group at any level", {"type": "string", "pattern": "^[0-9]{1,4}$"}, example="5434"),
                         _param("year", "Approval year", {"type": "integer", "minimum": 1900, "maximum": 2100}),
                         _param(
-                            "sort", "Order", {"type": "string", "enum": ["relevance", "title", "date"], "default": "relevance"}
+                            "sort", "Order", {"type": "string", "enum": ["relevance", "title", "date", ""], "default": "relevance"}
                         ),
                         _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}),
                         _param("per_page", "Results per page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
-                        _param("mode", "Ranking", {"type": "string", "enum": ["hybrid", "keyword"], "default": "hybrid"}),
+                        _param("mode", "Ranking", {"type": "string", "enum": ["hybrid", "keyword", ""], "default": "hybrid"}),
                         _param(
                             "copies",
                             "Duplicates: one result per duplicate group (collapse; its copies listed in `duplicates`) or every copy (all)",
-                            {"type": "string", "enum": ["collapse", "all"], "default": "collapse"},
+                            {"type": "string", "enum": ["collapse", "all", ""], "default": "collapse"},
                         ),
                         _param(
                             "group",

@@ -197,16 +197,16 @@ def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Rank
 
     order = np.argsort(-scores, kind="stable")
     # Shown: the best-scored NOS, then any others holding most of the query's words or found
-    # by meaning or a job title; with too few of those, every NOS holding any of the words.
+    # by meaning or a job title; with too few holding most of the words, every NOS holding any.
     coverage = features[:, FEATURES.index("coverage")]
     n_words = len(stems.groups) + len(stems.phrases)
     enough = n_words // 2 + 1 if n_words else 0
-    found_otherwise = set(meaning.ids if meaning else ()) | set(job_ids)
-    shown = [
-        r for n, r in enumerate(order) if n < SHOWN_ANYWAY or coverage[r] * n_words >= enough - 1e-9 or candidates[r] in found_otherwise
-    ]
-    if len(shown) < FEW_MATCHES:
+    holding_most = coverage * n_words >= enough - 1e-9
+    if int(holding_most.sum()) < FEW_MATCHES:
         shown = list(order)
+    else:
+        found_otherwise = set(meaning.ids if meaning else ()) | set(job_ids)
+        shown = [r for n, r in enumerate(order) if n < SHOWN_ANYWAY or holding_most[r] or candidates[r] in found_otherwise]
     ranked.all_ids = [candidates[r] for r in order]
     ids = [candidates[r] for r in shown]
     score = {candidates[r]: float(scores[r]) for r in order}

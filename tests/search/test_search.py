@@ -190,14 +190,14 @@ def test_hybrid_search_uses_meaning(load_reports):
 
 @pytest.mark.skipif("not __import__('noshub.core.search.embeddings', fromlist=['x']).available()")
 def test_hybrid_finds_what_keywords_find_when_meaning_finds_nothing(load_reports):
-    """A long query of numbers: no NOS holds every word and none is close in meaning, so the
-    hybrid mode found 0 where keyword mode's any-word fallback finds 210."""
+    """A long query of numbers: no NOS holds most of the words and little is close in meaning;
+    hybrid mode once found 0 where keyword mode's any-word fallback found 210."""
     q = "1 2 3 4 5 6 7 8 9 10"
-    keyword = search(SearchParams(q=q, mode="keyword", per_page=100), log=False)
-    hybrid = search(SearchParams(q=q, mode="hybrid", per_page=100), log=False)
-    assert keyword.total > 50
-    assert hybrid.semantic and hybrid.total >= keyword.total
-    assert {h.standard_id for h in keyword.hits[:20]} <= {h.standard_id for h in hybrid.hits}
+    keyword = search(SearchParams(q=q, mode="keyword", per_page=100, copies="all"), log=False)
+    hybrid = search(SearchParams(q=q, mode="hybrid", per_page=100, copies="all"), log=False)
+    assert keyword.total > 20
+    assert hybrid.semantic and hybrid.total >= keyword.total  # every NOS holding a word is still there
+    assert sum("keywords" in h.channels for h in hybrid.hits) >= 50  # and words still lead
 
 
 @pytest.mark.skipif("not __import__('noshub.core.search.embeddings', fromlist=['x']).available()")
