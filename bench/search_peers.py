@@ -7,7 +7,8 @@ Indexes the same fields of the current NOS (title, keywords, suites and occupati
 any-word BM25 baseline; bench/search_rankers.py), runs NOS Hub's own search
 (noshub.search.engine.search, keyword and hybrid, per_page=100), and prints nDCG@10, MRR and
 success@10 by query kind and overall (bench/searcheval.py), p50/p95 latency per ranker on the
-same queries, and a verdict line per engine: NOS Hub hybrid minus the best peer, overall and
+same queries (after three untimed warm-up queries; NOS Hub's cache of query vectors is emptied
+before each query, so each is timed as a new one), and a verdict line per engine: NOS Hub hybrid minus the best peer, overall and
 by kind (the issue's target: at least +0.05 overall and never below in any kind).
 
 NOS Hub rows are held-out when bench/data/search_weights.json (bench/search_tune.py --write)
