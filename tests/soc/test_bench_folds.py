@@ -1,7 +1,6 @@
 """The SOC benchmark holds out what it says and scores by the issue's rule (bench/soc_quality.py)."""
 
 import importlib.util
-import os
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +31,8 @@ def test_too_many_folds_for_the_data_is_an_error():
         bench.held_out_folds(20, 11)
 
 
-def test_the_truth_is_what_the_ons_table_gives_five_percent_in_any_sample():
-    rule, mapped = bench.truth_tables(Path(os.environ["NOSHUB_DATA_DIR"]) / "soc2020" / "ONS_SOC2010_SOC2020.xlsx")
+def test_the_truth_is_what_the_ons_table_gives_five_percent_in_any_sample(data_dir):
+    rule, mapped = bench.truth_tables(data_dir / "soc2020" / "ONS_SOC2010_SOC2020.xlsx")
     # 1172 → 1111: 6.7% of women (census), 1.4% pooled: right by the issue's rule
     assert "1111" in rule["1172"]
     # 1116 → 1111: 1.0% of men (census), nothing else: mapped, but not right
