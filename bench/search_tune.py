@@ -36,6 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import searcheval  # noqa: E402
 
+from noshub.search.scoring import scores as engine_scores  # noqa: E402  (free of Django)
+
 FOLD_FILE = ROOT / "bench" / "data" / "search_weights.json"
 DEPTH = 100  # results scored per query (MRR's depth)
 CANDIDATES = 1000  # candidates re-weighed per query: the engine's first 1,000 under the default weights
@@ -62,10 +64,13 @@ class Judged:
         self.ideal = sum(1 / math.log2(i + 2) for i in range(min(distinct, 10)))
 
     def order(self, weights: np.ndarray) -> np.ndarray:
-        return np.argsort(-(self.features @ weights), kind="stable")
+        return np.argsort(-self.score(weights), kind="stable")
+
+    def score(self, weights: np.ndarray) -> np.ndarray:
+        return engine_scores(self.features, weights)  # the engine's own: weighted sum, exact titles first
 
     def ndcg(self, weights: np.ndarray) -> float:
-        return self.ndcg_of(self.features @ weights)
+        return self.ndcg_of(self.score(weights))
 
     def ndcg_of(self, scores: np.ndarray) -> float:
         if not len(self.slugs) or not self.ideal:
@@ -141,7 +146,7 @@ def fit_with_boosts(collected: dict[tuple, dict[str, Judged]], ids: list[str]):
     return best
 
 
-def held_out_metrics(judged: Judged, weights) -> list[str]:
+def ranked_slugs(judged: Judged, weights) -> list[str]:
     return [judged.slugs[j] for j in judged.order(weights.vector())[:DEPTH]]
 
 
@@ -215,9 +220,9 @@ def main() -> None:
             lambdarank = lambdarank_held_out(collected[boosts], train, [q["id"] for q in test])
             for q in test:
                 judged = collected[boosts][q["id"]]
-                ranked = held_out_metrics(judged, weights)
+                ranked = ranked_slugs(judged, weights)
                 fitted = searcheval.metrics(ranked, relevant[q["id"]], titles)
-                base = searcheval.metrics(held_out_metrics(defaults[q["id"]], default), relevant[q["id"]], titles)
+                base = searcheval.metrics(ranked_slugs(defaults[q["id"]], default), relevant[q["id"]], titles)
                 per_query.append({"kind": q["kind"], **fitted, **{f"default {m}": v for m, v in base.items()}})
                 if lambdarank is not None:
                     per_query[-1]["lambdarank ndcg@10"] = lambdarank[test.index(q)]

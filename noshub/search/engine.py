@@ -51,6 +51,7 @@ from .ranking import (
 from .reasons import reasons, review_status, snippet_of
 from .results import Hit, SearchResult
 from .scoring import FEATURES, feature_matrix, weights_for
+from .scoring import scores as score_rows
 from .text.highlight import highlight
 from .text.query import ParsedQuery, parse_query, with_alternatives, words
 from .text.spelling import SYNONYMS
@@ -75,7 +76,8 @@ class _Ranked:
     channels: list[tuple[str, set[int]]] = field(default_factory=list)
     did_you_mean: str = ""
     job_titles: list[dict] = field(default_factory=list)
-    features: dict = field(default_factory=dict)  # candidate id → its row of scoring.FEATURES (for the tuner)
+    candidates: list[int] = field(default_factory=list)  # every candidate, in the order of `features`' rows
+    features: np.ndarray | None = None  # one row of scoring.FEATURES per candidate (for the tuner)
     all_ids: list[int] = field(default_factory=list)  # every candidate, best first, shown or not (for the tuner)
     cache: IndexCache | None = None
 
@@ -125,9 +127,10 @@ def scored_candidates(params: SearchParams) -> tuple[list[str], np.ndarray]:
     duplicates are collapsed: the judged set's metrics count a repeated title as not relevant)."""
     ranked, _, _, _, _ = _ranked_and_filtered(params)
     filtered = _visible([ranked.cache.docs[i] for i in ranked.all_ids], ranked, params)
-    empty = np.zeros(len(FEATURES))
-    rows = [ranked.features.get(d.id, empty) for d in filtered]
-    return [d.slug for d in filtered], np.array(rows).reshape(len(rows), len(FEATURES))
+    if ranked.features is None:  # an empty query: nothing scored
+        return [d.slug for d in filtered], np.zeros((len(filtered), len(FEATURES)))
+    row = {i: r for r, i in enumerate(ranked.candidates)}
+    return [d.slug for d in filtered], ranked.features[[row[d.id] for d in filtered]].reshape(len(filtered), len(FEATURES))
 
 
 def _ranked_and_filtered(params: SearchParams) -> tuple[_Ranked, list[IndexedDoc], ParsedQuery, bool, WelshQuery]:
@@ -181,19 +184,20 @@ def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Rank
     if fixes:
         ranked.did_you_mean = " ".join(fixes.get(w, w) for w in words(q))
     stems = cache.fulltext.query_stems(expanded)
-    matches = [(i, s) for i, s in cache.fulltext.match(stems, weights.boosts(), CANDIDATES) if i in cache.docs]
+    matches = cache.fulltext.match(stems, weights.boosts(), CANDIDATES)  # the full-text index holds exactly cache.docs
     bm25 = dict(matches)
     meaning = meaning_of(q, cache) if hybrid and not urn_ids else None  # a URN means that NOS, not its neighbours
     job_ids = _add_job_titles(q, parsed, cache, [i for i, _ in matches], hybrid and not urn_ids, ranked)
 
-    candidates = list(dict.fromkeys([*(i for i, _ in matches), *(meaning.ids if meaning else ()), *job_ids]))
+    # (a vector may outlive its NOS until vectors are rebuilt: only indexed NOS are candidates)
+    candidates = [i for i in dict.fromkeys([*(i for i, _ in matches), *(meaning.ids if meaning else ()), *job_ids]) if i in cache.docs]
     cosine = {}
     if meaning is not None:
         position = cache.embedding_position
         cosine = {i: float(meaning.cosine[position[i]]) for i in candidates if i in position}
     job_score = {i: 1.0 / (1.0 + r / JOB_TITLE_SPREAD) for r, i in enumerate(job_ids)}
     features = feature_matrix(candidates, bm25, stems, cache.fulltext, cosine, job_score)
-    scores = features @ weights.vector()
+    scores = score_rows(features, weights.vector())
 
     order = np.argsort(-scores, kind="stable")
     # Shown: the best-scored NOS, then any others holding most of the query's words or found
@@ -207,21 +211,21 @@ def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Rank
     else:
         found_otherwise = set(meaning.ids if meaning else ()) | set(job_ids)
         shown = [r for n, r in enumerate(order) if n < SHOWN_ANYWAY or holding_most[r] or candidates[r] in found_otherwise]
-    ranked.all_ids = [candidates[r] for r in order]
-    ids = [candidates[r] for r in shown]
     score = {candidates[r]: float(scores[r]) for r in order}
+    ids = [candidates[r] for r in shown]
+    all_ids = [candidates[r] for r in order]
     ranked.note([i for i in ids if i in bm25], "keywords")
     if meaning is not None:
         ranked.note(meaning.ids, "meaning")
-    if urn_ids:
-        top = max(score.values(), default=0.0) + 1.0
-        score.update({i: top for i in urn_ids})
-        ids = [*urn_ids, *(i for i in ids if i not in set(urn_ids))]
-    ranked.ids = [i for i in ids if i in cache.docs]
+    if urn_ids:  # the NOS the query names come first
+        score.update(dict.fromkeys(urn_ids, max(score.values(), default=0.0) + 1.0))
+        named = set(urn_ids)
+        ids = [*urn_ids, *(i for i in ids if i not in named)]
+        all_ids = [*urn_ids, *(i for i in all_ids if i not in named)]
+    ranked.ids = ids
+    ranked.all_ids = all_ids
     ranked.score = score
-    ranked.features = dict(zip(candidates, features, strict=True))
-    if urn_ids:
-        ranked.all_ids = [*urn_ids, *(i for i in ranked.all_ids if i not in set(urn_ids))]
+    ranked.candidates, ranked.features = candidates, features
     return ranked
 
 

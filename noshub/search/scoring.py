@@ -65,17 +65,24 @@ class RankingWeights:
 
     @classmethod
     def from_dict(cls, data: dict) -> RankingWeights:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: float(v) for k, v in data.items() if k in known})
+        """Weights from a dict of numbers; a name that is no weight is an error, not ignored."""
+        unknown = sorted(set(data) - {f.name for f in fields(cls)})
+        if unknown:
+            raise ValueError(f"unknown ranking weights: {', '.join(unknown)}")
+        return cls(**{k: float(v) for k, v in data.items()})
 
 
-def _fitted() -> dict[str, RankingWeights]:
-    """The weights the tuner fitted on the whole judged set, per mode; defaults until it has run."""
-    try:
-        data = json.loads(WEIGHTS_FILE.read_text())
-    except (OSError, ValueError):
+def _fitted(path: Path = WEIGHTS_FILE) -> dict[str, RankingWeights]:
+    """The weights the tuner fitted on the whole judged set, per mode; the defaults when the file
+    is absent (before the tuner has run). A file that cannot be read as weights is an error that
+    names it: search never ranks with other weights than it says."""
+    if not path.exists():
         return {}
-    return {mode: RankingWeights.from_dict(data[mode]) for mode in ("keyword", "hybrid") if isinstance(data.get(mode), dict)}
+    try:
+        data = json.loads(path.read_text())
+        return {mode: RankingWeights.from_dict(data[mode]) for mode in ("keyword", "hybrid")}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path}: not the ranking weights bench/search_tune.py writes ({exc!r})") from exc
 
 
 _FITTED = _fitted()
@@ -98,6 +105,16 @@ def weights_in_use(weights: RankingWeights | dict[str, RankingWeights]):
         yield
     finally:
         _override.reset(token)
+
+
+EXACT_TITLE_FIRST = 1000.0  # lifts a NOS whose title has the query's content words, no more and no fewer, above every other
+
+
+def scores(features: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The score of each row of FEATURES under a weight vector (`RankingWeights.vector()`): the
+    weighted sum, and a title that is the query (the same content words) first, whatever the
+    weights (the issue's "exact title matches first" is a rule, not a weight to fit)."""
+    return features @ weights + EXACT_TITLE_FIRST * (features[:, FEATURES.index("title_match")] >= 1.0 - 1e-9)
 
 
 def feature_matrix(
