@@ -20,7 +20,6 @@ from noshub.catalogue.models import Organisation, Suite
 from noshub.core.errors import InvalidParameter, NosHubError
 from noshub.core.spreadsheet import SafeDictWriter
 from noshub.pages import ratelimit
-from noshub.pages.contract import rate_limited
 from noshub.pages.errors import error_response, json_error
 from noshub.search.engine import SearchParams, search, soc_counts
 from noshub.search.models import SearchDocument
@@ -51,10 +50,8 @@ def api_view(func):
             response = error(405, "method_not_allowed", f"The API is read-only: {request.method} is not allowed; use GET.")
             response["Allow"] = ", ".join(SAFE_METHODS)
             return response
-        retry = ratelimit.check(request)
-        if retry is not None:
-            return rate_limited(retry)
         try:
+            ratelimit.enforce(request)
             response = func(request, *args, **kwargs)
         except NosHubError as exc:
             return error_response(request, exc)

@@ -52,15 +52,6 @@ def json_response(data, status: int = 200) -> JsonResponse:
     return JsonResponse(to_jsonable(data), status=status, safe=isinstance(data, dict), json_dumps_params={"ensure_ascii": False})
 
 
-def rate_limited(retry_after: int) -> JsonResponse:
-    """The API's 429 in the documented error shape, with Retry-After."""
-    response = json_response(
-        {"error": {"status": 429, "code": "rate_limited", "message": "Too many requests; try again later."}}, 429
-    )
-    response["Retry-After"] = str(retry_after)
-    return response
-
-
 def page_view(view):
     """Decorate a view that returns a `Page` (or any HttpResponse: redirects, downloads).
 
@@ -71,9 +62,7 @@ def page_view(view):
     def wrapper(request: HttpRequest, *args, format: str = "html", **kwargs) -> HttpResponse:
         request.page_format = "json" if format == "json" or wants_json(request) else "html"
         if request.page_format == "json":
-            retry = ratelimit.check(request)
-            if retry is not None:
-                return rate_limited(retry)
+            ratelimit.enforce(request)  # TooManyRequests: ErrorMiddleware answers 429
         result = view(request, *args, **kwargs)
         if not isinstance(result, Page):
             return result

@@ -9,6 +9,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext
+
+from noshub.core.errors import TooManyRequests
 
 
 def client_key(request) -> str:
@@ -30,3 +33,10 @@ def check(request) -> int | None:
         cache.set(key, 1, timeout=70)
         return None
     return None if count <= limit else 60 - int(time.time() % 60)
+
+
+def enforce(request) -> None:
+    """Raise `TooManyRequests` (429 with Retry-After, in the one error shape) past the limit."""
+    retry = check(request)
+    if retry is not None:
+        raise TooManyRequests(gettext("Too many requests; try again later."), retry_after=retry)

@@ -108,7 +108,7 @@ def test_rate_limit_answers_429_with_retry_after(client, load_reports, settings,
     statuses = [client.get("/api/v1/developers").status_code for _ in range(5)]
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
     response = client.get("/api/v1/developers")
-    assert response.json()["error"]["code"] == "rate_limited" and int(response["Retry-After"]) > 0
+    assert response.json()["error"]["code"] == "too_many_requests" and int(response["Retry-After"]) > 0
     cache.clear()
 
 
@@ -209,6 +209,6 @@ def test_json_twins_share_the_api_rate_limit(client, load_reports, settings, wit
     ]
     assert statuses == [200, 200, 200, 429, 429, 429]
     limited = client.get("/nos/LANACT3.json")
-    assert limited.json()["error"]["code"] == "rate_limited" and int(limited["Retry-After"]) > 0
+    assert limited.json()["error"]["code"] == "too_many_requests" and int(limited["Retry-After"]) > 0
     assert client.get("/nos/LANACT3/").status_code == 200  # the HTML page is not limited
     cache.clear()

@@ -158,3 +158,20 @@ def test_one_mapping_for_the_core_errors():
     )
     assert describe(request, Forbidden("Only reviewers may decide."))[:2] == (403, "forbidden")
     assert describe(request, RuntimeError("secret detail"))[2] == "Sorry, there is a problem with the service"
+
+
+def test_json_twins_past_the_rate_limit_answer_429_in_the_one_error_shape(client, settings):
+    """A page's JSON twin shares the API's budget and its answer: the error hierarchy's 429."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_RATE_LIMIT_PER_MINUTE = 2
+    try:
+        statuses = [client.get("/developers.json").status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+        response = client.get("/developers.json", HTTP_ACCEPT_LANGUAGE="en")
+        body = response.json()["error"]
+        assert body["code"] == "too_many_requests" and body["retry_after"] == int(response["Retry-After"]) > 0
+        assert client.get("/developers/").status_code == 200  # HTML pages are not rate-limited
+    finally:
+        cache.clear()
