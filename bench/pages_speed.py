@@ -15,7 +15,8 @@ and Welsh. The home page is timed warm (its figures cached; they are counted aga
 catalogue changes). A suite's PDF (a suite of 20-40 NOS) is asked for until it is served (HTTP 200;
 202 while it is built in the background): the first build's time is reported, then cached GETs.
 The load test starts the real server (`noshub serve`: gunicorn, a worker per core) on a free
-loopback port and sends it searches (results pages, mixed queries) and NOS pages (mixed URNs)
+loopback port and sends it searches (results pages; 1,200 realistic queries, as in
+bench/search_speed.py, drawn at random) and NOS pages (random URNs)
 from 8 concurrent clients in this second process (bench/loadtest.py).
 Targets on this 2-core machine: NOS page p95 ≤ 50 ms, results page p95 ≤ 100 ms, home page p95
 ≤ 50 ms warm, suite PDF from cache p95 ≤ 100 ms; under load ≥ 200 searches/s and ≥ 200 NOS pages/s
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from loadtest import load, served  # noqa: E402  (bench/loadtest.py)
+from search_speed import build_queries  # noqa: E402  (realistic queries: ONS job titles, NOS keywords, judged queries, typos)
 
 QUERIES = [
     "welding",
@@ -172,7 +174,8 @@ def main() -> int:
         f"{suite_pdf['first_build_s']:.1f} s ({suite_pdf['polls']} polls answered 202 while building)"
     )
     if not args.no_load_test:
-        queries = [rng.choice(QUERIES) for _ in range(args.load_requests)]
+        pool = build_queries()
+        queries = [rng.choice(pool) for _ in range(args.load_requests)]
         figures["load"] = load_test(slugs, queries, args.clients)
         print(f"the real server (noshub serve) under {args.clients} concurrent clients on loopback; load average {load_average()}")
         print(f"{'kind':10} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}  target: ≥ {LOAD_TARGETS['rps']:.0f}/s, p99 ≤ {LOAD_TARGETS['p99']:.0f} ms, 0 errors")

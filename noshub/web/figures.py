@@ -9,6 +9,7 @@ its next request, for one small query, and none ever serves figures older than t
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from django.core.cache import cache
@@ -24,7 +25,9 @@ def home_figures() -> dict:
     """`catalogue_stats()` as of the catalogue's current state (each call its own copy: the cache pickles)."""
     today = date.today()
     generation, built_at = index_generation()
-    key = ":".join(("web-home-figures", str(connection.settings_dict["NAME"]), str(generation), str(built_at), today.isoformat()))
+    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
+    stamp = f"{generation}.{built_at.timestamp() if built_at else 0}"
+    key = f"web-home-figures:{database}:{stamp}:{today.isoformat()}"
     figures = cache.get(key)
     if figures is None:
         figures = catalogue_stats(today)

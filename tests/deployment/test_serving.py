@@ -4,6 +4,7 @@ request, serving pages gzipped and static files under hashed names."""
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import socket
 import subprocess
@@ -12,15 +13,21 @@ import time
 import urllib.error
 import urllib.request
 
-from noshub import gunicorn_config
 from noshub.serving import default_workers, gunicorn_command
 
 from .test_settings import ROOT, _env
 
+THREAD_SETTINGS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
 
 def _gunicorn_config(argv: list[str], monkeypatch):
-    """The configuration gunicorn itself reads from this command line."""
+    """The configuration gunicorn itself reads from this command line (loading NOS Hub's gunicorn
+    settings in this process, whose thread settings for native libraries are kept from leaking
+    into the other tests' subprocesses)."""
     from gunicorn.app.wsgiapp import WSGIApplication
+
+    for name in THREAD_SETTINGS:
+        monkeypatch.setenv(name, os.environ.get(name, "unset here"))
 
     assert argv[:3] == [sys.executable, "-m", "gunicorn"]
     monkeypatch.setattr(sys, "argv", ["gunicorn", *argv[3:]])
@@ -34,7 +41,7 @@ def test_serve_runs_gunicorn_with_a_worker_per_core_and_the_warm_up(monkeypatch)
     assert app.cfg.bind == ["127.0.0.1:8123"]
     assert app.cfg.workers == default_workers() >= 1
     assert app.cfg.threads == 3 and app.cfg.worker_class_str == "gthread"
-    assert app.cfg.post_worker_init is gunicorn_config.post_worker_init
+    assert app.cfg.post_worker_init.__module__ == "noshub.gunicorn_config"
     assert not app.cfg.preload_app  # nothing is loaded before the fork: no connection or thread pool shared
 
     app = _gunicorn_config(gunicorn_command("::1", 9000, 5, 1), monkeypatch)
