@@ -113,11 +113,9 @@ MIDDLEWARE = [
     # Static files (and GOV.UK Frontend's /assets/) straight from STATIC_ROOT: hashed names cached
     # for a year, gzip and brotli copies made by collectstatic (noshub/web/staticfiles.py).
     "noshub.web.staticfiles.StaticFilesMiddleware",
-    # Pages gzipped. BREACH: Django masks the CSRF token anew in every response and this
-    # middleware pads each response with random bytes (Heal The Breach), and no other secret is
-    # in a page's body (the session is a cookie), so compressing pages that echo a query is safe.
-    # Static files never reach it: the middleware above answers them, already compressed.
-    "django.middleware.gzip.GZipMiddleware",
+    # Pages gzipped (BREACH: why it is safe, noshub/web/compression.py). Static files never
+    # reach it: the middleware above answers them, compressed by collectstatic.
+    "noshub.web.compression.PageCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

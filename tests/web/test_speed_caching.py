@@ -84,3 +84,9 @@ def test_pages_are_gzipped_for_browsers_that_take_it(client, load_reports):
     assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
     html = gzip.decompress(zipped.content).decode()
     assert "standards found" in html and len(zipped.content) < len(plain.content) / 3
+
+
+def test_a_pdf_is_not_gzipped_again(client, load_reports):
+    response = client.get("/nos/SFLDGV1.pdf", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert not response.has_header("Content-Encoding") and _body(response)[:4] == b"%PDF"
