@@ -223,6 +223,9 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
         click.echo("Static files collected (hashed names, gzip and brotli).")
     command = gunicorn_command(host, port, workers, threads)
     click.echo(f"NOS Hub at http://{host}:{port}/  (Ctrl+C to stop)")
+    from django.db import connections
+
+    connections.close_all()  # none is handed on to gunicorn
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(command[0], command)  # gunicorn in this process's place: Ctrl+C and signals reach it

@@ -173,7 +173,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # GOV.UK Frontend, installed by scripts/setup with npm (package.json): its CSS, JS, fonts and
-# images are served as static files under static/govuk/; its CSS asks for /assets/… (noshub/urls.py).
+# images are served as static files under static/govuk/; its CSS asks for /assets/… (noshub/web/staticfiles.py).
 GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND_DIR)]
 # `collectstatic` (scripts/setup, `noshub serve`, the test session) copies them to STATIC_ROOT
@@ -183,8 +183,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# GOV.UK Frontend's own fonts and images, asked for at /assets/ by its precompiled CSS: their names
-# hold no hash, so they are cached for a day (WHITENOISE_MAX_AGE covers every unhashed file).
+# A file under a name without a hash (GOV.UK Frontend's images at /assets/, a static file asked
+# for by its plain name) may change under that name: cached for a day.
 WHITENOISE_MAX_AGE = 24 * 3600
 # Source maps are for developers' tools, not worth compressing at every collectstatic.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]

@@ -30,7 +30,7 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         return bool(HASHED_FONT.match(url)) or super().immutable_file_test(path, url)
 
 
-def collect_if_stale(stdout=None) -> bool:
+def collect_if_stale() -> bool:
     """Run `collectstatic` when STATIC_ROOT's manifest is missing or older than a source file
     (a new checkout, an edited stylesheet, an updated GOV.UK Frontend); True when it ran.
     Collecting compresses every file twice (several seconds), so unchanged files are not."""
@@ -48,5 +48,5 @@ def collect_if_stale(stdout=None) -> bool:
         )
         if newest <= built:
             return False
-    call_command("collectstatic", interactive=False, verbosity=0, stdout=stdout)
+    call_command("collectstatic", interactive=False, verbosity=0)
     return True
