@@ -1,16 +1,26 @@
-"""Server time of the NOS finder's pages on the full catalogue: the NOS page and results pages.
+"""Server time of the NOS finder's pages on the full catalogue: the NOS page, results pages, the
+home page, a suite's PDF, and the real server under load.
 
     .venv/bin/python bench/pages_speed.py                 # the default SQLite database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/noshub_bench .venv/bin/python bench/pages_speed.py
     .venv/bin/python bench/pages_speed.py --requests 500 --json bench/results/pages.json
+    .venv/bin/python bench/pages_speed.py --no-load-test  # in-process timings only
 
 The database must hold the loaded catalogue with its search index (`noshub load`). Requests go
 through Django's whole stack (middleware, view, templates, CSP header) with the test Client, in
 this process, after a warm-up (the search engine's per-process cache is loaded by the first
 search). Each NOS page request is a different NOS (fixed seed, current and legacy); results pages
 mix queries (job titles, title words, misspellings, URNs), filters, sorts and pages, in English
-and Welsh.
-Targets on this 2-core machine: NOS page p95 ≤ 50 ms, results page p95 ≤ 100 ms.
+and Welsh. The home page is timed warm (its figures cached; they are counted again only when the
+catalogue changes). A suite's PDF (a suite of 20-40 NOS) is asked for until it is served (HTTP 200;
+202 while it is built in the background): the first build's time is reported, then cached GETs.
+The load test starts the real server (`noshub serve`: gunicorn, a worker per core) on a free
+loopback port and sends it searches (results pages; 1,200 realistic queries, as in
+bench/search_speed.py, drawn at random) and NOS pages (random URNs)
+from 8 concurrent clients in this second process (bench/loadtest.py).
+Targets on this 2-core machine: NOS page p95 ≤ 50 ms, results page p95 ≤ 100 ms, home page p95
+≤ 50 ms warm, suite PDF from cache p95 ≤ 100 ms; under load ≥ 200 searches/s and ≥ 200 NOS pages/s
+with 0 errors, p99 ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -27,6 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from loadtest import load, served  # noqa: E402  (bench/loadtest.py)
+from search_speed import build_queries  # noqa: E402  (realistic queries: ONS job titles, NOS keywords, judged queries, typos)
 
 QUERIES = [
     "welding",
@@ -58,7 +71,8 @@ QUERIES = [
 ]
 FILTERS = [{}, {}, {"validity": "all"}, {"sort": "title"}, {"sort": "date"}, {"page": "2"}, {"category": "job_specific"}]
 
-TARGETS = {"nos": 50.0, "results": 100.0}
+TARGETS = {"nos": 50.0, "results": 100.0, "home": 50.0, "suite_pdf_cached": 100.0}
+LOAD_TARGETS = {"rps": 200.0, "p99": 100.0, "errors": 0}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -72,6 +86,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=300, help="requests per page kind (default 300)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--pdf-requests", type=int, default=20, help="cached suite PDF requests (default 20)")
+    parser.add_argument("--load-requests", type=int, default=2000, help="requests per kind in the load test (default 2000)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients in the load test (default 8)")
+    parser.add_argument("--no-load-test", action="store_true", help="skip the load test on the real server")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "noshub.settings")
@@ -104,15 +122,20 @@ def main() -> int:
             assert client.get(results_url()).status_code == 200
             assert client.get(f"/nos/{rng.choice(slugs)}/").status_code == 200
 
-    timings: dict[str, list[float]] = {"nos": [], "results": []}
+    timings: dict[str, list[float]] = {"nos": [], "results": [], "home": [], "suite_pdf_cached": []}
+    for client in (client_en, client_cy):
+        assert client.get("/").status_code == 200  # the home page's figures, counted once
     for i in range(args.requests):
         client = client_cy if i % 4 == 3 else client_en
-        for kind, url in (("nos", f"/nos/{rng.choice(slugs)}/"), ("results", results_url())):
+        for kind, url in (("nos", f"/nos/{rng.choice(slugs)}/"), ("results", results_url()), ("home", "/")):
             started = time.perf_counter()
             response = client.get(url)
             elapsed = (time.perf_counter() - started) * 1000
             assert response.status_code == 200, (url, response.status_code)
             timings[kind].append(elapsed)
+
+    suite_pdf = time_suite_pdf(client_en, args.pdf_requests)
+    timings["suite_pdf_cached"] = suite_pdf.pop("cached_ms")
 
     figures = {
         "machine": {
@@ -124,10 +147,12 @@ def main() -> int:
         "database": connection.vendor,
         "nos_in_catalogue": len(slugs),
         "requests_per_kind": args.requests,
+        "load_average": os.getloadavg(),
         "pages": {},
+        "suite_pdf": suite_pdf,
     }
     print(f"NOS Hub page timings: {connection.vendor}, {len(slugs)} NOS, {args.requests} requests per page kind")
-    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average {load_average()}")
     print(f"{'page':10} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'target p95':>11}  ok")
     ok = True
     for kind, values in timings.items():
@@ -144,10 +169,75 @@ def main() -> int:
         print(
             f"{kind:10} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} {row['max_ms']:8.1f} {TARGETS[kind]:11.0f}  {'yes' if row['meets_target'] else 'NO'}"
         )
+    print(
+        f"suite PDF: suite {suite_pdf['suite']} ({suite_pdf['nos']} NOS, {suite_pdf['bytes']:,} bytes): first build "
+        f"{suite_pdf['first_build_s']:.1f} s ({suite_pdf['polls']} polls answered 202 while building)"
+    )
+    if not args.no_load_test:
+        pool = build_queries()
+        queries = [rng.choice(pool) for _ in range(args.load_requests)]
+        figures["load"] = load_test(slugs, queries, args.clients)
+        print(f"the real server (noshub serve) under {args.clients} concurrent clients on loopback; load average {load_average()}")
+        print(f"{'kind':10} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}  target: ≥ {LOAD_TARGETS['rps']:.0f}/s, p99 ≤ {LOAD_TARGETS['p99']:.0f} ms, 0 errors")
+        for kind, row in figures["load"].items():
+            row["meets_target"] = row["rps"] >= LOAD_TARGETS["rps"] and row["p99"] <= LOAD_TARGETS["p99"] and row["errors"] == LOAD_TARGETS["errors"]
+            ok &= row["meets_target"]
+            print(f"{kind:10} {row['rps']:8.1f} {row['p50']:8.1f} {row['p95']:8.1f} {row['p99']:8.1f} {row['errors']:7d}  {'yes' if row['meets_target'] else 'NO'}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2))
     return 0 if ok else 1
+
+
+def load_average() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def time_suite_pdf(client, requests: int) -> dict:
+    """A suite's PDF: the first build (polled while the site answers 202), then cached GETs."""
+    from django.db.models import Count
+
+    from noshub.catalogue.models import Suite
+
+    suite = (
+        Suite.objects.annotate(n=Count("versions__standard", distinct=True)).filter(n__gte=20, n__lte=40).order_by("id").first()
+    )
+    url = f"/suites/{suite.id}.pdf"
+    started, polls = time.perf_counter(), 0
+    while True:
+        response = client.get(url)
+        if response.status_code != 202:
+            break
+        polls += 1
+        time.sleep(0.25)
+    first_build = time.perf_counter() - started
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf", (url, response.status_code)
+    size = len(b"".join(response) if response.streaming else response.content)
+    cached = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        body = b"".join(response) if response.streaming else response.content
+        cached.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200 and body[:4] == b"%PDF", (url, response.status_code)
+    return {"suite": suite.id, "nos": suite.n, "bytes": size, "first_build_s": round(first_build, 2), "polls": polls, "cached_ms": cached}
+
+
+def load_test(slugs: list[str], queries: list[str], clients: int) -> dict:
+    """Searches and NOS pages against `noshub serve`, one kind after the other."""
+    from urllib.parse import quote, urlencode
+
+    rng = random.Random(7)
+    kinds = {
+        "searches": ["/search/?" + urlencode({"q": q}) for q in queries],
+        "nos_pages": [f"/nos/{quote(rng.choice(slugs))}/" for _ in queries],
+    }
+    with served() as base:
+        figures = {}
+        for kind, paths in kinds.items():
+            load(base, paths[:50], clients=clients)  # every worker's templates and caches warm
+            figures[kind] = load(base, paths, clients=clients)
+        return figures
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ The database must hold the loaded catalogue with its search index and embeddings
 fragments of NOS, the judged queries of bench/data/search_queries/, and misspellings.
 Latency is measured in-process around `noshub.search.engine.search` after a warm-up, and is
 also printed as a ratio to a fixed CPU baseline (sorting 200,000 floats) so that figures from
-machines of different speed can be compared. The load test starts `noshub serve` (waitress,
-4 threads, API rate limit off) and sends searches to /api/v1/search from this second process
+machines of different speed can be compared. The load test starts `noshub serve` (gunicorn,
+a worker per core, API rate limit off; bench/loadtest.py) and sends searches to /api/v1/search from this second process
 with 8 concurrent clients.
 Targets on a 2-core machine: keyword p95 ≤ 25 ms, hybrid p95 ≤ 60 ms; zero errors under load.
 """
@@ -22,18 +22,16 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from loadtest import load, percentiles, served  # noqa: E402  (bench/loadtest.py)
 
 
 def cpu_baseline_ms() -> float:
@@ -72,15 +70,6 @@ def build_queries(n: int = 1200) -> list[str]:
     return queries[:n] if len(queries) > n else queries
 
 
-def percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def pick(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-    return {"p50": pick(50), "p95": pick(95), "p99": pick(99), "max": ordered[-1]}
-
-
 def latency(queries: list[str], mode: str) -> dict[str, float]:
     from noshub.search.engine import SearchParams, search
 
@@ -94,61 +83,11 @@ def latency(queries: list[str], mode: str) -> dict[str, float]:
     return percentiles(times)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def load_test(queries: list[str], clients: int = 8, requests: int = 800) -> dict:
-    port = _free_port()
-    env = dict(os.environ, NOSHUB_API_RATE_LIMIT="0", NOSHUB_LOCAL_ONLY="1")  # on 127.0.0.1; no key needed
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "noshub"), "serve", "--port", str(port), "--threads", "4"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/api/v1/search?q=warm", timeout=60).read()
-                break
-            except OSError:
-                time.sleep(0.5)
-        for q in queries[:20]:
-            urllib.request.urlopen(base + "/api/v1/search?" + urllib.parse.urlencode({"q": q}), timeout=60).read()
-
-        def one(q: str) -> tuple[float, int]:
-            start = time.perf_counter()
-            try:
-                with urllib.request.urlopen(base + "/api/v1/search?" + urllib.parse.urlencode({"q": q}), timeout=60) as r:
-                    r.read()
-                    status = r.status
-            except urllib.error.HTTPError as exc:
-                status = exc.code
-            except OSError:
-                status = 0
-            return (time.perf_counter() - start) * 1000, status
-
-        sample = [queries[i % len(queries)] for i in range(requests)]
-        start = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=clients) as pool:
-            results = list(pool.map(one, sample))
-        elapsed = time.perf_counter() - start
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    errors = sum(1 for _, status in results if status != 200)
-    return {
-        "requests": requests,
-        "clients": clients,
-        "errors": errors,
-        "rps": requests / elapsed,
-        **percentiles([t for t, _ in results]),
-    }
+    with served(ready_path="/api/v1/search?q=warm") as base:
+        paths = ["/api/v1/search?" + urllib.parse.urlencode({"q": queries[i % len(queries)]}) for i in range(requests)]
+        load(base, paths[:20], clients=1)  # warm-up
+        return load(base, paths, clients=clients)
 
 
 def main() -> None:

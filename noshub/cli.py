@@ -40,7 +40,8 @@ class AppCommands(click.Group):
         from django.conf import settings
 
         for app in settings.INSTALLED_APPS:
-            if not app.startswith("noshub.") or importlib.util.find_spec(f"{app}.cli") is None:
+            # An app package, not an AppConfig class (noshub.web.apps.StaticFilesConfig is Django's staticfiles).
+            if not app.startswith("noshub.") or app.rpartition(".")[2][:1].isupper() or importlib.util.find_spec(f"{app}.cli") is None:
                 continue
             for command in importlib.import_module(f"{app}.cli").commands:
                 if command.name in self.commands:
@@ -202,24 +203,32 @@ main.add_command(migrate)  # `noshub migrate`: short for `noshub db migrate`
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve NOS Hub over HTTP (waitress). Without NOSHUB_SECRET_KEY only a local instance
-    (NOSHUB_LOCAL_ONLY=1, on 127.0.0.1) or a debug one (NOSHUB_DEBUG=1) is served."""
-    import waitress
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: one per CPU core).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1), help="Requests each worker answers at once.")
+def serve(host: str, port: int, workers: int | None, threads: int) -> None:
+    """Serve NOS Hub over HTTP (gunicorn: a worker process per core, static files compressed and
+    cached). Without NOSHUB_SECRET_KEY only a local instance (NOSHUB_LOCAL_ONLY=1, on 127.0.0.1)
+    or a debug one (NOSHUB_DEBUG=1) is served."""
     from django.core.exceptions import ImproperlyConfigured
-    from django.core.wsgi import get_wsgi_application
 
-    from noshub.serving import check_can_serve
+    from noshub.serving import check_can_serve, gunicorn_command
+    from noshub.web.staticfiles import collect_if_stale
 
     try:
         check_can_serve(host)
     except ImproperlyConfigured as exc:
         raise click.ClickException(str(exc)) from None
     _migrate_tables()
+    if collect_if_stale():
+        click.echo("Static files collected (hashed names, gzip and brotli).")
+    command = gunicorn_command(host, port, workers, threads)
     click.echo(f"NOS Hub at http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress.serve(StaticFilesHandler(get_wsgi_application()), host=host, port=port, threads=threads)
+    from django.db import connections
+
+    connections.close_all()  # none is handed on to gunicorn
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)  # gunicorn in this process's place: Ctrl+C and signals reach it
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The vectors are content-addressed (model + text), so one machine-wide cache is safe to share: a
@@ -96,7 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "noshub.web.apps.StaticFilesConfig",  # django.contrib.staticfiles, without GOV.UK Frontend's sources
     "noshub.catalogue",
     "noshub.soc",
     "noshub.search",
@@ -109,6 +110,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (and GOV.UK Frontend's /assets/) straight from STATIC_ROOT: hashed names cached
+    # for a year, gzip and brotli copies made by collectstatic (noshub/web/staticfiles.py).
+    "noshub.web.staticfiles.StaticFilesMiddleware",
+    # Pages gzipped (BREACH: why it is safe, noshub/web/compression.py). Static files never
+    # reach it: the middleware above answers them, compressed by collectstatic.
+    "noshub.web.compression.PageCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,9 +173,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # GOV.UK Frontend, installed by scripts/setup with npm (package.json): its CSS, JS, fonts and
-# images are served as static files under static/govuk/; its CSS asks for /assets/… (noshub/urls.py).
+# images are served as static files under static/govuk/; its CSS asks for /assets/… (noshub/web/staticfiles.py).
 GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND_DIR)]
+# `collectstatic` (scripts/setup, `noshub serve`, the test session) copies them to STATIC_ROOT
+# under names holding a hash of their content, with gzip and brotli copies; pages link the hashed
+# names, served with a far-future Cache-Control (WhiteNoise), so a new file is a new name.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# A file under a name without a hash (GOV.UK Frontend's images at /assets/, a static file asked
+# for by its plain name) may change under that name: cached for a day.
+WHITENOISE_MAX_AGE = 24 * 3600
+# Source maps are for developers' tools, not worth compressing at every collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Public API: requests per client per minute (0 turns the limit off).
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("NOSHUB_API_RATE_LIMIT", "600"))

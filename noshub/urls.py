@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,8 +7,6 @@ urlpatterns = [
     path("soc/", include("noshub.soc.urls")),
     path("cleansing/", include("noshub.cleansing.urls")),
     path("lifecycle/", include("noshub.lifecycle.urls")),
-    # GOV.UK Frontend's precompiled CSS asks for its fonts and images at /assets/.
-    re_path(r"^assets/(?P<path>(fonts|images)/[\w.-]+)$", serve, {"document_root": settings.GOVUK_FRONTEND_DIR / "assets"}),
     path("", include("noshub.web.urls")),
 ]
 

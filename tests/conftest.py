@@ -19,6 +19,15 @@ def data_dir() -> Path:
     return DATA_DIR
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_collected():
+    """Pages link static files by their hashed names, read from the manifest collectstatic
+    writes (var/static): collected when missing or older than a source file."""
+    from noshub.web.staticfiles import collect_if_stale
+
+    collect_if_stale()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """Load the whole real data directory once, as `noshub load` does (which fits the SOC

@@ -185,11 +185,18 @@ _cache_lock = threading.Lock()
 _caches: dict[str, IndexCache] = {}
 
 
+def index_generation() -> tuple:
+    """Where the index stands: it moves on with every change of a standard (an import, a load,
+    publishing, SOC coding or review, a duplicate decision), in the database, so every process
+    sees it. The generation with the time of its build: a reindex rolled back with its
+    transaction leaves its generation number free for the next one, which must not find what
+    was cached for the rolled-back one."""
+    return IndexState.objects.filter(id=1).values_list("generation", "built_at").first() or (0, None)
+
+
 def current_index() -> IndexCache:
     """The cache of this database's index, loaded again if the index changed since."""
-    # The generation with the time of its build: a reindex rolled back with its transaction leaves
-    # its generation number free for the next one, which must not find the rolled-back cache.
-    generation = IndexState.objects.filter(id=1).values_list("generation", "built_at").first() or (0, None)
+    generation = index_generation()
     key = connection.settings_dict["NAME"]
     cache = _caches.get(key)
     if cache is None or cache.generation != generation:

@@ -34,7 +34,6 @@ from django.views.decorators.http import require_safe
 
 from noshub.catalogue import services
 from noshub.catalogue.models import Standard
-from noshub.catalogue.stats import catalogue_stats
 from noshub.cleansing.services import same_text_copies
 from noshub.core.errors import InvalidParameter, NotFound
 from noshub.core.model import LIST_SECTIONS
@@ -44,6 +43,7 @@ from noshub.soc.models import SocGroup
 
 from . import browse, exports
 from .compare import compare as compare_nos
+from .figures import home_figures
 from .nos_view import label, present, summary_dict
 
 FACET_NAMES = ("validity", "category", "developer", "suite", "soc", "year")
@@ -63,8 +63,8 @@ def _html(request: HttpRequest) -> bool:
 @require_safe
 @page_view
 def home(request: HttpRequest) -> Page | HttpResponse:
-    """The catalogue's figures (the twin's keys), and a URN look-up."""
-    context = catalogue_stats()
+    """The catalogue's figures (the twin's keys; cached until the catalogue changes), and a URN look-up."""
+    context = home_figures()
     urn = request.GET.get("urn", "").strip()
     if not urn:
         return Page("web/home.html", context)

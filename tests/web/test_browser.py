@@ -64,11 +64,10 @@ def server(django_db_setup, django_db_blocker):
     import threading
 
     import waitress
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.wsgi import get_wsgi_application
     from django.db import connections
 
-    site = StaticFilesHandler(get_wsgi_application())
+    site = get_wsgi_application()  # static files too, by their hashed names (noshub.web.staticfiles)
 
     def app(environ, start_response):
         # Each server thread closes its database connection after a request, so that none is

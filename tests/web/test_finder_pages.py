@@ -316,7 +316,7 @@ class _LiveMarkup(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "script" and attrs.get("src") != "/static/noshub/init.mjs":
+        if tag == "script" and not re.fullmatch(r"/static/noshub/init\.[0-9a-f]{12}\.mjs", attrs.get("src") or ""):
             self.found.append("script")
         if tag in ("iframe", "svg", "style", "object", "embed") or (
             tag == "svg" and "pagination" not in (attrs.get("class") or "")

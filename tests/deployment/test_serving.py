@@ -1,0 +1,96 @@
+"""`noshub serve`: gunicorn with a worker process per core, each warmed up before it takes a
+request, serving pages gzipped and static files under hashed names."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from noshub.serving import default_workers, gunicorn_command
+
+from .test_settings import ROOT, _env
+
+THREAD_SETTINGS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _gunicorn_config(argv: list[str], monkeypatch):
+    """The configuration gunicorn itself reads from this command line (loading NOS Hub's gunicorn
+    settings in this process, whose thread settings for native libraries are kept from leaking
+    into the other tests' subprocesses)."""
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    for name in THREAD_SETTINGS:
+        monkeypatch.setenv(name, os.environ.get(name, "unset here"))
+
+    assert argv[:3] == [sys.executable, "-m", "gunicorn"]
+    monkeypatch.setattr(sys, "argv", ["gunicorn", *argv[3:]])
+    app = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]")
+    return app
+
+
+def test_serve_runs_gunicorn_with_a_worker_per_core_and_the_warm_up(monkeypatch):
+    app = _gunicorn_config(gunicorn_command("127.0.0.1", 8123, None, 3), monkeypatch)
+    assert app.app_uri == "noshub.wsgi:application"
+    assert app.cfg.bind == ["127.0.0.1:8123"]
+    assert app.cfg.workers == default_workers() >= 1
+    assert app.cfg.threads == 3 and app.cfg.worker_class_str == "gthread"
+    assert app.cfg.post_worker_init.__module__ == "noshub.gunicorn_config"
+    assert not app.cfg.preload_app  # nothing is loaded before the fork: no connection or thread pool shared
+
+    app = _gunicorn_config(gunicorn_command("::1", 9000, 5, 1), monkeypatch)
+    assert app.cfg.bind == ["[::1]:9000"] and app.cfg.workers == 5 and app.cfg.threads == 1
+
+
+def test_serve_rejects_a_bad_worker_count(tmp_path):
+    refused = subprocess.run(
+        [sys.executable, "-m", "noshub.cli", "serve", "--workers", "0"],
+        cwd=ROOT,
+        env=_env(tmp_path, NOSHUB_LOCAL_ONLY="1"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2 and "--workers" in refused.stderr
+    assert not (tmp_path / "serve.sqlite3").exists()
+
+
+def test_serve_answers_with_gunicorn_pages_gzipped_static_files_hashed(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "noshub.cli", "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+        cwd=ROOT,
+        env=_env(tmp_path, NOSHUB_LOCAL_ONLY="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert server.poll() is None, server.stdout.read()
+            try:
+                home = urllib.request.urlopen(urllib.request.Request(base + "/", headers={"Accept-Encoding": "gzip"}), timeout=30)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "noshub serve did not answer within 180 s"
+                time.sleep(0.5)
+        assert home.status == 200 and home.headers["Content-Encoding"] == "gzip"
+        html = gzip.decompress(home.read()).decode()
+        css = re.search(r'href="(/static/govuk/govuk-frontend\.min\.[0-9a-f]{12}\.css)"', html).group(1)
+        static = urllib.request.urlopen(urllib.request.Request(base + css, headers={"Accept-Encoding": "br"}), timeout=30)
+        assert static.headers["Content-Encoding"] == "br" and "immutable" in static.headers["Cache-Control"]
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=60)[0]
+    assert "gunicorn" in output.lower() and "gthread" in output, output
+    assert len(re.findall(r"Booting worker with pid", output)) == 2, output
