@@ -51,10 +51,10 @@ def get_developer(developer_id: int) -> Organisation:
     return org
 
 
-def nos_in(params: SearchParams) -> SearchResult:
-    """The NOS a browse page lists: a filtered search with no query, by title."""
+def nos_in(params: SearchParams, sort: str = "title") -> SearchResult:
+    """The NOS a browse page lists: a filtered search with no query, by title (or `sort`)."""
     params.q = ""
-    params.sort = "title"
+    params.sort = sort
     return search(params, log=False)
 
 
