@@ -442,14 +442,15 @@ def developer(request: HttpRequest, developer_id: int) -> Page:
 @require_safe
 @page_view
 def occupations(request: HttpRequest) -> Page:
-    context = {"classification": "SOC 2020", "nos_counted": "current NOS", "groups": browse.soc_majors()}
+    context = {
+        "classification": "SOC 2020",
+        "nos_counted": "current NOS",
+        "min_confidence": browse.OCCUPATION_MIN_CONFIDENCE,  # suggested codes below it are not counted
+        "groups": browse.soc_majors(),
+    }
     return Page("web/occupations.html", context)
 
 
-# Suggestions the coder is less sure of than this are hidden from a SOC group's page unless
-# asked for (`min_confidence=0`): more likely wrong than right ("Administer sedation…" under
-# 6135 Care workers and home carers).
-OCCUPATION_MIN_CONFIDENCE = 0.5
 OCCUPATION_SORTS = ("evidence", "title")
 
 
@@ -471,13 +472,13 @@ def _evidence_text(e: dict) -> str:
 def occupation(request: HttpRequest, code: str) -> Page:
     """A SOC 2020 group and its NOS, strongest evidence first (`noshub.search.evidence`):
     confirmed, then crosswalked by ONS share, then suggested by confidence; suggestions below
-    OCCUPATION_MIN_CONFIDENCE are hidden unless `min_confidence` says otherwise."""
+    browse.OCCUPATION_MIN_CONFIDENCE are hidden unless `min_confidence` says otherwise."""
     group = _get(browse.soc_group, code)
     params = _browse_params(request, soc=code)
     if not request.GET.get("validity"):
         params.validity = "current"
     if not request.GET.get("min_confidence"):
-        params.min_confidence = OCCUPATION_MIN_CONFIDENCE
+        params.min_confidence = browse.OCCUPATION_MIN_CONFIDENCE
     sort = params.sort if request.GET.get("sort") else "evidence"
     if sort not in OCCUPATION_SORTS:
         raise InvalidParameter("sort", f"must be one of {', '.join(OCCUPATION_SORTS)}")
@@ -495,11 +496,11 @@ def occupation(request: HttpRequest, code: str) -> Page:
     context.update(
         sort=sort,
         min_confidence=params.min_confidence,
-        default_min_confidence=f"{round(OCCUPATION_MIN_CONFIDENCE * 100)}%",
+        default_min_confidence=f"{round(browse.OCCUPATION_MIN_CONFIDENCE * 100)}%",
         provenance_counts=provenance,
         hidden_suggestions=provenance.get(evidence.HIDDEN, 0),
         show_all_url=_query_url(path, raw, min_confidence="0"),
-        hide_weak_url=_query_url(path, raw, min_confidence="") if params.min_confidence < OCCUPATION_MIN_CONFIDENCE else "",
+        hide_weak_url=_query_url(path, raw, min_confidence="") if params.min_confidence < browse.OCCUPATION_MIN_CONFIDENCE else "",
         sort_urls={s: _query_url(path, raw, sort="" if s == "evidence" else s) for s in OCCUPATION_SORTS},
     )
     return Page("web/occupation.html", context)

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from noshub.search.evidence import HIDDEN, PROVENANCES
-from noshub.web.views import OCCUPATION_MIN_CONFIDENCE
+from noshub.web.browse import OCCUPATION_MIN_CONFIDENCE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("coded_catalogue")]
 
@@ -35,25 +35,55 @@ def _order(e: dict) -> tuple:
     return (PROVENANCES.index(e["source"]), strength is None, -(strength or 0.0))
 
 
-def test_care_workers_list_the_strongest_evidence_first_and_hide_weak_suggestions(client):
+def _group_with_weak_suggestions() -> str:
+    """The unit group with the most current NOS suggested below the page's minimum confidence."""
+    from collections import Counter
+
+    from noshub.search.index_cache import current_index
+
+    weak = Counter(
+        unit
+        for d in current_index().docs.values()
+        if d.validity == "current"
+        for unit, source in d.soc_source.items()
+        if source == "suggested" and d.soc_confidence[unit] < OCCUPATION_MIN_CONFIDENCE
+    )
+    return weak.most_common(1)[0][0]
+
+
+def test_care_workers_list_the_strongest_evidence_first(client):
     data = client.get(f"/occupations/{CARE}.json").json()
     counts = {f["value"]: f["count"] for f in data["facets"]["provenance"]}
-    assert counts.get("crosswalk", 0) > 0 and counts.get("suggested", 0) > 0 and counts.get(HIDDEN, 0) > 0
+    assert counts.get("crosswalk", 0) > 0 and counts.get("suggested", 0) > 0
     assert data["total"] == sum(counts.get(p, 0) for p in PROVENANCES)
     rows = _all(client, f"/occupations/{CARE}.json")
     assert len(rows) == data["total"]
     evidence = [r["soc_evidence"] for r in rows]
     assert all(e["unit"] == CARE for e in evidence)
     assert [_order(e) for e in evidence] == sorted(_order(e) for e in evidence)  # confirmed, crosswalk by share, suggested by confidence
+    assert [e["source"] for e in evidence][0] == "crosswalk" and evidence[-1]["source"] == "suggested"
     assert all(e["confidence"] >= OCCUPATION_MIN_CONFIDENCE for e in evidence)
     crosswalked = [e["share"] for e in evidence if e["source"] == "crosswalk"]
     assert crosswalked and all(s is not None for s in crosswalked)  # the ONS share is known for every crosswalked code
 
-    everything = _all(client, f"/occupations/{CARE}.json?min_confidence=0")
+
+def test_suggestions_below_the_minimum_are_hidden_and_counted_until_asked_for(client):
+    code = _group_with_weak_suggestions()
+    data = client.get(f"/occupations/{code}.json").json()
+    counts = {f["value"]: f["count"] for f in data["facets"]["provenance"]}
+    assert counts[HIDDEN] > 0
+    everything = _all(client, f"/occupations/{code}.json?min_confidence=0")
     assert len(everything) == data["total"] + counts[HIDDEN]
     weak = [r for r in everything if r["soc_evidence"]["confidence"] < OCCUPATION_MIN_CONFIDENCE]
     assert len(weak) == counts[HIDDEN] and all(r["soc_evidence"]["source"] == "suggested" for r in weak)
+    assert everything[-len(weak) :] == weak  # the least confident last
     assert [_order(r["soc_evidence"]) for r in everything] == sorted(_order(r["soc_evidence"]) for r in everything)
+
+    html = client.get(f"/occupations/{code}/").content.decode()
+    assert re.search(r"\d+ more standards? (is|are) hidden: NOS Hub’s coder suggested this group", html)
+    assert "min_confidence=0" in html  # the link that shows them
+    shown = client.get(f"/occupations/{code}/?min_confidence=0").content.decode()
+    assert "Every suggestion is shown, however unsure." in shown and "hidden: NOS Hub’s coder" not in shown
 
 
 def test_provenance_filter_keeps_the_counts_and_the_page_says_what_is_hidden(client):
@@ -64,24 +94,23 @@ def test_provenance_filter_keeps_the_counts_and_the_page_says_what_is_hidden(cli
 
     html = client.get(f"/occupations/{CARE}/").content.decode()
     assert "Strongest evidence first" in html
-    assert re.search(r"\d+ more standards are hidden: NOS Hub’s coder suggested this group", html)
-    assert "min_confidence=0" in html  # the link that shows them
     assert "crosswalked from the catalogue’s SOC 2010 code (ONS share" in html
-    assert "suggested by NOS Hub’s coder" in html and "% confident, not yet checked by a person" in html
     assert 'data-provenance="crosswalk"' in html and "Where the code comes from" in html
     assert "?provenance=suggested" in html  # the filter's link
-
-    shown = client.get(f"/occupations/{CARE}/?min_confidence=0").content.decode()
-    assert "Every suggestion is shown, however unsure." in shown and "more standards are hidden" not in shown
+    html = client.get(f"/occupations/{CARE}/?provenance=suggested").content.decode()
+    assert re.search(r"6135: suggested by NOS Hub’s coder, \d+% confident, not yet checked by a person", html)
+    assert 'data-provenance="crosswalk"' not in html
 
     by_title = client.get(f"/occupations/{CARE}.json?sort=title").json()["nos"]
     assert [r["title"].lower() for r in by_title] == sorted(r["title"].lower() for r in by_title)
 
 
 def test_welsh_group_page_names_the_provenance_in_welsh(welsh_client):
-    html = welsh_client.get(f"/occupations/{CARE}/?min_confidence=0").content.decode()
+    html = welsh_client.get(f"/occupations/{CARE}/").content.decode()
     assert "Y dystiolaeth gryfaf yn gyntaf" in html and "wedi’i drosi o god SOC 2010 y catalog" in html
-    assert "o hyder, heb ei wirio gan berson eto" in html and "O ble mae’r cod yn dod" in html
+    assert "O ble mae’r cod yn dod" in html
+    html = welsh_client.get(f"/occupations/{CARE}/?provenance=suggested").content.decode()
+    assert "o hyder, heb ei wirio gan berson eto" in html
 
 
 @pytest.mark.parametrize(
