@@ -59,3 +59,21 @@ def _fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def coded_catalogue(django_db_setup, django_db_blocker):
+    """The catalogue as `noshub load` then `noshub soc crosswalk` and `noshub soc code` leave it:
+    SOC 2020 crosswalk links, and the coder's suggestions (with their confidence) for every
+    NOS without one; the index rebuilt from them. Undone after this module."""
+    if django_db_setup is None:
+        pytest.skip("real data not loaded")
+    from django.db import transaction
+
+    from noshub.soc import services
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        services.migrate_crosswalk()
+        services.code_catalogue()
+        yield
+        transaction.set_rollback(True)

@@ -96,7 +96,19 @@ def openapi_document(server: str) -> dict:
                         _param("soc", "SOC 2020 group at any level", {"type": "string", "pattern": "^[0-9]{1,4}$"}, example="5434"),
                         _param("year", "Approval year", {"type": "integer", "minimum": 1900, "maximum": 2100}),
                         _param(
-                            "sort", "Order", {"type": "string", "enum": ["relevance", "title", "date", ""], "default": "relevance"}
+                            "sort", "Order", {"type": "string", "enum": ["relevance", "title", "date", "evidence", ""], "default": "relevance"}
+                        ),
+                        _param(
+                            "provenance",
+                            "Only NOS whose best SOC 2020 code under `soc` was confirmed by a reviewer, crosswalked from the "
+                            "catalogue's SOC 2010 code, or suggested by the coder",
+                            {"type": "string", "enum": ["confirmed", "crosswalk", "suggested", ""]},
+                        ),
+                        _param(
+                            "min_confidence",
+                            "Only NOS whose best SOC 2020 code under `soc` is at least this confident (confirmed and "
+                            "crosswalked codes are 1)",
+                            {"type": "number", "minimum": 0, "maximum": 1, "default": 0},
                         ),
                         _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}),
                         _param("per_page", "Results per page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
@@ -312,6 +324,12 @@ def openapi_document(server: str) -> dict:
                             "and copies_query (this search's query showing every copy)",
                         },
                         "copies_url": {"type": ["string", "null"], "description": "This search showing every copy of the group"},
+                        "soc_evidence": {
+                            "type": ["object", "null"],
+                            "description": "With a `soc` filter: its strongest SOC 2020 unit group there (unit), where the code "
+                            "came from (source: confirmed, crosswalk, suggested), its confidence, and a crosswalked code's "
+                            "ONS share (share, or null)",
+                        },
                     },
                 },
                 **{body.name: body.schema for body in BODY_SCHEMAS},

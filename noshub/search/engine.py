@@ -34,7 +34,7 @@ import numpy as np
 from noshub.core.search import embeddings
 from noshub.core.urns import normalise_urn
 
-from . import querylog
+from . import evidence, querylog
 from .duplicates import DuplicateGroups, collapse, duplicate_groups
 from .index_cache import IndexCache, IndexedDoc, current_index, soc_counts
 from .params import MAX_PER_PAGE, InvalidParameter, SearchParams, clean_text
@@ -99,10 +99,13 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
     copies: dict[int, list[IndexedDoc]] = {}
     if not params.shows_every_copy:
         filtered, copies = collapse(filtered, groups, ranked.by_urn())
-    facets = _facets(filtered, copies, params)
+    provenance: list[dict] = []  # counted only where there is a SOC group or an evidence filter
+    if params.soc or params.provenance or params.min_confidence:
+        filtered, provenance = evidence.filter_and_count(filtered, params.soc, params.provenance, params.min_confidence)
+    facets = {**_facets(filtered, copies, params), "provenance": provenance}
     _sort(filtered, params, parsed)
     start = (params.page - 1) * params.per_page
-    hits = _hits(filtered[start : start + params.per_page], ranked, parsed, copies, groups, welsh)
+    hits = _hits(filtered[start : start + params.per_page], ranked, parsed, copies, groups, welsh, params.soc)
     result = SearchResult(
         params,
         len(filtered),
@@ -319,9 +322,12 @@ def _facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], p: Sear
 
 
 def _sort(docs: list[IndexedDoc], params: SearchParams, parsed: ParsedQuery) -> None:
-    """Sort in place by title or newest approval; relevance keeps the fused order (title without a query)."""
+    """Sort in place by title, newest approval or SOC evidence under `soc` (strongest first);
+    relevance keeps the fused order (title without a query)."""
     if params.sort == "title" or (parsed.is_empty and params.sort == "relevance"):
         docs.sort(key=lambda d: d.title.lower())
+    elif params.sort == "evidence":
+        docs.sort(key=evidence.sort_key(params.soc))
     elif params.sort == "date":
         docs.sort(key=lambda d: (d.date_approved is None, -(d.date_approved.toordinal() if d.date_approved else 0)))
 
@@ -333,9 +339,11 @@ def _hits(
     copies: dict[int, list[IndexedDoc]],
     groups: DuplicateGroups,
     welsh: WelshQuery,
+    soc: str = "",
 ) -> list[Hit]:
     """The NOS of one page, with the query's words (and corrections) marked in title and
-    snippet, why each was found, its review status and its collapsed copies."""
+    snippet, why each was found, its review status, its collapsed copies and, under a SOC
+    group `soc`, its evidence there."""
     marks = parsed.all_words() + [c for c in (ranked.did_you_mean.split() if ranked.did_you_mean else [])]
     today = date.today()
     hits = []
@@ -365,6 +373,7 @@ def _hits(
                 group=groups.group_of.get(d.id, ""),
                 copies=[{"slug": c.slug, "urn": c.urn_key, "title": c.title, "suites": list(c.suites)} for c in others],
                 also_in_suites=sorted({s for c in others for s in c.suites} - set(d.suites)),
+                soc_evidence=evidence.best(d, soc) if soc else None,
             )
         )
     return hits

@@ -44,6 +44,8 @@ class IndexedDoc:
     body: str
     soc_levels: tuple[tuple[str, ...], ...] = ()  # codes of each level, major first
     soc_confidence: dict[str, float] = field(default_factory=dict)  # unit group → its evidence, 0..1 (1: confirmed or crosswalked)
+    soc_source: dict[str, str] = field(default_factory=dict)  # unit group → confirmed, crosswalk or suggested (`evidence`)
+    soc_share: dict[str, float] = field(default_factory=dict)  # crosswalked unit group → its ONS share, where known
     keywords: str = ""
     has_overview: bool = False  # the body starts with the overview
     review_date: date | None = None  # the indicative review date (None: none, or the 1905 placeholder)
@@ -96,6 +98,8 @@ class IndexCache:
                 row[12],
                 levels,
                 soc_confidence={unit: float(e.get("confidence") or 0.0) for unit, e in (row[15] or {}).items()},
+                soc_source={unit: e.get("source") or "" for unit, e in (row[15] or {}).items()},
+                soc_share={unit: float(e["share"]) for unit, e in (row[15] or {}).items() if e.get("share") is not None},
                 keywords=row[13],
                 has_overview=bool(row[17]),
                 review_date=row[16],

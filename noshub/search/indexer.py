@@ -42,7 +42,8 @@ def trusted(evidence: dict) -> bool:
 
 def soc_evidence(version: NosVersion, crosswalk: dict[str, list[str]]) -> dict[str, dict]:
     """SOC 2020 unit groups of a version with the evidence for each, {unit: {"source": …,
-    "confidence": …}}: its confirmed and crosswalked SOC 2020 links (confidence 1); else its
+    "confidence": …}}: its confirmed and crosswalked SOC 2020 links (confidence 1; a crosswalked
+    one with its ONS "share" when the link has one); else its
     best suggested code (noshub.soc) at the coder's confidence; else its SOC 2010 codes
     crosswalked here (before `noshub soc crosswalk` has run: "crosswalk", confidence 1)."""
     links = [link for link in version.nossoccode_set.all() if link.soc_code.classification == "2020"]
@@ -50,8 +51,11 @@ def soc_evidence(version: NosVersion, crosswalk: dict[str, list[str]]) -> dict[s
     if own:
         # A confirmed link says more than a crosswalked one to the same unit group.
         confirmed = {link.soc_code.code for link in links if link.source == "confirmed"}
+        shares = {link.soc_code.code: link.weight for link in links if link.source == "crosswalk" and link.weight is not None}
         return {
-            unit: {"source": "confirmed" if unit in confirmed else "crosswalk", "confidence": FULL_EVIDENCE}
+            unit: {"source": "confirmed", "confidence": FULL_EVIDENCE}
+            if unit in confirmed
+            else {"source": "crosswalk", "confidence": FULL_EVIDENCE, **({"share": shares[unit]} if unit in shares else {})}
             for unit in sorted(own)
         }
     suggested = [link for link in links if link.source == "suggested"]

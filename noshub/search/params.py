@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 
 from noshub.core.errors import InvalidParameter
 
+from .evidence import PROVENANCES
+
 VALIDITY_FILTERS = ("current", "legacy", "archive", "all")
-SORTS = ("relevance", "title", "date")
+SORTS = ("relevance", "title", "date", "evidence")  # evidence: the SOC evidence for `soc` (noshub.search.evidence)
 MODES = ("hybrid", "keyword")
 COPIES = ("collapse", "all")  # one result per duplicate group, or every copy
 MAX_PER_PAGE = 100
@@ -36,6 +38,8 @@ class SearchParams:
     include_hidden: bool = False
     copies: str = "collapse"
     group: str = ""  # a duplicate group's key: only its members, every copy shown
+    provenance: str = ""  # only NOS whose best SOC evidence under `soc` is confirmed, crosswalk or suggested
+    min_confidence: float = 0.0  # … and at least this confident (0 to 1; confirmed and crosswalked codes are 1)
 
     @classmethod
     def from_query_dict(cls, data) -> SearchParams:
@@ -51,6 +55,16 @@ class SearchParams:
                 raise InvalidParameter(name, f"must be a whole number, not {raw[:40]!r}") from None
             if not low <= value <= high:
                 raise InvalidParameter(name, f"must be between {low} and {high}")
+            return value
+
+        def fraction(name: str) -> float:
+            raw = (data.get(name) or "").strip()
+            try:
+                value = float(raw) if raw else 0.0
+            except ValueError:
+                raise InvalidParameter(name, f"must be a number from 0 to 1, not {raw[:40]!r}") from None
+            if not 0.0 <= value <= 1.0:  # (NaN fails this too)
+                raise InvalidParameter(name, "must be a number from 0 to 1")
             return value
 
         if "soc" in data and not (data.get("soc") or "").strip():  # `soc=`: the schema's 1-4 digits, not "any group"
@@ -72,6 +86,8 @@ class SearchParams:
             mode=(data.get("mode") or "hybrid").strip().lower(),
             copies=(data.get("copies") or "collapse").strip().lower(),
             group=(data.get("group") or "").strip().lower(),
+            provenance=(data.get("provenance") or "").strip().lower(),
+            min_confidence=fraction("min_confidence"),
         )
         params.validate()
         return params
@@ -91,13 +107,17 @@ class SearchParams:
             raise InvalidParameter("copies", f"must be one of {', '.join(COPIES)}")
         if self.group and not (len(self.group) == 40 and all(c in "0123456789abcdef" for c in self.group)):
             raise InvalidParameter("group", "must be a duplicate group's key (40 hexadecimal digits)")
+        if self.provenance and self.provenance not in PROVENANCES:
+            raise InvalidParameter("provenance", f"must be one of {', '.join(PROVENANCES)}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise InvalidParameter("min_confidence", "must be a number from 0 to 1")
         if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidParameter("page", f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
 
     def filters(self) -> dict:
         found = {
             k: getattr(self, k)
-            for k in ("validity", "suite", "developer", "category", "soc", "year", "group")
+            for k in ("validity", "suite", "developer", "category", "soc", "year", "group", "provenance", "min_confidence")
             if getattr(self, k)
         }
         if self.shows_every_copy:
@@ -106,9 +126,12 @@ class SearchParams:
 
     def query_string(self, **changes) -> str:
         """These parameters as a URL query (defaults left out), with `changes`; page 1."""
-        values = {k: getattr(self, k) for k in ("q", "validity", "suite", "developer", "category", "soc", "year", "sort")}
+        values = {
+            k: getattr(self, k)
+            for k in ("q", "validity", "suite", "developer", "category", "soc", "year", "sort", "provenance", "min_confidence")
+        }
         values |= {"per_page": self.per_page, "mode": self.mode, "copies": self.copies, "group": self.group, **changes}
-        defaults = {"validity": "current", "sort": "relevance", "per_page": 20, "mode": "hybrid", "copies": "collapse"}
+        defaults = {"validity": "current", "sort": "relevance", "per_page": 20, "mode": "hybrid", "copies": "collapse", "min_confidence": 0.0}
         return urlencode({k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v})
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .evidence import Evidence
 from .params import SearchParams
 from .welsh import WelshQuery
 
@@ -31,6 +32,7 @@ class Hit:
     group: str = ""  # its duplicate group's key (noshub.search.duplicates)
     copies: list[dict] = field(default_factory=list)  # the copies collapsed into this result
     also_in_suites: list[str] = field(default_factory=list)  # the copies' suites it is not in itself
+    soc_evidence: Evidence | None = None  # under a SOC group filter: its best evidence there
 
     def as_dict(self) -> dict:
         return {
@@ -53,6 +55,7 @@ class Hit:
             "duplicates": {"group": self.group, "copies": self.copies, "also_in_suites": self.also_in_suites}
             if self.group
             else None,
+            "soc_evidence": self.soc_evidence.as_dict() if self.soc_evidence else None,
         }
 
 

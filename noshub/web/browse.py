@@ -51,10 +51,10 @@ def get_developer(developer_id: int) -> Organisation:
     return org
 
 
-def nos_in(params: SearchParams) -> SearchResult:
-    """The NOS a browse page lists: a filtered search with no query, by title."""
+def nos_in(params: SearchParams, sort: str = "title") -> SearchResult:
+    """The NOS a browse page lists: a filtered search with no query, by title (or `sort`)."""
     params.q = ""
-    params.sort = "title"
+    params.sort = sort
     return search(params, log=False)
 
 
@@ -94,10 +94,17 @@ def related(detail: dict) -> list[dict]:
 
 LEVEL_ORDER = ("major", "sub_major", "minor", "unit")
 
+# Suggestions the coder is less sure of than this are left off a SOC group's page and its
+# counts unless asked for (`min_confidence=0`): more likely wrong than right ("Administer
+# sedation…" was listed under 6135 Care workers and home carers).
+OCCUPATION_MIN_CONFIDENCE = 0.5
+
 
 def soc_majors() -> list[dict]:
-    """The nine major groups with the number of current NOS aligned to each."""
-    counts = {f["value"]: f["count"] for f in search(SearchParams(validity="current", per_page=1), log=False).facets["soc"]}
+    """The nine major groups with the number of current NOS aligned to each (as their pages
+    count them: suggestions below OCCUPATION_MIN_CONFIDENCE left out)."""
+    params = SearchParams(validity="current", per_page=1, min_confidence=OCCUPATION_MIN_CONFIDENCE)
+    counts = {f["value"]: f["count"] for f in search(params, log=False).facets["soc"]}
     return [
         {"code": g.code, "title": g.title, "nos": counts.get(g.code, 0)}
         for g in SocGroup.objects.filter(level="major").order_by("code")

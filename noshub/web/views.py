@@ -38,6 +38,7 @@ from noshub.cleansing.services import same_text_copies
 from noshub.core.errors import InvalidParameter, NotFound
 from noshub.core.model import LIST_SECTIONS
 from noshub.pages import Page, page_view
+from noshub.search import evidence
 from noshub.search.engine import MAX_PER_PAGE, SearchParams, SearchResult, search
 from noshub.soc.models import SocGroup
 
@@ -104,7 +105,18 @@ def _facet_label(name: str, value) -> str:
     if name == "soc":
         title = _soc_titles().get(str(value), "")
         return f"{value} {title}".strip()
+    if name == "provenance":
+        return _provenance_labels().get(value, str(value))
     return str(value)
+
+
+def _provenance_labels() -> dict[str, str]:
+    """Where a NOS's SOC 2020 code came from, in plain words (`noshub.search.evidence`)."""
+    return {
+        "confirmed": _("Confirmed by a reviewer"),
+        "crosswalk": _("Crosswalked from the catalogue’s SOC 2010 code"),
+        "suggested": _("Suggested by NOS Hub’s coder"),
+    }
 
 
 def _facet_heading(name: str) -> str:
@@ -115,6 +127,7 @@ def _facet_heading(name: str) -> str:
         "suite": _("Suite"),
         "soc": _("Occupation (SOC 2020)"),
         "year": _("Year approved"),
+        "provenance": _("Where the code comes from"),
     }[name]
 
 
@@ -138,14 +151,17 @@ def _results_context(request: HttpRequest, result: SearchResult, path: str, face
     p = result.params
     raw = {
         k: request.GET.get(k, "")
-        for k in ("q", "validity", "suite", "developer", "category", "soc", "year", "sort", "per_page", "copies", "group", "mode")
+        for k in (
+            *("q", "validity", "suite", "developer", "category", "soc", "year", "sort", "per_page", "copies", "group", "mode"),
+            *("provenance", "min_confidence"),
+        )
     }
     facets = []
     for name in facet_names:
         options = []
         for f in result.facets.get(name, []):
             value = "" if (name == "validity" and f["value"] == "not stated") else f["value"]
-            if name == "validity" and not value:
+            if (name == "validity" and not value) or (name == "provenance" and value == evidence.HIDDEN):
                 continue
             selected = str(getattr(p, name) or "") == str(value)
             options.append(
@@ -169,7 +185,7 @@ def _results_context(request: HttpRequest, result: SearchResult, path: str, face
             "label": _facet_label(name, getattr(p, name)),
             "remove_url": _query_url(path, raw, **{name: ""}),
         }
-        for name in ("suite", "developer", "category", "soc", "year")
+        for name in ("suite", "developer", "category", "soc", "year", "provenance")
         if getattr(p, name)
     ]
     return {
@@ -426,22 +442,67 @@ def developer(request: HttpRequest, developer_id: int) -> Page:
 @require_safe
 @page_view
 def occupations(request: HttpRequest) -> Page:
-    context = {"classification": "SOC 2020", "nos_counted": "current NOS", "groups": browse.soc_majors()}
+    context = {
+        "classification": "SOC 2020",
+        "nos_counted": "current NOS",
+        "min_confidence": browse.OCCUPATION_MIN_CONFIDENCE,  # suggested codes below it are not counted
+        "groups": browse.soc_majors(),
+    }
     return Page("web/occupations.html", context)
+
+
+OCCUPATION_SORTS = ("evidence", "title")
+
+
+def _evidence_text(e: dict) -> str:
+    """A NOS's SOC evidence in plain words, with its confidence or ONS share."""
+    values = {"unit": e["unit"], "confidence": f"{round(e['confidence'] * 100)}%"}
+    if e["source"] == "confirmed":
+        return _("%(unit)s: confirmed by a reviewer") % values
+    if e["source"] == "crosswalk" and e["share"] is not None:
+        values["share"] = f"{round(e['share'] * 100)}%"
+        return _("%(unit)s: crosswalked from the catalogue’s SOC 2010 code (ONS share %(share)s)") % values
+    if e["source"] == "crosswalk":
+        return _("%(unit)s: crosswalked from the catalogue’s SOC 2010 code") % values
+    return _("%(unit)s: suggested by NOS Hub’s coder, %(confidence)s confident, not yet checked by a person") % values
 
 
 @require_safe
 @page_view
 def occupation(request: HttpRequest, code: str) -> Page:
+    """A SOC 2020 group and its NOS, strongest evidence first (`noshub.search.evidence`):
+    confirmed, then crosswalked by ONS share, then suggested by confidence; suggestions below
+    browse.OCCUPATION_MIN_CONFIDENCE are hidden unless `min_confidence` says otherwise."""
     group = _get(browse.soc_group, code)
     params = _browse_params(request, soc=code)
     if not request.GET.get("validity"):
         params.validity = "current"
-    result = browse.nos_in(params)
+    if not request.GET.get("min_confidence"):
+        params.min_confidence = browse.OCCUPATION_MIN_CONFIDENCE
+    sort = params.sort if request.GET.get("sort") else "evidence"
+    if sort not in OCCUPATION_SORTS:
+        raise InvalidParameter("sort", f"must be one of {', '.join(OCCUPATION_SORTS)}")
+    result = browse.nos_in(params, sort=sort)
     counts = {f["value"]: f["count"] for f in result.facets["soc"]}
     for child in group["children"]:
         child["nos"] = counts.get(child["code"], 0)
-    context = _listing(request, result, reverse("web:occupation", args=[code]), ("validity", "developer", "suite"), **group)
+    path = reverse("web:occupation", args=[code])
+    context = _listing(request, result, path, ("provenance", "validity", "developer", "suite"), **group)
+    for row, hit in zip(context["nos"], result.hits, strict=True):
+        e = hit.soc_evidence.as_dict() if hit.soc_evidence else None
+        row["soc_evidence"] = {**e, "text": _evidence_text(e)} if e else None
+    raw = dict(request.GET.items())
+    provenance = {f["value"]: f["count"] for f in result.facets["provenance"]}
+    context.update(
+        sort=sort,
+        min_confidence=params.min_confidence,
+        default_min_confidence=f"{round(browse.OCCUPATION_MIN_CONFIDENCE * 100)}%",
+        provenance_counts=provenance,
+        hidden_suggestions=provenance.get(evidence.HIDDEN, 0),
+        show_all_url=_query_url(path, raw, min_confidence="0"),
+        hide_weak_url=_query_url(path, raw, min_confidence="") if params.min_confidence < browse.OCCUPATION_MIN_CONFIDENCE else "",
+        sort_urls={s: _query_url(path, raw, sort="" if s == "evidence" else s) for s in OCCUPATION_SORTS},
+    )
     return Page("web/occupation.html", context)
 
 

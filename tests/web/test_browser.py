@@ -249,6 +249,8 @@ AXE_PAGES = [
     ("developers", "/developers/"),
     ("occupations", "/occupations/"),
     ("occupation", "/occupations/5434/"),
+    ("occupation-by-evidence", "/occupations/6135/?min_confidence=0"),
+    ("occupation-filtered", "/occupations/6135/?provenance=crosswalk"),
     ("compare", "/compare/?a=LANACT3&b=LANACT2"),
 ]
 
@@ -265,4 +267,133 @@ def test_axe_finds_no_wcag_violations(axe_page, language):
         url = page.base + (path or f"/suites/{suite_id}/")
         report[name] = _axe(page, url)
     (ARTIFACTS / f"axe-{language}.json").write_text(json.dumps(report, indent=2))
+    assert {k: v for k, v in report.items() if v} == {}
+
+
+# -- small screens (issue 17, item 8) and SOC group pages (item 6) -------------------------------
+
+def _context(browser, width: int, **options):
+    context = browser.new_context(viewport={"width": width, "height": 844 if width == 390 else 900}, **options)
+    context.set_default_timeout(30_000)
+    return context
+
+
+def _no_sideways_scroll(page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_results_put_the_first_result_on_the_first_screen_filters_behind_a_button(browser, server, width):
+    context = _context(browser, width)
+    page = context.new_page()
+    page.goto(server + "/search/?q=care")
+    _no_sideways_scroll(page, width)
+    first = page.locator(".noshub-result").first.bounding_box()
+    toggle = page.locator(".noshub-filters-toggle")
+    filters = page.locator("#filters")
+    if width == 390:
+        assert first["y"] < 844, first  # was ~1,200 px down, below the filters
+        assert toggle.is_visible() and not filters.is_visible()
+        assert toggle.get_attribute("aria-expanded") == "false"
+        page.screenshot(path=str(ARTIFACTS / "results-390.png"), full_page=False)
+        toggle.click()
+        assert filters.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+        page.locator(".noshub-facet", has_text="Developer").get_by_role("link").first.click()
+        page.wait_for_url(re.compile(r"developer="))
+        assert "(1 selected)" in page.locator(".noshub-filters-toggle").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "results-390-filters.png"), full_page=False)
+    else:
+        assert first["y"] < 900 and not toggle.is_visible() and filters.is_visible()
+        # "Skip to results" is there for the keyboard: hidden until focused, then it moves focus on.
+        skip = page.locator(".noshub-skip-results")
+        skip.focus()
+        assert skip.is_visible()
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#results-heading"
+        page.screenshot(path=str(ARTIFACTS / "results-1280.png"), full_page=False)
+    context.close()
+
+
+def test_results_without_javascript_show_filters_after_a_skip_to_results_link(browser, server):
+    context = _context(browser, 390, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/search/?q=care")
+    _no_sideways_scroll(page, 390)
+    assert page.locator("#filters").is_visible() and not page.locator(".noshub-filters-toggle").is_visible()
+    skip = page.get_by_role("link", name="Skip to results")
+    assert skip.bounding_box()["y"] < 844
+    skip.click()
+    assert page.evaluate("location.hash") == "#results-heading"
+    heading = page.locator("#results-heading").bounding_box()
+    assert 0 <= heading["y"] < 844 / 2  # scrolled to the results
+    page.screenshot(path=str(ARTIFACTS / "results-390-no-js.png"), full_page=False)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_nos_page_does_not_scroll_sideways_and_downloads_come_first_on_a_phone(browser, server, width, language):
+    context = _context(browser, width)
+    context.add_cookies([{"name": "django_language", "value": language, "url": server}])
+    page = context.new_page()
+    page.goto(server + "/nos/LANACT3/")
+    _no_sideways_scroll(page, width)
+    region = page.locator(".noshub-table-scroll")
+    assert region.get_attribute("role") == "region" and region.get_attribute("aria-labelledby") == "version-history"
+    assert region.bounding_box()["width"] <= width
+    pdf = page.get_by_role("link", name=re.compile("^PDF"))
+    assert pdf.count() == 1  # one copy in the accessibility tree at each width
+    box = pdf.bounding_box()
+    if width == 390:
+        assert box["y"] < 844 * 1.5, box  # near the top, not below the whole standard
+    else:
+        assert box["x"] > 1280 / 2  # in the side column
+    page.screenshot(path=str(ARTIFACTS / f"nos-{width}-{language}.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_soc_group_page_shows_where_each_code_comes_from(browser, server, width):
+    context = _context(browser, width)
+    page = context.new_page()
+    page.goto(server + "/occupations/6135/")
+    _no_sideways_scroll(page, width)
+    assert page.locator("#evidence-notes").inner_text().startswith("Strongest evidence first")
+    first = page.locator(".noshub-result").first
+    assert first.locator(".noshub-evidence").is_visible()
+    assert "6135:" in first.locator(".noshub-evidence").inner_text()
+    if width == 390:
+        assert not page.locator("#filters").is_visible()
+        page.locator(".noshub-filters-toggle").click()
+    page.locator(".noshub-facet", has_text="Where the code comes from").get_by_role("link").first.click()
+    page.wait_for_url(re.compile(r"provenance="))
+    sources = {e.get_attribute("data-provenance") for e in page.locator(".noshub-evidence").all()}
+    assert len(sources) == 1
+    page.screenshot(path=str(ARTIFACTS / f"occupation-6135-{width}.png"), full_page=width == 1280)
+    context.close()
+
+
+AXE_SMALL_SCREEN_PAGES = [
+    ("results", "/search/?q=care"),
+    ("nos", "/nos/LANACT3/"),
+    ("occupation", "/occupations/6135/?min_confidence=0"),
+    ("occupation-filtered", "/occupations/6135/?provenance=crosswalk&sort=title"),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_axe_finds_no_wcag_violations_on_a_phone(browser, server, language):
+    if not AXE.exists():
+        pytest.skip("axe-core not installed (scripts/setup runs npm ci)")
+    context = _context(browser, 390, bypass_csp=True)
+    context.add_cookies([{"name": "django_language", "value": language, "url": server}])
+    page = context.new_page()
+    report = {name: _axe(page, server + path) for name, path in AXE_SMALL_SCREEN_PAGES}
+    page.goto(server + "/search/?q=care")
+    page.locator(".noshub-filters-toggle").click()  # the filters, opened
+    page.add_script_tag(path=str(AXE))
+    opened = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    report["results-filters-open"] = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in opened["violations"]]
+    (ARTIFACTS / f"axe-390-{language}.json").write_text(json.dumps(report, indent=2))
+    context.close()
     assert {k: v for k, v in report.items() if v} == {}
