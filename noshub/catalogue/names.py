@@ -204,6 +204,17 @@ def _note_spelling(kind: str, version_ids: Sequence[int], spelling: str, changed
     NosVersion.objects.bulk_update(rows, ["source_names"], batch_size=1000)
 
 
+def shown_name(kind: str, spelling: str) -> str:
+    """The name `spelling` is shown as: itself when it is a name shown, else its alias's target
+    (itself when it is neither, or was dropped)."""
+    model = _MODEL[kind]
+    if model.objects.filter(name=spelling).exists():
+        return spelling
+    alias = NameAlias.objects.filter(kind=kind, spelling=spelling).select_related(_FIELD[kind]).first()
+    target = alias.target if alias is not None else None
+    return target.name if target is not None else spelling
+
+
 # -- listing and reviewing ---------------------------------------------------------------------
 
 

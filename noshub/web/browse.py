@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.db.models import Count, F
 
-from noshub.catalogue.models import NosVersion, Organisation, Suite
+from noshub.catalogue.models import NameAlias, NosSocCode, NosVersion, Organisation, Suite
 from noshub.catalogue.services import NotFound
+from noshub.core.names import name_key
 from noshub.search.engine import SearchParams, SearchResult, search
 from noshub.soc.models import SocGroup
 
@@ -25,6 +26,56 @@ def suites() -> list[dict]:
         .values("id", "name", "nos")
     )
     return [{"id": r["id"], "name": r["name"], "nos": r["nos"]} for r in rows]
+
+
+SUITE_TEXT_MAX = 200
+
+
+def suites_filtered(q: str = "", developer: int | None = None, sector: str = "") -> list[dict]:
+    """The suites of `suites()` that match: `q` in the name or a spelling a source used for it
+    (without case or punctuation), a NOS developed by `developer` (an id), a NOS aligned to the
+    SOC 2020 major group `sector` (the template has no sector field: a suite's sectors are the
+    major groups of its current NOS's SOC 2020 codes). Each row also names its developers and
+    sectors."""
+    rows = suites()
+    current = NosVersion.objects.filter(standard__current_id=F("id"))
+    developers: dict[int, set] = {}
+    for suite_id, org_id, org in current.filter(developed_by__isnull=False).values_list("suites", "developed_by", "developed_by__name").distinct():
+        developers.setdefault(suite_id, set()).add((org, org_id))
+    sectors: dict[int, set] = {}
+    socs = NosSocCode.objects.filter(version__standard__current_id=F("version_id"), soc_code__classification="2020")
+    for suite_id, code in socs.values_list("version__suites", "soc_code__code").distinct():
+        sectors.setdefault(suite_id, set()).add(code[:1])
+    aliases: dict[int, list[str]] = {}
+    for suite_id, spelling in NameAlias.objects.filter(suite__isnull=False).values_list("suite_id", "spelling"):
+        aliases.setdefault(suite_id, []).append(spelling)
+    wanted = name_key(q) if q else ""
+    words = q.casefold().split()
+    out = []
+    for row in rows:
+        devs = sorted(developers.get(row["id"], ()))
+        if developer is not None and developer not in {i for _, i in devs}:
+            continue
+        codes = sorted(sectors.get(row["id"], ()))
+        if sector and sector not in codes:
+            continue
+        if q:
+            spellings = [row["name"], *aliases.get(row["id"], [])]
+            text = " ".join(spellings).casefold()
+            if not (all(w in text for w in words) or any(wanted in name_key(s) for s in spellings)):
+                continue
+        out.append({**row, "developers": [{"id": i, "name": n} for n, i in devs], "sectors": codes})
+    return out
+
+
+def suite_developers() -> list[dict]:
+    """The developers a suite can be filtered by (those with a current NOS in some suite)."""
+    return [{"id": d["id"], "name": d["name"]} for d in developers()]
+
+
+def sectors() -> list[dict]:
+    """The sectors a suite can be filtered by: the SOC 2020 major groups."""
+    return [{"code": g.code, "title": g.title} for g in SocGroup.objects.filter(level="major").order_by("code")]
 
 
 def developers() -> list[dict]:
