@@ -284,7 +284,8 @@ def _relink(kind: str, spelling: str, old, new, changed: set[int]) -> set[int]:
     returns their ids."""
     field = _DOC_FIELD[kind]
     if kind == "suite":
-        versions = [v for v in NosVersion.objects.filter(source_names__has_key=field) if spelling in v.source_names[field]]
+        held = NosVersion.objects.filter(source_names__has_key=field).only("id", "standard_id", "source_names")
+        versions = [v for v in held if spelling in v.source_names[field]]
         through = NosVersion.suites.through.objects
         for v in versions:
             if old is not None:
