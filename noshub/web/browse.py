@@ -40,7 +40,9 @@ def suites_filtered(q: str = "", developer: int | None = None, sector: str = "")
     rows = suites()
     current = NosVersion.objects.filter(standard__current_id=F("id"))
     developers: dict[int, set] = {}
-    for suite_id, org_id, org in current.filter(developed_by__isnull=False).values_list("suites", "developed_by", "developed_by__name").distinct():
+    for suite_id, org_id, org in (
+        current.filter(developed_by__isnull=False).values_list("suites", "developed_by", "developed_by__name").distinct()
+    ):
         developers.setdefault(suite_id, set()).add((org, org_id))
     sectors: dict[int, set] = {}
     socs = NosSocCode.objects.filter(version__standard__current_id=F("version_id"), soc_code__classification="2020")
