@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("noshub.api.urls")),
     path("soc/", include("noshub.soc.urls")),
+    path("catalogue/", include("noshub.catalogue.urls")),
     path("cleansing/", include("noshub.cleansing.urls")),
     path("lifecycle/", include("noshub.lifecycle.urls")),
     # GOV.UK Frontend's precompiled CSS asks for its fonts and images at /assets/.

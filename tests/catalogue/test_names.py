@@ -142,3 +142,31 @@ def test_a_search_filter_spelt_as_a_source_spelt_it_finds_the_name_shown(load_re
     assert by_alias.total == shown.total > 0 and by_alias.params.developer == "OPITO"
     suite = search(SearchParams(suite="Accident Repair – Joining", validity="all", per_page=1), log=False)
     assert suite.total >= 1
+
+
+def test_the_staff_names_page_checks_roles_and_csrf(client, django_user_model, load_reports):
+    from django.test import Client
+
+    assert client.get("/catalogue/names/").status_code == 302  # sign in first
+    someone = django_user_model.objects.create_user("someone", password="pw-someone-1")
+    client.force_login(someone)
+    assert client.get("/catalogue/names/").status_code == 403
+    assert client.post("/catalogue/names/", {"kind": "developer", "spelling": "Opito", "name": "Opito"}).status_code == 403
+    assert Organisation.objects.filter(name="Opito").exists() is False
+
+    admin = django_user_model.objects.create_superuser("names-admin", password="pw-admin-1")
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(admin)
+    page = guarded.get("/catalogue/names/", {"kind": "developer"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "developer: Opito" in html and "suite: " not in html
+    assert guarded.post("/catalogue/names/", {"kind": "developer", "spelling": "Opito", "name": "Opito"}).status_code == 403
+    token = guarded.cookies["csrftoken"].value
+    done = guarded.post(
+        "/catalogue/names/", {"kind": "developer", "spelling": "Opito", "name": "Opito", "csrfmiddlewaretoken": token}
+    )
+    assert done.status_code == 200 and "is shown as “Opito”" in done.content.decode()
+    alias = NameAlias.objects.get(kind="developer", spelling="Opito")
+    assert (alias.organisation.name, alias.rule, alias.decided_by) == ("Opito", "reviewer", "names-admin")
+    bad = guarded.post("/catalogue/names/", {"kind": "suite", "spelling": "nope", "name": "X", "csrfmiddlewaretoken": token})
+    assert bad.status_code == 400 and "no suite is spelt" in bad.content.decode()
