@@ -44,9 +44,15 @@ class NameResolver:
         self._alias: dict[tuple[str, str], str] = {}
         for kind, spelling, suite, org in NameAlias.objects.values_list("kind", "spelling", "suite__name", "organisation__name"):
             self._alias[(kind, spelling)] = (suite if kind == "suite" else org) or ""
-        self._by_key: dict[str, dict[str, str]] = {
-            kind: {name_key(n): n for n in _MODEL[kind].objects.values_list("name", flat=True)} for kind in KINDS
-        }
+        self._names: dict[str, set[str]] = {}
+        self._by_key: dict[str, dict[str, str]] = {}
+        for kind in KINDS:
+            held = list(_MODEL[kind].objects.order_by("id").values_list("name", flat=True))
+            self._names[kind] = set(held)
+            # Names a reviewer kept apart can share a key: the oldest takes the key's new variants.
+            self._by_key[kind] = {}
+            for name in held:
+                self._by_key[kind].setdefault(name_key(name), name)
         self.new_aliases: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, spelling) → (name, rule)
 
     def prepare(self, documents: Iterable[NosDocument]) -> None:
@@ -66,7 +72,10 @@ class NameResolver:
         if (kind, spelling) in self._alias:
             return self._alias[(kind, spelling)]
         clean = clean_name(spelling)[:NAME_MAX_LENGTH]
-        name = self._by_key[kind].setdefault(name_key(clean), clean) if clean else ""
+        if not clean or clean in self._names[kind]:
+            name = clean
+        else:
+            name = self._by_key[kind].setdefault(name_key(clean), clean)
         if name != spelling:
             rule = "dropped" if not name else "cleaned" if name == clean else "merged"
             self.new_aliases[(kind, spelling)] = (name, rule)
@@ -172,6 +181,8 @@ def _move(kind: str, row, target, *, rule: str, changed: set[int], by: str = "",
     else:
         manager.filter(developed_by_id=row.id).update(developed_by_id=target.id if target is not None else None)
     NameAlias.objects.filter(**{_FIELD[kind]: row}).update(**{_FIELD[kind]: target})
+    if target is not None:  # a spelling that is now the name shown is no alias
+        NameAlias.objects.filter(kind=kind, spelling=target.name).delete()
     fields = {
         _FIELD[kind]: target,
         "rule": rule,
