@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -103,3 +104,13 @@ def test_clean_name_is_idempotent_and_keeps_a_visible_name(raw):
 def test_key_ignores_case(raw):
     words = raw.replace("&", " ")  # entities are case-sensitive
     assert name_key(words.upper()) == name_key(words.lower()) or not words.isascii()
+
+
+def test_a_json_array_item_ending_in_an_entity_stays_apart(tmp_path):
+    from noshub.core.readers.nosjson import read_json_documents
+
+    path = tmp_path / "one.json"
+    record = {"URN": "ZZN1", "Title": "T", "Validity": "Current", "Status": "Original", "NOSCategory": "Core"}
+    path.write_text(json.dumps({**record, "Suite": ["A&nbsp", "B", "A&nbsp"]}))
+    (doc,), rejections = read_json_documents(path)
+    assert rejections == [] and doc.document.suites == ("A&nbsp", "B")
