@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from django.db.models import Count, F
 
-from noshub.catalogue.models import NameAlias, NosSocCode, NosVersion, Organisation, Suite
+from noshub.catalogue.models import NameAlias, NosVersion, Organisation, Suite
 from noshub.catalogue.services import NotFound
 from noshub.core.names import name_key
 from noshub.search.engine import SearchParams, SearchResult, search
+from noshub.search.index_cache import current_index
 from noshub.soc.models import SocGroup
 
 RELATED_PER_SUITE = 10
@@ -33,32 +34,30 @@ SUITE_TEXT_MAX = 200
 
 def suites_filtered(q: str = "", developer: int | None = None, sector: str = "") -> list[dict]:
     """The suites of `suites()` that match: `q` in the name or a spelling a source used for it
-    (without case or punctuation), a NOS developed by `developer` (an id), a NOS aligned to the
-    SOC 2020 major group `sector` (the template has no sector field: a suite's sectors are the
-    major groups of its current NOS's SOC 2020 codes). Each row also names its developers and
-    sectors."""
-    rows = suites()
-    current = NosVersion.objects.filter(standard__current_id=F("id"))
-    developers: dict[int, set] = {}
-    for suite_id, org_id, org in (
-        current.filter(developed_by__isnull=False).values_list("suites", "developed_by", "developed_by__name").distinct()
-    ):
-        developers.setdefault(suite_id, set()).add((org, org_id))
-    sectors: dict[int, set] = {}
-    socs = NosSocCode.objects.filter(version__standard__current_id=F("version_id"), soc_code__classification="2020")
-    for suite_id, code in socs.values_list("version__suites", "soc_code__code").distinct():
-        sectors.setdefault(suite_id, set()).add(code[:1])
+    (without case or punctuation), a NOS developed by `developer` (an id), a NOS in the SOC 2020
+    major group `sector` (the template has no sector field: a suite's sectors are the major
+    groups its NOS are aligned to, as the search index holds them, so `/suites/<id>/?soc=5`
+    lists those NOS). Each row also names its developers and sectors."""
+    org_ids = {d["name"]: d["id"] for d in developers()}
+    developers_of: dict[str, set[str]] = {}
+    sectors_of: dict[str, set[str]] = {}
+    for doc in current_index().docs.values():
+        majors = {code for code in doc.soc if len(code) == 1}
+        for suite in doc.suites:
+            if doc.developer:
+                developers_of.setdefault(suite, set()).add(doc.developer)
+            sectors_of.setdefault(suite, set()).update(majors)
     aliases: dict[int, list[str]] = {}
     for suite_id, spelling in NameAlias.objects.filter(suite__isnull=False).values_list("suite_id", "spelling"):
         aliases.setdefault(suite_id, []).append(spelling)
     wanted = name_key(q) if q else ""
     words = q.casefold().split()
     out = []
-    for row in rows:
-        devs = sorted(developers.get(row["id"], ()))
+    for row in suites():
+        devs = sorted((name, org_ids[name]) for name in developers_of.get(row["name"], ()) if name in org_ids)
         if developer is not None and developer not in {i for _, i in devs}:
             continue
-        codes = sorted(sectors.get(row["id"], ()))
+        codes = sorted(sectors_of.get(row["name"], ()))
         if sector and sector not in codes:
             continue
         if q:

@@ -214,6 +214,7 @@ def test_suites_filter_by_words_developer_and_sector(browser, server, width):
     page.screenshot(path=str(ARTIFACTS / f"suites-words-{width}.png"), full_page=True)
 
     page.get_by_role("link", name="Clear filters").click()
+    page.wait_for_url(server + "/suites/")
     page.get_by_label("Developer").select_option(label="IMI")
     page.get_by_label("Sector (SOC 2020 major group)").select_option(value="5")
     page.get_by_role("button", name="Apply filters").click()
