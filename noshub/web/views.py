@@ -324,10 +324,10 @@ def suites(request: HttpRequest) -> Page:
     sector = request.GET.get("sector", "").strip()
     if sector and sector not in {s["code"] for s in sector_options}:
         raise InvalidParameter("sector", _("No sector has the code %(code)s.") % {"code": sector[:20]})
-    rows = browse.suites_filtered(q, int(developer) if developer else None, sector)
+    rows, total = browse.suites_filtered(q, int(developer) if developer else None, sector)
     context = {
         "count": len(rows),
-        "total": len(browse.suites()) if (q or developer or sector) else len(rows),
+        "total": total,
         "filters": {"q": q, "developer": int(developer) if developer else None, "sector": sector},
         "developers": developer_options,
         "sectors": sector_options,
