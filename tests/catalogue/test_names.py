@@ -83,11 +83,21 @@ def test_a_reviewer_undoes_a_merge_and_later_imports_follow(tmp_path, load_repor
     # The versions' fingerprints follow the names shown: their source imports unchanged.
     version = moved.select_related("standard").first()
     assert version.content_hash == version.to_document().content_hash()
-    # A new NOS spelling its developer "Opito" follows the decision; "opito" is merged by the rule.
+    # A new NOS spelling its developer "Opito" follows the decision; its suite follows the rule.
     path = tmp_path / "new.json"
     path.write_text(
         json.dumps(
-            [{"URN": "ZZNAMES1", "Title": "Check the lifeboat", "Developed_by": "Opito", "Suite": ["Accident Repair – Joining"]}]
+            [
+                {
+                    "URN": "ZZNAMES1",
+                    "Title": "Check the lifeboat",
+                    "Validity": "Current",
+                    "Status": "Original",
+                    "NOSCategory": "Core",
+                    "Developed_by": "Opito",
+                    "Suite": ["Accident Repair – Joining"],
+                }
+            ]
         )
     )
     report = import_json(path)
