@@ -69,6 +69,7 @@ STORE: tuple[str, ...] = (
     "auth.user",
     "catalogue.organisation",
     "catalogue.suite",
+    "catalogue.namealias",
     "catalogue.occupation",
     "catalogue.keyword",
     "catalogue.soccode",

@@ -40,9 +40,12 @@ def load_all(
         (import_pages, NOS_PAGES),
     ]
     reports = []
+    from noshub.catalogue.names import apply_rule
+
     # The index rebuild and the vectors write outside the imports' transactions: wait as long.
     with lock_wait(settings.IMPORT_DB_WAIT):
         with deferred_reindex():  # one index rebuild after all files, not one per file
+            apply_rule()  # names held from before the names rule are cleaned and merged first
             for done, (importer, name) in enumerate(steps):
                 tell(progress, "Loading data files", done, len(steps))
                 reports.append(importer(data_dir / name))

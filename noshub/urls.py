@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("noshub.api.urls")),
     path("soc/", include("noshub.soc.urls")),
+    path("catalogue/", include("noshub.catalogue.urls")),
     path("cleansing/", include("noshub.cleansing.urls")),
     path("lifecycle/", include("noshub.lifecycle.urls")),
     path("", include("noshub.web.urls")),

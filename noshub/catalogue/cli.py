@@ -1,4 +1,4 @@
-"""The catalogue's commands, at the top level of `noshub`: `show`, `stats`. (`load` and `import`
+"""The catalogue's commands, at the top level of `noshub`: `show`, `stats`, `names …`. (`load` and `import`
 read every kind of file, SOC reference data too, so they live with the root in `noshub.cli`.)
 Models are imported inside commands (Django is set up by then)."""
 
@@ -51,4 +51,60 @@ def stats(fmt: str) -> None:
     click.echo(f"Suites: {data['suites']}; largest: " + ", ".join(f"{k} {v}" for k, v in list(data["by_suite"].items())[:5]))
 
 
-commands = (show, stats)
+@click.group(name="names")
+def names() -> None:
+    """Suite and developer names: the spellings merged under one name, and a reviewer's decisions."""
+
+
+@names.command(name="list")
+@click.option("--kind", type=click.Choice(["suite", "developer"]), default=None)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def names_list(kind: str | None, fmt: str) -> None:
+    """Every spelling shown under another name: the name, the rule (cleaned, merged, dropped, reviewer)."""
+    from noshub.catalogue.names import name_aliases
+
+    rows = name_aliases(kind)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        shown = r["name"] if r["name"] is not None else "(dropped)"
+        who = f"  [{r['decided_by']}: {r['reason']}]" if r["decided_by"] else ""
+        click.echo(f"{r['kind']}\t{r['rule']}\t{r['spelling']!r} -> {shown!r}{who}")
+    click.echo(f"{len(rows)} spellings shown under another name")
+
+
+@names.command(name="apply")
+def names_apply() -> None:
+    """Clean and merge the names already held (`noshub load` does this first)."""
+    from noshub.catalogue.names import apply_rule
+
+    done = apply_rule()
+    click.echo(", ".join(f"{kind}: {n} version links moved" for kind, n in done.items()))
+
+
+@names.command(name="decide")
+@click.argument("kind", type=click.Choice(["suite", "developer"]))
+@click.argument("spelling")
+@click.option(
+    "--name", required=True, help="The name to show it as: an existing name (merge) or the spelling itself (undo a merge)."
+)
+@click.option("--user", required=True, help="Who decides.")
+@click.option("--reason", default="", help="Why.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def names_decide(kind: str, spelling: str, name: str, user: str, reason: str, fmt: str) -> None:
+    """Show the versions whose source wrote SPELLING under --name (later imports follow)."""
+    from noshub.catalogue.names import decide
+    from noshub.core.errors import InvalidParameter, NotFound
+
+    try:
+        row = decide(kind, spelling, name, by=user, reason=reason)
+    except (InvalidParameter, NotFound) as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(row, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{kind} {spelling!r} is shown as {row['name']!r} (decided by {user})")
+
+
+commands = (show, stats, names)

@@ -44,6 +44,41 @@ class Suite(models.Model):
         return self.name
 
 
+NAME_KINDS = [("suite", "Suite"), ("developer", "Developer")]
+NAME_RULES = [
+    ("cleaned", "Cleaned (entities, dashes, spaces, notes)"),
+    ("merged", "Merged (same name key)"),
+    ("dropped", "Dropped (nothing left once cleaned)"),
+    ("reviewer", "Decided by a reviewer"),
+]
+
+
+class NameAlias(models.Model):
+    """A spelling of a suite or developer that a source used, and the suite or developer it is
+    shown as (`noshub.core.names` gives the rule; a reviewer can decide otherwise). A spelling
+    with neither target was dropped."""
+
+    kind = models.CharField(max_length=16, choices=NAME_KINDS)
+    spelling = models.CharField(max_length=255, help_text="As the source wrote it")
+    suite = models.ForeignKey(Suite, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases")
+    rule = models.CharField(max_length=16, choices=NAME_RULES)
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "spelling"], name="unique_name_alias")]
+        ordering = ["kind", "spelling"]
+
+    @property
+    def target(self):
+        return self.suite if self.kind == "suite" else self.organisation
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.spelling!r}"
+
+
 class Occupation(models.Model):
     name = models.CharField(max_length=255, unique=True)
 
@@ -129,6 +164,9 @@ class NosVersion(NosTemplateText):
     keywords = models.ManyToManyField(Keyword, blank=True, related_name="versions")
     soc_codes = models.ManyToManyField(SocCode, through="NosSocCode", blank=True, related_name="versions")
     text_partial = models.BooleanField(default=False, help_text="Body text is an incomplete excerpt")
+    source_names = models.JSONField(
+        default=dict, blank=True, help_text="Suite and developer names as the source spelt them, where shown otherwise"
+    )
 
     # Provenance
     source_kind = models.CharField(max_length=16, choices=SOURCE_CHOICES)

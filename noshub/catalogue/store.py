@@ -34,6 +34,7 @@ from noshub.core.model import NosDocument, check_storable, text_columns
 from noshub.core.urns import VARIANT_SEPARATOR, normalise_urn
 
 from .models import Keyword, NosSocCode, NosVersion, Occupation, Organisation, SocCode, Standard, Suite
+from .names import NameResolver
 from .signals import standards_changed
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -107,6 +108,7 @@ class VersionWriter:
         self._occupations = dict(Occupation.objects.values_list("name", "id"))
         self._keywords = dict(Keyword.objects.values_list("key", "id"))
         self._soc = {(c, code): i for i, c, code in SocCode.objects.values_list("id", "classification", "code")}
+        self.names = NameResolver()
         self._by_key: dict[str, list[_StandardState]] = {}
         states: dict[int, _StandardState] = {}
         for std in Standard.objects.all():
@@ -131,6 +133,7 @@ class VersionWriter:
         `order` gives each document's order key (lowest first), used to decide which record
         founds a new standard; it should come from the records' content (validity, time), not
         from their position in the file. Call it before saving any of the documents."""
+        self.names.prepare(documents)
         groups: dict[str, list[int]] = {}
         for i, doc in enumerate(documents):
             groups.setdefault(normalise_urn(doc.urn), []).append(i)
@@ -189,8 +192,12 @@ class VersionWriter:
         check_storable(document)  # the readers reject such records first, naming their fields
         if state is None:
             (state,) = self.assign([document])
+        # Suite and developer names as shown (`names.NameResolver`); the fingerprint is of the
+        # document as stored, or, for a version stored before the names rule, as the source wrote it.
+        source_digest = document.content_hash()
+        document, source_names = self.names.resolve_document(document)
         digest = document.content_hash()
-        if digest in state.hashes:
+        if digest in state.hashes or source_digest in state.hashes:
             return UNCHANGED, state
         outcome = CREATED if (state.is_new and not state.versions) else UPDATED
         effective = provenance.effective_at or _aware(provenance.modified)
@@ -198,7 +205,9 @@ class VersionWriter:
             effective = datetime.combine(document.date_approved, time.min, tzinfo=timezone.utc)
         effective = effective or self.now
         sequence = state.next_sequence()
-        version = NosVersion(sequence=sequence, **self._version_fields(document, provenance, digest, effective))
+        version = NosVersion(
+            sequence=sequence, source_names=source_names, **self._version_fields(document, provenance, digest, effective)
+        )
         vstate = _VersionState(None, document.validity, effective, sequence, provenance.kind, pending=version, document=document)
         state.versions.append(vstate)
         state.titles.add(document.title)
@@ -274,6 +283,7 @@ class VersionWriter:
             vstate.pending.standard_id = state.standard.pk
         NosVersion.objects.bulk_create([v.pending for _, v, _ in self._pending], batch_size=1000)
         self._ensure_lookups()
+        self.names.write_aliases({"suite": self._suites, "developer": self._orgs})
         suites, occupations, keywords, socs = [], [], [], []
         S, Oc, K = NosVersion.suites.through, NosVersion.occupations.through, NosVersion.keywords.through
         for _, vstate, doc in self._pending:

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 
 from noshub.core.errors import RecordRejected
+from noshub.core.names import split_outside_entities
 
 VALIDITY = ("current", "legacy", "archive")
 STATUS = ("original", "tailored")
@@ -88,11 +89,12 @@ def review_date(value: object, field: str = "Indicative Review Date") -> tuple[d
 
 
 def split_list(value: object) -> tuple[str, ...]:
-    """A ``;``-separated lookup value (suites, occupations) as a tuple, order kept, blanks and repeats gone."""
+    """A ``;``-separated lookup value (suites, occupations) as a tuple, order kept, blanks and
+    repeats gone; the ``;`` of an HTML entity (``&nbsp;``) separates nothing."""
     if value is None:
         return ()
     items: list[str] = []
-    for part in str(value).split(";"):
+    for part in split_outside_entities(str(value)):
         item = " ".join(part.split())
         if item and item not in items:
             items.append(item)

@@ -31,6 +31,7 @@ from itertools import chain
 
 import numpy as np
 
+from noshub.catalogue.names import shown_name
 from noshub.core.search import embeddings
 from noshub.core.urns import normalise_urn
 
@@ -91,6 +92,12 @@ class _Ranked:
 
 def search(params: SearchParams, log: bool = True) -> SearchResult:
     started = time.perf_counter()
+    # A suite or developer filter may be a spelling the sources used (a link made before the
+    # names were merged): it filters by the name shown (`noshub.catalogue.names`).
+    if params.suite:
+        params.suite = shown_name("suite", params.suite)
+    if params.developer:
+        params.developer = shown_name("developer", params.developer)
     ranked, filtered, parsed, hybrid, welsh = _ranked_and_filtered(params)
     cache = ranked.cache
     groups = duplicate_groups(cache)

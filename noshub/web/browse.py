@@ -6,11 +6,16 @@ filter and no query, so the finder, these pages and the API count the same NOS.
 
 from __future__ import annotations
 
+import weakref
+from functools import lru_cache
+
 from django.db.models import Count, F
 
-from noshub.catalogue.models import NosVersion, Organisation, Suite
+from noshub.catalogue.models import NameAlias, NosVersion, Organisation, Suite
 from noshub.catalogue.services import NotFound
+from noshub.core.names import name_key
 from noshub.search.engine import SearchParams, SearchResult, search
+from noshub.search.index_cache import current_index
 from noshub.soc.models import SocGroup
 
 RELATED_PER_SUITE = 10
@@ -25,6 +30,71 @@ def suites() -> list[dict]:
         .values("id", "name", "nos")
     )
     return [{"id": r["id"], "name": r["name"], "nos": r["nos"]} for r in rows]
+
+
+SUITE_TEXT_MAX = 200
+
+
+def suites_filtered(q: str = "", developer: int | None = None, sector: str = "") -> tuple[list[dict], int]:
+    """The suites of `suites()` that match: `q` in the name or a spelling a source used for it
+    (without case or punctuation), a NOS developed by `developer` (an id), a NOS in the SOC 2020
+    major group `sector` (the template has no sector field: a suite's sectors are the major
+    groups its NOS are aligned to, as the search index holds them, so `/suites/<id>/?soc=5`
+    lists those NOS). Each row also names its developers and sectors. Returns the rows and the
+    number of suites before filtering."""
+    org_ids = dict(Organisation.objects.values_list("name", "id"))
+    developers_of, sectors_of = _suite_facts(current_index())
+    aliases: dict[int, list[str]] = {}
+    for suite_id, spelling in NameAlias.objects.filter(suite__isnull=False).values_list("suite_id", "spelling"):
+        aliases.setdefault(suite_id, []).append(spelling)
+    wanted = _key(q) if q else ""
+    words = q.casefold().split()
+    out = []
+    every = suites()
+    for row in every:
+        devs = sorted((name, org_ids[name]) for name in developers_of.get(row["name"], ()) if name in org_ids)
+        if developer is not None and developer not in {i for _, i in devs}:
+            continue
+        codes = sorted(sectors_of.get(row["name"], ()))
+        if sector and sector not in codes:
+            continue
+        if q:
+            spellings = [row["name"], *aliases.get(row["id"], [])]
+            text = " ".join(spellings).casefold()
+            if not (all(w in text for w in words) or any(wanted in _key(s) for s in spellings)):
+                continue
+        out.append({**row, "developers": [{"id": i, "name": n} for n, i in devs], "sectors": codes})
+    return out, len(every)
+
+
+_key = lru_cache(maxsize=16384)(name_key)
+_facts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _suite_facts(index) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Each suite's developers and SOC 2020 major groups, from the search index's documents;
+    worked out once for each build of the index."""
+    if index not in _facts:
+        developers_of: dict[str, set[str]] = {}
+        sectors_of: dict[str, set[str]] = {}
+        for doc in index.docs.values():
+            majors = doc.soc_levels[0] if doc.soc_levels else ()
+            for suite in doc.suites:
+                if doc.developer:
+                    developers_of.setdefault(suite, set()).add(doc.developer)
+                sectors_of.setdefault(suite, set()).update(majors)
+        _facts[index] = (developers_of, sectors_of)
+    return _facts[index]
+
+
+def suite_developers() -> list[dict]:
+    """The developers a suite can be filtered by (those with a current NOS in some suite)."""
+    return [{"id": d["id"], "name": d["name"]} for d in developers()]
+
+
+def sectors() -> list[dict]:
+    """The sectors a suite can be filtered by: the SOC 2020 major groups."""
+    return [{"code": g.code, "title": g.title} for g in SocGroup.objects.filter(level="major").order_by("code")]
 
 
 def developers() -> list[dict]:

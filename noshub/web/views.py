@@ -328,8 +328,28 @@ def nos_docx(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @page_view
 def suites(request: HttpRequest) -> Page:
-    rows = browse.suites()
-    return Page("web/suites.html", {"count": len(rows), "suites": rows})
+    """Suites, filtered by words of their name (`q`), a developer (`developer`, an id) and a
+    sector (`sector`, a SOC 2020 major group)."""
+    q = " ".join(request.GET.get("q", "").split())
+    if len(q) > browse.SUITE_TEXT_MAX:
+        raise InvalidParameter("q", _("Search words must be at most %(n)d characters.") % {"n": browse.SUITE_TEXT_MAX})
+    developer_options, sector_options = browse.suite_developers(), browse.sectors()
+    developer = request.GET.get("developer", "").strip()
+    if developer and (not developer.isdigit() or int(developer) not in {d["id"] for d in developer_options}):
+        raise InvalidParameter("developer", _("No developer has the id %(id)s.") % {"id": developer[:20]})
+    sector = request.GET.get("sector", "").strip()
+    if sector and sector not in {s["code"] for s in sector_options}:
+        raise InvalidParameter("sector", _("No sector has the code %(code)s.") % {"code": sector[:20]})
+    rows, total = browse.suites_filtered(q, int(developer) if developer else None, sector)
+    context = {
+        "count": len(rows),
+        "total": total,
+        "filters": {"q": q, "developer": int(developer) if developer else None, "sector": sector},
+        "developers": developer_options,
+        "sectors": sector_options,
+        "suites": rows,
+    }
+    return Page("web/suites.html", context)
 
 
 def _browse_params(request: HttpRequest, **fixed) -> SearchParams:

@@ -195,6 +195,40 @@ def test_nos_page_warns_links_the_finder_and_keeps_provenance_in_a_disclosure(br
     context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_suites_filter_by_words_developer_and_sector(browser, server, width):
+    """The suites page's filters at desktop and phone widths: words (a source's spelling finds
+    the name shown), then a developer and a sector chosen from their lists; the form stays on
+    screen and the table lists only what matches."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(server + "/suites/")
+    total = len(page.locator("tbody tr").all())
+    page.get_by_label("Words in the suite's name").fill("Accident Repair – Joining")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"q=Accident"))
+    assert page.get_by_role("link", name="Accident Repair - Joining").count() == 1
+    page.screenshot(path=str(ARTIFACTS / f"suites-words-{width}.png"), full_page=True)
+
+    page.get_by_role("link", name="Clear filters").click()
+    page.wait_for_url(server + "/suites/")
+    page.get_by_label("Developer").select_option(label="IMI")
+    page.get_by_label("Sector (SOC 2020 major group)").select_option(value="5")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"developer=\d+&sector=5"))
+    rows = page.locator("tbody tr")
+    assert 0 < rows.count() < total
+    assert all("IMI" in rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count()))
+    assert re.search(r"\d+ of \d+ suites match", page.locator("[role=status]").inner_text())
+    for field in ("#suite-q", "#suite-developer", "#suite-sector"):
+        box = page.locator(field).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, field  # on screen, not cut off
+    page.screenshot(path=str(ARTIFACTS / f"suites-filtered-{width}.png"), full_page=True)
+    context.close()
+
+
 def test_keyboard_only_search_and_open_a_nos(page):
     page.goto(page.base + "/")
     page.keyboard.press("Tab")

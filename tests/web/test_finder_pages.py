@@ -76,9 +76,9 @@ def test_bad_search_option_is_a_400_with_an_error_summary(client, load_reports):
 def test_nos_page_links_suites_developer_soc_and_related(client, load_reports):
     html = _html(client.get("/nos/LANACT3/"))
     assert "govuk-summary-list" in html and "Version history" in html
-    assert re.search(r'href="/suites/\d+/">Veterinary paraprofessional activities</a>', html)
+    assert re.search(r'href="/suites/\d+/">Veterinary Para-professional Activities</a>', html)
     assert re.search(r'href="/developers/\d+/">Lantra</a>', html)
-    assert "Other standards in Veterinary paraprofessional activities" in html
+    assert "Other standards in Veterinary Para-professional Activities" in html
     assert 'href="/nos/LANACT3.pdf"' in html and 'href="/nos/LANACT3.docx"' in html
 
 

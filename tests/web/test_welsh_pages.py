@@ -163,7 +163,7 @@ def welsh_urls(load_reports) -> list[str]:
         "/nos/CFAM_LAA1/",  # CFAM&LAA1
         "/nos/CFAM_LAA1/summary/",
         "/suites/",
-        f"/suites/{_suite_id('Veterinary paraprofessional activities')}/",
+        f"/suites/{_suite_id('Veterinary Para-professional Activities')}/",
         "/developers/",
         "/occupations/",
         "/occupations/6/",

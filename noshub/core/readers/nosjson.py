@@ -122,7 +122,8 @@ def _array(value: object, field: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return vocab.split_list(value)
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return vocab.split_list(";".join(str(v) for v in value))
+        # Each item split on its own: one ending in an entity ("…&nbsp") must not join the next.
+        return tuple(dict.fromkeys(item for v in value for item in vocab.split_list(str(v))))
     raise RecordRejected(field, "expected a list of text values")
 
 
