@@ -63,15 +63,18 @@ def word_diff(a: str, b: str) -> tuple[list[dict], list[dict]]:
     wa, wb = a.split(), b.split()
     left: list[dict] = []
     right: list[dict] = []
+
+    def add(runs: list[dict], words: list[str], change: str) -> None:
+        if not words:
+            return
+        if runs and runs[-1]["change"] == change:  # one run of a kind, however difflib cut it
+            runs[-1]["text"] += " " + " ".join(words)
+        else:
+            runs.append({"text": " ".join(words), "change": change})
+
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
-        if op == "equal":
-            left.append({"text": " ".join(wa[i1:i2]), "change": "same"})
-            right.append({"text": " ".join(wb[j1:j2]), "change": "same"})
-            continue
-        if i2 > i1:
-            left.append({"text": " ".join(wa[i1:i2]), "change": "del"})
-        if j2 > j1:
-            right.append({"text": " ".join(wb[j1:j2]), "change": "ins"})
+        add(left, wa[i1:i2], "same" if op == "equal" else "del")
+        add(right, wb[j1:j2], "same" if op == "equal" else "ins")
     return left, right
 
 

@@ -10,7 +10,7 @@ it has. On the Welsh page the Welsh text is used where the NOS holds it.
 * **Who it is for**: the relevant occupations, the SOC 2020 unit groups, the suites.
 * **What a person does / knows**: `PICKED` statements of the performance criteria / knowledge,
   spread evenly through the list (the first, the last and evenly between), each cut to
-  `STATEMENT_WORDS` words.
+  `STATEMENT_WORDS` words; of an excerpt, the statement it stops in is never picked.
 * **How easy the standard is to read**: the Flesch reading ease of its English text
   (`noshub.lifecycle.readability`; each statement counted as one sentence).
 """
@@ -38,7 +38,7 @@ RULES = (
     gettext_lazy("Who it is for lists the occupations, SOC 2020 occupation groups and suites the standard names."),
     gettext_lazy(
         "The things a person does and knows are five statements of the standard, spread evenly from its first to its "
-        "last, each cut to its first 20 words."
+        "last, each cut to its first 20 words (of an excerpt, never the statement it stops in)."
     ),
     gettext_lazy(
         "The readability score is the Flesch reading ease of the standard’s English text (0 to 100: higher is easier; "
@@ -67,10 +67,13 @@ def first_sentence(text: str) -> str:
     return shorten(match.group(1) if match else text, 40)
 
 
-def _statements(v: dict, name: str, welsh: bool) -> dict:
+def _statements(v: dict, name: str, welsh: bool, cut_last: bool) -> dict:
+    """`PICKED` statements of a list; `cut_last`: its last one is where an excerpt stops
+    mid-sentence (SFHCHS11 ends "using appropriate techn"), never picked."""
     items, lang = text_in(v, name, welsh)
     items = items or []
-    return {"items": [shorten(s["text"]) for s in spread(items)], "of": len(items), "lang": lang}
+    pickable = items[:-1] if cut_last and len(items) > 1 else items
+    return {"items": [shorten(s["text"]) for s in spread(pickable)], "of": len(items), "lang": lang}
 
 
 def readability(v: dict) -> dict:
@@ -95,8 +98,10 @@ def generate(detail: dict, soc_titles: dict[str, str], language: str) -> dict:
     v = detail["current"] or {}
     title, title_lang = text_in(v, "title", welsh)
     overview, overview_lang = text_in(v, "overview", welsh)
-    does = _statements(v, "performance_criteria", welsh)
-    knows = _statements(v, "knowledge_and_understanding", welsh)
+    # An excerpt stops in its last statement: the knowledge's if it reached it, else the criteria's.
+    partial, knowledge_held = bool(v.get("text_partial")), bool(v.get("knowledge_and_understanding"))
+    does = _statements(v, "performance_criteria", welsh, cut_last=partial and not knowledge_held)
+    knows = _statements(v, "knowledge_and_understanding", welsh, cut_last=partial)
     keywords, keywords_lang = text_in(v, "keywords", welsh)
     soc_groups = [
         {"code": c["code"], "title": soc_titles.get(c["code"], "")}

@@ -35,10 +35,10 @@ def _fits(page, width: int) -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_summary_is_generated_plain_english(browser, server, width):  # noqa: F811
     context, page = _page(browser, width)
-    page.goto(server + "/nos/LANACT3/summary/")
+    page.goto(server + "/nos/COGDO9/summary/")
     notice = page.locator('[data-notice="generated"]')
     assert notice.is_visible() and "generated automatically" in notice.inner_text()
-    assert notice.get_by_role("link", name="Read the full standard").get_attribute("href") == "/nos/LANACT3/"
+    assert notice.get_by_role("link", name="Read the full standard").get_attribute("href") == "/nos/COGDO9/"
     assert page.get_by_role("heading", name="What the job function is").is_visible()
     assert page.locator('[data-summary="does"] li').count() == 5
     assert re.search(r"Reading ease score: [\d.]+ out of 100", page.locator('[data-summary="readability"]').inner_text())
@@ -54,7 +54,7 @@ def test_summary_is_generated_plain_english(browser, server, width):  # noqa: F8
     context.close()
 
     context, page = _page(browser, width, "cy", server)
-    page.goto(server + "/nos/LANACT3/summary/")
+    page.goto(server + "/nos/COGDO9/summary/")
     assert page.get_by_role("heading", name="Beth yw’r swyddogaeth swydd").is_visible()
     _fits(page, width)
     page.screenshot(path=str(ARTIFACTS / f"summary-cy-{width}.png"), full_page=True)
@@ -65,22 +65,25 @@ def test_summary_is_generated_plain_english(browser, server, width):  # noqa: F8
 def test_compare_two_nos_picked_by_search(browser, server, width):  # noqa: F811
     context, page = _page(browser, width, javascript=False)  # the form works without JavaScript
     page.goto(server + "/compare/")
-    page.get_by_label("Search for the first standard").fill("offer reiki to animals")
-    page.get_by_label("Search for the second standard").fill("LANACT2")
-    page.get_by_label("Search for the second standard").press("Enter")
-    page.wait_for_url(re.compile(r"qb=LANACT2"))
+    page.get_by_label("Search for the first standard").fill("maintaining the safety of downstream operations")
+    page.get_by_label("Search for the second standard").fill("COGDO1")
+    page.get_by_label("Search for the second standard").press("Enter")  # Enter searches, no JavaScript
+    page.wait_for_url(re.compile(r"qb=COGDO1"))
     first = page.get_by_role("group", name="Pick the first standard")
-    assert first.get_by_role("radio").first.is_checked()
-    page.get_by_role("radio", name=re.compile(r"^LANACT2\b")).check()
+    first.get_by_role("radio", name=re.compile(r"^COGDO12\b")).check()
+    page.get_by_role("group", name="Pick the second standard").get_by_role("radio", name=re.compile(r"^COGDO1\b")).check()
     page.screenshot(path=str(ARTIFACTS / f"compare-pick-{width}.png"), full_page=True)
     page.get_by_role("button", name="Compare", exact=True).click()
-    page.wait_for_url(re.compile(r"b=LANACT2"))
-    assert page.get_by_role("heading", name="LANACT3 and LANACT2 compared").is_visible()
+    page.wait_for_url(re.compile(r"b=COGDO1"))
+    assert page.get_by_role("heading", name="COGDO12 and COGDO1 compared").is_visible()
+    assert "They share 3 statements word for word and 6 more in similar words." in page.content()
     details = page.locator('[data-compare="details"]')
     assert details.locator("tbody tr").count() == details.locator('tbody th[scope="row"]').count() >= 8
     assert page.locator("del").count() >= 1 and page.locator("ins").count() >= 1
     # changed words are named, not only coloured: the struck-through words say "[removed:]"
-    assert "[removed:]" in page.locator('[data-compare="details"] del').first.text_content()
+    assert "[added:]" in page.locator('[data-compare="performance_criteria"] ins').first.text_content()
+    labels = page.locator('[data-compare="performance_criteria"] tbody th[scope="row"]')
+    assert labels.count() == page.locator('[data-compare="performance_criteria"] tbody tr').count() == 3 + 6 + 8 + 8
     _fits(page, width)
     page.screenshot(path=str(ARTIFACTS / f"compare-{width}.png"), full_page=True)
 

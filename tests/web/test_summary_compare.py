@@ -15,10 +15,11 @@ from noshub.web.summary import PICKED, STATEMENT_WORDS, shorten, spread
 
 pytestmark = pytest.mark.django_db
 
-WITH_TEXT = "LANACT3"  # Offer Reiki to animals: text held
+WITH_TEXT = "COGDO9"  # Prepare for maintenance in downstream operations: 16 criteria, 5 knowledge held
 NO_TEXT = "SFLDGV1"  # Prepare the goods vehicle for driving: catalogue details only
 EXCERPT = "SFHCHS11"  # a finder page's cut excerpt
-SAME_TEXT = ("CFAM&LAA1", "PROHBC1")  # two URNs holding the same text
+SAME_TEXT = ("CFAM&LAA1", "PROHBC1")  # "Manage yourself" twice, the same (no) text: details only
+REWORDED = ("COGDO12", "COGDO1")  # safety of downstream operations: 3 statements shared, 6 reworded
 
 
 def _html(response, status: int = 200) -> str:
@@ -60,8 +61,8 @@ def test_summary_of_a_nos_with_text_is_generated_plain_and_short(client, load_re
     data = client.get(f"/nos/{WITH_TEXT}/summary.json").json()
     s = data["summary"]
     assert s["generated"] is True and s["has_text"] is True
-    assert s["job_function"]["title"] == "Offer Reiki to animals"
-    assert s["job_function"]["overview"] == "This standard covers offering Reiki to animals."
+    assert s["job_function"]["title"] == "Prepare for maintenance in downstream operations"
+    assert s["job_function"]["overview"] == "This standard is about your competence in preparing plant for others to maintain."
     criteria = nos["performance_criteria"]
     assert len(criteria) > PICKED
     expected = [shorten(c["text"]) for c in spread(criteria)]
@@ -71,7 +72,7 @@ def test_summary_of_a_nos_with_text_is_generated_plain_and_short(client, load_re
     assert s["who_it_is_for"]["suites"] == nos["suites"]
     score = s["readability"]["score"]
     assert isinstance(score, float) and 0 < score < 100 and s["readability"]["measured_on"] == "text"
-    assert data["finder_url"].startswith("https://www.ukstandards.org.uk/en/nos-finder/LANACT3/")
+    assert data["finder_url"].startswith(f"https://www.ukstandards.org.uk/en/nos-finder/{WITH_TEXT}/")
 
     html = _html(client.get(f"/nos/{WITH_TEXT}/summary/"))
     assert 'data-notice="generated"' in html and "This summary was generated automatically." in html
@@ -114,7 +115,12 @@ def test_summary_readability_is_the_flesch_score_of_the_english_text(client, loa
 def test_summary_of_an_excerpt_says_it_is_one(client, load_reports):
     html = _html(client.get(f"/nos/{EXCERPT}/summary/"))
     assert 'data-notice="excerpt"' in html and 'data-notice="generated"' in html
-    assert client.get(f"/nos/{EXCERPT}/summary.json").json()["text_partial"] is True
+    data = client.get(f"/nos/{EXCERPT}/summary.json").json()
+    criteria = _nos(client, EXCERPT)["current"]["performance_criteria"]
+    assert data["text_partial"] is True and criteria[-1]["text"].endswith("using appropriate techn")
+    does = data["summary"]["what_a_person_does"]
+    assert does["of"] == len(criteria) and does["items"] == [shorten(c["text"]) for c in spread(criteria[:-1])]
+    assert not any("techn" in i.split()[-1] for i in does["items"])  # the cut statement is never picked
 
 
 def test_summary_in_welsh_uses_the_welsh_text_and_labels(welsh_client, welsh_nos):
@@ -135,28 +141,33 @@ def test_summary_of_an_unknown_nos_is_a_404(client, load_reports):
 # -- compare ------------------------------------------------------------------------------------
 
 
-def test_compare_a_same_text_pair_shares_every_statement(client, load_reports):
+def test_compare_a_same_text_pair_without_text_compares_their_details(client, load_reports):
     a, b = SAME_TEXT
     data = client.get("/compare.json", {"a": a, "b": b}).json()
-    assert data["text_compared"] is True and data["similar_statements"] == 0
-    total = sum(s["count_a"] for s in data["sections"])
-    assert data["shared_statements"] == total > 0
-    assert all(not s["only_a"] and not s["only_b"] for s in data["sections"])
-    assert {r["name"] for r in data["details"]} >= {"title", "developed_by", "suites", "keywords", "soc_codes"}
+    assert data["text_compared"] is False and not data["has_text_a"] and not data["has_text_b"]
+    assert data["shared_statements"] is None and data["sections"] == []
+    rows = {r["name"]: r for r in data["details"]}
+    assert rows["title"]["same"] and rows["title"]["a"] == "Manage yourself"
     html = _html(client.get("/compare/", {"a": a, "b": b}))
-    assert f"They share {total} statements word for word" in html
+    assert "NOS Hub does not hold the text of CFAM&amp;LAA1 or of PROHBC1" in html and "They share" not in html
 
 
-def test_compare_marks_changed_words_and_labels_every_row(client, load_reports):
-    html = _html(client.get("/compare/", {"a": "LANACT3", "b": "LANACT2"}))
-    data = client.get("/compare.json", {"a": "LANACT3", "b": "LANACT2"}).json()
-    title = next(r for r in data["details"] if r["name"] == "title")
-    assert not title["same"] and any(p["change"] == "del" for p in title["diff_a"])
-    assert "<del><span class=\"govuk-visually-hidden\">[removed:] </span>" in html
-    assert "<ins><span class=\"govuk-visually-hidden\">[added:] </span>" in html
-    for table in re.findall(r'<table class="govuk-table noshub-compare".*?</table>', html, re.S):
-        body = table.split("<tbody", 1)[1]
-        rows = re.findall(r"<tr .*?</tr>", body, re.S)
+def test_compare_reworded_statements_marks_changed_words_and_labels_every_row(client, load_reports):
+    a, b = REWORDED
+    data = client.get("/compare.json", {"a": a, "b": b}).json()
+    assert data["text_compared"] is True and (data["shared_statements"], data["similar_statements"]) == (3, 6)
+    row = next(r for r in data["sections"][0]["similar"] if "identification of safety hazards" in r["a"]["text"])
+    assert [p for p in row["diff_b"] if p["change"] == "ins"] == [{"text": "the", "change": "ins"}]
+    assert all(p["change"] == "same" for p in row["diff_a"])
+    html = _html(client.get("/compare/", {"a": a, "b": b}))
+    assert "They share 3 statements word for word and 6 more in similar words." in html
+    assert '<ins><span class="govuk-visually-hidden">[added:] </span>the</ins>' in html
+    assert '<del><span class="govuk-visually-hidden">[removed:] </span>' in html
+    assert "Worded differently (96.7% alike)" in html and f"Only in {b}" in html
+    tables = re.findall(r'<table class="govuk-table noshub-compare".*?</table>', html, re.S)
+    assert len(tables) == 2  # the details and the performance criteria
+    for table in tables:
+        rows = re.findall(r'<tr class="govuk-table__row">.*?</tr>', table.split("<tbody", 1)[1], re.S)
         assert rows and all('<th scope="row"' in r for r in rows)  # every row has its label
 
 
@@ -171,7 +182,7 @@ def test_compare_with_a_nos_without_text_says_so_and_compares_details(client, lo
 
 
 def test_compare_picks_each_nos_from_a_search(client, load_reports):
-    qa, qb = "offer reiki to animals", "prepare the goods vehicle for driving"
+    qa, qb = "prepare for maintenance in downstream operations", "prepare the goods vehicle for driving"
     html = _html(client.get("/compare/", {"qa": qa, "qb": qb}))
     assert 'role="search"' in html and 'data-compare="details"' not in html
     radios_a = re.findall(r'name="a" type="radio" value="([^"]+)"( checked)?', html)
