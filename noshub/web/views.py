@@ -4,12 +4,12 @@
 /                      home: search box and catalogue figures          /.json
 /search/               results with facets, highlights, pages           /search.json
 /nos/<URN>/            a NOS in the full common template                /nos/<URN>.json
-/nos/<URN>/summary/    the bite-sized summary for employers, learners   /nos/<URN>/summary.json
+/nos/<URN>/summary/    a generated plain-English summary (web.summary)   /nos/<URN>/summary.json
 /nos/<URN>/print/      the print view (the PDF's HTML)                  /nos/<URN>/print.json, .pdf, .docx
 /suites/, /suites/<id>/                                                 .json (+ .pdf, .docx per suite)
 /developers/, /developers/<id>/                                         .json
 /occupations/, /occupations/<SOC 2020 code>/                            .json
-/compare/?a=<URN>&b=<URN>                                               /compare.json
+/compare/?a=<URN>&b=<URN>, ?qa=…&qb=… (pick from search results)      /compare.json
 /language/<en|cy>/?next=…  the language switch (a cookie; works without JavaScript)
 
 A twin keeps the keys its page had as JSON before the contract (a search twin is the search
