@@ -100,7 +100,10 @@ def _detail_rows(va: dict, vb: dict) -> list[dict]:
     rows = []
     for name, a, b in values:
         left, right = word_diff(a, b)
-        rows.append({"name": name, "a": a, "b": b, "same": a == b, "diff_a": left, "diff_b": right})
+        # Changed words are marked where the values share some; wholly different values are
+        # shown as they are (a row of nothing but struck-through words says no more).
+        marked = a != b and any(p["change"] == "same" for p in left)
+        rows.append({"name": name, "a": a, "b": b, "same": a == b, "marked": marked, "diff_a": left, "diff_b": right})
     return rows
 
 

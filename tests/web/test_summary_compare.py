@@ -164,6 +164,9 @@ def test_compare_reworded_statements_marks_changed_words_and_labels_every_row(cl
     assert '<ins><span class="govuk-visually-hidden">[added:] </span>the</ins>' in html
     assert '<del><span class="govuk-visually-hidden">[removed:] </span>' in html
     assert "Worded differently (96.7% alike)" in html and f"Only in {b}" in html
+    rows = {r["name"]: r for r in data["details"]}
+    assert rows["title"]["marked"] and rows["title"]["diff_a"][0] == {"text": "Maintaining", "change": "del"}
+    assert not rows["developed_by"]["marked"]  # the same: nothing to mark
     tables = re.findall(r'<table class="govuk-table noshub-compare".*?</table>', html, re.S)
     assert len(tables) == 2  # the details and the performance criteria
     for table in tables:
@@ -175,6 +178,9 @@ def test_compare_with_a_nos_without_text_says_so_and_compares_details(client, lo
     data = client.get("/compare.json", {"a": NO_TEXT, "b": WITH_TEXT}).json()
     assert data["text_compared"] is False and data["has_text_a"] is False and data["has_text_b"] is True
     assert data["shared_statements"] is None and data["sections"] == []
+    developer = next(r for r in data["details"] if r["name"] == "developed_by")
+    assert (developer["a"], developer["b"]) == ("Skills for Logistics", "Cogent")
+    assert not developer["same"] and not developer["marked"]  # no word in common: shown as is, not all struck through
     html = _html(client.get("/compare/", {"a": NO_TEXT, "b": WITH_TEXT}))
     assert "share 0" not in html and "They share" not in html
     assert f"NOS Hub does not hold the text of {NO_TEXT}" in html and 'data-notice="no-text"' in html
