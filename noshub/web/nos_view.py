@@ -2,8 +2,8 @@
 
 One function, `present(detail, language)`, turns `catalogue.services.standard_detail` into what
 the NOS pages, the summary, the print view, the PDF and the DOCX show: the full common template
-(every section the data holds), a bite-sized summary, and the details. Welsh text is used where
-the NOS has it, otherwise English with a notice; each section says which language it is in so
+(every section the data holds) and the details; the summary's sentences are `web.summary`'s.
+Welsh text is used where the NOS has it, otherwise English with a notice; each section says which language it is in so
 that pages can mark it with ``lang``.
 """
 
@@ -17,9 +17,6 @@ from django.utils.translation import gettext as _
 from noshub.core.html import plain_text, sanitise
 from noshub.core.model import BODY_SECTIONS, SECTION_LABELS, TEXT_SECTIONS
 
-SUMMARY_ITEMS = 12  # statements shown per list in the bite-sized summary before "and N more"
-SUMMARY_OVERVIEW_WORDS = 60
-
 
 def label(name: str, language: str) -> str:
     """The official English or Welsh name of a template field."""
@@ -30,7 +27,7 @@ def is_welsh(language: str | None) -> bool:
     return (language or "").lower().startswith("cy")
 
 
-def _text_in(v: dict, name: str, welsh: bool) -> tuple[object, str]:
+def text_in(v: dict, name: str, welsh: bool) -> tuple[object, str]:
     """A section's value in Welsh when asked for and held, otherwise in English: (value, lang)."""
     if welsh:
         value = (v.get("welsh") or {}).get(name)
@@ -39,19 +36,14 @@ def _text_in(v: dict, name: str, welsh: bool) -> tuple[object, str]:
     return v.get(name), "en"
 
 
-def _short(text: str, words: int) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
-
-
 def present(detail: dict, language: str) -> dict:
     """Everything the NOS views show, in `language` ("en" or "cy")."""
     welsh = is_welsh(language)
     v = detail["current"] or {}
-    title, title_lang = _text_in(v, "title", welsh)
+    title, title_lang = text_in(v, "title", welsh)
     sections = []
     for name in BODY_SECTIONS:
-        value, lang = _text_in(v, name, welsh)
+        value, lang = text_in(v, name, welsh)
         if not value:
             continue
         section = {"name": name, "label": label(name, language), "lang": lang, "is_list": isinstance(value, list)}
@@ -63,32 +55,12 @@ def present(detail: dict, language: str) -> dict:
             section["html"] = sanitise(value)
             section["text"] = plain_text(section["html"])
         sections.append(section)
-    by_name = {s["name"]: s for s in sections}
     has_text = bool(sections)
     welsh_held = any((v.get("welsh") or {}).get(n) for n in TEXT_SECTIONS)
-    overview = by_name.get("overview")
-    summary = {
-        "overview": _short(overview["text"], SUMMARY_OVERVIEW_WORDS) if overview else "",
-        "overview_lang": overview["lang"] if overview else "en",
-        "lists": [
-            {
-                "name": name,
-                "heading": heading,
-                "lang": by_name[name]["lang"],
-                "items": [i["text"] for i in by_name[name]["items"][:SUMMARY_ITEMS]],
-                "more": max(0, len(by_name[name]["items"]) - SUMMARY_ITEMS),
-            }
-            for name, heading in (
-                ("performance_criteria", _("What you must be able to do")),
-                ("knowledge_and_understanding", _("What you need to know and understand")),
-            )
-            if name in by_name
-        ],
-    }
     details = [
         ("urn", _("URN"), v.get("urn") or detail["urn"]),
         ("developed_by", label("developed_by", language), v.get("developed_by") or _("Not stated")),
-        ("validity", label("validity", language), _validity(v.get("validity"))),
+        ("validity", label("validity", language), validity_label(v.get("validity"))),
         ("status", label("status", language), _status(v.get("status"))),
         ("category", label("category", language), _category(v.get("category"))),
         ("version_number", label("version_number", language), v.get("version_number") or _("Not stated")),
@@ -118,7 +90,6 @@ def present(detail: dict, language: str) -> dict:
         "has_text": has_text,
         "text_partial": bool(v.get("text_partial")),
         "sections": sections,
-        "summary": summary,
         "details": [{"name": name, "label": str(k), "value": str(val)} for name, k, val in details],
         "finder_url": detail.get("finder_url") or "",
         # What a reader must know about the text before reading it (pages, PDF and DOCX say it
@@ -157,7 +128,7 @@ def _version_row(h: dict) -> dict:
     return {
         "sequence": h["sequence"],
         "title": h["title"],
-        "validity": _validity(h["validity"]),
+        "validity": validity_label(h["validity"]),
         "took_effect": (h["effective_at"] or "")[:10],
         "is_current": h["is_current"],
         "source": _source(h["source"]),
@@ -208,7 +179,7 @@ def _keywords(v: dict, welsh: bool) -> list[str]:
     return list(v.get("keywords") or [])
 
 
-def _validity(value: str | None) -> str:
+def validity_label(value: str | None) -> str:
     return {"current": _("Current"), "legacy": _("Legacy"), "archive": _("Archive")}.get(value or "", _("Not stated"))
 
 
@@ -220,26 +191,3 @@ def _status(value: str | None) -> str:
 
 def _category(value: str | None) -> str:
     return {"core": _("Core"), "generic": _("Generic"), "job_specific": _("Job specific")}.get(value or "", _("Not stated"))
-
-
-def summary_dict(detail: dict, language: str) -> dict:
-    """The bite-sized summary as JSON: the twin of the summary page."""
-    p = present(detail, language)
-    return {
-        "slug": p["slug"],
-        "urn": p["urn"],
-        "title": p["title"],
-        "language": p["language"],
-        "overview": p["summary"]["overview"],
-        "what_you_must_be_able_to_do": [i["text"] for i in _section_items(p, "performance_criteria")],
-        "what_you_need_to_know": [i["text"] for i in _section_items(p, "knowledge_and_understanding")],
-        "text_partial": p["text_partial"],
-        "finder_url": p["finder_url"],
-    }
-
-
-def _section_items(p: dict, name: str) -> list[dict]:
-    for s in p["sections"]:
-        if s["name"] == name:
-            return s["items"]
-    return []

@@ -4,12 +4,12 @@
 /                      home: search box and catalogue figures          /.json
 /search/               results with facets, highlights, pages           /search.json
 /nos/<URN>/            a NOS in the full common template                /nos/<URN>.json
-/nos/<URN>/summary/    the bite-sized summary for employers, learners   /nos/<URN>/summary.json
+/nos/<URN>/summary/    a generated plain-English summary (web.summary)   /nos/<URN>/summary.json
 /nos/<URN>/print/      the print view (the PDF's HTML)                  /nos/<URN>/print.json, .pdf, .docx
 /suites/, /suites/<id>/                                                 .json (+ .pdf, .docx per suite)
 /developers/, /developers/<id>/                                         .json
 /occupations/, /occupations/<SOC 2020 code>/                            .json
-/compare/?a=<URN>&b=<URN>                                               /compare.json
+/compare/?a=<URN>&b=<URN>, ?qa=…&qb=… (pick from search results)      /compare.json
 /language/<en|cy>/?next=…  the language switch (a cookie; works without JavaScript)
 
 A twin keeps the keys its page had as JSON before the contract (a search twin is the search
@@ -40,12 +40,14 @@ from noshub.core.model import LIST_SECTIONS
 from noshub.pages import Page, page_view
 from noshub.search import evidence
 from noshub.search.engine import MAX_PER_PAGE, SearchParams, SearchResult, search
+from noshub.search.params import MAX_QUERY, clean_text
 from noshub.soc.models import SocGroup
 
 from . import browse, exports
 from .compare import compare as compare_nos
 from .figures import home_figures
-from .nos_view import label, present, summary_dict
+from .nos_view import label, present
+from .summary import generate as generate_summary
 
 FACET_NAMES = ("validity", "category", "developer", "suite", "soc", "year")
 
@@ -268,14 +270,18 @@ def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
 @require_safe
 @page_view
 def nos_summary(request: HttpRequest, slug: str) -> Page | HttpResponse:
-    """The bite-sized summary; the twin's keys are the summary's."""
+    """The plain-English summary, generated from the NOS's own fields (`web.summary`); the twin
+    has it as `summary` beside the NOS's identity and links."""
     standard = _standard(slug)
     detail = services.standard_detail(standard)
     if detail["slug"] != slug and _html(request):
         return redirect("web:nos-summary", slug=detail["slug"])
+    nos_context = _nos_context(standard, detail)
+    p = nos_context["p"]
     context = {
-        **summary_dict(detail, _language()),
-        **_nos_context(standard, detail),
+        **{k: p[k] for k in ("slug", "urn", "title", "language", "text_partial", "finder_url")},
+        "summary": generate_summary(detail, _soc_titles(), _language()),
+        **nos_context,
         "urn_clash": detail["urn_clash"],
         "other_standards_with_this_urn": detail["other_standards_with_this_urn"],
     }
@@ -529,38 +535,75 @@ def occupation(request: HttpRequest, code: str) -> Page:
 # -- compare ------------------------------------------------------------------------------------
 
 
+COMPARE_CHOICES = 10  # search results offered to pick from, per side
+
+
+def _compare_choices(q: str) -> list[dict]:
+    """The NOS a search for `q` finds (every validity, every copy): what a side can pick from."""
+    result = search(SearchParams(q=q, validity="all", copies="all", per_page=COMPARE_CHOICES), log=False)
+    return [{"slug": h.slug, "urn": h.urn, "title": h.title, "validity": h.validity} for h in result.hits]
+
+
+def _chosen(detail: dict | None) -> dict | None:
+    return {"slug": detail["slug"], "urn": detail["urn"], "title": (detail["current"] or {}).get("title", "")} if detail else None
+
+
 @require_safe
 @page_view
 def compare(request: HttpRequest) -> Page:
-    """Two NOS side by side; the twin is the comparison (a, b, sections …), or an error."""
-    a, b = request.GET.get("a", "").strip(), request.GET.get("b", "").strip()
-    found, errors = {}, []
-    for key, urn in (("a", a), ("b", b)):
-        if not urn:
-            continue
-        try:
-            found[key] = services.standard_detail(services.get_standard(urn))
-        except NotFound:
-            errors.append(key)
+    """Two NOS side by side, each picked by URN or slug (`a`, `b`) or from the results of a search
+    (`qa`, `qb`) offered as radio buttons in the same form, so that it works without JavaScript.
+    `la`/`lb` are the searches the offered results came from: a pick stands while its search is
+    unchanged; a changed search offers new results. The twin is the comparison (a, b, details,
+    sections …), the choices, or an error naming the parameter."""
     language = _language()
+    query = {k: request.GET.get(k, "").strip() for k in ("a", "b", "qa", "qb")}
+    for k in ("qa", "qb"):
+        if len(query[k]) > MAX_QUERY:
+            raise InvalidParameter(k, f"must be at most {MAX_QUERY} characters, not {len(query[k])}")
+    found: dict[str, dict] = {}
+    choices: dict[str, list[dict]] = {"a": [], "b": []}
+    errors: list[dict] = []
+    for side in ("a", "b"):
+        searched = query["q" + side]
+        if query[side] and (not searched or searched == request.GET.get("l" + side, "").strip()):
+            try:
+                found[side] = services.standard_detail(services.get_standard(query[side]))
+            except NotFound:
+                message = _("No NOS has the URN %(urn)s. Search for it by title or check the URN.") % {"urn": query[side]}
+                errors.append({"parameter": side, "code": "not_found", "status": 404, "message": message})
+                query["q" + side] = searched = searched or query[side]  # offer what a search for it finds
+        if searched:
+            choices[side] = _compare_choices(clean_text(searched))
+    if len(found) == 2 and found["a"]["slug"] == found["b"]["slug"]:
+        message = _("Both sides are the same standard. Choose two different standards.")
+        errors.append({"parameter": "b", "code": "invalid_parameter", "status": 400, "message": message})
+        del found["b"]
     context = {
-        "query": {"a": request.GET.get("a", ""), "b": request.GET.get("b", "")},
+        "query": query,
         "errors": errors,
+        "choices": choices,
+        "chosen": {side: _chosen(found.get(side)) for side in ("a", "b")},
         "section_labels": {n: label(n, language) for n in LIST_SECTIONS},
     }
     if len(found) == 2:
-        return Page("web/compare.html", {**compare_nos(found["a"], found["b"]), **context})
-    status = 404 if errors else 200
-    if errors or not _html(request):
-        which = errors[0] if errors else ("a" if not a else "b")
-        status = 404 if errors else 400
+        comparison = compare_nos(found["a"], found["b"])
+        for row in comparison["details"]:
+            row["label"] = label(row["name"], language)
+        return Page("web/compare.html", {**comparison, **context})
+    if errors:
+        first = errors[0]
+        context["error"] = {k: first[k] for k in ("status", "code", "message", "parameter")}
+        return Page("web/compare.html", context, status=first["status"])
+    if not _html(request) and not (choices["a"] or choices["b"]):
         context["error"] = {
-            "status": status,
-            "code": "not_found" if errors else "invalid_parameter",
-            "message": f"{which}: no NOS with that URN",
-            "parameter": which,
+            "status": 400,
+            "code": "invalid_parameter",
+            "message": "a, b: give the URNs of two NOS to compare (or qa, qb: words to search for them)",
+            "parameter": "a" if not query["a"] else "b",
         }
-    return Page("web/compare.html", context, status=status)
+        return Page("web/compare.html", context, status=400)
+    return Page("web/compare.html", context)
 
 
 # -- language -----------------------------------------------------------------------------------
