@@ -188,7 +188,11 @@ def ensure(key: Key, site_url: str, retry: bool = False) -> State:
     it or is building it. `retry`: build again after a failure."""
     if key.path.exists():
         return State("ready", key)
-    fd = _claim(key)
+    try:
+        fd = _claim(key)
+    except OSError as exc:  # the folder cannot be written: a failure the reader is told of
+        log.error("suite downloads cannot be kept in %s: %s", settings.EXPORTS_DIR, exc)
+        return State("failed", key, failed=_now(), message=type(exc).__name__)
     if fd is None:  # another thread or process is building it
         return state(key)
     try:
@@ -231,6 +235,7 @@ def _build_claimed(key: Key, site_url: str) -> float:
         fd, temporary = tempfile.mkstemp(dir=key.folder, prefix=f".{key.stem}.")
         with os.fdopen(fd, "wb") as f:
             f.write(content)
+        os.chmod(temporary, 0o644)  # mkstemp makes it 0600; any worker's user may serve it
         os.replace(temporary, key.path)
     except Exception as exc:
         _write_state(key, status="failed", started=started, failed=_now(), message=type(exc).__name__)

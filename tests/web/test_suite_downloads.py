@@ -221,6 +221,14 @@ def test_a_failed_build_says_so_and_can_be_tried_again(client, small_suite, monk
     assert client.get(url).status_code == 200 and not key.state_path.exists()
 
 
+def test_a_folder_that_cannot_be_written_is_a_failure_page_not_a_500(client, small_suite, settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.EXPORTS_DIR = blocker / "exports"
+    response = client.get(f"/suites/{small_suite.id}.docx")
+    assert response.status_code == 503 and "The download could not be made" in response.content.decode()
+
+
 def test_the_progress_pages_are_in_welsh(welsh_client, small_suite, monkeypatch):
     release = threading.Event()
     monkeypatch.setattr(downloads, "render", lambda *a: release.wait(30) and b"%PDF")
