@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 
@@ -163,6 +165,17 @@ def test_the_json_twin_of_a_build_in_progress(client, small_suite, monkeypatch):
     assert client.get(url).status_code == 200
 
 
+CLAIM_IN_ANOTHER_PROCESS = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    print("claimed")
+except BlockingIOError:
+    print("held elsewhere")
+"""
+
+
 def test_two_requests_at_once_start_one_build(client, small_suite, monkeypatch):
     calls = []
     release = threading.Event()
@@ -187,11 +200,16 @@ def test_two_requests_at_once_start_one_build(client, small_suite, monkeypatch):
     for t in askers:
         t.join()
     assert [s.status for s in states] == ["building"] * 4
-    # Another process holding the build's lock (flock is per open file, as between processes).
-    assert downloads._claim(key) is None
+    # Another worker process asking while it is built: the lock is held, so it cannot claim it.
+    other = subprocess.run(
+        [sys.executable, "-c", CLAIM_IN_ANOTHER_PROCESS, str(key.lock_path)], capture_output=True, text=True, timeout=30
+    )
+    assert other.stdout.strip() == "held elsewhere", other.stderr
     release.set()
     _wait(key)
     assert calls == ["docx"] and key.path.read_bytes() == b"PK docx made once"
+    after = subprocess.run([sys.executable, "-c", CLAIM_IN_ANOTHER_PROCESS, str(key.lock_path)], capture_output=True, text=True)
+    assert after.stdout.strip() == "claimed"  # the build let its lock go
     assert downloads.ensure(key, "http://testserver/").status == "ready" and calls == ["docx"]
     response = client.get(f"/suites/{small_suite.id}.docx")
     assert response.status_code == 200 and "wordprocessingml" in response["Content-Type"]
