@@ -395,11 +395,14 @@ def _suite_download(request: HttpRequest, suite_id: int, kind: str) -> HttpRespo
     s = _get(browse.get_suite, suite_id)
     language = _language()
     key = downloads.key_for(s, language, kind)
-    if key.path.exists():
+    state = None
+    if not key.path.exists():
+        state = downloads.ensure(key, request.build_absolute_uri("/"), retry=request.GET.get("retry") == "1")
+    if state is None or state.status == "ready":  # ready, or finished by another just now
         response = _cached_file(request, key, _filename(f"suite-{suite_id}", language, kind))
     else:
-        retry = request.GET.get("retry") == "1"
-        response = _download_progress(request, s, downloads.ensure(key, request.build_absolute_uri("/"), retry=retry))
+        response = _download_progress(request, s, state)
+        response["Retry-After"] = str(REFRESH_SECONDS)
         if response.has_header("Link"):  # its twin is this URL with ?format=json
             response["Link"] = f'<{request.path}?format=json>; rel="alternate"; type="application/json"'
     patch_vary_headers(response, ["Accept", "Cookie"])

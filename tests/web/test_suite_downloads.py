@@ -108,6 +108,7 @@ def test_suite_pdf_is_built_in_the_background_then_served_from_disk(client, smal
     assert '<meta http-equiv="refresh" content="3">' in html
     assert "Your download is being made" in html and small_suite.name in html and 'role="status"' in html
     assert first["Link"] == f'<{url}?format=json>; rel="alternate"; type="application/json"'
+    assert first["Retry-After"] == "3"
     _wait(key)
     assert key.path.exists() and not key.state_path.exists()
 
@@ -332,3 +333,14 @@ def test_exports_build_makes_them_ahead_and_keeps_a_current_one(small_suite):
 
     bad = CliRunner().invoke(main, ["exports", "build", "--suite", "999999"])
     assert bad.exit_code != 0 and "no suite with id 999999" in bad.output
+
+
+def test_a_build_finished_while_asking_is_served(client, small_suite, monkeypatch):
+    def finished_meanwhile(key, site_url, retry=False):
+        key.folder.mkdir(parents=True, exist_ok=True)
+        key.path.write_bytes(b"%PDF-1.7 just made")
+        return downloads.State("ready", key)
+
+    monkeypatch.setattr(downloads, "ensure", finished_meanwhile)
+    response = client.get(f"/suites/{small_suite.id}.pdf")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.7 just made"
