@@ -7,6 +7,8 @@ NOSHUB_CACHE_DIR  sentence vectors, keyed by model and text, shared by every che
                   on the machine (default: $XDG_CACHE_HOME/noshub, i.e. ~/.cache/noshub)
 NOSHUB_SOC_CODER_DIR  fitted SOC coders, one file per fit named by an id kept in its database
                   (default: NOSHUB_CACHE_DIR/soc-coder)
+NOSHUB_EXPORTS_DIR  suite PDF and DOCX downloads, built once per suite version (default: var/exports
+                  in the checkout)
 NOSHUB_SEMANTIC   "0" turns semantic ranking off even when its extra is installed
 NOSHUB_SECRET_KEY secret key; set it for any deployment. When unset, a random key made once per
                   install is kept in var/secret_key (outside git), and `noshub serve` and the WSGI
@@ -47,6 +49,9 @@ CACHE_DIR = Path(
 # A fitted SOC coder is not content-addressed: each fit is a file named by a random id that its
 # database records (`soc.CoderFit`), so databases sharing the folder never share or overwrite one.
 SOC_CODER_DIR = Path(os.environ.get("NOSHUB_SOC_CODER_DIR") or CACHE_DIR / "soc-coder")
+# Suite downloads (PDF, DOCX) are built in the background once per suite version and served
+# from here (noshub.web.downloads); each file is named by a fingerprint of what went into it.
+EXPORTS_DIR = Path(os.environ.get("NOSHUB_EXPORTS_DIR") or BASE_DIR / "var" / "exports")
 DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", BASE_DIR.parent / "shared" / "data")).resolve()
 
 

@@ -45,6 +45,14 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     yield reports
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _exports_dir(tmp_path_factory):
+    """Suite downloads built by the tests go to a folder of this session's own, not var/."""
+    from django.conf import settings
+
+    settings.EXPORTS_DIR = tmp_path_factory.mktemp("exports")
+
+
 @pytest.fixture
 def load_reports(django_db_setup):
     if django_db_setup is None:

@@ -1,8 +1,13 @@
 """Downloads of a NOS and of a whole suite in the NOS template layout: PDF and DOCX.
 
 Both start from `nos_view.present`, the same presentation the pages use. The PDF is the print
-view's HTML rendered by WeasyPrint, which is allowed to fetch nothing; the DOCX is built with
-python-docx from the same sections, the HTML sections turned into paragraphs and bullets.
+view's HTML rendered by WeasyPrint, which is allowed to fetch nothing; it is tagged PDF/UA-1
+(structure tree, the document's language, its title shown), with bookmarks made from the
+headings. The DOCX is built with python-docx from the same sections, the HTML sections turned
+into paragraphs and bullets, each NOS title a Heading 1 and each section a Heading 2.
+
+A suite's documents (`cover` given) open with a cover (suite, developers, number of NOS, date,
+link) and a contents page: page numbers in the PDF, a Word contents field in the DOCX.
 """
 
 from __future__ import annotations
@@ -14,7 +19,11 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-PRINT_CSS = Path(__file__).resolve().parent / "static" / "noshub" / "print.css"
+HERE = Path(__file__).resolve().parent
+PRINT_CSS = HERE / "static" / "noshub" / "print.css"
+#: What the documents' layout is made of: a change to any of these is a new suite build.
+LAYOUT_FILES = (HERE / "exports.py", HERE / "nos_view.py", HERE / "templates" / "web" / "nos_document.html", PRINT_CSS)
+PDF_VARIANT = "pdf/ua-1"  # tagged, accessible PDF (WeasyPrint checks the variant's needs)
 MAX_SUITE_NOS = 400  # a suite download holds at most this many NOS
 
 
@@ -27,12 +36,18 @@ def _no_fetch(url: str, *args, **kwargs):
     raise FetchRefused(f"not fetched: {url[:80]}")
 
 
-def pdf(title: str, documents: list[dict], language: str) -> bytes:
-    """A PDF of one or more presented NOS (`nos_view.present`)."""
+def pdf(title: str, documents: list[dict], language: str, cover: dict | None = None) -> bytes:
+    """A tagged PDF (PDF/UA-1) of one or more presented NOS (`nos_view.present`); with `cover`
+    (`title`, `developers`, `count`, `date`, `url`), a suite's cover and contents first."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string("web/nos_document.html", {"title": title, "documents": documents, "language": language})
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    context = {"title": title, "documents": documents, "language": language, "cover": cover}
+    if cover:
+        context.update(level=2, section_level=3)  # the suite's title is the one h1
+    html = render_to_string("web/nos_document.html", context)
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(
+        stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant=PDF_VARIANT
+    )
 
 
 class _Blocks(HTMLParser):
@@ -85,8 +100,9 @@ def html_blocks(html: str) -> list[tuple[str, str]]:
     return parser.blocks
 
 
-def docx(title: str, documents: list[dict], language: str) -> bytes:
-    """A DOCX of one or more presented NOS, in the template's order."""
+def docx(title: str, documents: list[dict], language: str, cover: dict | None = None) -> bytes:
+    """A DOCX of one or more presented NOS, in the template's order; with `cover` (as `pdf`),
+    a suite's cover and contents first."""
     from docx import Document
     from docx.enum.text import WD_BREAK
     from docx.shared import Pt
@@ -96,8 +112,11 @@ def docx(title: str, documents: list[dict], language: str) -> bytes:
     doc.core_properties.language = language
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(11)
+    if cover:
+        _cover(doc, cover)
+        _contents(doc, documents)
     for n, p in enumerate(documents):
-        if n:
+        if n or cover:
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         doc.add_paragraph(p["urn"], style="Subtitle")
         doc.add_heading(p["title"], level=1)
@@ -131,6 +150,62 @@ def docx(title: str, documents: list[dict], language: str) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _cover(doc, cover: dict) -> None:
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph(_("National Occupational Standards: suite"), style="Subtitle")
+    doc.add_paragraph(cover["title"], style="Title")
+    facts = (
+        (_("Developer"), "; ".join(cover["developers"]) or _("None")),
+        (_("Standards"), str(cover["count"])),
+        (_("Made on"), cover["date"]),
+        (_("On NOS Hub"), cover["url"]),
+    )
+    for label, value in facts:
+        para = doc.add_paragraph()
+        para.add_run(f"{label}: ").bold = True
+        para.add_run(value)
+    para.add_run().add_break(WD_BREAK.PAGE)
+
+
+def _contents(doc, documents: list[dict]) -> None:
+    """"Contents": a Word TOC field over Heading 1 (the NOS titles) whose shown result, until
+    Word updates it (it asks on opening), lists every NOS by URN and title."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def field_char(paragraph, kind: str) -> None:
+        run = paragraph.add_run()
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        run._r.append(char)
+
+    doc.add_paragraph(_("Contents"), style="TOC Heading")
+    first = doc.add_paragraph()
+    field_char(first, "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = ' TOC \\o "1-1" \\h \\z \\u '
+    first.add_run()._r.append(instruction)
+    field_char(first, "separate")
+    paragraphs = [first] + [doc.add_paragraph() for _p in documents[1:]]
+    for para, p in zip(paragraphs, documents, strict=False):
+        para.add_run(f"{p['urn']}  {p['title']}")
+    field_char(paragraphs[-1] if documents else first, "end")
+    update = OxmlElement("w:updateFields")  # Word offers to fill in the page numbers on opening
+    update.set(qn("w:val"), "true")
+    doc.settings.element.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
+
+
+# The elements that follow w:updateFields in w:settings (its schema's order; Word checks it).
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
 
 
 def _extra_rows(p: dict) -> list[dict]:

@@ -19,14 +19,16 @@ beside them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -39,11 +41,11 @@ from noshub.core.errors import InvalidParameter, NotFound
 from noshub.core.model import LIST_SECTIONS
 from noshub.pages import Page, page_view
 from noshub.search import evidence
-from noshub.search.engine import MAX_PER_PAGE, SearchParams, SearchResult, search
+from noshub.search.engine import SearchParams, SearchResult, search
 from noshub.search.params import MAX_QUERY, clean_text
 from noshub.soc.models import SocGroup
 
-from . import browse, exports
+from . import browse, downloads, exports
 from .compare import compare as compare_nos
 from .figures import home_figures
 from .nos_view import label, present
@@ -413,30 +415,87 @@ def suite(request: HttpRequest, suite_id: int) -> Page:
     return Page("web/suite.html", context)
 
 
-def _suite_documents(suite_id: int) -> tuple[str, list[dict], str]:
-    s = _get(browse.get_suite, suite_id)
-    language = _language()
-    result = browse.nos_in(SearchParams(validity="all", suite=s.name, per_page=MAX_PER_PAGE))
-    slugs = [h.slug for h in result.hits]
-    page = 2
-    while len(slugs) < min(result.total, exports.MAX_SUITE_NOS):
-        more = browse.nos_in(SearchParams(validity="all", suite=s.name, per_page=MAX_PER_PAGE, page=page))
-        slugs += [h.slug for h in more.hits]
-        page += 1
-    docs = [present(services.standard_detail(services.get_standard(slug)), language) for slug in slugs[: exports.MAX_SUITE_NOS]]
-    return s.name, docs, language
-
-
 @require_safe
 def suite_pdf(request: HttpRequest, suite_id: int) -> HttpResponse:
-    name, docs, language = _suite_documents(suite_id)
-    return _download(exports.pdf(name, docs, language), "application/pdf", _filename(f"suite-{suite_id}", language, "pdf"))
+    return _suite_download(request, suite_id, "pdf")
 
 
 @require_safe
 def suite_docx(request: HttpRequest, suite_id: int) -> HttpResponse:
-    name, docs, language = _suite_documents(suite_id)
-    return _download(exports.docx(name, docs, language), DOCX_TYPE, _filename(f"suite-{suite_id}", language, "docx"))
+    return _suite_download(request, suite_id, "docx")
+
+
+CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX_TYPE}
+
+
+def _suite_download(request: HttpRequest, suite_id: int, kind: str) -> HttpResponse:
+    """A suite's document from the cache (`downloads`): the file when its current build is
+    there (304 when the reader has it), else 202 and a page that refreshes itself while it is
+    built in the background (its twin with ``?format=json`` or Accept: application/json)."""
+    if request.GET.get("format") == "json":
+        request.page_format = "json"  # `page_view` honours it
+    s = _get(browse.get_suite, suite_id)
+    language = _language()
+    key = downloads.key_for(s, language, kind)
+    state = None
+    if not key.path.exists():
+        state = downloads.ensure(key, request.build_absolute_uri("/"), retry=request.GET.get("retry") == "1")
+    if state is None or state.status == "ready":  # ready, or finished by another just now
+        response = _cached_file(request, key, _filename(f"suite-{suite_id}", language, kind))
+    else:
+        response = _download_progress(request, s, state)
+        response["Retry-After"] = str(REFRESH_SECONDS)
+        if response.has_header("Link"):  # its twin is this URL with ?format=json
+            response["Link"] = f'<{request.path}?format=json>; rel="alternate"; type="application/json"'
+    patch_vary_headers(response, ["Accept", "Cookie"])
+    return response
+
+
+def _cached_file(request: HttpRequest, key, filename: str) -> HttpResponse:
+    etag = f'"{key.language}-{key.fingerprint}"'
+    try:
+        stat = key.path.stat()
+        handle = key.path.open("rb")
+    except FileNotFoundError:  # removed by a newer build since: the reader asks again
+        return redirect(request.path)
+    modified = stat.st_mtime
+    not_modified = get_conditional_response(request, etag=etag, last_modified=int(modified))
+    if not_modified is not None:
+        handle.close()
+        return not_modified
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[key.kind])
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    return response
+
+
+@page_view
+def _download_progress(request: HttpRequest, s, state) -> Page:
+    """Building (202, refreshing every few seconds) or failed (503, with a link to try again)."""
+    kind_label = _("PDF") if state.key.kind == "pdf" else _("Word document (DOCX)")
+    url = request.path
+    context = {
+        "status": state.status,
+        "suite_id": s.id,
+        "suite": s.name,
+        "kind": state.key.kind,
+        "kind_label": kind_label,
+        "language": state.key.language,
+        "started": _when(state.started),
+        "failed": _when(state.failed),
+        "url": url,
+        "retry_url": f"{url}?retry=1" if state.status == "failed" else "",
+        "refresh_seconds": REFRESH_SECONDS,
+        "suite_url": reverse("web:suite", args=[s.id]),
+    }
+    return Page("web/download_progress.html", context, status=202 if state.status == "building" else 503)
+
+
+REFRESH_SECONDS = 3
+
+
+def _when(iso: str) -> datetime | None:
+    return datetime.fromisoformat(iso) if iso else None
 
 
 @require_safe
