@@ -29,10 +29,25 @@ def _static_files_collected():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+def django_db_modify_db_settings(django_db_modify_db_settings) -> str:
+    """pytest-django's fixture, run before it makes the test databases; gives the name of the
+    database the settings point at, so that `django_db_setup` can tell whether it was replaced."""
+    from django.db import connections
+
+    return connections["default"].settings_dict["NAME"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_modify_db_settings, tmp_path_factory):
     """Load the whole real data directory once, as `noshub load` does (which fits the SOC
-    coder, saved in a folder of this session's own); keep the reports."""
+    coder, saved in a folder of this session's own); keep the reports.
+
+    pytest-django makes a test database only when a collected test is marked ``django_db``; a
+    session of unmarked tests that read the loaded data through a live server (the browser tests
+    run alone) got none, and this loaded into the settings' own database. Then it is made here."""
     from django.conf import settings
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
 
     from noshub.loading import load_all
 
@@ -40,9 +55,16 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     if not DATA_DIR.is_dir():
         yield None
         return
+    made_here = None
     with django_db_blocker.unblock():
+        if connections["default"].settings_dict["NAME"] == django_db_modify_db_settings:
+            made_here = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        assert connections["default"].settings_dict["NAME"] != django_db_modify_db_settings, "never load into a real database"
         reports = load_all(DATA_DIR)
     yield reports
+    if made_here is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(made_here, verbosity=0)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -46,7 +46,8 @@ def _async_unsafe_allowed():
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(django_db_setup):
+    """Chromium, started once the real data is loaded (not beside a load of minutes)."""
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
