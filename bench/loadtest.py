@@ -4,8 +4,11 @@ loopback port as a subprocess, and concurrent clients in this second process.
     with served() as base:
         figures = load(base, urls, clients=8)
 
-Each client is a thread keeping one HTTP/1.1 connection open (as a browser does), so the figures
-are the server's, not connection set-up's. The server runs with the API rate limit off and
+Each client keeps one HTTP/1.1 connection open (as a browser does), so the figures are the
+server's, not connection set-up's. The clients are wrk's (Debian's `wrk`, C and epoll, on one
+thread: it takes a few percent of a core) when it is installed, else threads of this process
+(Python's http.client: on a 2-core machine they take most of a core the server then lacks, so
+their figures are lower; `client` in the figures says which ran). The server runs with the API rate limit off and
 NOSHUB_LOCAL_ONLY=1 (127.0.0.1 only, no key needed); its database is this process's
 (NOSHUB_DB or DATABASE_URL).
 """
@@ -13,10 +16,13 @@ NOSHUB_LOCAL_ONLY=1 (127.0.0.1 only, no key needed); its database is this proces
 from __future__ import annotations
 
 import http.client
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -76,9 +82,64 @@ def served(workers: int | None = None, threads: int = 4, ready_path: str = "/", 
             server.wait()
 
 
-def load(base: str, paths: list[str], clients: int = 8) -> dict:
-    """GET every path once, `clients` at a time; requests per second, latency percentiles (ms),
-    and errors (any status but 200, or no answer)."""
+# wrk's script: each connection GETs the paths in turn from its own starting point; at the end
+# the figures as one JSON line (latency in microseconds from wrk, in ms here).
+WRK_SCRIPT = r"""
+local paths = {}
+for line in io.lines(os.getenv("NOSHUB_WRK_PATHS")) do paths[#paths + 1] = line end
+local counter = 0
+local next_index = 0
+setup = function(thread) counter = counter + 1; thread:set("start", counter * 7919) end
+init = function(args) next_index = start end
+request = function()
+  next_index = next_index + 1
+  return wrk.format("GET", paths[(next_index % #paths) + 1], {["Accept-Encoding"] = "gzip"})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\nNOSHUB_WRK {"requests": %d, "seconds": %.3f, "errors": %d, "p50": %.1f, "p95": %.1f, "p99": %.1f, "max": %.1f}\n',
+    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout + e.status,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+
+
+def load(base: str, paths: list[str], clients: int = 8, seconds: float | None = None) -> dict:
+    """Requests per second, latency percentiles (ms) and errors (any status but 2xx/3xx, or no
+    answer) of `clients` concurrent connections GETting `paths`: for `seconds` with wrk when
+    installed (the paths in turn), else each path once with this process's threads."""
+    wrk = shutil.which("wrk")
+    if wrk:
+        return _load_wrk(wrk, base, paths, clients, seconds or 20)
+    return _load_threads(base, paths, clients)
+
+
+def _load_wrk(wrk: str, base: str, paths: list[str], clients: int, seconds: float) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        listed, script = Path(folder, "paths.txt"), Path(folder, "script.lua")
+        listed.write_text("\n".join(paths) + "\n")
+        script.write_text(WRK_SCRIPT)
+        run = subprocess.run(
+            [wrk, "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "60s", "-s", str(script), base + "/"],
+            env=dict(os.environ, NOSHUB_WRK_PATHS=str(listed)),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    line = next(line for line in run.stdout.splitlines() if line.startswith("NOSHUB_WRK "))
+    figures = json.loads(line.removeprefix("NOSHUB_WRK "))
+    return {
+        "client": "wrk",
+        "requests": figures["requests"],
+        "clients": clients,
+        "errors": figures["errors"],
+        "rps": round(figures["requests"] / figures["seconds"], 1),
+        **{k: figures[k] for k in ("p50", "p95", "p99", "max")},
+    }
+
+
+def _load_threads(base: str, paths: list[str], clients: int) -> dict:
     host, port = base.removeprefix("http://").rsplit(":", 1)
     local = threading.local()
 
@@ -106,6 +167,7 @@ def load(base: str, paths: list[str], clients: int = 8) -> dict:
         results = list(pool.map(one, paths))
     elapsed = time.perf_counter() - started
     return {
+        "client": "python threads",
         "requests": len(paths),
         "clients": clients,
         "errors": sum(1 for _, status in results if status != 200),

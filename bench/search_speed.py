@@ -86,7 +86,7 @@ def latency(queries: list[str], mode: str) -> dict[str, float]:
 def load_test(queries: list[str], clients: int = 8, requests: int = 800) -> dict:
     with served(ready_path="/api/v1/search?q=warm") as base:
         paths = ["/api/v1/search?" + urllib.parse.urlencode({"q": queries[i % len(queries)]}) for i in range(requests)]
-        load(base, paths[:20], clients=1)  # warm-up
+        load(base, paths[:20], clients=1, seconds=3)  # warm-up
         return load(base, paths, clients=clients)
 
 
