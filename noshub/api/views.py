@@ -114,6 +114,8 @@ _SEARCH_KEYS = {
     "format",
     "copies",
     "group",
+    "provenance",
+    "min_confidence",
 }
 
 

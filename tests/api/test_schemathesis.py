@@ -45,4 +45,7 @@ def in_test_transaction(load_reports, settings):
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_api_conforms_to_its_openapi_document(case, in_test_transaction):
+    # Uncompressed: pages are gzipped for a client that accepts it (noshub/web/compression.py), and
+    # schemathesis' in-process WSGI client asks for gzip but does not undo it.
+    case.headers = {**(case.headers or {}), "Accept-Encoding": "identity"}
     case.call_and_validate()
