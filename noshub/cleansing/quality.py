@@ -12,9 +12,11 @@ developer and by suite, and the list of standards (or names) it found. Checks:
 - ``past_review_date``: current NOS whose indicative review date has passed.
 - ``soc_not_unit_group``: SOC 2010 codes that are not SOC 2010 unit groups (checked against the
   ONS SOC 2010 → 2020 relationship table and coding index), and malformed SOC tokens.
-- ``vocabulary_variants``: names of developers, suites and occupations that differ only in
-  case, spacing or punctuation ("OPITO" / "Opito"), and the spellings of Validity,
-  NOSCategory and Status in the source rows ("LEGACY" / "legacy").
+- ``vocabulary_variants``: names of developers, suites and occupations that are one name by
+  the names rule (``noshub.core.names.name_key``: case, spacing, punctuation, '&'/'and') but
+  are still held apart, and the spellings of Validity, NOSCategory and Status in the source
+  rows ("LEGACY" / "legacy"). Suite and developer spellings are merged on import by that rule
+  (reviewed at /catalogue/names/), so what is listed here is what the rule left apart.
 - ``missing_required``: a required field of the NOS template (title, validity, status,
   category) or a developer or suite is missing.
 - ``single_nos_suites``: suites with one NOS.
@@ -28,6 +30,7 @@ from datetime import date
 
 from noshub.catalogue.models import NosSocCode, NosVersion, Standard
 from noshub.core.duplicates import plausible_urn
+from noshub.core.names import name_key
 from noshub.core.vocab import split_soc_codes
 
 CHECKS = {
@@ -42,12 +45,6 @@ CHECKS = {
     "missing_required": "Required fields missing",
     "single_nos_suites": "Suites with one NOS",
 }
-
-
-def variant_key(name: str) -> str:
-    """Names that are the same once case, '&'/'and', punctuation and spaces are ignored."""
-    text = name.lower().replace("&", " and ")
-    return re.sub(r"[^a-z0-9]+", "", text)
 
 
 def _valid_soc2010() -> set[str] | None:
@@ -230,7 +227,7 @@ def _vocabulary_variants(rows: list[dict]) -> dict:
     ):
         by_key: dict[str, dict[str, int]] = defaultdict(dict)
         for name, n in values.items():
-            by_key[variant_key(name)][name] = n
+            by_key[name_key(name)][name] = n
         for forms in by_key.values():
             if len(forms) > 1:
                 ranked = sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -317,12 +317,18 @@ def _no_sideways_scroll(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_results_put_the_first_result_on_the_first_screen_filters_behind_a_button(browser, server, width):
+def _open_at(browser, url: str, width: int):
+    """A new page at `url` in a window `width` px wide, checked for sideways scrolling."""
     context = _context(browser, width)
     page = context.new_page()
-    page.goto(server + "/search/?q=care")
+    page.goto(url)
     _no_sideways_scroll(page, width)
+    return context, page
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_results_put_the_first_result_on_the_first_screen_filters_behind_a_button(browser, server, width):
+    context, page = _open_at(browser, server + "/search/?q=care", width)
     first = page.locator(".noshub-result").first.bounding_box()
     toggle = page.locator(".noshub-filters-toggle")
     filters = page.locator("#filters")
@@ -389,10 +395,7 @@ def test_nos_page_does_not_scroll_sideways_and_downloads_come_first_on_a_phone(b
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_soc_group_page_shows_where_each_code_comes_from(browser, server, width):
-    context = _context(browser, width)
-    page = context.new_page()
-    page.goto(server + "/occupations/6135/")
-    _no_sideways_scroll(page, width)
+    context, page = _open_at(browser, server + "/occupations/6135/", width)
     assert page.locator("#evidence-notes").inner_text().startswith("Strongest evidence first")
     first = page.locator(".noshub-result").first
     assert first.locator(".noshub-evidence").is_visible()
