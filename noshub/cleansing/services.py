@@ -377,9 +377,16 @@ def same_text_copies(standard: Standard, run: DetectionRun | None = None) -> lis
     run = run or latest_run()
     if run is None:
         return []
-    groups = DuplicateGroup.objects.filter(run=run, kind__in=SAME_TEXT_KINDS, members=standard)
+    # From the standard's own memberships (an index on the standard), not from the run's groups:
+    # the run has thousands of groups and most NOS are in none of them.
+    memberships = list(GroupMember.objects.filter(standard=standard).values_list("group_id", flat=True))
+    group_ids = list(
+        DuplicateGroup.objects.filter(id__in=memberships, run=run, kind__in=SAME_TEXT_KINDS).values_list("id", flat=True)
+    ) if memberships else []
+    if not group_ids:
+        return []
     rows = (
-        GroupMember.objects.filter(group__in=groups)
+        GroupMember.objects.filter(group_id__in=group_ids)
         .exclude(standard=standard)
         .select_related("standard__current", "group")
         .order_by("standard__urn_key", "standard__variant")
