@@ -30,11 +30,12 @@ What is checked, and the rule used:
   five years ahead is a warning.
 - ``possible_duplicate``: another current NOS covers the same ground, found by the caller's
   `similar` function (the cleansing app's "already covered" search, or a title match).
-- ``statement_truncated``: a statement that looks cut off (error): a single word, one that ends
-  with a hyphen, an open bracket or a word that cannot end a statement ("the", "and", "of" …),
-  or whose last word is not a word at all but the start of one ("K1 diffe": "diffe" begins
-  "different" and is no word itself), judged against the caller's `vocabulary` (the words of
-  the catalogue's statements).
+- ``statement_truncated``: a statement that is cut off: a single word ("K1 diffe"), one that
+  ends with a hyphen, an open bracket or a word that cannot end a statement ("the", "and",
+  "of" …) is an error; one whose last word is no word of the catalogue but the start of one
+  ("… between breeds of diffe": "diffe" begins "differ") is a warning, judged against the
+  caller's `vocabulary` (the words of the catalogue's NOS; a short word such as "vet" may
+  begin a longer one, so this is only a warning).
 - ``welsh_complete``: once Welsh text exists, each Welsh list has as many statements as its
   English one, and no Welsh text is a placeholder ("TODO cyfieithu", "TBC" …) (warnings here;
   they block the Welsh approval, `rules.blockers`).
@@ -674,19 +675,23 @@ DANGLING_ENDS = frozenset(
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def _looks_truncated(text: str, vocabulary: Callable[[str], str | None] | None) -> bool:
+def _looks_truncated(text: str, vocabulary: Callable[[str], str | None] | None) -> str | None:
+    """ERROR when a statement surely stops short (one word; a last word that cannot end it; a
+    hyphen, bracket or comma at its end), WARNING when its last word is no known word but begins
+    one ("diffe": maybe cut mid-word, maybe a word the catalogue does not use), else None."""
     stripped = text.strip()
     words = stripped.split()
     if len(words) < 2 or stripped.endswith(("-", "(", "/", ",")):
-        return True
+        return ERROR
     last = _WORD.findall(words[-1].lower())
     if not last:
-        return False
+        return None
     last = last[-1]
     if last in DANGLING_ENDS:
-        return True
-    # mid-word: not a word the catalogue uses, but the start of one it does
-    return vocabulary is not None and len(last) >= 2 and vocabulary(last) is not None
+        return ERROR
+    if vocabulary is not None and len(last) >= 2 and vocabulary(last) is not None:
+        return WARNING
+    return None
 
 
 def check_truncated(doc: NosDocument, vocabulary: Callable[[str], str | None] | None = None) -> list[Finding]:
@@ -695,9 +700,10 @@ def check_truncated(doc: NosDocument, vocabulary: Callable[[str], str | None] | 
     out = []
     for section in ("performance_criteria", "knowledge_and_understanding"):
         for s in getattr(doc, section):
-            if s.text.strip() and _looks_truncated(s.text, vocabulary):
+            severity = _looks_truncated(s.text, vocabulary) if s.text.strip() else None
+            if severity:
                 out.append(
-                    Finding("statement_truncated", ERROR, section, s.ref, Reason("statement_truncated", ref=s.ref, text=s.text))
+                    Finding("statement_truncated", severity, section, s.ref, Reason("statement_truncated", ref=s.ref, text=s.text))
                 )
     return out
 

@@ -75,35 +75,41 @@ def _same_title(doc: NosDocument, exclude_slug: str) -> list[draft_checks.Simila
 
 @functools.lru_cache(maxsize=1)
 def _vocabulary(latest_version_id: int | None) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The words of the catalogue's current statements (lower case) used at least twice (a word
-    used once may itself be a slip), as a set and sorted."""
+    """The words of the catalogue's current NOS (titles, overviews, statements; lower case) used
+    at least twice (a word used once may itself be a slip), as a set and sorted."""
     from collections import Counter
 
     from noshub.catalogue.models import NosVersion, Standard
 
     counts: Counter[str] = Counter()
     rows = NosVersion.objects.filter(id__in=Standard.objects.values("current_id")).values_list(
-        "performance_criteria", "knowledge_and_understanding"
+        "title", "overview", "performance_criteria", "knowledge_and_understanding"
     )
-    for pcs, ks in rows.iterator(chunk_size=2000):
-        for item in (*(pcs or ()), *(ks or ())):
-            counts.update(w.lower() for w in _WORDS.findall(item.get("text", "")))
+    for title, overview, pcs, ks in rows.iterator(chunk_size=2000):
+        texts = [title or "", overview or ""] + [item.get("text", "") for item in (*(pcs or ()), *(ks or ()))]
+        for text in texts:
+            counts.update(w.lower() for w in _WORDS.findall(text))
     words = {w for w, n in counts.items() if n >= 2}
     return frozenset(words), tuple(sorted(words))
 
 
 _WORDS = re.compile(r"[A-Za-z]{2,}")
+_SUFFIXES = ("s", "es", "d", "ed", "ing", "er", "ers", "ly")
 
 
 def vocabulary():
-    """`word -> a longer known word it begins`, when `word` is no word of the catalogue's
-    statements (None otherwise): how the truncation check tells "diffe" from "differences"."""
+    """`word -> a longer known word it begins`, when `word` is no word of the catalogue's NOS
+    (nor one of them with a common ending: "owners" is "owner" + "s"); None otherwise. This is
+    how the truncation check tells "diffe" from "differences"."""
     from noshub.catalogue.models import NosVersion
 
     known, ordered = _vocabulary(NosVersion.objects.order_by("-id").values_list("id", flat=True).first())
 
+    def is_known(word: str) -> bool:
+        return word in known or any(word.endswith(x) and word[: -len(x)] in known for x in _SUFFIXES)
+
     def longer(word: str) -> str | None:
-        if word in known:
+        if is_known(word):
             return None
         i = bisect.bisect_left(ordered, word)
         return ordered[i] if i < len(ordered) and ordered[i].startswith(word) else None
