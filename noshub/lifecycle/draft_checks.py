@@ -30,6 +30,15 @@ What is checked, and the rule used:
   five years ahead is a warning.
 - ``possible_duplicate``: another current NOS covers the same ground, found by the caller's
   `similar` function (the cleansing app's "already covered" search, or a title match).
+- ``statement_truncated``: a statement that is cut off: a single word ("K1 diffe"), one that
+  ends with a hyphen, an open bracket or a word that cannot end a statement ("the", "and",
+  "of" …) is an error; one whose last word is no word of the catalogue but the start of one
+  ("… between breeds of diffe": "diffe" begins "differ") is a warning, judged against the
+  caller's `vocabulary` (the words of the catalogue's NOS; a short word such as "vet" may
+  begin a longer one, so this is only a warning).
+- ``welsh_complete``: once Welsh text exists, each Welsh list has as many statements as its
+  English one, and no Welsh text is a placeholder ("TODO cyfieithu", "TBC" …) (warnings here;
+  they block the Welsh approval, `rules.blockers`).
 """
 
 from __future__ import annotations
@@ -659,6 +668,71 @@ def check_knowledge_items(doc: NosDocument) -> list[Finding]:
     return out
 
 
+# Words a statement cannot end on: it was cut off after them.
+DANGLING_ENDS = frozenset(
+    ["the", "a", "an", "and", "or", "of", "to", "for", "with", "in", "on", "by", "from", "at", "as", "that", "which", "your", "their", "its"]
+)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _looks_truncated(text: str, vocabulary: Callable[[str], str | None] | None) -> str | None:
+    """ERROR when a statement surely stops short (one word; a last word that cannot end it; a
+    hyphen, bracket or comma at its end), WARNING when its last word is no known word but begins
+    one ("diffe": maybe cut mid-word, maybe a word the catalogue does not use), else None."""
+    stripped = text.strip()
+    words = stripped.split()
+    if len(words) < 2 or stripped.endswith(("-", "(", "/", ",")):
+        return ERROR
+    last = _WORD.findall(words[-1].lower())
+    if not last:
+        return None
+    last = last[-1]
+    if last in DANGLING_ENDS:
+        return ERROR
+    if vocabulary is not None and len(last) >= 2 and vocabulary(last) is not None:
+        return WARNING
+    return None
+
+
+def check_truncated(doc: NosDocument, vocabulary: Callable[[str], str | None] | None = None) -> list[Finding]:
+    """Statements that look cut off. `vocabulary(word)` gives a longer known word that `word`
+    begins when `word` itself is not known (None otherwise)."""
+    out = []
+    for section in ("performance_criteria", "knowledge_and_understanding"):
+        for s in getattr(doc, section):
+            severity = _looks_truncated(s.text, vocabulary) if s.text.strip() else None
+            if severity:
+                out.append(
+                    Finding("statement_truncated", severity, section, s.ref, Reason("statement_truncated", ref=s.ref, text=s.text))
+                )
+    return out
+
+
+WELSH_PLACEHOLDERS = re.compile(r"\b(?:todo|tbc|tbd|cyfieithu|translate|translation|xxx+|lorem)\b", re.IGNORECASE)
+
+
+def check_welsh(doc: NosDocument) -> list[Finding]:
+    """Once Welsh text exists: every English statement has a Welsh one, and nothing Welsh is a placeholder."""
+    w = doc.welsh
+    if not (w.title or w.performance_criteria or w.knowledge_and_understanding or w.overview):
+        return []
+    out = []
+    for section in ("performance_criteria", "knowledge_and_understanding"):
+        english, welsh = len(getattr(doc, section)), len(getattr(w, section))
+        if welsh != english:
+            out.append(
+                Finding(
+                    "welsh_complete", WARNING, section, "", Reason("welsh_incomplete", section=section, welsh=welsh, english=english)
+                )
+            )
+    texts = [("title", w.title), ("overview", plain_text(w.overview))]
+    texts += [(section, s.text) for section in ("performance_criteria", "knowledge_and_understanding") for s in getattr(w, section)]
+    for section, text in texts:
+        if text and WELSH_PLACEHOLDERS.search(text):
+            out.append(Finding("welsh_complete", WARNING, section, "", Reason("welsh_placeholder", section=section, text=text[:60])))
+    return out
+
+
 def check_duplicates(doc: NosDocument) -> list[Finding]:
     out = []
     seen: dict[str, str] = {}
@@ -771,6 +845,7 @@ def check(
     *,
     today: date,
     similar: Callable[[NosDocument], tuple[list[SimilarStandard], str]] | None = None,
+    vocabulary: Callable[[str], str | None] | None = None,
 ) -> DraftCheckReport:
     """Run every check on a draft. `similar` finds existing NOS that may cover the same ground
     and says which search it used."""
@@ -779,7 +854,9 @@ def check(
     report.findings += check_required_sections(doc)
     report.findings += check_performance_criteria(doc)
     report.findings += check_knowledge_items(doc)
+    report.findings += check_truncated(doc, vocabulary)
     report.findings += check_duplicates(doc)
+    report.findings += check_welsh(doc)
     report.readability = readability_scores(doc)
     report.findings += check_readability(report.readability)
     report.findings += check_review_date(doc.indicative_review_date, today)

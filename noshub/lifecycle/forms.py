@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -34,22 +36,40 @@ class GovukForm(forms.Form):
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
+def organisation_choices():
+    """The organisations a new project may belong to: one per name (spellings with one
+    `noshub.core.names.name_key` are one organisation: the spelling most NOS use is offered),
+    and never a name with fewer than two letters or digits (the catalogue's stray "x")."""
+    from django.db.models import Count
+
+    from noshub.catalogue.models import Organisation
+    from noshub.core.names import name_key
+
+    best: dict[str, tuple[int, int, str]] = {}
+    for org in Organisation.objects.annotate(n=Count("versions")).order_by("name"):
+        key = name_key(org.name)
+        if len(key) < 2:
+            continue
+        if key not in best or org.n > best[key][0]:
+            best[key] = (org.n, org.pk, org.name)
+    return sorted(((pk, name) for _, pk, name in best.values()), key=lambda c: c[1].lower())
+
+
 class ProjectForm(GovukForm):
+    """A new project. An administrator chooses its organisation; a developer's organisation is
+    fixed (its profile's), so the form offers no choice (`fixed_organisation`)."""
+
     title = forms.CharField(max_length=255, label=_("Title"))
     kind = forms.ChoiceField(choices=display.choices("kind"), label=_("Kind"))
-    organisation = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label=_("Organisation"),
-        help_text=_("Administrators choose; developers use their own."),
-    )
+    organisation = forms.TypedChoiceField(choices=(), coerce=int, required=True, label=_("Organisation"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Description"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fixed_organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from noshub.catalogue.models import Organisation
-
-        self.fields["organisation"].queryset = Organisation.objects.all()
+        if fixed_organisation is not None:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].choices = [("", "")] + organisation_choices()
 
 
 class ProjectEditForm(GovukForm):
@@ -75,7 +95,21 @@ def nation_part_form(stage: str):
     return type("NationPartForm", (GovukForm,), fields)
 
 
+class ReasonForm(GovukForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Reason"))
+
+
+class WithdrawForm(ReasonForm):
+    confirm = forms.BooleanField(required=False, label=_("I confirm these NOS become legacy"))
+
+
+class ConsentForm(GovukForm):
+    urn = forms.CharField(label=_("URN of your organisation's NOS"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("How and when your organisation consented"))
+
+
 class ResponseForm(GovukForm):
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
     response = forms.ChoiceField(choices=display.choices("response"), widget=forms.RadioSelect, label=_("Response"))
     feedback = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Feedback"), help_text=_("Required unless you approve.")
@@ -106,7 +140,16 @@ def _statement_lines(value) -> str:
 
 
 ENGLISH_FIELDS = ("urn", "title", *HTML_SECTIONS, *LIST_SECTIONS)
-META_FIELDS = ("category", "relevant_occupations", "suites", "keywords", "indicative_review_date")
+META_FIELDS = (
+    "category",
+    "status",
+    "original_urn",
+    "soc_codes",
+    "relevant_occupations",
+    "suites",
+    "keywords",
+    "indicative_review_date",
+)
 WELSH_FORM_FIELDS = tuple(welsh_column(name) for name in ("title", "overview", *LIST_SECTIONS, "keywords"))
 STATEMENT_FIELDS = {
     **STATEMENT_PREFIXES,
@@ -137,6 +180,19 @@ def draft_form(draft: Draft, stage: str):
             from noshub.catalogue.models import CATEGORY_CHOICES
 
             fields[name] = forms.ChoiceField(choices=CATEGORY_CHOICES, required=False, label=label)
+        elif name == "status":
+            from noshub.catalogue.models import STATUS_CHOICES
+
+            fields[name] = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label=label)
+        elif name == "original_urn":
+            fields[name] = forms.CharField(required=False, label=label)
+        elif name == "soc_codes":
+            fields[name] = forms.CharField(
+                required=False,
+                label=label,
+                help_text=_("One a line: a SOC 2020 code (1139), or “SOC 2010 1139” for an older code."),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
         elif name in ("urn", "title", "title_cy"):
             fields[name] = forms.CharField(required=name != "title_cy", label=label)
         else:
@@ -145,6 +201,8 @@ def draft_form(draft: Draft, stage: str):
             fields[name] = forms.CharField(
                 required=False, label=label, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
             )
+    if "soc_codes" in fields:
+        fields["clean_soc_codes"] = lambda self: soc_codes_from_lines(self.cleaned_data.get("soc_codes", ""))
     form_class = type("DraftForm", (GovukForm,), fields)
     return form_class
 
@@ -168,7 +226,33 @@ def draft_initial(draft: Draft, names) -> dict:
             value = _statement_lines(value)
         elif name in LIST_FIELDS:
             value = _lines(value)
+        elif name == "soc_codes":
+            value = "\n".join(
+                c["code"] if c.get("classification") == "2020" else f"SOC {c.get('classification', '2010')} {c['code']}"
+                for c in value or []
+            )
         out[name] = value
+    return out
+
+
+_SOC_LINE = re.compile(r"^(?:SOC\s*(2010|2020)\s*)?(\d{4})$", re.IGNORECASE)
+
+
+def soc_codes_from_lines(text: str) -> list[dict]:
+    """SOC codes one a line: "1139" (SOC 2020) or "SOC 2010 1139"; raises ValidationError on anything else."""
+    out = []
+    for line in (text or "").splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        m = _SOC_LINE.match(line)
+        if not m:
+            raise forms.ValidationError(
+                gettext("“%(line)s” is not a SOC code: write four digits, such as 1139.") % {"line": line}
+            )
+        code = {"code": m.group(2), "classification": m.group(1) or "2020"}
+        if code not in out:
+            out.append(code)
     return out
 
 
@@ -182,6 +266,8 @@ def draft_values(cleaned: dict) -> dict:
             out[name] = statements_from_lines(value, STATEMENT_FIELDS[name])
         elif name in LIST_FIELDS:
             out[name] = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        elif name == "soc_codes":
+            out[name] = value if isinstance(value, list) else soc_codes_from_lines(value)
         else:
             out[name] = value if value is not None else None
     return out
@@ -192,7 +278,12 @@ class CommentForm(GovukForm):
     item_ref = forms.CharField(
         required=False, label=_("Which part (optional)"), help_text=_("For example P3 or K2; leave blank for the whole NOS.")
     )
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label=_("Your comment"), max_length=5000)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label=_("Your comment"), max_length=5000, required=False)
+    respondent_nation = forms.ChoiceField(choices=[("", "")] + display.choices("nation"), required=False)
+    sector = forms.CharField(required=False, max_length=200)
+    organisation_size = forms.ChoiceField(
+        choices=[("", ""), ("micro", "micro"), ("small", "small"), ("medium", "medium"), ("large", "large")], required=False
+    )
     name = forms.CharField(required=False, max_length=120, label=_("Your name (optional)"))
     organisation = forms.CharField(required=False, max_length=200, label=_("Your organisation (optional)"))
     email = forms.EmailField(required=False, label=_("Email (optional, never shown)"))

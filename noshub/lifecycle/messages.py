@@ -45,6 +45,7 @@ STAGE_LABELS = {
     "welsh_approval": gettext_noop("Welsh translation and approval"),
     "published": gettext_noop("Published"),
     "withdrawn": gettext_noop("Withdrawn to legacy"),
+    "abandoned": gettext_noop("Abandoned"),
 }
 APPROVAL_LABELS = {
     "part_a": gettext_noop("Part A"),
@@ -112,6 +113,10 @@ AUDIT_ACTION_LABELS = {
     "moderate": gettext_noop("comment moderated"),
     "decide_comment": gettext_noop("decision on a comment"),
     "update_profile": gettext_noop("profile changed"),
+    "abandon": gettext_noop("project abandoned"),
+    "withdraw_project": gettext_noop("project withdrawn to legacy"),
+    "consent": gettext_noop("owner consented"),
+    "justify_duplicate": gettext_noop("duplicate justified"),
 }
 # Field labels of drafts and version differences (English as noshub.core.model.SECTION_LABELS).
 FIELD_LABELS = {
@@ -315,6 +320,46 @@ MESSAGES = {
     "audit_comment": gettext_noop("Comment on %(urn)s awaiting moderation"),
     "audit_comment_outcome": gettext_noop("Comment %(id)s on %(urn)s: %(outcome)s"),
     "audit_profile_changed": gettext_noop("Profile of %(user)s: %(fields)s"),
+    # issue 19: approvals tied to the text, abandoning, withdrawal, ownership
+    "response_stale": gettext_noop(
+        "%(approval)s: %(nation)s: the text changed since %(nation)s responded; ask %(nation)s to respond again."
+    ),
+    "nothing_to_approve": gettext_noop("%(approval)s: there is nothing to approve yet: %(what)s"),
+    "text_changed_while_reading": gettext_noop(
+        "The text changed while you were reading it: read it again and send your response."
+    ),
+    "abandon_refused": gettext_noop("A project in %(stage)s cannot be abandoned."),
+    "abandon_reason_missing": gettext_noop("Say why the project is abandoned."),
+    "withdraw_needs_confirmation": gettext_noop(
+        "Withdrawal is not a next step: use “Withdraw to legacy”, confirm it and give a reason."
+    ),
+    "withdraw_refused": gettext_noop("Only a published project's NOS can be withdrawn; this one is in %(stage)s."),
+    "withdraw_reason_missing": gettext_noop("Say why the NOS are withdrawn."),
+    "withdraw_not_confirmed": gettext_noop("Confirm that the NOS become legacy."),
+    "not_owner": gettext_noop(
+        "%(urn)s is developed by %(owner)s, not %(organisation)s: %(owner)s must consent before "
+        "this project revises or withdraws it."
+    ),
+    "consent_reason_missing": gettext_noop("Say how and when the owner consented."),
+    "audit_abandoned": gettext_noop("“%(title)s” abandoned: %(reason)s"),
+    "audit_withdrawn_project": gettext_noop("“%(title)s” withdrawn to legacy: %(reason)s"),
+    "audit_consent": gettext_noop("%(owner)s consented to “%(title)s” revising %(urn)s: %(note)s"),
+    "audit_comments_moderated": gettext_noop("%(n)s comment(s): %(outcome)s"),
+    "comment_too_many": gettext_noop("One submission can hold at most %(n)s comments."),
+    "audit_comment_set": gettext_noop("%(n)s comment(s) on %(urn)s awaiting moderation"),
+    "statement_truncated": gettext_noop(
+        "%(ref)s “%(text)s” looks cut off: it ends mid-word or has no last word. Finish the statement."
+    ),
+    "welsh_incomplete": gettext_noop(
+        "The Welsh %(section)s has %(welsh)s statement(s) against %(english)s in English: translate every one."
+    ),
+    "welsh_placeholder": gettext_noop("The Welsh %(section)s holds placeholder text (“%(text)s”): translate it."),
+    "duplicate_unjustified": gettext_noop(
+        "%(urn)s: the “already covered” check found %(other_urn)s (score %(score)s): record why this NOS is still needed."
+    ),
+    "welsh_problem": gettext_noop("%(urn)s: %(problem)s"),
+    "justification_missing": gettext_noop("Say why this NOS is needed beside the one that already covers it."),
+    "audit_duplicate_justified": gettext_noop("%(urn)s kept beside a NOS that already covers it: %(justification)s"),
 }
 
 
@@ -323,6 +368,8 @@ def _same(text: str) -> str:
 
 
 def _value(name: str, value, translate: Callable[[str], str]) -> str:
+    if isinstance(value, Reason):  # a message inside a message
+        return value.translated(translate)
     if isinstance(value, (list, tuple)):
         return ", ".join(_value(name, v, translate) for v in value)
     table = TABLES.get(PARAM_TABLES.get(name, ""), {})

@@ -17,7 +17,7 @@ from noshub.core.model import NosDocument, SocAssignment, text_from_columns
 from noshub.lifecycle import rules as lc
 
 NATION_CHOICES = [(n, lc.NATION_LABELS[n]) for n in lc.NATIONS]
-STAGE_CHOICES = [(s, lc.STAGE_LABELS[s]) for s in (*lc.STAGES, lc.WITHDRAWN)]
+STAGE_CHOICES = [(s, lc.STAGE_LABELS[s]) for s in (*lc.STAGES, lc.WITHDRAWN, lc.ABANDONED)]
 APPROVAL_CHOICES = list(lc.APPROVAL_LABELS.items())
 RESPONSE_CHOICES = list(lc.RESPONSE_LABELS.items())
 
@@ -51,6 +51,7 @@ class Project(models.Model):
     final_approved_on = models.DateField(null=True, blank=True, help_text="Becomes the NOS's date approved")
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True, help_text="Why the project was abandoned, or its NOS withdrawn")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -87,7 +88,12 @@ class NationPart(models.Model):
 
 
 class Approval(models.Model):
-    """One nation's response to one approval of a project ("Wales Draft Nos Response" …)."""
+    """One nation's response to one approval of a project ("Wales Draft Nos Response" …).
+
+    Every response is kept: a new response (or sending the project back to drafting) makes the
+    earlier one no longer `current`, so a rejection stays in the history. `text_hash` is the
+    fingerprint of the text the nation responded to (`services.fingerprint`); once the text
+    changes, the response no longer counts until the nation responds again."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals")
     approval = models.CharField(max_length=16, choices=APPROVAL_CHOICES)
@@ -96,10 +102,33 @@ class Approval(models.Model):
     feedback = models.TextField(blank=True)
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     responded_at = models.DateTimeField()
+    text_hash = models.CharField(max_length=64, blank=True, help_text="Fingerprint of the text responded to")
+    current = models.BooleanField(default=True, help_text="False once superseded by a later response or a send-back")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["project", "approval", "nation"], name="unique_project_approval_nation")]
-        ordering = ["project", "approval", "nation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "approval", "nation"],
+                condition=models.Q(current=True),
+                name="unique_current_project_approval_nation",
+            )
+        ]
+        ordering = ["project", "approval", "nation", "id"]
+
+
+class OwnerConsent(models.Model):
+    """The owning organisation's consent to another organisation's project revising (or
+    withdrawing) one of its NOS, recorded by someone who acts for the owner."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="consents")
+    standard = models.ForeignKey("catalogue.Standard", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("catalogue.Organisation", on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(help_text="How and when the owner consented")
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    given_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "standard"], name="unique_project_standard_consent")]
 
 
 class Draft(NosTemplateText):
@@ -130,6 +159,12 @@ class Draft(NosTemplateText):
     keywords = models.JSONField(default=list, blank=True)
     soc_codes = models.JSONField(default=list, blank=True, help_text='[{"code": "5119", "classification": "2010"}]')
     indicative_review_date = models.DateField(null=True, blank=True)
+    consulted = models.JSONField(
+        default=dict, blank=True, help_text="The text as it went out to consultation (comments are anchored to it)"
+    )
+    duplicate_justification = models.TextField(
+        blank=True, help_text="Why the NOS is needed although the “already covered” check found a near-identical one"
+    )
 
     published_version = models.ForeignKey(
         "catalogue.NosVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -182,6 +217,10 @@ class Comment(models.Model):
     organisation = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True, help_text="Never shown")
     text = models.TextField()
+    submission = models.CharField(max_length=32, blank=True, db_index=True, help_text="One person's comments sent together")
+    respondent_nation = models.CharField(max_length=20, choices=NATION_CHOICES, blank=True)
+    sector = models.CharField(max_length=200, blank=True)
+    organisation_size = models.CharField(max_length=16, blank=True, help_text="micro, small, medium, large")
     created_at = models.DateTimeField(auto_now_add=True)
     ip_hash = models.CharField(max_length=64, blank=True, help_text="Keyed hash of the sender's address, for rate limits")
     moderation = models.CharField(max_length=10, choices=MODERATION_CHOICES, default="pending", db_index=True)

@@ -8,7 +8,7 @@ Roles are Django auth groups (made by migration 0002):
   creates them, writes Part A/B and drafts, moves stages on, moderates and answers comments,
   publishes and withdraws. Sees no other organisation's projects.
 - ``nation reviewer``: responds for one nation (profile nation) to the approval that is open;
-  reads every project and its comments. Changes nothing else.
+  reads every project and all its comments (moderated or not). Changes nothing else.
 - ``administrator`` (or a superuser): everything a developer may do, on every project, and
   reads the audit log. An administrator does not respond for a nation.
 """
@@ -28,6 +28,7 @@ EDIT_PROJECT = "edit_project"  # Part A/B, drafts, stage changes, consultation d
 RESPOND = "respond"  # a nation's response to an approval
 MODERATE = "moderate"  # publish or reject a comment; record a decision on it; export comments
 COMMENT = "comment"
+VIEW_COMMENTS = "view_comments"  # read every comment of a project, moderated or not (reviewers read them to respond)
 VIEW_AUDIT = "view_audit"
 
 _ALLOWED = {
@@ -37,10 +38,11 @@ _ALLOWED = {
     RESPOND: {REVIEWER},
     MODERATE: {DEVELOPER, ADMINISTRATOR},
     COMMENT: {PUBLIC, DEVELOPER, REVIEWER, ADMINISTRATOR},
+    VIEW_COMMENTS: {DEVELOPER, REVIEWER, ADMINISTRATOR},
     VIEW_AUDIT: {ADMINISTRATOR},
 }
 # Actions a developer may take only on its own organisation's projects.
-_OWN_ORGANISATION = {VIEW_PROJECT, CREATE_PROJECT, EDIT_PROJECT, MODERATE}
+_OWN_ORGANISATION = {VIEW_PROJECT, CREATE_PROJECT, EDIT_PROJECT, MODERATE, VIEW_COMMENTS}
 
 
 def nation(user) -> str:

@@ -58,6 +58,7 @@ FINAL_APPROVAL = "final_approval"
 WELSH_APPROVAL = "welsh_approval"
 PUBLISHED = "published"
 WITHDRAWN = "withdrawn"
+ABANDONED = "abandoned"  # stopped before publishing (with a reason); nothing more happens to it
 
 STAGES: tuple[str, ...] = (PROPOSAL, PART_B, DRAFTING, CONSULTATION, DRAFT_APPROVAL, FINAL_APPROVAL, WELSH_APPROVAL, PUBLISHED)
 
@@ -91,6 +92,8 @@ DRAFT_EDITABLE_STAGES = (PROPOSAL, PART_B, DRAFTING, CONSULTATION, DRAFT_APPROVA
 WELSH_EDITABLE_STAGES = (*DRAFT_EDITABLE_STAGES, FINAL_APPROVAL, WELSH_APPROVAL)
 # Stages from which a project may be sent back to drafting (the later approvals start again).
 SEND_BACK_STAGES = (CONSULTATION, DRAFT_APPROVAL, FINAL_APPROVAL, WELSH_APPROVAL)
+# Stages from which a project may be abandoned (with a reason): any before publishing.
+ABANDON_STAGES = STAGES[:-1]
 
 
 class StageError(NosHubError):
@@ -116,6 +119,7 @@ class Response:
     feedback: str = ""
     by: str = ""
     at: datetime | None = None
+    stale: bool = False  # the text it responded to has changed since: it no longer counts
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,8 @@ class DraftFacts:
     check_errors: int = 0  # errors the draft checks found
     has_welsh: bool = False  # Welsh title, performance criteria and knowledge items all present
     withdraw: bool = False  # a review that withdraws the NOS to legacy instead of revising it
+    welsh_problems: tuple[Reason, ...] = ()  # Welsh statements missing or placeholder text (draft_checks.check_welsh)
+    unjustified_duplicate: Reason | None = None  # a near-identical NOS exists and no justification is recorded
 
 
 @dataclass
@@ -142,7 +148,7 @@ class ProjectFacts:
 
 def next_stage(stage: str) -> str | None:
     if stage == PUBLISHED:
-        return WITHDRAWN
+        return None  # withdrawal is its own confirmed action (check_withdraw), never "the next stage"
     if stage not in STAGES:
         return None
     i = STAGES.index(stage)
@@ -161,19 +167,32 @@ def taking_part(facts: ProjectFacts, approval: str) -> list[str]:
 
 
 def approval_blockers(facts: ProjectFacts, approval: str) -> list[Reason]:
-    """Every nation has responded; none rejects; at least one approves."""
+    """Every nation taking part has responded to the text as it is now; none rejects; at least
+    one approves. A nation that answered "not applicable" to Part A takes no further part: when
+    none takes part (Wales alone approves the Welsh NOS), the approval is not needed."""
     reasons = []
     responses = {n: facts.responses.get((approval, n)) for n in APPROVAL_NATIONS[approval]}
     part_a_na = {n for n in NATIONS if (r := facts.responses.get((PART_A, n))) and r.response == NOT_APPLICABLE}
+    if approval != PART_A:
+        responses = {n: r for n, r in responses.items() if n not in part_a_na}
+        if not responses:
+            return []
     for nation, response in responses.items():
-        if response is None and not (approval != PART_A and nation in part_a_na):
+        if response is None:
             reasons.append(Reason("not_responded", approval=approval, nation=nation))
-        elif response is not None and response.response == REJECT:
+        elif response.stale and response.response != NOT_APPLICABLE:
+            reasons.append(Reason("response_stale", approval=approval, nation=nation))
+        elif response.response == REJECT:
             reasons.append(Reason("rejected", approval=approval, nation=nation))
     given = [r for r in responses.values() if r is not None]
     if not reasons and not any(r.response in APPROVING for r in given):
         reasons.append(Reason("none_approved", approval=approval))
     return reasons
+
+
+def wales_taking_part(facts: ProjectFacts) -> bool:
+    part_a = facts.responses.get((PART_A, "wales"))
+    return part_a is None or part_a.response != NOT_APPLICABLE
 
 
 def _nation_field_blockers(facts: ProjectFacts, approval: str, required: tuple[str, ...]) -> list[Reason]:
@@ -222,26 +241,56 @@ def blockers(facts: ProjectFacts) -> list[Reason]:
     if stage in (DRAFT_APPROVAL, FINAL_APPROVAL):
         return _draft_check_blockers(facts) + approval_blockers(facts, APPROVALS[stage])
     if stage == WELSH_APPROVAL:
-        reasons = approval_blockers(facts, WELSH)
+        # publishing over a NOS that already covers the same ground needs a recorded justification
+        reasons = [d.unjustified_duplicate for d in facts.drafts if d.unjustified_duplicate and not d.withdraw]
+        if not wales_taking_part(facts):
+            return reasons  # Wales takes no part: no Welsh NOS to approve
+        reasons += approval_blockers(facts, WELSH)
         wales = facts.responses.get((WELSH, "wales"))
         if wales is None or wales.response != NOT_APPLICABLE:
             missing = [d.urn for d in facts.drafts if not d.has_welsh and not d.withdraw]
             if missing:
                 reasons.append(Reason("welsh_missing", urns=missing))
+            reasons += [r for d in facts.drafts if not d.withdraw for r in d.welsh_problems]
         return reasons
-    if stage == PUBLISHED:
+    if stage in (PUBLISHED, ABANDONED):
         return []
     return [Reason("stage_unknown", stage=stage)]
 
 
 def check_advance(facts: ProjectFacts, to_stage: str) -> None:
-    """Raise `StageError` unless the project may move to `to_stage` now."""
+    """Raise `StageError` unless the project may move to `to_stage` now. Withdrawal is not a
+    step forward: it has its own confirmed, reasoned action (`services.withdraw`)."""
+    if to_stage == WITHDRAWN and facts.stage == PUBLISHED:
+        raise StageError([Reason("withdraw_needs_confirmation")])
     expected = next_stage(facts.stage)
+    if expected is None:
+        raise StageError([Reason("stage_last", stage=facts.stage)])
     if to_stage != expected:
-        if expected is None:
-            raise StageError([Reason("stage_last", stage=facts.stage)])
         raise StageError([Reason("stage_skipped", stage=facts.stage, to=expected, other=to_stage)])
     reasons = blockers(facts)
+    if reasons:
+        raise StageError(reasons)
+
+
+def check_abandon(stage: str, reason: str) -> None:
+    reasons = []
+    if stage not in ABANDON_STAGES:
+        reasons.append(Reason("abandon_refused", stage=stage))
+    if not (reason or "").strip():
+        reasons.append(Reason("abandon_reason_missing"))
+    if reasons:
+        raise StageError(reasons)
+
+
+def check_withdraw(stage: str, reason: str, confirmed: bool) -> None:
+    reasons = []
+    if stage != PUBLISHED:
+        reasons.append(Reason("withdraw_refused", stage=stage))
+    if not (reason or "").strip():
+        reasons.append(Reason("withdraw_reason_missing"))
+    if not confirmed:
+        reasons.append(Reason("withdraw_not_confirmed"))
     if reasons:
         raise StageError(reasons)
 

@@ -37,6 +37,7 @@ RESPOND = BodySchema(
             "nation": _or_null(text(40)),
             "response": text(40),
             "feedback": text(20_000),
+            "seen": text(64),  # the fingerprint of the text the responder was shown (refused if it changed since)
         },
     },
 )
@@ -63,6 +64,20 @@ COMMENT = BodySchema(
             "organisation": text(200),
             "email": text(254),
             "website": text(1000),  # a trap for robots: people leave it empty
+            "items": {
+                "type": "array",
+                "maxItems": 200,
+                "description": "More comments in the same submission: one per statement (item_ref blank: the whole NOS)",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["text"],
+                    "properties": {"item_ref": text(16), "text": text(COMMENT_MAX_LENGTH * 4)},
+                },
+            },
+            "respondent_nation": text(40),
+            "sector": text(200),
+            "organisation_size": text(16),
         },
     },
 )

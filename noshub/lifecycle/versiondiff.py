@@ -86,6 +86,10 @@ def _value(doc: NosDocument, name: str):
     return value
 
 
+def _plain(value):
+    return sorted(value, key=str.lower) if isinstance(value, tuple) else value
+
+
 def diff_documents(old: NosDocument, new: NosDocument) -> dict:
     """A JSON-ready account of what changed from `old` to `new`."""
     statements = {section: diff_statements(getattr(old, section), getattr(new, section)) for section in LIST_SECTIONS}
@@ -95,5 +99,16 @@ def diff_documents(old: NosDocument, new: NosDocument) -> dict:
         if before != after:
             fields.append({"field": name, "label": SECTION_LABELS.get(name, (name,))[0], "before": before, "after": after})
     welsh_changed = asdict(old.welsh) != asdict(new.welsh)
+    welsh = {
+        "statements": {
+            section: diff_statements(getattr(old.welsh, section), getattr(new.welsh, section))
+            for section in ("performance_criteria", "knowledge_and_understanding")
+        },
+        "fields": [
+            {"field": name, "before": _plain(getattr(old.welsh, name)), "after": _plain(getattr(new.welsh, name))}
+            for name in ("title", "overview", "scope_range", "keywords")
+            if getattr(old.welsh, name, None) != getattr(new.welsh, name, None)
+        ],
+    }
     summary = {section: {k: (len(v) if isinstance(v, list) else v) for k, v in d.items()} for section, d in statements.items()}
-    return {"statements": statements, "fields": fields, "welsh_changed": welsh_changed, "summary": summary}
+    return {"statements": statements, "fields": fields, "welsh_changed": welsh_changed, "welsh": welsh, "summary": summary}

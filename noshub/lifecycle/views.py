@@ -94,11 +94,17 @@ def _project_rows(request: HttpRequest) -> dict:
     consultations = [
         p for p in Project.objects.filter(stage=lc.CONSULTATION).select_related("organisation") if services.consultation_open(p)
     ]
+    nation = perms.nation(request.user) if perms.REVIEWER in perms.roles(request.user) else ""
+    waiting = (
+        services.waiting_for(nation, visible.exclude(stage__in=[lc.PUBLISHED, lc.WITHDRAWN, lc.ABANDONED])) if nation else []
+    )
     return {
         "projects": [
             {"id": p.pk, "title": p.title, "organisation": p.organisation.name, "stage": p.stage, "stage_label": p.stage_label}
             for p in visible
         ],
+        # a nation's approvers: the approvals waiting for their response
+        "waiting_for_you": [{"id": p.pk, "title": p.title, "stage": p.stage} for p in waiting],
         "open_consultations": [
             {"id": p.pk, "title": p.title, "organisation": p.organisation.name, "closes": p.consultation_closes.isoformat()}
             for p in consultations
@@ -116,30 +122,35 @@ def project_list(request: HttpRequest) -> Page:
 
 @require_http_methods(["GET", "POST"])
 def project_new(request: HttpRequest) -> HttpResponse:
+    """A new project: an administrator chooses its organisation; a developer's is its own, shown
+    and not offered as a choice."""
+    from noshub.catalogue.models import Organisation
+
     held = perms.roles(request.user)
     if not held & {perms.DEVELOPER, perms.ADMINISTRATOR}:
         raise PermissionDenied("Only standards developers and administrators start projects.")
-    form = f.ProjectForm(request.POST or None)
+    fixed = None
+    if perms.ADMINISTRATOR not in held:
+        profile = perms.profile(request.user)
+        fixed = profile.organisation if profile else None
+        if fixed is None:
+            return _stage_error(request, None, [_("Your profile names no organisation: ask an administrator to set it.")], 403)
+    form = f.ProjectForm(request.POST or None, fixed_organisation=fixed)
     if request.method == "POST" and form.is_valid():
-        organisation = form.cleaned_data["organisation"]
-        if organisation is None or perms.ADMINISTRATOR not in held:
-            profile = perms.profile(request.user)
-            organisation = profile.organisation if profile else None
-        if organisation is None:
-            form.add_error("organisation", _("Choose the organisation."))
-        else:
-            project = services.create_project(
-                request.user,
-                title=form.cleaned_data["title"],
-                organisation=organisation,
-                kind=form.cleaned_data["kind"],
-                description=form.cleaned_data["description"],
-            )
-            return redirect("lifecycle:project", pk=project.pk)
+        organisation = fixed or Organisation.objects.get(pk=form.cleaned_data["organisation"])
+        project = services.create_project(
+            request.user,
+            title=form.cleaned_data["title"],
+            organisation=organisation,
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+        )
+        return redirect("lifecycle:project", pk=project.pk)
+    lead = _("For %(organisation)s.") % {"organisation": fixed.name} if fixed else ""
     return render(
         request,
         "lifecycle/form.html",
-        _context(request, form=form, heading=_("Start a NOS project"), submit=_("Start project")),
+        _context(request, form=form, heading=_("Start a NOS project"), submit=_("Start project"), lead=lead),
     )
 
 
@@ -220,6 +231,8 @@ def nation_part(request: HttpRequest, pk: int, nation: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """A nation's response: the form shows the text being approved and carries its fingerprint,
+    so a response to text that changed while it was read is refused."""
     project = get_object_or_404(Project, pk=pk)
     nation = perms.nation(request.user)
     perms.require(request.user, perms.RESPOND, project, for_nation=nation or "-")
@@ -230,10 +243,19 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
             "stage": display.label("stage", project.stage),
         }
         return _stage_error(request, project, [reason])
-    form = f.ResponseForm(request.POST or None)
+    text = services.approval_text(project, approval)
+    fingerprint = services.fingerprint_of(text)
+    form = f.ResponseForm(request.POST or None, initial={"seen": fingerprint})
     if request.method == "POST" and form.is_valid():
         try:
-            services.respond(request.user, project, nation, form.cleaned_data["response"], form.cleaned_data["feedback"])
+            services.respond(
+                request.user,
+                project,
+                nation,
+                form.cleaned_data["response"],
+                form.cleaned_data["feedback"],
+                seen=form.cleaned_data["seen"],
+            )
         except lc.StageError as exc:
             form.add_error(None, " ".join(display.messages(exc.reasons)))
         else:
@@ -242,9 +264,37 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         "approval": display.label("approval", approval),
         "nation": display.label("nation", nation),
     }
+    history = project.approvals.filter(approval=approval, nation=nation).select_related("responded_by").order_by("-id")
     return render(
-        request, "lifecycle/form.html", _context(request, project, form=form, heading=heading, submit=_("Send response"))
+        request,
+        "lifecycle/respond.html",
+        _context(
+            request,
+            project,
+            form=form,
+            heading=heading,
+            submit=_("Send response"),
+            approval=approval,
+            approving_parts=text if isinstance(text, dict) else None,
+            approving_drafts=[_approving(d, approval == lc.WELSH) for d in text] if isinstance(text, list) else None,
+            fingerprint=fingerprint,
+            history=history,
+            part_fields=list(lc.PART_A_FIELDS if approval == lc.PART_A else lc.PART_B_FIELDS),
+        ),
     )
+
+
+def _approving(d: dict, welsh: bool) -> dict:
+    """One draft as the response form shows it: its English text, or its Welsh for the Welsh NOS."""
+    suffix = "_cy" if welsh else ""
+    return {
+        "urn": d["urn"],
+        "title": d.get("title" + suffix, ""),
+        "overview": d.get("overview" + suffix, ""),
+        "performance_criteria": d.get("performance_criteria" + suffix) or [],
+        "knowledge_and_understanding": d.get("knowledge_and_understanding" + suffix) or [],
+        "lang": "cy" if welsh else "en",
+    }
 
 
 @require_POST
@@ -265,6 +315,88 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
     except lc.StageError as exc:
         return _stage_error(request, project, exc.reasons)
     return redirect("lifecycle:project", pk=project.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def abandon(request: HttpRequest, pk: int) -> HttpResponse:
+    """Abandon a project before publishing: a reason is required."""
+    project = _project(request, pk, perms.EDIT_PROJECT)
+    form = f.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.abandon(request.user, project, form.cleaned_data["reason"])
+        except lc.StageError as exc:
+            return _stage_error(request, project, exc.reasons)
+        return redirect("lifecycle:project", pk=project.pk)
+    return render(
+        request,
+        "lifecycle/form.html",
+        _context(
+            request,
+            project,
+            form=form,
+            heading=_("Abandon “%(title)s”") % {"title": project.title},
+            lead=_("The project stops for good; its drafts and history are kept."),
+            submit=_("Abandon the project"),
+            warning=True,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a published project's NOS to legacy: confirmed, with a reason, by the owner."""
+    project = _project(request, pk, perms.EDIT_PROJECT)
+    form = f.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(request.user, project, form.cleaned_data["reason"], confirmed=form.cleaned_data["confirm"])
+        except lc.StageError as exc:
+            return _stage_error(request, project, exc.reasons)
+        return redirect("lifecycle:project", pk=project.pk)
+    urns = ", ".join(project.drafts.exclude(standard=None).values_list("urn", flat=True))
+    return render(
+        request,
+        "lifecycle/form.html",
+        _context(
+            request,
+            project,
+            form=form,
+            heading=_("Withdraw the NOS of “%(title)s” to legacy") % {"title": project.title},
+            lead=_("These NOS become legacy: %(urns)s.") % {"urns": urns},
+            submit=_("Withdraw to legacy"),
+            warning=True,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owning organisation consents to this project revising one of its NOS. The owner's
+    developer may not see the project itself: the page names only its title and organisation."""
+    project = get_object_or_404(Project.objects.select_related("organisation"), pk=pk)
+    if not perms.roles(request.user) & {perms.DEVELOPER, perms.ADMINISTRATOR}:
+        raise PermissionDenied("Only a NOS's owner may consent.")
+    form = f.ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.give_consent(request.user, project, form.cleaned_data["urn"], form.cleaned_data["note"])
+        except lc.StageError as exc:
+            form.add_error(None, " ".join(display.messages(exc.reasons)))
+        else:
+            return redirect("lifecycle:home")
+    return render(
+        request,
+        "lifecycle/form.html",
+        _context(
+            request,
+            None,
+            form=form,
+            heading=_("Consent to “%(title)s” (%(organisation)s) revising your NOS")
+            % {"title": project.title, "organisation": project.organisation.name},
+            submit=_("Record consent"),
+        ),
+    )
 
 
 # -- drafts -------------------------------------------------------------------------------------
@@ -327,9 +459,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = draft.project
     form_class = f.draft_form(draft, project.stage)
     if not form_class.base_fields:
-        return _stage_error(
-            request, project, [Reason("drafts_frozen", stage=project.stage)]
-        )  # _stage_error translates it
+        return _stage_error(request, project, [Reason("drafts_frozen", stage=project.stage)])  # _stage_error translates it
     initial = f.draft_initial(draft, form_class.base_fields)
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -346,11 +476,35 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+def draft_justify(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, perms.EDIT_PROJECT)
+    try:
+        services.justify_duplicate(request.user, draft, request.POST.get("justification", ""))
+    except lc.StageError as exc:
+        return _stage_error(request, draft.project, exc.reasons)
+    return redirect("lifecycle:draft", pk=draft.pk)
+
+
+@require_POST
+def draft_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk, perms.EDIT_PROJECT)
+    try:
+        services.remove_draft(request.user, draft)
+    except lc.StageError as exc:
+        return _stage_error(request, draft.project, exc.reasons)
+    return redirect("lifecycle:project", pk=draft.project_id)
+
+
 # -- consultation -------------------------------------------------------------------------------
 
 
-def _consultation(project: Project) -> dict:
+def _consultation(project: Project, typed: dict | None = None) -> dict:
+    """The consultation as consulted: each NOS's text frozen when the consultation opened.
+    `typed` ({draft id: {item: text}}) is what a refused submission held, shown again."""
+    typed = typed or {}
     return {
+        "nations": list(lc.NATIONS),
         "id": project.pk,
         "title": project.title,
         "organisation": project.organisation.name,
@@ -360,11 +514,17 @@ def _consultation(project: Project) -> dict:
         "drafts": [
             {
                 "id": d.pk,
-                "urn": d.urn,
-                "title": d.title,
-                "overview": d.overview,
-                "performance_criteria": d.performance_criteria,
-                "knowledge_and_understanding": d.knowledge_and_understanding,
+                **{
+                    k: v
+                    for k, v in services.consulted_text(d).items()
+                    if k != "performance_criteria" and k != "knowledge_and_understanding"
+                },
+                "performance_criteria": _typed_items(services.consulted_text(d)["performance_criteria"], typed.get(d.pk, {})),
+                "knowledge_and_understanding": _typed_items(
+                    services.consulted_text(d)["knowledge_and_understanding"], typed.get(d.pk, {})
+                ),
+                "typed_whole": typed.get(d.pk, {}).get("", ""),
+                "typed_any": bool(typed.get(d.pk)),
             }
             for d in project.drafts.exclude(action="withdraw")
         ],
@@ -390,6 +550,10 @@ def _consultation(project: Project) -> dict:
     }
 
 
+def _typed_items(items: list[dict], typed: dict) -> list[dict]:
+    return [{"ref": i["ref"], "text": i["text"], **({"typed": typed[i["ref"]]} if typed.get(i["ref"]) else {})} for i in items]
+
+
 def _public_project(pk: int) -> Project:
     project = get_object_or_404(Project.objects.select_related("organisation"), pk=pk)
     if project.consultation_opens is None:
@@ -411,33 +575,41 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse | Page:
         return Page("lifecycle/consultation.html", {**_consultation(project), **_page_context(request), "sent": False})
     form = f.CommentForm(request.POST)
     status, sent = 200, False
+    typed = {}
     if form.is_valid():
         d = form.cleaned_data
         draft = project.drafts.filter(pk=d["draft"]).first()
+        # one item (item_ref + text), and/or one box per statement: comment_<ref>, comment_ for the whole NOS
+        items = [(d["item_ref"], d["text"])] + [
+            (key.removeprefix("comment_"), value) for key, value in request.POST.items() if key.startswith("comment_")
+        ]
+        typed = {d["draft"]: {ref: text for ref, text in items if text}}
         try:
             if draft is None:
                 raise services.CommentRejected(Reason("draft_not_consulted"))
-            services.submit_comment(
+            services.submit_comments(
                 project,
                 draft,
-                text=d["text"],
-                item_ref=d["item_ref"],
+                items=items,
                 name=d["name"],
                 organisation=d["organisation"],
                 email=d["email"],
                 ip=_client_ip(request),
                 honeypot=d["website"],
                 user=request.user,
+                respondent_nation=d["respondent_nation"],
+                sector=d["sector"],
+                organisation_size=d["organisation_size"],
             )
         except services.CommentRejected as exc:
             form.add_error(None, display.message(exc.reason))
-            status = exc.status  # 429 for too many comments, else 400
+            status = exc.status  # 429 for too many submissions, else 400; what was typed is shown again
         else:
-            sent = True
+            sent, typed = True, {}
             form = f.CommentForm()
     else:
         status = 400
-    context = {**_consultation(project), **_page_context(request), "sent": sent, "form": form}
+    context = {**_consultation(project, typed), **_page_context(request), "sent": sent, "form": form}
     return render(request, "lifecycle/consultation.html", context, status=status)
 
 
@@ -472,13 +644,14 @@ def _comment_groups(project: Project) -> list[dict]:
 def comments(request: HttpRequest, pk: int) -> Page:
     """The developer's view: every comment grouped by NOS and item, with counts; twin
     /lifecycle/projects/<pk>/comments.json."""
-    project = _project(request, pk, perms.MODERATE)
+    project = _project(request, pk, perms.VIEW_COMMENTS)
     decisions = ["accepted", "rejected", "noted"]  # shown by their labels in the page's language
     return Page(
         "lifecycle/comments.html",
         {
             "project": project.pk,
             "groups": _comment_groups(project),
+            "coverage": services.consultation_coverage(project),
             **_page_context(request, project),
             "project_caption": _project_caption(project),
             "decisions": decisions,
@@ -502,6 +675,21 @@ def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         return _stage_error(request, comment.project, [_("Choose publish or reject.")])
     services.moderate_comment(request.user, comment, outcome)
     return redirect("lifecycle:comments", pk=comment.project_id)
+
+
+@require_POST
+def comments_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish or reject many comments at once: the ticked ones (`ids`)."""
+    project = _project(request, pk, perms.MODERATE)
+    outcome = request.POST.get("outcome", "")
+    if outcome not in ("published", "rejected"):
+        return _stage_error(request, project, [_("Choose publish or reject.")])
+    try:
+        ids = [int(i) for i in request.POST.getlist("ids")]
+    except ValueError:
+        return _stage_error(request, project, [_("Choose the comments.")])
+    services.moderate_comments(request.user, project, ids, outcome)
+    return redirect("lifecycle:comments", pk=project.pk)
 
 
 @require_POST
@@ -562,12 +750,33 @@ def version_diff(request: HttpRequest, slug: str) -> Page:
     return Page("lifecycle/diff.html", {**_diff(request, slug), **_page_context(request)})
 
 
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 @require_safe
 @page_view
 def audit_log(request: HttpRequest) -> Page:
-    """The last 500 audit entries, for administrators; twin /lifecycle/audit.json."""
+    """The audit log for administrators, newest first, 100 a page, filtered by ?action=,
+    ?user= and ?project=; twin /lifecycle/audit.json (the same page)."""
     perms.require(request.user, perms.VIEW_AUDIT)
-    return Page("lifecycle/audit.html", {"entries": services.audit_entries(limit=500), **_page_context(request)})
+    data = services.audit_page(
+        action=request.GET.get("action", "").strip(),
+        user=request.GET.get("user", "").strip(),
+        project=_int(request.GET.get("project")),
+        page=_int(request.GET.get("page"), 1),
+    )
+    query = {k: v for k, v in data["filters"].items() if v}
+    from urllib.parse import urlencode
+
+    links = {
+        "previous": "?" + urlencode(query | {"page": data["page"] - 1}) if data["page"] > 1 else "",
+        "next": "?" + urlencode(query | {"page": data["page"] + 1}) if data["page"] < data["pages"] else "",
+    }
+    return Page("lifecycle/audit.html", {**data, "links": links, **_page_context(request)})
 
 
 # -- JSON API: the same actions for programs ----------------------------------------------------
@@ -611,7 +820,14 @@ def respond_json(request: HttpRequest, pk: int) -> JsonResponse:
     project = get_object_or_404(Project, pk=pk)
     data = request_data(request, RESPOND)
     nation = data.get("nation") or perms.nation(request.user)
-    services.respond(request.user, project, nation, str(data.get("response", "")), str(data.get("feedback", "")))
+    services.respond(
+        request.user,
+        project,
+        nation,
+        str(data.get("response", "")),
+        str(data.get("feedback", "")),
+        seen=str(data.get("seen") or ""),
+    )
     return JsonResponse(services.project_dict(project, with_drafts=False), **JSON)
 
 
@@ -624,16 +840,24 @@ def comment_json(request: HttpRequest, pk: int) -> JsonResponse:
         draft = project.drafts.get(pk=int(data.get("draft", 0)))
     except (Draft.DoesNotExist, TypeError, ValueError):
         raise Http404("That NOS is not part of this consultation.") from None
-    c = services.submit_comment(
+    items = [(str(data.get("item_ref", "")), str(data.get("text", "")))] + [
+        (str(i.get("item_ref", "")), str(i.get("text", ""))) for i in data.get("items") or []
+    ]
+    sent = services.submit_comments(
         project,
         draft,
-        text=str(data.get("text", "")),
-        item_ref=str(data.get("item_ref", "")),
+        items=items,
         name=str(data.get("name", "")),
         organisation=str(data.get("organisation", "")),
         email=str(data.get("email", "")),
         ip=_client_ip(request),
         honeypot=str(data.get("website", "")),
         user=request.user,
+        respondent_nation=str(data.get("respondent_nation", "")),
+        sector=str(data.get("sector", "")),
+        organisation_size=str(data.get("organisation_size", "")),
     )
-    return JsonResponse({"id": c.pk, "moderation": c.moderation, "item_ref": c.item_ref}, status=201, **JSON)
+    c = sent[0]
+    body = {"id": c.pk, "moderation": c.moderation, "item_ref": c.item_ref, "submission": c.submission}
+    body["comments"] = [{"id": x.pk, "item_ref": x.item_ref} for x in sent]
+    return JsonResponse(body, status=201, **JSON)

@@ -31,10 +31,20 @@ GOOD_DRAFT = {
     "suites": ["Lifecycle test suite"],
     "keywords": ["sheepdogs", "dog care"],
 }
-WELSH = {
+WELSH = {  # every English statement has its Welsh one (issue 19: Welsh is checked for completeness)
     "title_cy": "Cynllunio gofal dyddiol cŵn defaid gwaith",
-    "performance_criteria_cy": [{"ref": "P1", "text": "gwirio iechyd pob ci bob dydd"}],
-    "knowledge_and_understanding_cy": [{"ref": "K1", "text": "arwyddion iechyd da mewn cŵn gwaith"}],
+    "performance_criteria_cy": [
+        {"ref": "P1", "text": "gwirio iechyd pob ci bob dydd"},
+        {"ref": "P2", "text": "cynllunio trefn fwydo ddyddiol ar gyfer pob ci"},
+        {"ref": "P3", "text": "cofnodi'r triniaethau rydych yn eu rhoi"},
+        {"ref": "P4", "text": "rhoi gwybod i filfeddyg am arwyddion o salwch yn ddi-oed"},
+    ],
+    "knowledge_and_understanding_cy": [
+        {"ref": "K1", "text": "arwyddion iechyd da mewn cŵn gwaith"},
+        {"ref": "K2", "text": "sut i gynllunio trefn fwydo"},
+        {"ref": "K3", "text": "pam mae'n rhaid cadw cofnodion o driniaeth"},
+        {"ref": "K4", "text": "dyletswyddau cyfreithiol perchnogion cŵn"},
+    ],
 }
 PART_A = {"rationale": "Employers asked for it.", "employers_organisations": "Farm employers", "timescale": "Six months"}
 PART_B = {"findings": "Employers agree on the functions.", "participation": "Twelve employers took part."}
@@ -106,6 +116,22 @@ def add_good_draft(project, people, urn="ZZLIFE1", **extra):
     return services.update_draft(people["developer"], draft, **{k: v for k, v in GOOD_DRAFT.items() if k != "title"} | extra)
 
 
+def welsh_for(draft) -> dict:
+    """Welsh text with one statement for each English one (the Welsh checks count them)."""
+
+    def matching(english, welsh):
+        return [
+            {"ref": s["ref"], "text": welsh[i]["text"] if i < len(welsh) else f"datganiad {s['ref']}"}
+            for i, s in enumerate(english)
+        ]
+
+    return {
+        "title_cy": WELSH["title_cy"],
+        "performance_criteria_cy": matching(draft.performance_criteria, WELSH["performance_criteria_cy"]),
+        "knowledge_and_understanding_cy": matching(draft.knowledge_and_understanding, WELSH["knowledge_and_understanding_cy"]),
+    }
+
+
 def drive(project, people, to_stage, *, now=NOW, with_draft=True):
     """Take a project from where it is to `to_stage`, meeting every rule on the way."""
     from noshub.lifecycle import services
@@ -131,7 +157,7 @@ def drive(project, people, to_stage, *, now=NOW, with_draft=True):
         elif stage == lc.WELSH_APPROVAL:
             for draft in project.drafts.all():
                 if not draft.has_welsh:
-                    services.update_draft(dev, draft, **WELSH)
+                    services.update_draft(dev, draft, **welsh_for(draft))
             respond_all(project, people)
         project = services.advance(dev, project, now=step_now)
     return project

@@ -146,8 +146,10 @@ def test_a_nos_goes_from_proposal_to_published(client, people):
     assert refused.status_code == 400 and "Welsh text" in refused.content.decode()
     welsh = {
         "title_cy": "Cynllunio gofal dyddiol cŵn defaid gwaith",
-        "performance_criteria_cy": "gwirio iechyd pob ci bob dydd\ncynllunio trefn fwydo ddyddiol ar gyfer pob ci",
-        "knowledge_and_understanding_cy": "arwyddion iechyd da mewn cŵn gwaith",
+        "performance_criteria_cy": "gwirio iechyd pob ci bob dydd\ncynllunio trefn fwydo ddyddiol ar gyfer pob ci\n"
+        "cofnodi'r triniaethau rydych yn eu rhoi\nrhoi gwybod i filfeddyg am arwyddion o salwch yn ddi-oed",
+        "knowledge_and_understanding_cy": "arwyddion iechyd da mewn cŵn gwaith\nsut i gynllunio trefn fwydo\n"
+        "pam mae'n rhaid cadw cofnodion o driniaeth",
     }
     assert client.post(f"/lifecycle/drafts/{draft_id}/edit/", welsh).status_code == 302
     _as(client, people, "reviewer_england")

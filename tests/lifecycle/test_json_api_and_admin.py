@@ -8,7 +8,7 @@ from noshub.lifecycle import rules as lc
 from noshub.lifecycle import services
 from noshub.lifecycle.models import AuditEntry, Comment
 
-from .conftest import NOW, drive
+from .conftest import NOW, PART_A, drive
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,7 @@ def test_json_respond_and_advance_with_one_error_shape(client, people, project):
     )
     assert err["status"] == 403 and err["code"] == "forbidden"
 
+    services.update_nation_part(people["developer"], project, "wales", **PART_A)  # text to approve (issue 19)
     client.force_login(people["reviewer_wales"])
     ok = client.post(f"/lifecycle/projects/{pk}/respond.json", {"response": "approve"}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["approvals"][0]["nation"] == "wales"
@@ -56,10 +57,13 @@ def test_json_comment_while_open_and_refused_when_closed(client, people, project
     created = client.post(
         url, {"draft": draft.pk, "text": "Clear and useful.", "item_ref": "k2"}, content_type="application/json"
     )
+    c = Comment.objects.get()
     assert created.status_code == 201 and created.json() == {
-        "id": Comment.objects.get().pk,
+        "id": c.pk,
         "moderation": "pending",
         "item_ref": "K2",
+        "submission": c.submission,
+        "comments": [{"id": c.pk, "item_ref": "K2"}],
     }
     assert (
         _error(client.post(url, {"draft": draft.pk, "text": "x", "website": "spam"}, content_type="application/json"))["code"]

@@ -10,7 +10,7 @@ from noshub.lifecycle import rules as lc
 from noshub.lifecycle import services
 from noshub.lifecycle.models import AuditEntry, Comment
 
-from .conftest import comment, drive
+from .conftest import PART_A, comment, drive
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,11 @@ MATRIX = {
     "moderate_comment": {"developer", "admin"},
     "decide_comment": {"developer", "admin"},
     "export_comments": {"developer", "admin"},
-    "view_comments": {"developer", "admin"},
+    "view_comments": {"developer", "reviewer_wales", "admin"},  # reviewers read comments (issue 19)
+    "bulk_moderate_comments": {"developer", "admin"},
+    "abandon_project": {"developer", "admin"},
+    # the owner of a NOS (Lantra's developer, for LANACT3) consents to another organisation's project
+    "consent_to_revision_of_own_nos": {"developer", "admin"},
     "view_audit_log": {"admin"},
     "comment_on_open_consultation": set(ROLES),
     "read_open_consultation": set(ROLES),
@@ -56,6 +60,17 @@ def _do(action, client, project, people):
         return client.post(f"/lifecycle/projects/{pk}/respond/", {"response": "approve", "feedback": ""})
     if action == "advance":
         return client.post(f"/lifecycle/projects/{pk}/advance/", {"to_stage": lc.PART_B})
+    if action == "abandon_project":
+        return client.post(f"/lifecycle/projects/{pk}/abandon/", {"reason": "No longer needed"})
+    if action == "consent_to_revision_of_own_nos":
+        from noshub.catalogue.models import Organisation
+
+        theirs = services.create_project(
+            people["other_developer"],
+            title="Their review",
+            organisation=Organisation.objects.get(name="Skills for Care and Development"),
+        )
+        return client.post(f"/lifecycle/projects/{theirs.pk}/consent/", {"urn": "LANACT3", "note": "Agreed by email"})
     if action == "view_audit_log":
         return client.get("/lifecycle/audit/")
     if action == "read_review_list":
@@ -68,6 +83,8 @@ def _do(action, client, project, people):
     if action == "decide_comment":
         services.moderate_comment(people["developer"], c, "published")
         return client.post(f"/lifecycle/comments/{c.pk}/decide/", {"decision": "noted", "response": "Thank you"})
+    if action == "bulk_moderate_comments":
+        return client.post(f"/lifecycle/projects/{pk}/comments/moderate/", {"ids": [c.pk], "outcome": "published"})
     if action == "export_comments":
         return client.get(f"/lifecycle/projects/{pk}/comments.csv")
     if action == "view_comments":
@@ -95,7 +112,14 @@ def test_role_matrix(action, role, client, people, project):
             assert action == "advance", "only a stage rule may stop an allowed action"
     else:
         assert response.status_code == 403, (action, role, response.status_code)
-        if action not in ("moderate_comment", "decide_comment", "export_comments", "view_comments"):
+        if action not in (
+            "moderate_comment",
+            "decide_comment",
+            "export_comments",
+            "view_comments",
+            "bulk_moderate_comments",
+            "consent_to_revision_of_own_nos",
+        ):
             assert AuditEntry.objects.count() == before, "a refused action writes nothing"
 
 
@@ -107,11 +131,13 @@ def test_the_matrix_covers_every_action_in_the_permissions_table():
         perms.RESPOND,
         perms.MODERATE,
         perms.COMMENT,
+        perms.VIEW_COMMENTS,
         perms.VIEW_AUDIT,
     }
 
 
 def test_a_reviewer_responds_for_their_own_nation_only(people, project):
+    services.update_nation_part(people["developer"], project, "wales", **PART_A)
     with pytest.raises(PermissionDenied):
         services.respond(people["reviewer_wales"], project, "england", lc.APPROVE)
     services.respond(people["reviewer_wales"], project, "wales", lc.APPROVE)

@@ -32,8 +32,9 @@ def test_stages_run_in_the_documented_order():
         "welsh_approval",
         "published",
     )
-    assert [lc.next_stage(s) for s in lc.STAGES] == [*lc.STAGES[1:], lc.WITHDRAWN]
-    assert lc.next_stage(lc.WITHDRAWN) is None
+    # withdrawal is never "the next stage": it is its own confirmed action (issue 19)
+    assert [lc.next_stage(s) for s in lc.STAGES] == [*lc.STAGES[1:], None]
+    assert lc.next_stage(lc.WITHDRAWN) is None and lc.next_stage(lc.ABANDONED) is None
 
 
 @pytest.mark.parametrize("target", [lc.DRAFTING, lc.CONSULTATION, lc.PUBLISHED, lc.WITHDRAWN])

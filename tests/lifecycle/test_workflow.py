@@ -68,8 +68,9 @@ def test_a_rejection_then_send_back_restarts_the_later_approvals(project, people
     services.send_back(people["developer"], project, "Scotland asked for changes to P4")
     project.refresh_from_db()
     assert project.stage == lc.DRAFTING
-    assert not project.approvals.filter(approval=lc.DRAFT).exists()
-    assert project.approvals.filter(approval=lc.PART_A).count() == 4  # earlier approvals stand
+    assert not project.approvals.filter(approval=lc.DRAFT, current=True).exists()
+    assert project.approvals.filter(approval=lc.DRAFT).count() == 4  # kept as history (issue 19)
+    assert project.approvals.filter(approval=lc.PART_A, current=True).count() == 4  # earlier approvals stand
     entry = AuditEntry.objects.filter(action="send_back").get()
     assert entry.before["responses"][3]["response"] == "reject" or any(
         r["response"] == "reject" for r in entry.before["responses"]
@@ -126,7 +127,7 @@ def test_a_review_publishes_a_new_version_of_a_real_nos_and_keeps_the_old_in_his
     standard.refresh_from_db()
     new = standard.current
     assert new.pk != old.pk and new.sequence > old.sequence and new.source_kind == "edit"
-    assert new.version_number == (old.version_number or 0) + 1
+    assert new.version_number == (old.version_number or 1) + 1  # the catalogue's is version 1 (issue 19)
     assert [p["text"] for p in new.performance_criteria][1] == "check the animal is calm"
     history = standard_detail(standard)["history"]
     assert [h["sequence"] for h in history if h["is_current"]] == [new.sequence]
@@ -140,7 +141,7 @@ def test_withdrawal_makes_a_legacy_version_current(project, people):
 
     project = drive(project, people, lc.PUBLISHED)
     published = Standard.objects.get(urn_key="ZZLIFE1").current
-    project = services.advance(people["developer"], project, to_stage=lc.WITHDRAWN, now=NOW + timedelta(days=60))
+    project = services.withdraw(people["developer"], project, "Replaced", confirmed=True, now=NOW + timedelta(days=60))
     standard = Standard.objects.get(urn_key="ZZLIFE1")
     assert standard.current.validity == "legacy" and standard.current.sequence == published.sequence + 1
     assert standard.versions.count() == 2

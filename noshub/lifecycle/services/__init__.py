@@ -10,6 +10,7 @@ One module per job: `projects`, `drafts`, `checking` (the draft checks against t
 
 from __future__ import annotations
 
+from .approvals import approval_text, fingerprint, fingerprint_of, waiting_for
 from .audit import audit
 from .checking import DUPLICATE_WARNING_SCORE, check_draft, similar_standards
 from .consultation import (
@@ -22,16 +23,30 @@ from .consultation import (
     ConsultationClosed,
     comments_by_item,
     comments_csv,
+    consultation_coverage,
     consultation_open,
+    consulted_items,
+    consulted_text,
     decide_comment,
     hash_address,
     moderate_comment,
+    moderate_comments,
     submit_comment,
+    submit_comments,
 )
-from .drafts import DRAFT_EDIT_FIELDS, REVIEW_INTERVAL_YEARS, add_draft, remove_draft, statements_from_lines, update_draft
+from .drafts import (
+    DRAFT_EDIT_FIELDS,
+    REVIEW_INTERVAL_YEARS,
+    add_draft,
+    justify_duplicate,
+    remove_draft,
+    statements_from_lines,
+    update_draft,
+)
+from .ownership import check_owner, give_consent, owner
 from .projects import PROJECT_FIELDS, create_project, respond, update_nation_part, update_project
-from .reading import audit_entries, draft_dict, draft_diff, project_dict, version_diff
-from .stages import advance, project_facts, send_back
+from .reading import audit_entries, audit_page, draft_dict, draft_diff, project_dict, version_diff
+from .stages import abandon, advance, project_facts, send_back, withdraw
 
 __all__ = [
     "COMMENT_MAX_LENGTH",
@@ -45,10 +60,21 @@ __all__ = [
     "DUPLICATE_WARNING_SCORE",
     "PROJECT_FIELDS",
     "REVIEW_INTERVAL_YEARS",
+    "abandon",
     "add_draft",
+    "approval_text",
+    "check_owner",
+    "fingerprint",
+    "fingerprint_of",
+    "give_consent",
+    "justify_duplicate",
+    "owner",
+    "withdraw",
+    "waiting_for",
     "advance",
     "audit",
     "audit_entries",
+    "audit_page",
     "check_draft",
     "comments_by_item",
     "comments_csv",
@@ -59,6 +85,11 @@ __all__ = [
     "draft_diff",
     "hash_address",
     "moderate_comment",
+    "moderate_comments",
+    "submit_comments",
+    "consulted_items",
+    "consultation_coverage",
+    "consulted_text",
     "project_dict",
     "project_facts",
     "remove_draft",

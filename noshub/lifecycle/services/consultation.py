@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import io
 import re
+import uuid
 from collections import OrderedDict
 from datetime import datetime
 
@@ -25,8 +26,9 @@ from .. import permissions as perms
 from ..models import Comment, Draft, Project
 from .audit import _fresh, audit
 
-COMMENT_RATE_LIMIT = 5  # comments one address may send …
-COMMENT_RATE_WINDOW = 3600  # … in this many seconds
+COMMENT_RATE_LIMIT = 5  # submissions one address (or signed-in person) may send …
+COMMENT_RATE_WINDOW = 3600  # … in this many seconds; one submission carries a whole set of comments
+COMMENT_MAX_PER_SUBMISSION = 200  # comments in one submission (every item of a few NOS)
 COMMENT_MAX_LINKS = 2
 COMMENT_MAX_LENGTH = 5000
 
@@ -64,8 +66,33 @@ def hash_address(ip: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), (ip or "").encode(), hashlib.sha256).hexdigest()
 
 
+def consulted_text(draft: Draft) -> dict:
+    """The draft as it went out to consultation (frozen when the consultation opened), or as
+    it is now before that: comments are anchored to these statements, so they never drift to
+    another criterion when the draft changes during or after the consultation."""
+    if draft.consulted:
+        return draft.consulted
+    return snapshot(draft)
+
+
+def snapshot(draft: Draft) -> dict:
+    return {
+        "urn": draft.urn,
+        "title": draft.title,
+        "overview": draft.overview,
+        "performance_criteria": list(draft.performance_criteria),
+        "knowledge_and_understanding": list(draft.knowledge_and_understanding),
+    }
+
+
+def consulted_items(draft: Draft) -> dict[str, str]:
+    text = consulted_text(draft)
+    return {i["ref"]: i["text"] for i in (*text["performance_criteria"], *text["knowledge_and_understanding"])}
+
+
 def _rate_limited(ip_hash: str) -> bool:
-    """True once an address has sent COMMENT_RATE_LIMIT comments within COMMENT_RATE_WINDOW seconds."""
+    """True once an address (or a signed-in person) has sent COMMENT_RATE_LIMIT submissions
+    within COMMENT_RATE_WINDOW seconds."""
     key = f"lifecycle:comments:{ip_hash}"
     cache.add(key, 0, COMMENT_RATE_WINDOW)
     try:
@@ -93,8 +120,47 @@ def submit_comment(
     honeypot: str = "",
     user=None,
     now: datetime | None = None,
+    **respondent,
 ) -> Comment:
     """A public comment, held for moderation. Anyone may comment while the consultation is open."""
+    return submit_comments(
+        project,
+        draft,
+        items=[(item_ref, text)],
+        name=name,
+        organisation=organisation,
+        email=email,
+        ip=ip,
+        honeypot=honeypot,
+        user=user,
+        now=now,
+        **respondent,
+    )[0]
+
+
+ORGANISATION_SIZES = ("micro", "small", "medium", "large")
+
+
+@transaction.atomic
+def submit_comments(
+    project: Project,
+    draft: Draft,
+    *,
+    items: list[tuple[str, str]],
+    name: str = "",
+    organisation: str = "",
+    email: str = "",
+    ip: str = "",
+    honeypot: str = "",
+    user=None,
+    now: datetime | None = None,
+    respondent_nation: str = "",
+    sector: str = "",
+    organisation_size: str = "",
+) -> list[Comment]:
+    """One person's comments on a NOS (the whole NOS and any of its statements, as consulted),
+    sent together: one submission, counted once against the rate limit, all or nothing.
+    `items` is [(item_ref, text)]; items whose text is blank are left out."""
     perms.require(user, perms.COMMENT, project)
     _fresh(project)
     if not consultation_open(project, now):
@@ -103,43 +169,95 @@ def submit_comment(
         raise CommentRejected(Reason("draft_not_consulted"))
     if honeypot:
         raise CommentRejected(Reason("comment_refused"))
-    text = (text or "").strip()
-    if not text:
-        raise CommentRejected(Reason("comment_empty"))
-    if len(text) > COMMENT_MAX_LENGTH:
-        raise CommentRejected(Reason("comment_too_long", n=COMMENT_MAX_LENGTH))
-    if len(_LINK.findall(text)) > COMMENT_MAX_LINKS:
-        raise CommentRejected(Reason("comment_too_many_links", n=COMMENT_MAX_LINKS))
-    item_ref = (item_ref or "").strip().upper()
-    item_text = ""
-    if item_ref:
-        items = {i["ref"]: i["text"] for i in (*draft.performance_criteria, *draft.knowledge_and_understanding)}
-        if item_ref not in items:
+    consulted = consulted_items(draft)
+    clean: list[tuple[str, str, str]] = []
+    for item_ref, text in items:
+        text = (text or "").strip()
+        item_ref = (item_ref or "").strip().upper()
+        if not text:
+            continue
+        if len(text) > COMMENT_MAX_LENGTH:
+            raise CommentRejected(Reason("comment_too_long", n=COMMENT_MAX_LENGTH))
+        if len(_LINK.findall(text)) > COMMENT_MAX_LINKS:
+            raise CommentRejected(Reason("comment_too_many_links", n=COMMENT_MAX_LINKS))
+        if item_ref and item_ref not in consulted:
             raise CommentRejected(Reason("comment_item_unknown", urn=draft.urn, item=item_ref))
-        item_text = items[item_ref]
+        clean.append((item_ref, consulted.get(item_ref, ""), text))
+    if not clean:
+        raise CommentRejected(Reason("comment_empty"))
+    if len(clean) > COMMENT_MAX_PER_SUBMISSION:
+        raise CommentRejected(Reason("comment_too_many", n=COMMENT_MAX_PER_SUBMISSION))
+    if respondent_nation and respondent_nation not in lc.NATIONS:
+        respondent_nation = ""
+    if organisation_size not in ORGANISATION_SIZES:
+        organisation_size = ""
     ip_hash = hash_address(ip)
-    if _rate_limited(ip_hash):
+    # A signed-in person is counted as themselves, not by an address others may share.
+    limit_key = f"user:{user.pk}" if user is not None and user.is_authenticated else ip_hash
+    if _rate_limited(limit_key):
         raise CommentRejected(Reason("comment_rate_limited"))
-    comment = Comment.objects.create(
-        project=project,
-        draft=draft,
-        item_ref=item_ref,
-        item_text=item_text,
-        name=name.strip()[:120],
-        organisation=organisation.strip()[:200],
-        email=email.strip(),
-        text=text,
-        ip_hash=ip_hash,
-    )
+    submission = uuid.uuid4().hex
+    comments = [
+        Comment.objects.create(
+            project=project,
+            draft=draft,
+            item_ref=item_ref,
+            item_text=item_text,
+            name=name.strip()[:120],
+            organisation=organisation.strip()[:200],
+            email=email.strip(),
+            text=text,
+            ip_hash=ip_hash,
+            submission=submission,
+            respondent_nation=respondent_nation,
+            sector=sector.strip()[:200],
+            organisation_size=organisation_size,
+        )
+        for item_ref, item_text, text in clean
+    ]
+    if len(comments) == 1:
+        c = comments[0]
+        summary = (
+            Reason("audit_comment_on_item", urn=draft.urn, item=c.item_ref)
+            if c.item_ref
+            else Reason("audit_comment", urn=draft.urn)
+        )
+    else:
+        summary = Reason("audit_comment_set", n=len(comments), urn=draft.urn)
     audit(
         user,
         "comment",
-        Reason("audit_comment_on_item", urn=draft.urn, item=item_ref) if item_ref else Reason("audit_comment", urn=draft.urn),
-        obj=comment,
+        summary,
+        obj=comments[0],
         project=project,
-        after={"item_ref": item_ref, "text": text, "name": comment.name},
+        after={
+            "submission": submission,
+            "items": [{"item_ref": c.item_ref, "text": c.text} for c in comments],
+            "name": comments[0].name,
+        },
     )
-    return comment
+    return comments
+
+
+@transaction.atomic
+def moderate_comments(user, project: Project, ids, outcome: str) -> int:
+    """Publish, or reject as spam, many comments of a project at once (one audit entry)."""
+    perms.require(user, perms.MODERATE, project)
+    if outcome not in ("published", "rejected"):
+        raise ValueError("outcome must be published or rejected")
+    qs = project.comments.filter(pk__in=[int(i) for i in ids], moderation="pending")
+    chosen = list(qs.values_list("pk", flat=True))
+    qs.update(moderation=outcome, moderated_by=user, moderated_at=timezone.now())
+    if chosen:
+        audit(
+            user,
+            "moderate",
+            Reason("audit_comments_moderated", n=len(chosen), outcome=outcome),
+            project=project,
+            before={"moderation": "pending", "comments": chosen},
+            after={"moderation": outcome, "comments": chosen},
+        )
+    return len(chosen)
 
 
 @transaction.atomic
@@ -202,9 +320,8 @@ def comments_by_item(project: Project, *, published_only: bool = False) -> list[
         qs = qs.filter(moderation="published")
     groups: OrderedDict[tuple, dict] = OrderedDict()
     for draft in project.drafts.all():
-        items = [("", "The whole NOS")] + [
-            (i["ref"], i["text"]) for i in (*draft.performance_criteria, *draft.knowledge_and_understanding)
-        ]
+        # the statements as consulted: comments stay with the criterion they were made on
+        items = [("", "The whole NOS")] + list(consulted_items(draft).items())
         for ref, text in items:
             groups[(draft.pk, ref)] = {"draft": draft, "item_ref": ref, "item_text": text, "comments": [], "counts": {}}
     for c in qs:
@@ -272,3 +389,33 @@ def comments_csv(user, project: Project) -> str:
             ]
         )
     return out.getvalue()
+
+
+def consultation_coverage(project: Project) -> dict:
+    """Who responded (Quality Criterion 2: a consultation representative of the UK): submissions
+    (one person's set of comments) by the respondent's nation, sector and organisation size, and
+    the nations with none. Rejected (spam) comments are left out."""
+    rows = (
+        project.comments.exclude(moderation="rejected")
+        .values_list("submission", "id", "respondent_nation", "sector", "organisation_size")
+        .order_by("id")
+    )
+    people: dict[str, tuple[str, str, str]] = {}
+    for submission, pk, nation, sector, size in rows:
+        people.setdefault(submission or f"comment-{pk}", (nation, sector.strip(), size))
+
+    def count(i: int) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for values in people.values():
+            key = values[i] or "not given"
+            out[key] = out.get(key, 0) + 1
+        return dict(sorted(out.items()))
+
+    by_nation = count(0)
+    return {
+        "submissions": len(people),
+        "by_nation": by_nation,
+        "by_sector": count(1),
+        "by_organisation_size": count(2),
+        "nations_without_response": [n for n in lc.NATIONS if n not in by_nation],
+    }

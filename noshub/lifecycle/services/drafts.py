@@ -1,5 +1,4 @@
-"""Drafts: add, change and remove the draft NOS of a project while its stage allows it.
-"""
+"""Drafts: add, change and remove the draft NOS of a project while its stage allows it."""
 
 from __future__ import annotations
 
@@ -91,9 +90,13 @@ def add_draft(
             raise lc.StageError([Reason("no_standard_with_urn", urn=repr(from_urn))]) from None
         if project.drafts.filter(standard=standard).exists():
             raise lc.StageError([Reason("draft_of_standard_exists", urn=standard.urn)])
+        from .ownership import check_owner
+
+        check_owner(project, standard)
         base = standard.current
         doc = base.to_document() if base else NosDocument(urn=standard.urn, title=title or standard.urn)
         fields = _document_fields(doc)
+        fields["soc_codes"] += soc2020_codes(base)
         fields["indicative_review_date"] = review
         draft = Draft.objects.create(project=project, action=action or "revise", standard=standard, base_version=base, **fields)
     else:
@@ -102,7 +105,13 @@ def add_draft(
         if project.drafts.filter(urn__iexact=urn.strip()).exists():
             raise lc.StageError([Reason("draft_urn_exists", urn=urn.strip())])
         draft = Draft.objects.create(
-            project=project, action="new", urn=urn.strip(), title=title.strip(), indicative_review_date=review
+            project=project,
+            action="new",
+            urn=urn.strip(),
+            title=title.strip(),
+            indicative_review_date=review,
+            status="original",
+            original_urn=urn.strip(),
         )
     audit(
         user,
@@ -113,6 +122,28 @@ def add_draft(
         after=_snapshot(draft, ("urn", "title", "action")) | {"base_version": draft.base_version_id},
     )
     return draft
+
+
+#: SOC 2020 links a revision carries over (the reviewed ones: crosswalked from the catalogue's SOC
+#: 2010 code, or confirmed by a SOC reviewer); `noshub.soc` keeps them on the current version.
+KEPT_SOC_SOURCES = ("crosswalk", "confirmed")
+
+
+def soc2020_codes(version) -> list[dict]:
+    """The SOC 2020 codes of a catalogue version that a draft of it starts with."""
+    if version is None:
+        return []
+    links = (
+        version.nossoccode_set.filter(source__in=KEPT_SOC_SOURCES, soc_code__classification="2020")
+        .select_related("soc_code")
+        .order_by("position", "id")
+    )
+    seen, out = set(), []
+    for link in links:
+        if link.soc_code.code not in seen:
+            seen.add(link.soc_code.code)
+            out.append({"code": link.soc_code.code, "classification": "2020"})
+    return out
 
 
 def _years_after(day: date, years: int) -> date:
@@ -180,3 +211,29 @@ def remove_draft(user, draft: Draft) -> None:
         before=_snapshot(draft, ("urn", "title", "action")),
     )
     draft.delete()
+
+
+@transaction.atomic
+def justify_duplicate(user, draft: Draft, justification: str) -> Draft:
+    """Record why a NOS is needed although the "already covered" check found a near-identical
+    one (publishing waits for it). Allowed until the project is published."""
+    project = draft.project
+    perms.require(user, perms.EDIT_PROJECT, project)
+    _fresh(project)
+    if project.stage in (lc.PUBLISHED, lc.WITHDRAWN, lc.ABANDONED):
+        raise lc.StageError([Reason("project_published")])
+    if not (justification or "").strip():
+        raise lc.StageError([Reason("justification_missing")])
+    before = {"duplicate_justification": draft.duplicate_justification}
+    draft.duplicate_justification = justification.strip()
+    draft.save(update_fields=["duplicate_justification", "updated_at"])
+    audit(
+        user,
+        "justify_duplicate",
+        Reason("audit_duplicate_justified", urn=draft.urn, justification=draft.duplicate_justification),
+        obj=draft,
+        project=project,
+        before=before,
+        after={"duplicate_justification": draft.duplicate_justification},
+    )
+    return draft

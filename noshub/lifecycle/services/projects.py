@@ -1,5 +1,4 @@
-"""Projects: create and change a project, its nations' parts (Part A and Part B) and the nations' responses.
-"""
+"""Projects: create and change a project, its nations' parts (Part A and Part B) and the nations' responses."""
 
 from __future__ import annotations
 
@@ -101,25 +100,45 @@ def update_nation_part(user, project: Project, nation: str, **values) -> NationP
 
 
 @transaction.atomic
-def respond(user, project: Project, nation: str, response: str, feedback: str = "", now: datetime | None = None) -> Approval:
-    """A nation's response to the approval open at the project's stage."""
+def respond(
+    user, project: Project, nation: str, response: str, feedback: str = "", now: datetime | None = None, seen: str = ""
+) -> Approval:
+    """A nation's response to the approval open at the project's stage, tied to the text it
+    responds to (its fingerprint is recorded). `seen`, when given, is the fingerprint of the text
+    the responder was shown: a response to text that has changed since is refused. Every
+    response is kept; the earlier one stops being current."""
+    from .approvals import fingerprint, nothing_to_approve
+
     perms.require(user, perms.RESPOND, project, for_nation=nation)
     _fresh(project)
     approval = lc.APPROVALS.get(project.stage, "")
     lc.check_response(project.stage, approval, nation, response, feedback)
+    missing = nothing_to_approve(project, approval, nation, response)
+    if missing:
+        raise lc.StageError([missing])
+    text_hash = fingerprint(project, approval)
+    if seen and seen != text_hash:
+        raise lc.StageError([Reason("text_changed_while_reading")])
     now = now or timezone.now()
-    existing = Approval.objects.filter(project=project, approval=approval, nation=nation).first()
-    names = ("response", "feedback", "responded_at")
+    existing = Approval.objects.filter(project=project, approval=approval, nation=nation, current=True).first()
+    names = ("response", "feedback", "responded_at", "text_hash")
     before = (
         _snapshot(existing, names) | {"responded_by": existing.responded_by.get_username() if existing.responded_by else ""}
         if existing
         else None
     )
-    obj, _ = Approval.objects.update_or_create(
+    if existing:
+        existing.current = False
+        existing.save(update_fields=["current"])
+    obj = Approval.objects.create(
         project=project,
         approval=approval,
         nation=nation,
-        defaults={"response": response, "feedback": feedback.strip(), "responded_by": user, "responded_at": now},
+        response=response,
+        feedback=feedback.strip(),
+        responded_by=user,
+        responded_at=now,
+        text_hash=text_hash,
     )
     audit(
         user,

@@ -1,5 +1,4 @@
-"""Publishing: each approved draft becomes a new catalogue version, or its NOS is withdrawn to legacy.
-"""
+"""Publishing: each approved draft becomes a new catalogue version, or its NOS is withdrawn to legacy."""
 
 from __future__ import annotations
 
@@ -9,12 +8,13 @@ from datetime import datetime, timedelta
 from django.db.models import Max
 from django.utils import timezone
 
+from noshub.core.urns import normalise_urn
 from noshub.lifecycle import rules as lc
 from noshub.lifecycle.messages import Reason
 
 from ..models import Draft, Project
 from .audit import _jsonable, audit
-from .drafts import REVIEW_INTERVAL_YEARS, _years_after
+from .drafts import KEPT_SOC_SOURCES, REVIEW_INTERVAL_YEARS, _years_after
 
 
 def _writer_state(writer, draft: Draft):
@@ -46,13 +46,15 @@ def _publish(user, project: Project, now: datetime) -> None:
             withdrawals.append(draft)
             continue
         state = _writer_state(writer, draft) if draft.standard_id else writer.standard_for(draft.urn, draft.title)
-        number = (
-            NosVersion.objects.filter(standard_id=state.standard.pk).aggregate(n=Max("version_number"))["n"]
-            if state.standard.pk
-            else None
-        )
         review = draft.indicative_review_date or _years_after(approved, REVIEW_INTERVAL_YEARS)
-        doc = draft.to_document(version_number=(number or 0) + 1, date_approved=approved, indicative_review_date=review)
+        doc = draft.to_document(
+            version_number=next_version_number(state.standard.pk),
+            date_approved=approved,
+            indicative_review_date=review,
+            status=draft.status or _status(draft),
+            # SOC 2020 codes are written below with where they came from (crosswalk, confirmed, suggested)
+            soc_codes=tuple(s for s in draft.to_document().soc_codes if s.classification != "2020"),
+        )
         before = _version_summary(state.standard.current) if state.standard.pk and state.standard.current_id else None
         prov = Provenance(
             kind="edit",
@@ -73,6 +75,7 @@ def _publish(user, project: Project, now: datetime) -> None:
         if draft.standard_id is None:
             draft.standard_id = state.standard.pk
         draft.save(update_fields=["published_version", "standard"])
+        _write_soc2020(draft, version)
         audit(
             user,
             "publish",
@@ -84,6 +87,69 @@ def _publish(user, project: Project, now: datetime) -> None:
         )
     for draft in withdrawals:
         _withdraw_standard(user, project, draft, now)
+
+
+def next_version_number(standard_id: int | None) -> int:
+    """The NOS's next version number: one more than the highest on record. The 2019 catalogue
+    records none: a NOS NOS Hub already holds (from the catalogue or the finder pages, the same
+    published NOS) counts as version 1, so its first revision is version 2."""
+    from noshub.catalogue.models import NosVersion
+
+    if not standard_id:
+        return 1
+    versions = NosVersion.objects.filter(standard_id=standard_id)
+    highest = versions.aggregate(n=Max("version_number"))["n"]
+    if highest is None:
+        highest = 1 if versions.exists() else 0
+    return highest + 1
+
+
+def _status(draft: Draft) -> str:
+    """A draft that names another NOS as its original is tailored from it; else it is original."""
+    if draft.original_urn and normalise_urn(draft.original_urn) != normalise_urn(draft.urn):
+        return "tailored"
+    return "original"
+
+
+SOC_SUGGESTIONS = 3  # SOC 2020 suggestions a new NOS without codes gets, for SOC review
+
+
+def _write_soc2020(draft: Draft, version) -> None:
+    """The draft's SOC 2020 codes on the published version: a code the base version had keeps
+    its source (crosswalk, confirmed); a code the developer added is a suggestion for SOC review;
+    a NOS with none gets the SOC coder's suggestions, with their confidence, for review."""
+    from noshub.catalogue.models import NosSocCode, SocCode
+
+    if version is None:
+        return
+    base_sources = {}
+    if draft.base_version_id:
+        for code, source in draft.base_version.nossoccode_set.filter(
+            soc_code__classification="2020", source__in=KEPT_SOC_SOURCES
+        ).values_list("soc_code__code", "source"):
+            base_sources.setdefault(code, source)
+    codes = [c["code"] for c in draft.soc_codes if c.get("classification") == "2020"]
+    rows = [(code, base_sources.get(code, "suggested"), None) for code in dict.fromkeys(codes)]
+    if not rows:
+        rows = [(code, "suggested", confidence) for code, confidence in _suggestions(draft)]
+    for position, (code, source, confidence) in enumerate(rows):
+        soc = SocCode.objects.get_or_create(classification="2020", code=code)[0]
+        NosSocCode.objects.get_or_create(
+            version=version, soc_code=soc, source=source, defaults={"position": position, "confidence": confidence}
+        )
+
+
+def _suggestions(draft: Draft) -> list[tuple[str, float]]:
+    """The SOC coder's first suggestions for a draft (none when no coder is fitted)."""
+    from noshub.soc.services import SocError, suggest_for_text
+
+    text = " ".join(
+        [draft.title, *(s["text"] for s in draft.performance_criteria), *(s["text"] for s in draft.knowledge_and_understanding)]
+    )
+    try:
+        return [(s.code, float(s.confidence)) for s in suggest_for_text(text, top=SOC_SUGGESTIONS)]
+    except SocError:
+        return []
 
 
 def _version_summary(version) -> dict | None:

@@ -31,6 +31,8 @@ def draft_dict(draft: Draft, today: date | None = None) -> dict:
         "published_version": draft.published_version.sequence if draft.published_version_id else None,
         "indicative_review_date": _jsonable(draft.indicative_review_date),
         "has_welsh": draft.has_welsh,
+        "duplicate_justification": draft.duplicate_justification,
+        "consulted": draft.consulted or None,
         "quality": report.as_dict() if report else None,
     }
     for name in DRAFT_EDIT_FIELDS:
@@ -63,17 +65,9 @@ def project_dict(project: Project, now: datetime | None = None, *, with_drafts: 
         "nations": {
             p.nation: {f: getattr(p, f) for f in (*lc.PART_A_FIELDS, *lc.PART_B_FIELDS)} for p in project.nation_parts.all()
         },
-        "approvals": [
-            {
-                "approval": a.approval,
-                "nation": a.nation,
-                "response": a.response,
-                "feedback": a.feedback,
-                "by": a.responded_by.get_username() if a.responded_by else "",
-                "at": a.responded_at.isoformat(),
-            }
-            for a in project.approvals.select_related("responded_by")
-        ],
+        "approvals": _approvals(project, facts),
+        "closed_reason": project.closed_reason,
+        "can_abandon": project.stage in lc.ABANDON_STAGES,
         "drafts": [draft_dict(d) for d in project.drafts.select_related("project__organisation", "standard")]
         if with_drafts
         else None,
@@ -85,20 +79,80 @@ def project_dict(project: Project, now: datetime | None = None, *, with_drafts: 
     }
 
 
+def _approvals(project: Project, facts) -> list[dict]:
+    """Each nation's current response to each approval, whether the text changed since
+    (`stale`), and its earlier responses (a rejection is never lost)."""
+    rows = list(project.approvals.select_related("responded_by").order_by("id"))
+    earlier: dict[tuple[str, str], list[dict]] = {}
+    out = []
+    for a in rows:
+        entry = {
+            "approval": a.approval,
+            "nation": a.nation,
+            "response": a.response,
+            "feedback": a.feedback,
+            "by": a.responded_by.get_username() if a.responded_by else "",
+            "at": a.responded_at.isoformat(),
+            "text_hash": a.text_hash,
+        }
+        if not a.current:
+            earlier.setdefault((a.approval, a.nation), []).append(entry)
+            continue
+        r = facts.responses.get((a.approval, a.nation))
+        out.append(entry | {"stale": bool(r and r.stale), "earlier": earlier.get((a.approval, a.nation), [])})
+    return out
+
+
+def _changes(before, after) -> list[dict]:
+    """An entry's before and after as rows a person reads: field, value before, value after."""
+    before = before if isinstance(before, dict) else ({} if before is None else {"value": before})
+    after = after if isinstance(after, dict) else ({} if after is None else {"value": after})
+    return [{"field": k, "before": before.get(k), "after": after.get(k)} for k in sorted(set(before) | set(after), key=str)]
+
+
+def _entry(e: AuditEntry) -> dict:
+    return {
+        "at": e.at.isoformat(),
+        "user": e.username,
+        "action": e.action,
+        "project": e.project_id,
+        "object": f"{e.object_type} {e.object_id}".strip(),
+        "summary": e.summary,
+        "before": e.before,
+        "after": e.after,
+        "changes": _changes(e.before, e.after),
+    }
+
+
 def audit_entries(project: Project | None = None, limit: int = 200) -> list[dict]:
     qs = AuditEntry.objects.all() if project is None else project.audit_entries.all()
-    return [
-        {
-            "at": e.at.isoformat(),
-            "user": e.username,
-            "action": e.action,
-            "object": f"{e.object_type} {e.object_id}".strip(),
-            "summary": e.summary,
-            "before": e.before,
-            "after": e.after,
-        }
-        for e in qs[:limit]
-    ]
+    return [_entry(e) for e in qs[:limit]]
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+def audit_page(*, action: str = "", user: str = "", project: int | None = None, page: int = 1, per_page: int = AUDIT_PAGE_SIZE) -> dict:
+    """One page of the audit log, newest first, filtered by action, user name and project."""
+    qs = AuditEntry.objects.all()
+    if action:
+        qs = qs.filter(action=action)
+    if user:
+        qs = qs.filter(username__iexact=user)
+    if project:
+        qs = qs.filter(project_id=project)
+    total = qs.count()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    start = (page - 1) * per_page
+    return {
+        "entries": [_entry(e) for e in qs[start : start + per_page]],
+        "filters": {"action": action, "user": user, "project": project},
+        "page": page,
+        "pages": pages,
+        "total": total,
+        "actions": sorted(AuditEntry.objects.values_list("action", flat=True).distinct()),
+    }
 
 
 def version_diff(slug: str, from_sequence: int, to_sequence: int) -> dict:

@@ -24,3 +24,15 @@ def lc_message(value) -> str:
 @register.filter
 def lc_summary(value) -> str:
     return display.audit_summary(value)
+
+
+@register.filter
+def lc_value(value) -> str:
+    """A stored value as text: a list as its items joined with "; " (never a Python list)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(lc_value(v) for v in value) or "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {lc_value(v)}" for k, v in value.items()) or "–"
+    return str(value)
