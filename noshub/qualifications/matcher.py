@@ -33,7 +33,7 @@ REVIEW_BELOW = 0.9  # links less sure than this wait for a person
 MIN_TITLE_SCORE = 0.3  # below this a title match is no candidate at all
 TOP_K = 25
 # Context weights (tuned on folds of qualifications in bench/links_quality.py --tune).
-W_SUITE, W_DEVELOPER, W_PREFIX, W_LEGACY, W_LEVEL = 0.20, 0.05, 0.15, 0.03, 0.0
+W_SUITE, W_DEVELOPER, W_PREFIX, W_LEGACY, W_LEVEL = 0.10, 0.0, 0.10, 0.03, 0.0
 
 
 @dataclass(frozen=True)
@@ -94,9 +94,11 @@ def _legacy_stripped(loose: str) -> str | None:
 
 
 def urn_prefix(urn_key: str) -> str:
-    """The letters a URN starts with (its developer's and suite's mark): ``PPLRES`` of ``PPLRES05``."""
-    m = re.match(r"[A-Z_&]+", urn_key.upper())
-    return m.group().rstrip("_") if m else ""
+    """The letters a URN starts with (its developer's and suite's mark), with the suite's level
+    digit where the URN has one: ``PPLRES`` of ``PPLRES05``, ``SEMFWE3`` of ``SEMFWE3-04`` and
+    ``SEMBIT4`` of ``SEMBIT405``."""
+    m = re.match(r"([A-Z_&]+)(\d(?=-|\d{2}))?", urn_key.upper())
+    return (m.group(1).rstrip("_") + (m.group(2) or "")) if m else ""
 
 
 _TITLE_NOISE = re.compile(r"\s+legacy\s*$", re.I)
@@ -129,9 +131,19 @@ class Matcher:
         self.word_matrix = self.words.fit_transform(titles)
         self.char_matrix = self.chars.fit_transform(titles)
         self.calibration: tuple[float, ...] | None = None
+        self.weights = {"suite": W_SUITE, "developer": W_DEVELOPER, "prefix": W_PREFIX, "legacy": W_LEGACY, "level": W_LEVEL}
         self._cache: dict[str, list[tuple[int, float]]] = {}  # a title's candidates, worked out once
 
     # ------------------------------------------------------------------ by code
+
+    def code_candidates(self, code: str) -> list[Nos]:
+        """Every standard a unit code can name, exactly or once normalised (for judging truth)."""
+        out: list[Nos] = []
+        for token in code.replace("/", " ").split() if code else ():
+            for nos in self.exact.get(normalise_urn(token), []) + self.loose.get(loose_code(token), []):
+                if nos not in out:
+                    out.append(nos)
+        return out
 
     def by_code(self, code: str, title: str) -> tuple[Nos | None, str, str]:
         """(NOS, method, reason) for a unit code, or (None, "", "") when no URN matches."""
@@ -206,35 +218,58 @@ class Matcher:
                     matches[u.ref] = m
         rest = [u for u in units if u.ref not in matches]
         cands = self.title_candidates([u.title for u in rest])
-        first = {u.ref: (self.catalogue[c[0][0]] if c else None) for u, c in zip(rest, cands, strict=True)}
-        # The context of a qualification: the NOS its units link to (code links, else first-pass title matches).
-        by_qual: dict[str, list[tuple[int, Nos]]] = {}
+        # The context of a qualification: how well its units are covered by each suite, developer
+        # and URN prefix. A unit linked by code counts 1 for its NOS's; a unit linked by title
+        # counts, for each suite (developer, prefix), its best title score among its candidates
+        # there, so a title held in several suites votes for all of them and the suite that
+        # covers the most of the qualification wins.
+        support: dict[str, dict[str, Counter]] = {}
+        own: dict[int, dict[str, dict[str, float]]] = {}
+        sizes: Counter = Counter()
+
+        def add(u: UnitIn, scored_nos: list[tuple[Nos, float]]) -> None:
+            best: dict[str, dict[str, float]] = {"suite": {}, "developer": {}, "prefix": {}}
+            for nos, score in scored_nos:
+                keys = {"suite": set(nos.suites), "developer": {nos.developer} - {""}, "prefix": {urn_prefix(nos.urn_key)}}
+                for kind, values in keys.items():
+                    for value in values:
+                        best[kind][value] = max(best[kind].get(value, 0.0), score)
+            own[u.ref] = best
+            qual = support.setdefault(u.qualification, {"suite": Counter(), "developer": Counter(), "prefix": Counter()})
+            for kind, values in best.items():
+                qual[kind].update(values)
+            sizes[u.qualification] += 1
+
         for u in units:
-            nos = matches[u.ref].nos if u.ref in matches else first.get(u.ref)
-            if nos is not None:
-                by_qual.setdefault(u.qualification, []).append((u.ref, nos))
+            if u.ref in matches and matches[u.ref].nos is not None:
+                add(u, [(matches[u.ref].nos, 1.0)])
         for u, cand in zip(rest, cands, strict=True):
-            others = [n for ref, n in by_qual.get(u.qualification, []) if ref != u.ref] if context else []
-            suites = Counter(s for n in others for s in set(n.suites))
-            devs = Counter(n.developer for n in others if n.developer)
-            prefixes = Counter(urn_prefix(n.urn_key) for n in others)
-            total = max(len(others), 1)
+            add(u, [(self.catalogue[i], cos) for i, cos in cand if cos >= MIN_TITLE_SCORE])
+        w = self.weights
+        for u, cand in zip(rest, cands, strict=True):
+            qual = support.get(u.qualification)
+            others = sizes[u.qualification] - 1
             scored = []
             for index, cos in cand:
                 nos = self.catalogue[index]
-                f_suite = max((suites[s] for s in nos.suites), default=0) / total
-                f_dev = devs[nos.developer] / total if nos.developer else 0.0
-                f_prefix = prefixes[urn_prefix(nos.urn_key)] / total
+                f = {"suite": 0.0, "developer": 0.0, "prefix": 0.0}
+                if context and others > 0 and qual is not None:
+                    mine = own[u.ref]
+                    f["suite"] = max((qual["suite"][s] - mine["suite"].get(s, 0.0) for s in nos.suites), default=0.0) / others
+                    if nos.developer:
+                        f["developer"] = (qual["developer"][nos.developer] - mine["developer"].get(nos.developer, 0.0)) / others
+                    prefix = urn_prefix(nos.urn_key)
+                    f["prefix"] = (qual["prefix"][prefix] - mine["prefix"].get(prefix, 0.0)) / others
                 f_level = 0.0 if u.level is None or nos.level is None else (1.0 if nos.level == u.level else 0.0)
                 score = (
                     cos
-                    + W_SUITE * f_suite
-                    + W_DEVELOPER * f_dev
-                    + W_PREFIX * f_prefix
-                    + W_LEVEL * f_level
-                    - W_LEGACY * nos.legacy
+                    + w["suite"] * f["suite"]
+                    + w["developer"] * f["developer"]
+                    + w["prefix"] * f["prefix"]
+                    + w["level"] * f_level
+                    - w["legacy"] * nos.legacy
                 )
-                scored.append((score, cos, f_suite, f_dev, f_prefix, nos, f_level))
+                scored.append((score, cos, f["suite"], f["developer"], f["prefix"], nos, f_level))
             scored.sort(key=lambda s: -s[0])
             if not scored or scored[0][1] < MIN_TITLE_SCORE:
                 matches[u.ref] = Match(u.ref, None, "", reason="no NOS title is close enough to the unit's title")
@@ -244,9 +279,9 @@ class Matcher:
             feats = (best[1], margin, best[2], best[3], best[4], best[6])
             parts = [f"title similarity {best[1]:.2f}"]
             if best[2]:
-                parts.append(f"{best[2]:.0%} of the qualification's other units are in its suite")
+                parts.append(f"its suite covers {best[2]:.0%} of the qualification's other units")
             if best[4]:
-                parts.append(f"{best[4]:.0%} share its URN prefix {urn_prefix(best[5].urn_key)}")
+                parts.append(f"its URN prefix {urn_prefix(best[5].urn_key)} covers {best[4]:.0%} of them")
             m = Match(
                 u.ref,
                 best[5],

@@ -50,6 +50,18 @@ def _current_suites():
     return NosVersion.suites.through.objects.filter(nosversion_id__in=current).values_list("nosversion_id", "suite__name")
 
 
+_MATCHER: dict[tuple, matcher.Matcher] = {}
+
+
+def _matcher() -> matcher.Matcher:
+    """The matcher of the catalogue as it is: built once per process for each state of it."""
+    state = (Standard.objects.count(), NosVersion.objects.order_by("-pk").values_list("pk", flat=True).first())
+    if state not in _MATCHER:
+        _MATCHER.clear()
+        _MATCHER[state] = matcher.Matcher(catalogue_for_matching())
+    return _MATCHER[state]
+
+
 def _units_in(units) -> list[matcher.UnitIn]:
     out = []
     for u in units:
@@ -67,7 +79,7 @@ def link_units(qualification_keys: list[str] | None = None, progress=None) -> di
     units = list(Unit.objects.select_related("qualification"))
     if not units:
         return {"units": 0}
-    m = matcher.Matcher(catalogue_for_matching())
+    m = _matcher()
     learnt = m.fit_calibration(_units_in(units))
     todo = [u for u in units if qualification_keys is None or u.qualification.key in qualification_keys]
     matches = {x.ref: x for x in m.link(_units_in(todo))}
@@ -240,7 +252,13 @@ def link_dict(link: UnitLink | None, unit: Unit | None = None) -> dict:
     return out
 
 
+def _clean(text: str) -> str:
+    """A query's text as the database can compare it (PostgreSQL holds no NUL)."""
+    return (text or "").replace("\x00", "").strip()
+
+
 def qualification_list(q: str = "", limit: int = 100, offset: int = 0, structured: bool = False) -> dict:
+    q = _clean(q)
     qs = Qualification.objects.annotate(unit_count=Count("units"))
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q) | Q(key__iexact=q) | Q(awarding_body__icontains=q))
@@ -271,9 +289,9 @@ def qualification_list(q: str = "", limit: int = 100, offset: int = 0, structure
 
 
 def get_qualification(ident: str | int) -> Qualification:
-    s = str(ident).strip()
+    s = _clean(str(ident))
     qs = Qualification.objects.all()
-    found = qs.filter(pk=int(s)).first() if s.isdigit() else None
+    found = qs.filter(pk=int(s)).first() if s.isascii() and s.isdigit() and len(s) < 10 else None
     found = found or qs.filter(key__iexact=s).first() or qs.filter(key__iexact=s.replace(" ", "")[:4]).first()
     if found is None:
         raise NotFound(f"No qualification {s!r}.")
@@ -427,6 +445,7 @@ def alert_dict(a: ChangeAlert) -> dict:
 
 def alert_list(limit: int = 50, offset: int = 0, nos: str = "", qualification: str = "") -> dict:
     qs = ChangeAlert.objects.select_related("standard", "qualification", "old_version", "new_version")
+    nos, qualification = _clean(nos), _clean(qualification)
     if nos:
         qs = qs.filter(standard__slug=nos)
     if qualification:
