@@ -10,6 +10,8 @@ from noshub.catalogue.importers import ImportReport, import_catalogue, import_js
 from noshub.core.errors import ImportRejected
 from noshub.core.progress import ProgressCallback, tell
 from noshub.pages.dblock import lock_wait
+from noshub.qualifications.importers import QUALIFICATIONS_DIR, import_qualifications_file, qualification_files
+from noshub.qualifications.services import link_units
 from noshub.soc.importers import import_coding_index, import_relationships, import_structure
 
 # Load order matters: reference data first (SOC codes are checked against it), the older
@@ -38,6 +40,8 @@ def load_all(
         (import_relationships, SOC_RELATIONSHIPS),
         *((import_catalogue, name) for name in CATALOGUE_FILES),
         (import_pages, NOS_PAGES),
+        # Qualifications after the NOS they link to: their structures, the listing, the frameworks.
+        *((import_qualifications_file, str(p.relative_to(data_dir))) for p in qualification_files(data_dir)),
     ]
     reports = []
     from noshub.catalogue.names import apply_rule
@@ -50,6 +54,9 @@ def load_all(
                 tell(progress, "Loading data files", done, len(steps))
                 reports.append(importer(data_dir / name))
             tell(progress, "Loading data files", len(steps), len(steps))
+            if any(r.kind.startswith("qualification") and (r.created or r.updated) for r in reports):
+                tell(progress, "Linking qualification units to NOS")
+                link_units()
             tell(progress, "Updating the search index")
         ensure_search_index(progress=progress)
         if soc_coder:
@@ -109,10 +116,20 @@ def import_path(path: Path) -> ImportReport:
         return _then_reindex(import_coding_index(path))
     if "soc2010" in name and "soc2020" in name:
         return _then_reindex(import_relationships(path))
+    if path.parent.name == QUALIFICATIONS_DIR or name.endswith((".csv", ".xls")) or "framework" in name:
+        return _then_link(import_qualifications_file(path))
     if name.endswith(".xlsx"):
         return import_catalogue(path)
     report = ImportReport(kind="unknown", file=path.name)
-    report.error = f"{path.name}: unknown kind of file (expected .xlsx, .json or .jsonl)"
+    report.error = f"{path.name}: unknown kind of file (expected .xlsx, .xls, .csv, .json or .jsonl)"
+    return report
+
+
+def _then_link(report: ImportReport) -> ImportReport:
+    """A qualification file changed: link its units to NOS again (people's decisions kept)."""
+    if report.created or report.updated:
+        with lock_wait(settings.IMPORT_DB_WAIT):
+            link_units()
     return report
 
 

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "noshub.search",
     "noshub.cleansing",
     "noshub.lifecycle",
+    "noshub.qualifications",
     "noshub.api",
     "noshub.web",
     "axes",  # sign-in throttling

@@ -221,6 +221,54 @@ def openapi_document(server: str) -> dict:
                     },
                 }
             },
+            "/qualifications": {
+                "get": {
+                    "summary": "Qualifications (SQA accreditation), most units first, with the reuse figures",
+                    "operationId": "listQualifications",
+                    "parameters": [
+                        _param("q", "Words of the title, a code or an awarding body", {"type": "string", "maxLength": 200}),
+                        _param("structured", "1: only qualifications whose units are held", {"type": "string", "enum": ["", "0", "1"]}),
+                        _param("limit", "At most this many (0-1000, default 100)", {"type": "integer", "minimum": 0, "maximum": 1000}),
+                        _param("offset", "Skip this many", {"type": "integer", "minimum": 0, "maximum": 1000000}),
+                    ],
+                    "responses": {
+                        "200": {"description": "Qualifications", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "400": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/qualifications/alerts": {
+                "get": {
+                    "summary": "Change alerts: units whose NOS has a new version, newest first",
+                    "operationId": "listQualificationAlerts",
+                    "parameters": [
+                        _param("nos", "Only alerts about this NOS (its slug)", {"type": "string", "maxLength": 300}),
+                        _param("qualification", "Only alerts about this qualification (code or id)", {"type": "string", "maxLength": 80}),
+                        _param("limit", "At most this many (0-1000, default 50)", {"type": "integer", "minimum": 0, "maximum": 1000}),
+                        _param("offset", "Skip this many", {"type": "integer", "minimum": 0, "maximum": 1000000}),
+                    ],
+                    "responses": {
+                        "200": {"description": "Alerts", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "400": _ERROR,
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/qualifications/{code}": {
+                "get": {
+                    "summary": "A qualification: structure, each unit's NOS with confidence and status, coverage, alerts",
+                    "operationId": "getQualification",
+                    "parameters": [_param("code", "Group award code (GK56 22, GK56) or id", {"type": "string"}, True, "path", "GK56")],
+                    "responses": {
+                        "200": {"description": "Qualification", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "400": _ERROR,
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
             "/soc2020": {
                 "get": {
                     "summary": "The SOC 2020 tree with NOS counts",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from functools import wraps
 
 from django.db.models import Count, F
@@ -21,6 +22,7 @@ from noshub.core.errors import InvalidParameter, NosHubError
 from noshub.core.spreadsheet import SafeDictWriter
 from noshub.pages import ratelimit
 from noshub.pages.errors import error_response, json_error
+from noshub.qualifications import services as qualifications
 from noshub.search.engine import SearchParams, search, soc_counts
 from noshub.search.models import SearchDocument
 from noshub.soc.models import SocGroup
@@ -260,3 +262,50 @@ def openapi_view(request: HttpRequest):
 @csrf_exempt
 def not_found_view(request: HttpRequest, rest: str = ""):
     return error(404, "not_found", f"No API endpoint at {request.path}")
+
+
+def _bounded(request: HttpRequest, name: str, default: int, high: int) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) > high:
+        raise InvalidParameter(name, f"must be a whole number from 0 to {high}")
+    return int(raw)
+
+
+def _known(request: HttpRequest, keys: set[str]) -> None:
+    unknown = set(request.GET) - keys
+    if unknown:
+        raise InvalidParameter(sorted(unknown)[0], "unknown parameter")
+
+
+@api_view
+def qualifications_view(request: HttpRequest):
+    _known(request, {"q", "structured", "limit", "offset"})
+    return _json(
+        qualifications.qualification_list(
+            q=request.GET.get("q", "")[:200],
+            limit=_bounded(request, "limit", 100, 1000),
+            offset=_bounded(request, "offset", 0, 10**6),
+            structured=request.GET.get("structured", "") in ("1", "true"),
+        )
+    )
+
+
+@api_view
+def qualification_view(request: HttpRequest, code: str):
+    _known(request, set())
+    return _json(qualifications.qualification_detail(qualifications.get_qualification(code[:80])))
+
+
+@api_view
+def qualification_alerts_view(request: HttpRequest):
+    _known(request, {"nos", "qualification", "limit", "offset"})
+    return _json(
+        qualifications.alert_list(
+            limit=_bounded(request, "limit", 50, 1000),
+            offset=_bounded(request, "offset", 0, 10**6),
+            nos=request.GET.get("nos", "")[:300],
+            qualification=request.GET.get("qualification", "")[:80],
+        )
+    )

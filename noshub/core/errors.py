@@ -84,9 +84,12 @@ class Rejection:
     row: int | str | None
     field: str | None
     reason: str
+    sheet: str | None = None  # the workbook's sheet, where a file has several
 
     def __str__(self) -> str:
         where = self.file
+        if self.sheet:
+            where += f", sheet {self.sheet!r}"
         if self.row is not None:
             where += f", row {self.row}"
         if self.field:
@@ -94,7 +97,10 @@ class Rejection:
         return f"{where}: {self.reason}"
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "row": self.row, "field": self.field, "reason": self.reason}
+        data = {"file": self.file, "row": self.row, "field": self.field, "reason": self.reason}
+        if self.sheet:
+            data["sheet"] = self.sheet
+        return data
 
 
 class ImportRejected(NosHubError):
@@ -102,8 +108,10 @@ class ImportRejected(NosHubError):
 
     code = "rejected"
 
-    def __init__(self, file: str, reason: str, row: int | str | None = None, field: str | None = None):
-        self.rejection = Rejection(file=file, row=row, field=field, reason=reason)
+    def __init__(
+        self, file: str, reason: str, row: int | str | None = None, field: str | None = None, sheet: str | None = None
+    ):
+        self.rejection = Rejection(file=file, row=row, field=field, reason=reason, sheet=sheet)
         super().__init__(str(self.rejection))
 
 

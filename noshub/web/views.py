@@ -40,6 +40,7 @@ from noshub.cleansing.services import same_text_copies
 from noshub.core.errors import InvalidParameter, NotFound
 from noshub.core.model import LIST_SECTIONS
 from noshub.pages import Page, page_view
+from noshub.qualifications.services import qualifications_using
 from noshub.search import evidence
 from noshub.search.engine import SearchParams, SearchResult, search
 from noshub.search.params import MAX_QUERY, clean_text
@@ -266,6 +267,7 @@ def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
     if detail["slug"] != slug and _html(request):
         return redirect("web:nos", slug=detail["slug"])
     context = {**detail, **_nos_context(standard, detail), "related": browse.related(detail)}
+    context["qualifications_using"] = qualifications_using(standard)  # the qualifications whose units are this NOS
     return Page("web/nos.html", context)
 
 
