@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "noshub.soc",
     "noshub.search",
     "noshub.cleansing",
+    "noshub.themes",
     "noshub.lifecycle",
     "noshub.api",
     "noshub.web",
