@@ -10,6 +10,7 @@ the class for those who may). Writes: POST /themes/reach/<NOS>/decide (CSRF; rol
 from __future__ import annotations
 
 import io
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -19,9 +20,10 @@ from django.views.decorators.http import require_POST, require_safe
 from noshub.catalogue.services import NotFound as StandardNotFound
 from noshub.catalogue.services import get_standard
 from noshub.cleansing import services as cleansing_services
-from noshub.core.errors import Forbidden, InvalidParameter, NotFound
+from noshub.core.errors import Forbidden, InvalidParameter, NosHubError, NotFound
 from noshub.core.spreadsheet import SafeDictWriter
 from noshub.pages import Page, page_view
+from noshub.pages.errors import json_error
 from noshub.pages.jsonbody import BodySchema, request_data, text
 
 from . import maps, services
@@ -82,7 +84,24 @@ def reach_page(request: HttpRequest, slug: str) -> Page:
     return Page("themes/reach.html", data)
 
 
+def _json_errors(view):
+    """A write sent as JSON gets its errors as JSON (the documented shape); a form post gets the
+    branded error page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NosHubError as exc:
+            if request.content_type == "application/json":
+                return json_error(exc.status, exc.code, str(exc), **exc.details())
+            raise
+
+    return wrapper
+
+
 @require_POST
+@_json_errors
 def decide(request: HttpRequest, slug: str) -> HttpResponse:
     """Confirm or change a NOS's class: a form post (CSRF) or JSON `DECISION`."""
     standard = _standard(slug)
@@ -134,6 +153,7 @@ def map_page(request: HttpRequest, slug: str) -> Page:
 
 
 @require_POST
+@_json_errors
 def map_import(request: HttpRequest) -> HttpResponse:
     """Import an outline as a new map version (staff: reviewers and administrators). CSRF."""
     if not cleansing_services.is_reviewer(request.user):

@@ -6,146 +6,245 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0003_name_aliases'),
+        ("catalogue", "0003_name_aliases"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BuildRun',
+            name="BuildRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('settings', models.JSONField(blank=True, default=dict)),
-                ('stats', models.JSONField(blank=True, default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("settings", models.JSONField(blank=True, default=dict)),
+                ("stats", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='FunctionalMap',
+            name="FunctionalMap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64)),
-                ('version', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=255)),
-                ('key_purpose', models.TextField()),
-                ('source', models.CharField(blank=True, help_text='Where this version came from (a file, a seed)', max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=64)),
+                ("version", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=255)),
+                ("key_purpose", models.TextField()),
+                (
+                    "source",
+                    models.CharField(blank=True, help_text="Where this version came from (a file, a seed)", max_length=255),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['slug', '-version'],
+                "ordering": ["slug", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='MapNode',
+            name="MapNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('key_area', 'Key area'), ('function', 'Function')], max_length=16)),
-                ('code', models.CharField(max_length=32)),
-                ('title', models.CharField(max_length=500)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('map', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='themes.functionalmap')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='themes.mapnode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("level", models.CharField(choices=[("key_area", "Key area"), ("function", "Function")], max_length=16)),
+                ("code", models.CharField(max_length=32)),
+                ("title", models.CharField(max_length=500)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "map",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="nodes", to="themes.functionalmap"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="themes.mapnode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['map', 'position'],
+                "ordering": ["map", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.FloatField()),
-                ('source', models.CharField(choices=[('suggested', 'Suggested'), ('confirmed', 'Confirmed by a person')], default='suggested', max_length=16)),
-                ('reason', models.CharField(blank=True, max_length=255)),
-                ('node', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='themes.mapnode')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.standard')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("confidence", models.FloatField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("suggested", "Suggested"), ("confirmed", "Confirmed by a person")],
+                        default="suggested",
+                        max_length=16,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=255)),
+                (
+                    "node",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="placements", to="themes.mapnode"
+                    ),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.standard"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Reach',
+            name="Reach",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reach_class', models.CharField(choices=[('pan_sector', 'Pan-sector'), ('multi_sector', 'Multi-sector'), ('job_specific', 'Job-specific')], max_length=16)),
-                ('confidence', models.FloatField()),
-                ('suites', models.PositiveIntegerField(help_text='Suites carrying the NOS or a copy of it')),
-                ('developers', models.PositiveIntegerField(help_text='Developers carrying the NOS or a copy of it')),
-                ('majors', models.JSONField(blank=True, default=list, help_text='SOC major groups of the NOS and its copies')),
-                ('copies', models.JSONField(blank=True, default=list, help_text='Slugs of the copies (at most 200)')),
-                ('copies_count', models.PositiveIntegerField(default=0)),
-                ('sector_free', models.BooleanField(default=False)),
-                ('sector_words', models.JSONField(blank=True, default=list)),
-                ('theme_reference', models.CharField(blank=True, help_text='The theme whose home suites hold it', max_length=40)),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('category', models.CharField(blank=True, help_text='NOSCategory as the catalogue gives it (compared, not read)', max_length=16)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reaches', to='themes.buildrun')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.standard')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reach_class",
+                    models.CharField(
+                        choices=[
+                            ("pan_sector", "Pan-sector"),
+                            ("multi_sector", "Multi-sector"),
+                            ("job_specific", "Job-specific"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("confidence", models.FloatField()),
+                ("suites", models.PositiveIntegerField(help_text="Suites carrying the NOS or a copy of it")),
+                ("developers", models.PositiveIntegerField(help_text="Developers carrying the NOS or a copy of it")),
+                ("majors", models.JSONField(blank=True, default=list, help_text="SOC major groups of the NOS and its copies")),
+                ("copies", models.JSONField(blank=True, default=list, help_text="Slugs of the copies (at most 200)")),
+                ("copies_count", models.PositiveIntegerField(default=0)),
+                ("sector_free", models.BooleanField(default=False)),
+                ("sector_words", models.JSONField(blank=True, default=list)),
+                ("theme_reference", models.CharField(blank=True, help_text="The theme whose home suites hold it", max_length=40)),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True, help_text="NOSCategory as the catalogue gives it (compared, not read)", max_length=16
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="reaches", to="themes.buildrun"),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.standard"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReachDecision',
+            name="ReachDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveIntegerField()),
-                ('reach_class', models.CharField(choices=[('pan_sector', 'Pan-sector'), ('multi_sector', 'Multi-sector'), ('job_specific', 'Job-specific')], max_length=16)),
-                ('computed_class', models.CharField(blank=True, help_text='What the build said when the person decided', max_length=16)),
-                ('reason', models.TextField()),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reach_decisions', to='catalogue.standard')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sequence", models.PositiveIntegerField()),
+                (
+                    "reach_class",
+                    models.CharField(
+                        choices=[
+                            ("pan_sector", "Pan-sector"),
+                            ("multi_sector", "Multi-sector"),
+                            ("job_specific", "Job-specific"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "computed_class",
+                    models.CharField(blank=True, help_text="What the build said when the person decided", max_length=16),
+                ),
+                ("reason", models.TextField()),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reach_decisions", to="catalogue.standard"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['standard', 'sequence'],
+                "ordering": ["standard", "sequence"],
             },
         ),
         migrations.CreateModel(
-            name='Embedding',
+            name="Embedding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('theme', models.CharField(db_index=True, max_length=40)),
-                ('extent', models.CharField(choices=[('full', 'Full copy (imported or tailored)'), ('part', 'In part')], max_length=8)),
-                ('confidence', models.FloatField()),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('statements', models.PositiveIntegerField(default=0, help_text='Statements the embedding NOS holds (0: no text held)')),
-                ('reference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.standard')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='embeddings', to='themes.buildrun')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.standard')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("theme", models.CharField(db_index=True, max_length=40)),
+                (
+                    "extent",
+                    models.CharField(choices=[("full", "Full copy (imported or tailored)"), ("part", "In part")], max_length=8),
+                ),
+                ("confidence", models.FloatField()),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                (
+                    "statements",
+                    models.PositiveIntegerField(default=0, help_text="Statements the embedding NOS holds (0: no text held)"),
+                ),
+                (
+                    "reference",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.standard"),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="embeddings", to="themes.buildrun"
+                    ),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.standard"),
+                ),
             ],
             options={
-                'ordering': ['theme', '-confidence'],
-                'constraints': [models.UniqueConstraint(fields=('run', 'standard'), name='unique_embedding_in_run')],
+                "ordering": ["theme", "-confidence"],
+                "constraints": [models.UniqueConstraint(fields=("run", "standard"), name="unique_embedding_in_run")],
             },
         ),
         migrations.AddConstraint(
-            model_name='functionalmap',
-            constraint=models.UniqueConstraint(fields=('slug', 'version'), name='unique_map_version'),
+            model_name="functionalmap",
+            constraint=models.UniqueConstraint(fields=("slug", "version"), name="unique_map_version"),
         ),
         migrations.AddConstraint(
-            model_name='mapnode',
-            constraint=models.UniqueConstraint(fields=('map', 'code'), name='unique_node_code_in_map'),
+            model_name="mapnode",
+            constraint=models.UniqueConstraint(fields=("map", "code"), name="unique_node_code_in_map"),
         ),
         migrations.AddConstraint(
-            model_name='placement',
-            constraint=models.UniqueConstraint(fields=('node', 'standard'), name='unique_placement'),
+            model_name="placement",
+            constraint=models.UniqueConstraint(fields=("node", "standard"), name="unique_placement"),
         ),
         migrations.AddIndex(
-            model_name='reach',
-            index=models.Index(fields=['run', 'reach_class'], name='themes_reac_run_id_887652_idx'),
+            model_name="reach",
+            index=models.Index(fields=["run", "reach_class"], name="themes_reac_run_id_887652_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reach',
-            constraint=models.UniqueConstraint(fields=('run', 'standard'), name='unique_reach_in_run'),
+            model_name="reach",
+            constraint=models.UniqueConstraint(fields=("run", "standard"), name="unique_reach_in_run"),
         ),
         migrations.AddConstraint(
-            model_name='reachdecision',
-            constraint=models.UniqueConstraint(fields=('standard', 'sequence'), name='unique_reach_decision_sequence'),
+            model_name="reachdecision",
+            constraint=models.UniqueConstraint(fields=("standard", "sequence"), name="unique_reach_decision_sequence"),
         ),
     ]
