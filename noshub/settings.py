@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "noshub.soc",
     "noshub.search",
     "noshub.cleansing",
+    "noshub.themes",
     "noshub.lifecycle",
     "noshub.qualifications",
     "noshub.api",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cleansing/", include("noshub.cleansing.urls")),
     path("lifecycle/", include("noshub.lifecycle.urls")),
     path("qualifications/", include("noshub.qualifications.urls")),
+    path("themes/", include("noshub.themes.urls")),
     path("", include("noshub.web.urls")),
 ]
 

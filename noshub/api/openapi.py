@@ -6,6 +6,7 @@ from noshub import __version__
 from noshub.cleansing.schemas import COVERED_DRAFT, DECISION
 from noshub.lifecycle.schemas import ADVANCE, COMMENT, RESPOND
 from noshub.soc.schemas import SOC_ACCEPT, SOC_DECISION
+from noshub.themes.declared import THEMES
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -206,6 +207,49 @@ def openapi_document(server: str) -> dict:
                             },
                         },
                         "400": _ERROR,
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/themes": {
+                "get": {
+                    "summary": "The five pan-sector themes with counts; the reach classes and their agreement with NOSCategory",
+                    "operationId": "listThemes",
+                    "responses": {
+                        "200": {"description": "Themes", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/themes/{slug}": {
+                "get": {
+                    "summary": "A theme: its reference NOS and the NOS that embed them, with confidence and reasons",
+                    "operationId": "getTheme",
+                    "parameters": [
+                        _param("slug", "Theme slug", {"type": "string", "enum": [t.slug for t in THEMES]}, True, "path"),
+                        fmt,
+                        _param("extent", "Only full copies or copies in part", {"type": "string", "enum": ["", "full", "part"]}),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Theme",
+                            "content": {"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}},
+                        },
+                        "400": _ERROR,
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/reach/{urn}": {
+                "get": {
+                    "summary": "A NOS's reach (pan-sector, multi-sector, job-specific) with its evidence and decisions",
+                    "operationId": "getReach",
+                    "parameters": [_param("urn", "URN or slug of a NOS", {"type": "string"}, True, "path")],
+                    "responses": {
+                        "200": {"description": "Reach", "content": {"application/json": {"schema": {"type": "object"}}}},
                         "404": _ERROR,
                         "429": _ERROR,
                     },

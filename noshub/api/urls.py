@@ -17,5 +17,8 @@ urlpatterns = [
     path("qualifications/<str:code>", views.qualification_view, name="qualification"),
     path("soc2020", views.soc_tree_view, name="soc-tree"),
     path("soc2020/<str:code>", views.soc_group_view, name="soc-group"),
+    path("themes", views.themes_view, name="themes"),
+    path("themes/<slug:slug>", views.theme_view, name="theme"),
+    path("reach/<path:urn>", views.reach_view, name="reach"),
     re_path(r"^(?P<rest>.*)$", views.not_found_view),
 ]

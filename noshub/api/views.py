@@ -26,6 +26,7 @@ from noshub.qualifications import services as qualifications
 from noshub.search.engine import SearchParams, search, soc_counts
 from noshub.search.models import SearchDocument
 from noshub.soc.models import SocGroup
+from noshub.themes import services as themes_services
 
 from .jsonld import nos_jsonld
 from .openapi import openapi_document
@@ -252,6 +253,27 @@ def soc_group_view(request: HttpRequest, code: str):
         "children": [{"code": c.code, "title": c.title, "nos": counts.get(c.code, 0)} for c in group.children.order_by("code")],
     }
     return _json(data)
+
+
+@api_view
+def themes_view(request: HttpRequest):
+    """The five pan-sector themes with their counts, the reach classes and their agreement with NOSCategory."""
+    return _json(themes_services.themes_overview())
+
+
+@api_view
+def theme_view(request: HttpRequest, slug: str):
+    """One theme: reference NOS and the NOS embedding them (JSON, or CSV with ?format=csv)."""
+    fmt = _format(request)
+    if fmt == "csv":
+        return _csv(themes_services.export_rows(slug), themes_services.EXPORT_COLUMNS, f"theme-{slug}.csv")
+    return _json(themes_services.theme_detail(slug, extent=request.GET.get("extent", "")))
+
+
+@api_view
+def reach_view(request: HttpRequest, urn: str):
+    """A NOS's reach: class in force, the computed class and confidence, evidence, history."""
+    return _json(themes_services.reach_of(services.get_standard(urn)))
 
 
 @api_view

@@ -45,6 +45,7 @@ from noshub.search import evidence
 from noshub.search.engine import SearchParams, SearchResult, search
 from noshub.search.params import MAX_QUERY, clean_text
 from noshub.soc.models import SocGroup
+from noshub.themes.services import reach_line
 
 from . import browse, downloads, exports
 from .compare import compare as compare_nos
@@ -266,7 +267,7 @@ def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
     detail = services.standard_detail(standard)
     if detail["slug"] != slug and _html(request):
         return redirect("web:nos", slug=detail["slug"])
-    context = {**detail, **_nos_context(standard, detail), "related": browse.related(detail)}
+    context = {**detail, **_nos_context(standard, detail), "related": browse.related(detail), "reach": reach_line(standard)}
     context["qualifications_using"] = qualifications_using(standard)  # the qualifications whose units are this NOS
     return Page("web/nos.html", context)
 

@@ -1,0 +1,353 @@
+"""How well NOS Hub finds sector NOS that embed a theme NOS, and how its reach classes agree
+with NOSCategory, beside baselines in the same run; and how long `noshub themes build` takes.
+
+    NOSHUB_DB=/path/to/loaded.sqlite3 .venv/bin/python bench/themes_quality.py [--folds 5] [--negatives 3000]
+
+Without NOSHUB_DB or DATABASE_URL a loaded SQLite file is made once (bench/benchdb.py).
+
+**Truth: a trace to a theme NOS (judged apart from the detector's signals).** The reference NOS
+of each theme are its home suites' NOS (`noshub.themes.declared`). A NOS outside every home
+suite *traces* to a reference NOS when
+
+* its Original URN names it: the same URN once normalised, or the URN without the home suite's
+  prefix ("Unit BAG125", "BAA 611", "ICF2" for CFABAG125, CFABAA611, ESKIICF2) when that code
+  has at least four characters and is not the end of the NOS's own URN; or
+* its title is the reference NOS's title word for word (case, punctuation and "Legacy" aside).
+
+An Original URN that is a shorter code of a reference NOS ("B6", "MSC A1", "D16", "PS2", "WP2":
+M&L's and IT Users' codes, but also other suites' own unit numbers, and MSC's 2004 numbering,
+which is not the 2008 suite's: "MSC A1" is written on "Maintain activities to meet
+requirements", not on "Manage your own resources") is *ambiguous*: such NOS are neither positives nor negatives. Positives:
+every traced NOS (current version of each standard). Negatives: `--negatives` NOS drawn at
+random (seed 7) from those whose NOSCategory is Job Specific, outside the home suites, with no
+trace and no ambiguous code. *Different title*: a positive traced by Original URN whose title
+is not its reference's word for word.
+
+**Hidden**: the detector reads NOS with Original URN blanked.
+
+**Held-out figures only.** Positives and negatives are cut into `--folds` folds (seed 7); for
+each fold the threshold of a full embedding is chosen on the other folds (best F1 with at most
+1% of the training negatives flagged), then applied to the fold. Figures are pooled over the
+held-out folds. The same is done for the baseline, **TF-IDF nearest title** (word TF-IDF,
+scikit-learn, cosine of a NOS's title with its nearest reference title).
+
+**Reach against NOSCategory.** NOSCategory is a weak label: Generic should be pan- or
+multi-sector, Job Specific job-specific; Core (core to a suite, used by sector and cross-sector
+developers alike) is reported apart. Macro-F1 over the two classes (cross-sector /
+job-specific), the rule's thresholds chosen on folds: a random split, and whole suites held out
+(a NOS's fold is its first suite's). Baseline: "carried by one developer = job-specific".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.benchdb import setup_loaded_database  # noqa: E402
+
+_PREFIX = re.compile(r"^(?:UNIT|MSC|SAS/?|CFA)\s*", re.I)
+_HOME_PREFIX = re.compile(r"^(?:CFAM&L|CFAM_L|CFAML|CFA|ESKI|LSI)", re.I)
+
+
+def _code(value: str) -> str:
+    """An Original URN as a code: "Unit BAG125" -> "BAG125", "MSC B5" -> "B5"."""
+    code = (value or "").strip()
+    for _ in range(2):
+        code = _PREFIX.sub("", code.strip())
+    return re.sub(r"[\s_&./-]", "", code).upper()
+
+
+def truth(docs, home_theme):
+    """key -> (theme, reference key, how: 'urn'/'title', different title) for positives; the
+    set of ambiguous keys."""
+    from noshub.core.text import title_match_key
+    from noshub.core.urns import normalise_urn
+
+    refs = [d for d in docs if home_theme(d.suites)]
+    by_urn, by_code, by_title = {}, defaultdict(set), defaultdict(set)
+    for d in refs:
+        theme = home_theme(d.suites)
+        by_urn[normalise_urn(d.urn)] = (theme, d)
+        code = re.sub(r"[\s_&./-]", "", _HOME_PREFIX.sub("", d.urn)).upper()
+        by_code[code].add((theme, d))
+        by_title[title_match_key(d.title)].add((theme, d))
+    positives, ambiguous = {}, set()
+    for d in docs:
+        if home_theme(d.suites):
+            continue
+        hit = None
+        if d.original_urn:
+            key = normalise_urn(d.original_urn)
+            if key in by_urn and key != normalise_urn(d.urn):
+                hit = by_urn[key]
+            else:
+                code = _code(d.original_urn)
+                found = by_code.get(code, set())
+                if len(found) == 1 and len(code) >= 4 and not normalise_urn(d.urn).endswith(code):
+                    hit = next(iter(found))
+                elif found:
+                    ambiguous.add(d.key)
+        if hit is not None:
+            theme, ref = hit
+            positives[d.key] = (theme, ref.key, "urn", title_match_key(ref.title) != title_match_key(d.title))
+            continue
+        same = by_title.get(title_match_key(d.title))
+        if same:
+            theme, ref = sorted(same, key=lambda t: t[1].key)[0]
+            positives[d.key] = (theme, ref.key, "title", False)
+            ambiguous.discard(d.key)
+    return positives, ambiguous
+
+
+def tune(scores: np.ndarray, labels: np.ndarray, max_fp: float = 0.01) -> float:
+    """The threshold with the best F1 whose false-flag rate on the negatives is at most max_fp."""
+    best, best_t = -1.0, 1.0
+    neg = labels == 0
+    for t in np.round(np.arange(0.3, 1.001, 0.01), 2):
+        flag = scores >= t - 1e-9
+        fp_rate = flag[neg].mean() if neg.any() else 0.0
+        if fp_rate > max_fp:
+            continue
+        tp = (flag & (labels == 1)).sum()
+        p = tp / max(flag.sum(), 1)
+        r = tp / max((labels == 1).sum(), 1)
+        f1 = 2 * p * r / max(p + r, 1e-9)
+        if f1 > best:
+            best, best_t = f1, float(t)
+    return best_t
+
+
+def held_out(scores: np.ndarray, labels: np.ndarray, folds: np.ndarray) -> tuple[np.ndarray, list[float]]:
+    flags = np.zeros(len(scores), dtype=bool)
+    thresholds = []
+    for f in np.unique(folds):
+        train, test = folds != f, folds == f
+        t = tune(scores[train], labels[train])
+        thresholds.append(t)
+        flags[test] = scores[test] >= t - 1e-9
+    return flags, thresholds
+
+
+def prf(flags: np.ndarray, labels: np.ndarray, subset: np.ndarray | None = None) -> dict:
+    pos = labels == 1
+    tp = int((flags & pos).sum())
+    fp = int((flags & ~pos).sum())
+    fn = int((~flags & pos).sum())
+    p = tp / max(tp + fp, 1)
+    r = tp / max(tp + fn, 1)
+    out = {"precision": p, "recall": r, "f1": 2 * p * r / max(p + r, 1e-9), "false_flags": fp / max((~pos).sum(), 1)}
+    if subset is not None:
+        out["recall_different_title"] = float(flags[subset & pos].mean()) if (subset & pos).any() else float("nan")
+    return out
+
+
+def baseline_scores(docs, ref_keys, keys):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from noshub.core.text import clean_title
+
+    vec = TfidfVectorizer(sublinear_tf=True)
+    index = {d.key: i for i, d in enumerate(docs)}
+    X = vec.fit_transform([clean_title(d.title) for d in docs])
+    R = X[[index[k] for k in ref_keys]]
+    Q = X[[index[k] for k in keys]]
+    return np.asarray((Q @ R.T).max(axis=1).todense()).ravel()
+
+
+def macro_f1(pred: list[str], gold: list[str]) -> float:
+    out = []
+    for c in set(gold):
+        tp = sum(p == c and g == c for p, g in zip(pred, gold, strict=True))
+        fp = sum(p == c and g != c for p, g in zip(pred, gold, strict=True))
+        fn = sum(p != c and g == c for p, g in zip(pred, gold, strict=True))
+        prec, rec = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        out.append(2 * prec * rec / max(prec + rec, 1e-9))
+    return float(np.mean(out))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--negatives", type=int, default=3000)
+    parser.add_argument("--no-build", action="store_true", help="Skip timing `noshub themes build` (use the latest build)")
+    args = parser.parse_args()
+    setup_loaded_database()
+    from noshub.catalogue.models import NosVersion, Standard
+    from noshub.cleansing.corpus import load_corpus
+    from noshub.core.text import title_content_key as title_key
+    from noshub.themes import reach as reach_mod
+    from noshub.themes import services
+    from noshub.themes.declared import home_theme
+    from noshub.themes.detect import ThemeDetector
+
+    print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    if not args.no_build:
+        t0 = time.perf_counter()
+        run = services.build()
+        print(f"noshub themes build (whole catalogue, saved): {time.perf_counter() - t0:.1f} s; {run.stats}")
+
+    docs = load_corpus()
+    category = dict(
+        NosVersion.objects.filter(id__in=Standard.objects.values("current_id")).values_list("standard__slug", "category")
+    )
+    positives, ambiguous = truth(docs, home_theme)
+    hidden = [replace(d, original_urn="") for d in docs]
+    ref_of = {d.key: home_theme(d.suites) for d in docs if home_theme(d.suites)}
+    pool = sorted(
+        d.key
+        for d in docs
+        if not home_theme(d.suites)
+        and d.key not in positives
+        and d.key not in ambiguous
+        and category.get(d.key) == "job_specific"
+    )
+    rng = random.Random(7)
+    negatives = rng.sample(pool, min(args.negatives, len(pool)))
+    keys = sorted(positives) + negatives
+    labels = np.array([1] * len(positives) + [0] * len(negatives))
+    different = np.array([positives[k][3] if k in positives else False for k in keys])
+    order = list(range(len(keys)))
+    rng.shuffle(order)
+    folds = np.zeros(len(keys), dtype=int)
+    for n, k in enumerate(order):
+        folds[k] = n % args.folds
+    print(
+        f"\nTheme embedding: {len(positives)} positives ({sum(1 for p in positives.values() if p[2] == 'urn')} by Original URN, "
+        f"{int(different.sum())} with a different title), {len(negatives)} negatives (of {len(pool)} untraced job-specific), "
+        f"{len(ambiguous)} ambiguous left out; by theme {dict(Counter(p[0] for p in positives.values()))}"
+    )
+    t1 = time.perf_counter()
+    detector = ThemeDetector(hidden, ref_of)
+    matches = {m.key: m for m in detector.score_all(keys, keep_all=True)}
+    ours = np.array([matches[k].score if k in matches else 0.0 for k in keys])
+    detect_seconds = time.perf_counter() - t1
+    base = baseline_scores(hidden, sorted(ref_of), keys)
+    rows = []
+    for name, scores in (
+        ("NOS Hub (titles, characters, function, keywords, statements)", ours),
+        ("TF-IDF nearest title (baseline)", base),
+    ):
+        flags, thresholds = held_out(scores, labels, folds)
+        m = prf(flags, labels, different)
+        rows.append((name, m, thresholds))
+    print(f"{'method':64} {'P':>6} {'R':>6} {'F1':>6} {'R diff':>7} {'false flags':>11}  thresholds (per fold)")
+    for name, m, th in rows:
+        print(
+            f"{name:64} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['recall_different_title']:7.3f} "
+            f"{m['false_flags']:11.2%}  {', '.join(f'{t:.2f}' for t in th)}"
+        )
+    flags, _ = held_out(ours, labels, folds)
+    right_theme = [matches[k].theme == positives[k][0] for k, f in zip(keys, flags, strict=True) if f and k in positives]
+    print(f"NOS Hub: flagged positives given the right theme {np.mean(right_theme):.1%}; detection {detect_seconds:.1f} s")
+    missed = [k for k, f, lab, dif in zip(keys, flags, labels, different, strict=True) if lab and dif and not f][:8]
+    by_key = {d.key: d for d in docs}
+    for k in missed:
+        print(f"  missed: {k} {by_key[k].title!r} ~ {positives[k][1]} {by_key[positives[k][1]].title!r}")
+    false = [k for k, f, lab in zip(keys, flags, labels, strict=True) if f and not lab][:8]
+    for k in false:
+        print(f"  false flag: {k} {by_key[k].title!r} ~ {matches[k].reference} {by_key[matches[k].reference].title!r}")
+
+    # -- key-area placement of management and leadership copies -----------------------------
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from noshub.core.text import clean_title
+
+    def key_area(urn: str) -> str:
+        m = re.match(r"CFAM[&_]?L([A-F])", urn or "", re.I)
+        return m.group(1).upper() if m else ""
+
+    ml = [k for k, p in positives.items() if p[0] == "leadership-management" and key_area(by_key[p[1]].urn)]
+    ml_refs = sorted(k for k, t in ref_of.items() if t == "leadership-management" and key_area(by_key[k].urn))
+    vec = TfidfVectorizer(sublinear_tf=True).fit([clean_title(d.title) for d in docs])
+    sims = (
+        vec.transform([clean_title(by_key[k].title) for k in ml])
+        @ vec.transform([clean_title(by_key[k].title) for k in ml_refs]).T
+    ).toarray()
+    nearest = [key_area(by_key[ml_refs[int(np.argmax(row))]].urn) for row in sims]
+    placed = {m.key: key_area(by_key[m.reference].urn) for m in detector.score_all(ml, keep_all=True)}
+    gold_area = [key_area(by_key[positives[k][1]].urn) for k in ml]
+    diff_ml = [positives[k][3] or title_key(by_key[k].title) != title_key(by_key[positives[k][1]].title) for k in ml]
+
+    def acc(pred: list[str], mask: list[bool] | None = None) -> str:
+        pairs = [(p, g) for p, g, m in zip(pred, gold_area, mask or [True] * len(ml), strict=True) if m]
+        return f"{sum(p == g for p, g in pairs) / max(len(pairs), 1):.1%} of {len(pairs)}"
+
+    ours_area = [placed.get(k, "") for k in ml]
+    print(
+        f"\nKey-area placement (A-F) of M&L copies outside the home suites, Original URN hidden: "
+        f"NOS Hub {acc(ours_area)} overall, {acc(ours_area, diff_ml)} where the title differs; "
+        f"nearest title {acc(nearest)} / {acc(nearest, diff_ml)}"
+    )
+
+    # -- reach against NOSCategory ---------------------------------------------------------
+    print("\nReach class against NOSCategory (Generic = cross-sector, Job Specific = job-specific; Core apart)")
+    from noshub.themes.services import copy_links, soc_majors
+
+    majors = soc_majors()
+    links = copy_links(docs)
+    word_devs = reach_mod.word_developers(docs)
+    grid = [
+        reach_mod.Settings(multi_developers=md, sector_free_developers=sf, multi_suites=ms)
+        for md in (2, 3)
+        for sf in (3, 6, 12)
+        for ms in (3,)
+    ]
+    results = {}
+    for n, s in enumerate(grid):
+        results[n] = {r.key: r.reach_class for r in reach_mod.compute_reach(docs, majors, links, ref_of, s, word_devs)}
+    gold_keys = [d.key for d in docs if category.get(d.key) in ("generic", "job_specific")]
+    gold = ["cross" if category[k] == "generic" else "job" for k in gold_keys]
+
+    def as2(c: str) -> str:
+        return "job" if c == reach_mod.JOB else "cross"
+
+    first_suite = {d.key: (d.suites[0] if d.suites else d.key) for d in docs}
+    splits = {"random split": [hash((7, k)) % args.folds for k in gold_keys]}
+    suite_fold = {s: n % args.folds for n, s in enumerate(sorted(set(first_suite.values())))}
+    rng2 = random.Random(7)
+    shuffled = sorted(suite_fold)
+    rng2.shuffle(shuffled)
+    suite_fold = {s: n % args.folds for n, s in enumerate(shuffled)}
+    splits["whole suites held out"] = [suite_fold[first_suite[k]] for k in gold_keys]
+    for split, fold_of in splits.items():
+        fold_of = np.array(fold_of)
+        pred = [""] * len(gold_keys)
+        chosen = []
+        for f in range(args.folds):
+            train = [i for i in range(len(gold_keys)) if fold_of[i] != f]
+            best = max(
+                grid and range(len(grid)),
+                key=lambda n: macro_f1([as2(results[n][gold_keys[i]]) for i in train], [gold[i] for i in train]),
+            )
+            chosen.append(best)
+            for i in range(len(gold_keys)):
+                if fold_of[i] == f:
+                    pred[i] = as2(results[best][gold_keys[i]])
+        base_pred = []
+        by_key_reach = {r.key: r for r in reach_mod.compute_reach(docs, majors, links, ref_of, grid[chosen[0]], word_devs)}
+        for k in gold_keys:
+            base_pred.append("job" if by_key_reach[k].developers <= 1 else "cross")
+        print(
+            f"  {split:24} NOS Hub macro-F1 {macro_f1(pred, gold):.3f}   baseline (one developer = job-specific) "
+            f"{macro_f1(base_pred, gold):.3f}   settings chosen {sorted(set(chosen))}"
+        )
+    full = {r.key: r.reach_class for r in reach_mod.compute_reach(docs, majors, links, ref_of, reach_mod.Settings(), word_devs)}
+    table = Counter((category.get(k) or "(blank)", c) for k, c in full.items())
+    print("  Default settings, every NOS (NOSCategory x class):")
+    for cat in ("generic", "core", "job_specific", "(blank)"):
+        print(f"    {cat:14} " + "  ".join(f"{c} {table[(cat, c)]:>6}" for c in reach_mod.CLASSES))
+
+
+if __name__ == "__main__":
+    main()
