@@ -8,6 +8,7 @@ urlpatterns = [
     path("catalogue/", include("noshub.catalogue.urls")),
     path("cleansing/", include("noshub.cleansing.urls")),
     path("lifecycle/", include("noshub.lifecycle.urls")),
+    path("monitoring/", include("noshub.monitoring.urls")),
     path("", include("noshub.web.urls")),
 ]
 
