@@ -43,7 +43,10 @@ class Result:
 
     @classmethod
     def share(cls, part: int, whole: int, **kwargs) -> Result:
-        return cls(value=round(100.0 * part / whole, 1) if whole else None, numerator=part, denominator=whole, **kwargs)
+        """`part` as a percentage of `whole` (one decimal); no value when there is nothing to divide by."""
+        if not whole:
+            return cls(value=None, numerator=part, denominator=whole, no_data="Nothing to measure: the total is 0.", **kwargs)
+        return cls(value=round(100.0 * part / whole, 1), numerator=part, denominator=whole, **kwargs)
 
 
 @dataclass(frozen=True)
