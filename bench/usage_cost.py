@@ -47,14 +47,19 @@ def main() -> int:
     from noshub.monitoring import usage
 
     settings.USAGE_FLUSH_SECONDS = 1e9  # flush by hand below: time the path, not the write
+    usage.FLUSH_AT = 10**9
     slugs = list(Standard.objects.order_by("slug").values_list("slug", flat=True))
     rng = random.Random(24)
     chosen = [rng.choice(slugs) for _ in range(args.requests)]
+    # A client's middleware is loaded at its first request and kept: one client per arm.
     client = Client(HTTP_USER_AGENT="Mozilla/5.0 Firefox/128.0")
+    baseline = Client(HTTP_USER_AGENT="Mozilla/5.0 Firefox/128.0")
     without = [m for m in settings.MIDDLEWARE if m != USAGE]
     assert USAGE in settings.MIDDLEWARE
     for slug in chosen[:20]:  # warm-up
         client.get(f"/nos/{slug}/", follow=True)
+        with override_settings(MIDDLEWARE=without):
+            baseline.get(f"/nos/{slug}/", follow=True)
     on, off = [], []
     usage.discard()
     for slug in chosen:
@@ -66,9 +71,10 @@ def main() -> int:
             else:
                 with override_settings(MIDDLEWARE=without):
                     start = time.perf_counter()
-                    client.get(f"/nos/{slug}/", follow=True)
+                    baseline.get(f"/nos/{slug}/", follow=True)
                     off.append((time.perf_counter() - start) * 1000)
     noted = usage.waiting()
+    assert noted == len(chosen), (noted, len(chosen))  # each counted page once, the baseline's never
 
     class _Match:
         view_name, kwargs = "web:nos", {"slug": "LANACT3"}
