@@ -8,7 +8,7 @@ urlpatterns = [
     path("catalogue/", include("noshub.catalogue.urls")),
     path("cleansing/", include("noshub.cleansing.urls")),
     path("lifecycle/", include("noshub.lifecycle.urls")),
-    path("monitoring/", include("noshub.monitoring.urls")),
+    path("", include("noshub.monitoring.urls")),  # /monitoring/ and its twin /monitoring.json
     path("", include("noshub.web.urls")),
 ]
 

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "monitoring"
 urlpatterns = [
-    *page_path("", views.dashboard, "dashboard"),
-    *page_path("measures/<slug:key>/", views.measure, "measure"),
+    # Mounted at the site's root, so that the dashboard's twin is /monitoring.json (as /suites.json).
+    *page_path("monitoring/", views.dashboard, "dashboard"),
+    *page_path("monitoring/measures/<slug:key>/", views.measure, "measure"),
 ]
