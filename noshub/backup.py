@@ -95,6 +95,9 @@ STORE: tuple[str, ...] = (
     "lifecycle.comment",
     "lifecycle.auditentry",
     "search.querylog",
+    "monitoring.measure",
+    "monitoring.measurevalue",
+    "monitoring.dailyusage",
     "admin.logentry",
 )
 
@@ -109,6 +112,8 @@ NOT_STORED: dict[str, str] = {
     "axes.accessattemptexpiration": "sign-in throttling (django-axes): when a count of failed attempts ends",
     "axes.accessfailurelog": "sign-in throttling (django-axes): short-lived records of failed sign-ins",
     "axes.accesslog": "sign-in throttling (django-axes): a log of sign-ins, personal data not carried between databases",
+    "monitoring.usageevent": "raw counted requests, waiting to be folded into daily counts (noshub monitoring aggregate)",
+    "monitoring.usagesalt": "a day's salt of API client hashes: never carried, so no hash can be tied to an address",
     "soc.coderfit": "derived: a fit is a file on the machine that made it; `noshub restore` fits the SOC coder again",
 }
 

@@ -29,6 +29,7 @@ NOSHUB_RATE_LIMIT_DIR  where those counts are kept (default var/ratelimit in the
 NOSHUB_DB_WAIT    SQLite: seconds a web request waits for the write lock before answering 503 (default 3)
 NOSHUB_IMPORT_DB_WAIT  SQLite: seconds an import or load waits for the write lock (default 600)
 NOSHUB_QUERY_LOG_FLUSH  seconds zero-result queries stay buffered before one write (default 10; 0 = each request)
+NOSHUB_USAGE_FLUSH  seconds counted usage stays buffered before one write (default 10; 0 = each request)
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ INSTALLED_APPS = [
     "noshub.qualifications",
     "noshub.api",
     "noshub.web",
+    "noshub.monitoring",
     "axes",  # sign-in throttling
 ]
 
@@ -133,6 +135,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "noshub.web.security.ContentSecurityPolicyMiddleware",
+    # Usage counted privately after each response (noshub/monitoring/usage.py): memory, then one INSERT.
+    "noshub.monitoring.middleware.UsageMiddleware",
     "noshub.pages.errors.ErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -169,6 +173,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 IMPORT_DB_WAIT = float(os.environ.get("NOSHUB_IMPORT_DB_WAIT", "600"))
 # Zero-result queries are written in one go after this many seconds, after a response (search.querylog).
 QUERY_LOG_FLUSH_SECONDS = float(os.environ.get("NOSHUB_QUERY_LOG_FLUSH", "10"))
+# Counted usage is written in one go after this many seconds, after a response (monitoring.usage).
+USAGE_FLUSH_SECONDS = float(os.environ.get("NOSHUB_USAGE_FLUSH", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

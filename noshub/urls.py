@@ -10,6 +10,7 @@ urlpatterns = [
     path("lifecycle/", include("noshub.lifecycle.urls")),
     path("qualifications/", include("noshub.qualifications.urls")),
     path("themes/", include("noshub.themes.urls")),
+    path("", include("noshub.monitoring.urls")),  # /monitoring/ and its twin /monitoring.json
     path("", include("noshub.web.urls")),
 ]
 

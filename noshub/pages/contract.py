@@ -66,6 +66,7 @@ def page_view(view):
         result = view(request, *args, **kwargs)
         if not isinstance(result, Page):
             return result
+        request.page_context = result.context  # read after the response by usage counting (noshub.monitoring)
         if request.page_format == "json":
             response = json_response(result.context, result.status)
         else:

@@ -1,0 +1,2 @@
+"""Monitoring: usage counted privately, measures of success as data, the staff dashboard and
+the annual report (README.md)."""

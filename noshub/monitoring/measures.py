@@ -1,0 +1,536 @@
+"""Measures of success, declared in code: each is a named query over NOS Hub's own data
+(`REGISTRY`), with its words, target, direction and owner; `sync` makes their `Measure` rows.
+
+A query is ``fn(start, end) -> Result``: catalogue measures describe the catalogue as held,
+judged on `end` (review dates); usage and process measures count what happened from `start` to
+`end` (both days included). `Result.nos` lists the standards behind the figure (drill-down).
+A measure whose data NOS Hub does not hold yet returns ``Result.missing(reason)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, Sum
+
+from noshub.catalogue.models import NosSocCode, NosVersion, Organisation, Standard, Suite
+from noshub.cleansing.models import REVERSE, Decision, DetectionRun, GroupMember
+from noshub.core.model import WELSH_COLUMNS
+from noshub.lifecycle.models import Approval, AuditEntry, Comment, Project
+
+from .models import DailyUsage
+
+OWNER = "NOS Governance Group"  # the strategy names it as every action's owner
+PLACEHOLDER_BEFORE = dt.date(1950, 1, 1)  # the catalogue's placeholder review date is 1905-03-14
+
+
+@dataclass
+class Result:
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    breakdown: dict = field(default_factory=dict)
+    nos: list[int] | None = None  # Standard ids behind the figure, in a meaningful order
+    no_data: str = ""  # why there is no value yet
+
+    @classmethod
+    def missing(cls, reason: str) -> Result:
+        return cls(value=None, no_data=reason)
+
+    @classmethod
+    def share(cls, part: int, whole: int, **kwargs) -> Result:
+        """`part` as a percentage of `whole` (one decimal); no value when there is nothing to divide by."""
+        if not whole:
+            return cls(value=None, numerator=part, denominator=whole, no_data="Nothing to measure: the total is 0.", **kwargs)
+        return cls(value=round(100.0 * part / whole, 1), numerator=part, denominator=whole, **kwargs)
+
+
+@dataclass(frozen=True)
+class Declared:
+    key: str
+    name: str
+    definition: str
+    unit: str  # count, percent, days
+    target: float | None
+    direction: str  # up, down, none
+    objective: int
+    fn: Callable[[dt.date, dt.date], Result]
+    owner: str = OWNER
+
+    @property
+    def source(self) -> str:
+        return f"{self.fn.__module__}.{self.fn.__name__}"
+
+
+REGISTRY: dict[str, Declared] = {}
+
+
+def measure(
+    key: str,
+    name: str,
+    definition: str,
+    *,
+    unit: str = "count",
+    target: float | None = None,
+    direction: str = "up",
+    objective: int,
+):
+    def register(fn):
+        REGISTRY[key] = Declared(key, name, definition, unit, target, direction, objective, fn)
+        return fn
+
+    return register
+
+
+# -- the catalogue ------------------------------------------------------------------------------
+
+
+def current_standards():
+    """Standards whose current version says Validity: Current."""
+    return Standard.objects.filter(current__validity="current")
+
+
+def _review_dates() -> list[tuple[int, dt.date | None]]:
+    return list(
+        current_standards()
+        .order_by("current__indicative_review_date", "slug")
+        .values_list("id", "current__indicative_review_date")
+    )
+
+
+@measure("nos_current", "Current NOS", "Standards whose current version's validity is Current.", objective=1, direction="none")
+def nos_current(start: dt.date, end: dt.date) -> Result:
+    by_validity = Counter(Standard.objects.filter(current__isnull=False).values_list("current__validity", flat=True))
+    ids = list(current_standards().order_by("slug").values_list("id", flat=True))
+    return Result(len(ids), breakdown={"by_validity": {k or "not_stated": v for k, v in sorted(by_validity.items())}}, nos=ids)
+
+
+@measure(
+    "nos_past_review",
+    "Current NOS past their review date",
+    "Of the current NOS with a real indicative review date (not missing, not the placeholder 1905-03-14), the share whose date is before the day measured.",
+    unit="percent",
+    target=25.0,
+    direction="down",
+    objective=1,
+)
+def nos_past_review(start: dt.date, end: dt.date) -> Result:
+    dated = [(i, d) for i, d in _review_dates() if d is not None and d >= PLACEHOLDER_BEFORE]
+    past = [i for i, d in dated if d < end]
+    undated = current_standards().count() - len(dated)
+    return Result.share(
+        len(past),
+        len(dated),
+        breakdown={"past": len(past), "not_past": len(dated) - len(past), "no_real_date": undated},
+        nos=past,
+    )
+
+
+@measure(
+    "nos_due_review",
+    "Current NOS due for review in the year",
+    "Current NOS whose indicative review date falls in the calendar year of the day measured.",
+    objective=1,
+    direction="none",
+)
+def nos_due_review(start: dt.date, end: dt.date) -> Result:
+    due = [i for i, d in _review_dates() if d is not None and d.year == end.year]
+    return Result(len(due), nos=due)
+
+
+@measure(
+    "nos_review_date_missing",
+    "Current NOS without a real review date",
+    "Current NOS whose indicative review date is missing or the catalogue's placeholder (before 1950).",
+    target=0.0,
+    direction="down",
+    objective=1,
+)
+def nos_review_date_missing(start: dt.date, end: dt.date) -> Result:
+    ids = [i for i, d in _review_dates() if d is None or d < PLACEHOLDER_BEFORE]
+    return Result(len(ids), nos=ids)
+
+
+@measure(
+    "nos_reviewed_in_year",
+    "NOS approved or reviewed in the year",
+    "Current NOS whose current version was approved in the calendar year of the day measured (its date approved), or published from NOS Hub's lifecycle that year.",
+    direction="up",
+    objective=4,
+)
+def nos_reviewed_in_year(start: dt.date, end: dt.date) -> Result:
+    year = end.year
+    q = Q(current__date_approved__year=year) | Q(current__source_kind="edit", current__effective_at__year=year)
+    ids = list(current_standards().filter(q).order_by("slug").values_list("id", flat=True))
+    return Result(len(ids), nos=ids)
+
+
+@measure("suites_active", "Suites with current NOS", "Suites that hold at least one current NOS.", objective=1, direction="none")
+def suites_active(start: dt.date, end: dt.date) -> Result:
+    n = Suite.objects.filter(versions__validity="current", versions__standard__current=F("versions__id")).distinct().count()
+    return Result(n)
+
+
+@measure(
+    "developers_active",
+    "Developers of current NOS",
+    "Organisations named as the developer of at least one current NOS.",
+    objective=1,
+    direction="none",
+)
+def developers_active(start: dt.date, end: dt.date) -> Result:
+    n = (
+        Organisation.objects.filter(versions__validity="current", versions__standard__current=F("versions__id"))
+        .distinct()
+        .count()
+    )
+    return Result(n)
+
+
+@measure(
+    "welsh_coverage",
+    "Current NOS with Welsh text",
+    "The share of current NOS whose current version holds Welsh text in any section of the template.",
+    unit="percent",
+    target=100.0,
+    objective=1,
+)
+def welsh_coverage(start: dt.date, end: dt.date) -> Result:
+    has_welsh = Q()
+    for column in WELSH_COLUMNS:
+        field = NosVersion._meta.get_field(column)
+        empty = [] if field.get_internal_type() == "JSONField" else ""
+        has_welsh |= ~Q(**{f"current__{column}": empty})
+    total = current_standards().count()
+    ids = list(current_standards().filter(has_welsh).order_by("slug").values_list("id", flat=True))
+    return Result.share(len(ids), total, nos=ids)
+
+
+# -- SOC 2020 -----------------------------------------------------------------------------------
+
+PROVENANCE_ORDER = ("confirmed", "crosswalk", "suggested")
+
+
+@measure(
+    "soc2020_coverage",
+    "Current NOS with a SOC 2020 code",
+    "The share of current NOS with at least one SOC 2020 code, whatever its provenance; the breakdown counts each NOS under its strongest provenance (confirmed by a person, crosswalked from the catalogue's SOC 2010 code, suggested by the coder).",
+    unit="percent",
+    target=95.0,
+    objective=7,
+)
+def soc2020_coverage(start: dt.date, end: dt.date) -> Result:
+    rows = NosSocCode.objects.filter(
+        soc_code__classification="2020", version__standard__current=F("version_id"), version__validity="current"
+    )
+    best: dict[int, str] = {}
+    for standard_id, source in rows.values_list("version__standard_id", "source"):
+        if source in PROVENANCE_ORDER and (
+            standard_id not in best or PROVENANCE_ORDER.index(source) < PROVENANCE_ORDER.index(best[standard_id])
+        ):
+            best[standard_id] = source
+    total = current_standards().count()
+    by = Counter(best.values())
+    return Result.share(
+        len(best),
+        total,
+        breakdown={"by_provenance": {p: by.get(p, 0) for p in PROVENANCE_ORDER}, "none": total - len(best)},
+        nos=sorted(best),
+    )
+
+
+@measure(
+    "soc2010_coded",
+    "Current NOS with a SOC 2010 code from the catalogue",
+    "Current NOS whose current version carries at least one SOC 2010 code as the catalogue gave it.",
+    objective=7,
+    direction="up",
+)
+def soc2010_coded(start: dt.date, end: dt.date) -> Result:
+    ids = sorted(
+        set(
+            NosSocCode.objects.filter(
+                soc_code__classification="2010", version__standard__current=F("version_id"), version__validity="current"
+            ).values_list("version__standard_id", flat=True)
+        )
+    )
+    return Result(len(ids), nos=ids)
+
+
+# -- duplicates ---------------------------------------------------------------------------------
+
+
+def _latest_run():
+    return DetectionRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").first()
+
+
+@measure(
+    "duplicates_found",
+    "NOS in duplicate groups",
+    "Standards that belong to a duplicate group in the latest finished duplicate detection (noshub duplicates find); the breakdown counts groups by kind.",
+    objective=1,
+    direction="none",
+)
+def duplicates_found(start: dt.date, end: dt.date) -> Result:
+    run = _latest_run()
+    if run is None:
+        return Result.missing("No duplicate detection has been run yet.")
+    groups = Counter(run.groups.values_list("kind", flat=True))
+    ids = sorted(set(GroupMember.objects.filter(group__run=run).values_list("standard_id", flat=True)))
+    return Result(len(ids), breakdown={"groups": sum(groups.values()), "groups_by_kind": dict(sorted(groups.items()))}, nos=ids)
+
+
+@measure(
+    "duplicates_resolved",
+    "Duplicate NOS resolved",
+    "Of the standards in the latest duplicate groups, the share with a decision in force (keep both, imported copy, merge, retire; not reversed).",
+    unit="percent",
+    target=100.0,
+    objective=1,
+)
+def duplicates_resolved(start: dt.date, end: dt.date) -> Result:
+    run = _latest_run()
+    if run is None:
+        return Result.missing("No duplicate detection has been run yet.")
+    members = set(GroupMember.objects.filter(group__run=run).values_list("standard_id", flat=True))
+    latest: dict[int, str] = {}
+    for standard_id, action in (
+        Decision.objects.filter(standard_id__in=members).order_by("standard_id", "sequence").values_list("standard_id", "action")
+    ):
+        latest[standard_id] = action
+    resolved = sorted(i for i, action in latest.items() if action != REVERSE)
+    by = Counter(a for a in latest.values() if a != REVERSE)
+    return Result.share(len(resolved), len(members), breakdown={"by_decision": dict(sorted(by.items()))}, nos=resolved)
+
+
+# -- the lifecycle ------------------------------------------------------------------------------
+
+APPROVAL_STAGE = {
+    "part_a": "proposal",
+    "part_b": "part_b",
+    "draft": "draft_approval",
+    "final": "final_approval",
+    "welsh": "welsh_approval",
+}
+
+
+def _stage_spans(end: dt.date) -> tuple[dict[str, list[float]], dict[tuple[int, str], dt.datetime]]:
+    """Days each project spent in each stage it left by `end`, and when each project entered each stage."""
+    entered: dict[tuple[int, str], dt.datetime] = {}
+    spans: dict[str, list[float]] = defaultdict(list)
+    current: dict[int, tuple[str, dt.datetime]] = {}
+    for p in Project.objects.order_by("id").values("id", "created_at"):
+        current[p["id"]] = ("proposal", p["created_at"])
+        entered[(p["id"], "proposal")] = p["created_at"]
+    for e in (
+        AuditEntry.objects.filter(action="advance", project__isnull=False, at__date__lte=end)
+        .order_by("at", "id")
+        .values("project_id", "at", "after")
+    ):
+        stage, since = current.get(e["project_id"], ("proposal", e["at"]))
+        spans[stage].append((e["at"] - since).total_seconds() / 86400)
+        new = (e["after"] or {}).get("stage", "")
+        current[e["project_id"]] = (new, e["at"])
+        entered[(e["project_id"], new)] = e["at"]
+    return spans, entered
+
+
+@measure(
+    "lifecycle_stage_days",
+    "Days in a lifecycle stage",
+    "The median number of days a NOS project spent in a stage before moving on (from NOS Hub's lifecycle audit trail); the breakdown gives each stage's median and each nation's median days to respond to an approval.",
+    unit="days",
+    direction="down",
+    target=30.0,
+    objective=4,
+)
+def lifecycle_stage_days(start: dt.date, end: dt.date) -> Result:
+    spans, entered = _stage_spans(end)
+    every = [d for days in spans.values() for d in days]
+    if not every:
+        return Result.missing("No NOS project has moved between lifecycle stages in NOS Hub yet.")
+    by_nation: dict[str, list[float]] = defaultdict(list)
+    for a in Approval.objects.filter(responded_at__date__lte=end).values("project_id", "approval", "nation", "responded_at"):
+        since = entered.get((a["project_id"], APPROVAL_STAGE.get(a["approval"], "")))
+        if since is not None:
+            by_nation[a["nation"]].append((a["responded_at"] - since).total_seconds() / 86400)
+    breakdown = {
+        "by_stage": {s: {"median": round(statistics.median(v), 1), "n": len(v)} for s, v in sorted(spans.items())},
+        "by_nation": {n: {"median": round(statistics.median(v), 1), "n": len(v)} for n, v in sorted(by_nation.items())},
+    }
+    return Result(round(statistics.median(every), 1), breakdown=breakdown)
+
+
+@measure(
+    "consultation_responses",
+    "Consultation responses",
+    "Comments received on draft NOS in consultation in the period (every comment, whatever its moderation).",
+    objective=4,
+)
+def consultation_responses(start: dt.date, end: dt.date) -> Result:
+    if not Project.objects.filter(consultation_opens__date__lte=end).exists():
+        return Result.missing("No NOS consultation has been held in NOS Hub yet.")
+    comments = Comment.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
+    by_moderation = dict(sorted(Counter(comments.values_list("moderation", flat=True)).items()))
+    decided = comments.exclude(decision="").count()
+    ids = sorted({i for i in comments.values_list("draft__standard_id", flat=True) if i})
+    return Result(comments.count(), breakdown={"by_moderation": by_moderation, "decided": decided}, nos=ids)
+
+
+# -- usage --------------------------------------------------------------------------------------
+
+
+def _usage(kind: str, start: dt.date, end: dt.date, **filters):
+    return DailyUsage.objects.filter(kind=kind, day__gte=start, day__lte=end, **filters)
+
+
+def _standard_ids(subjects: dict[str, int]) -> dict[str, int]:
+    """The standard each counted subject (a slug, or a URN as asked) names."""
+    out = dict(Standard.objects.filter(slug__in=list(subjects)).values_list("slug", "id"))
+    rest = [s for s in subjects if s not in out]
+    if rest:
+        for urn, i in Standard.objects.filter(urn__in=rest).order_by("variant").values_list("urn", "id"):
+            out.setdefault(urn, i)
+    return out
+
+
+@measure(
+    "nos_page_views",
+    "NOS page views",
+    "Views of NOS pages (the page, its summary, its print view) in the period, counted without cookies; robots and visitors asking not to be tracked (Do Not Track, Global Privacy Control) are not counted. The breakdown gives views per developer and per suite of the NOS viewed, and views of suite and SOC 2020 group pages.",
+    objective=6,
+)
+def nos_page_views(start: dt.date, end: dt.date) -> Result:
+    rows = _usage("view", start, end)
+    if not rows.exists():
+        return Result.missing("No page views have been counted in the period.")
+    per_subject = Counter()
+    for subject, n in rows.filter(target="nos").values_list("subject").annotate(n=Sum("count")):
+        per_subject[subject] += n
+    ids = _standard_ids(dict(per_subject))
+    per_standard: Counter = Counter()
+    for subject, n in per_subject.items():
+        if subject in ids:
+            per_standard[ids[subject]] += n
+    by_developer: Counter = Counter()
+    by_suite: Counter = Counter()
+    developer = dict(Standard.objects.filter(id__in=list(per_standard)).values_list("id", "current__developed_by__name"))
+    for standard_id, suite in Standard.objects.filter(id__in=list(per_standard)).values_list("id", "current__suites__name"):
+        if suite:
+            by_suite[suite] += per_standard[standard_id]
+    for standard_id, n in per_standard.items():
+        by_developer[developer.get(standard_id) or "(not stated)"] += n
+    by_page = dict(sorted(rows.filter(target="nos").values_list("detail").annotate(n=Sum("count"))))
+    other = dict(rows.exclude(target="nos").values_list("target").annotate(n=Sum("count")))
+    total = sum(per_subject.values())
+    top = [i for i, _ in sorted(per_standard.items(), key=lambda kv: (-kv[1], kv[0]))]
+    breakdown = {
+        "by_page": by_page,
+        "suite_pages": other.get("suite", 0),
+        "occupation_pages": other.get("occupation", 0),
+        "by_developer": dict(sorted(by_developer.items(), key=lambda kv: (-kv[1], kv[0]))[:20]),
+        "by_suite": dict(sorted(by_suite.items(), key=lambda kv: (-kv[1], kv[0]))[:20]),
+    }
+    return Result(total, breakdown=breakdown, nos=top)
+
+
+@measure(
+    "downloads",
+    "Downloads",
+    "PDF and DOCX downloads of NOS and suites, and CSV exports of the API, in the period; the breakdown counts them by format.",
+    objective=6,
+)
+def downloads(start: dt.date, end: dt.date) -> Result:
+    rows = _usage("download", start, end)
+    by_format = dict(sorted(rows.values_list("detail").annotate(n=Sum("count"))))
+    if not by_format:
+        return Result.missing("No downloads have been counted in the period.")
+    by_target = dict(sorted(rows.values_list("target").annotate(n=Sum("count"))))
+    return Result(sum(by_format.values()), breakdown={"by_format": by_format, "by_target": by_target})
+
+
+@measure(
+    "api_calls",
+    "API calls",
+    "Calls of the public API and of the pages' JSON twins in the period; clients are told apart by a hash of address and user agent under a salt that changes every day and is then deleted, so the same client on two days counts as two clients.",
+    objective=5,
+)
+def api_calls(start: dt.date, end: dt.date) -> Result:
+    rows = _usage("api", start, end)
+    total = rows.aggregate(n=Sum("count"))["n"]
+    if not total:
+        return Result.missing("No API calls have been counted in the period.")
+    by_endpoint = dict(sorted(rows.values_list("target").annotate(n=Sum("count"))))
+    client_days = rows.values("day", "detail").distinct().count()
+    by_client = rows.values_list("detail").annotate(n=Sum("count")).order_by("-n", "detail")[:20]
+    return Result(total, breakdown={"by_endpoint": by_endpoint, "client_days": client_days, "top_clients": dict(by_client)})
+
+
+def _searches(start: dt.date, end: dt.date) -> tuple[int, int, int]:
+    rows = _usage("search", start, end)
+    by = dict(rows.filter(target="results").values_list("detail").annotate(n=Sum("count")))
+    followed = rows.filter(target="followed").aggregate(n=Sum("count"))["n"] or 0
+    return by.get("found", 0) + by.get("zero", 0), by.get("zero", 0), followed
+
+
+@measure(
+    "search_success",
+    "Search success",
+    "Searches followed by a NOS view: NOS pages opened from the search results (their Referer) as a share of searches (first pages of results), in the period; at most 100%.",
+    unit="percent",
+    target=60.0,
+    objective=1,
+)
+def search_success(start: dt.date, end: dt.date) -> Result:
+    searches, zero, followed = _searches(start, end)
+    if not searches:
+        return Result.missing("No searches have been counted in the period.")
+    return Result.share(
+        min(followed, searches), searches, breakdown={"searches": searches, "zero_results": zero, "followed": followed}
+    )
+
+
+@measure(
+    "search_zero_results",
+    "Searches finding nothing",
+    "The share of searches (first pages of results) that found no NOS, in the period.",
+    unit="percent",
+    target=5.0,
+    direction="down",
+    objective=1,
+)
+def search_zero_results(start: dt.date, end: dt.date) -> Result:
+    searches, zero, _ = _searches(start, end)
+    if not searches:
+        return Result.missing("No searches have been counted in the period.")
+    return Result.share(zero, searches)
+
+
+# -- declared, not yet held ---------------------------------------------------------------------
+
+
+@measure(
+    "pan_sector_share",
+    "Pan- and multi-sector NOS",
+    "The share of current NOS defined as pan-sector or multi-sector (the strategy's glossary).",
+    unit="percent",
+    direction="up",
+    objective=2,
+)
+def pan_sector_share(start: dt.date, end: dt.date) -> Result:
+    return Result.missing("NOS Hub does not record yet whether a NOS is pan- or multi-sector.")
+
+
+@measure(
+    "qualifications_linked",
+    "NOS linked to qualifications",
+    "Current NOS that at least one qualification (e.g. an SVQ unit) is linked to.",
+    direction="up",
+    objective=7,
+)
+def qualifications_linked(start: dt.date, end: dt.date) -> Result:
+    return Result.missing("NOS Hub does not hold links between NOS and qualifications yet.")

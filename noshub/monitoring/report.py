@@ -1,0 +1,206 @@
+"""The annual report: the strategy's objectives as chapters, every figure computed from NOS Hub's
+data (each with its definition and query in the JSON twin), charts as SVG with text
+alternatives, a one-page infographic; HTML, tagged PDF (PDF/UA-1, as the NOS PDFs) and JSON.
+
+Reproducible: the report of a year is computed as of 31 December of that year (usage and
+process measures count that year's days), carries no time of making, and its charts and PDF
+are made without dates or random ids, so the same data gives the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from . import charts, services
+from . import measures as m
+from .objectives import OBJECTIVES
+
+PDF_VARIANT = "pdf/ua-1"  # tagged, accessible PDF, as noshub.web.exports
+LANGUAGES = ("en", "cy")
+# The infographic's figures, in order.
+INFOGRAPHIC = (
+    "nos_current",
+    "nos_past_review",
+    "soc2020_coverage",
+    "duplicates_resolved",
+    "nos_page_views",
+    "downloads",
+    "search_success",
+    "welsh_coverage",
+)
+LABELS = {
+    "by_validity": "Standards by validity",
+    "by_provenance": "Current NOS by where their SOC 2020 code comes from",
+    "groups_by_kind": "Duplicate groups by kind",
+    "by_format": "Downloads by format",
+    "by_developer": "NOS page views by developer (top 10)",
+    "by_suite": "NOS page views by suite (top 10)",
+    "past_review": "Current NOS and their review dates",
+    "by_decision": "Duplicate decisions in force",
+    "by_endpoint": "API calls by endpoint",
+}
+
+
+def formatted(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+    return text + ("%" if unit == "percent" else "")
+
+
+def _breakdown_chart(key: str, result: m.Result) -> dict | None:
+    b = result.breakdown
+    if key == "nos_past_review" and b:
+        items, name = [("Past", b["past"]), ("Not past", b["not_past"]), ("No real date", b["no_real_date"])], "past_review"
+    elif key == "soc2020_coverage" and b:
+        items, name = [*b["by_provenance"].items(), ("none", b["none"])], "by_provenance"
+    else:
+        for name in ("by_validity", "groups_by_kind", "by_format", "by_developer", "by_decision"):
+            if b.get(name):
+                items = sorted(b[name].items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+                break
+        else:
+            return None
+    chart = charts.bars([(str(k), v) for k, v in items], title=LABELS[name])
+    return {"name": name, "title": LABELS[name], "uri": chart["uri"], "alt": chart["alt"]}
+
+
+def figures(year: int) -> dict[str, dict]:
+    """Every measure for the year: value, words, target, definition and the query that made it."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = {r.key: r for r in services.sync()}
+    out = {}
+    for key, d in m.REGISTRY.items():
+        row = rows[key]
+        result = d.fn(start, end)
+        out[key] = {
+            "key": key,
+            "name": row.name,
+            "objective": row.objective,
+            "value": result.value,
+            "formatted": formatted(result.value, row.unit),
+            "unit": row.unit,
+            "numerator": result.numerator,
+            "denominator": result.denominator,
+            "breakdown": result.breakdown,
+            "nos_count": len(result.nos) if result.nos is not None else None,
+            "no_data": result.no_data,
+            "target": row.target,
+            "direction": row.direction,
+            "met": services.met(result.value, row.target, row.direction),
+            "owner": row.owner,
+            "definition": row.definition,
+            "source": row.source,
+            "query": services.query_text(key),
+            "period": {"start": start, "end": end},
+            "_result": result,
+        }
+    return out
+
+
+def _trend(key: str, figure: dict, year: int) -> dict | None:
+    row = next((r for r in services.sync() if r.key == key), None)
+    points = (
+        [(v["as_of"], v["value"]) for v in services.series(row) if v["as_of"].year == year and v["value"] is not None]
+        if row
+        else []
+    )
+    if len(points) < 2:
+        return None
+    chart = charts.trend(points, title=figure["name"], unit=figure["unit"], target=figure["target"])
+    return {"uri": chart["uri"], "alt": chart["alt"]}
+
+
+def build(year: int) -> dict:
+    """The report's context (language-free): figures, chapters with their charts, infographic."""
+    figs = figures(year)
+    chapters = []
+    for number, objective in OBJECTIVES.items():
+        items = []
+        for key, f in figs.items():
+            if f["objective"] != number:
+                continue
+            item = {k: v for k, v in f.items() if k not in ("_result", "query")}
+            item["chart"] = _breakdown_chart(key, f["_result"])
+            item["trend"] = _trend(key, f, year)
+            items.append(item)
+        chapters.append({"number": number, "title": objective["title"], "short": objective["short"], "figures": items})
+    return {
+        "year": year,
+        "as_of": dt.date(year, 12, 31),
+        "chapters": chapters,
+        "infographic": [{k: figs[key][k] for k in ("key", "name", "formatted", "unit", "no_data")} for key in INFOGRAPHIC],
+        "figures": {k: {kk: vv for kk, vv in f.items() if kk != "_result"} for k, f in figs.items()},
+    }
+
+
+def html(report: dict, language: str) -> str:
+    with translation.override(language):
+        chapters = [{**c, "short": str(c["short"])} for c in report["chapters"]]
+        return render_to_string("monitoring/report.html", {**report, "chapters": chapters, "language": language})
+
+
+def _data_only():
+    """WeasyPrint may read the report's own data: URIs (its charts), nothing else."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before 67: a function
+        from weasyprint.urls import default_url_fetcher
+
+        def fetch(url: str, *args, **kwargs):
+            if not url.startswith("data:"):
+                raise ValueError(f"not fetched: {url[:80]}")
+            return default_url_fetcher(url, *args, **kwargs)
+
+        return fetch
+    return URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+
+
+def pdf(page: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=page, url_fetcher=_data_only()).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def twin(report: dict) -> dict:
+    """The JSON twin: every figure with its definition, source and query; the chapters by figure key."""
+    return {
+        "year": report["year"],
+        "as_of": report["as_of"].isoformat(),
+        "figures": report["figures"],
+        "chapters": [
+            {"number": c["number"], "title": c["title"], "figures": [f["key"] for f in c["figures"]]} for c in report["chapters"]
+        ],
+        "infographic": [f["key"] for f in report["infographic"]],
+    }
+
+
+def _json_default(o):
+    if isinstance(o, dt.date):
+        return o.isoformat()
+    raise TypeError(f"not JSON: {type(o).__name__}")
+
+
+def write(year: int, out: Path, languages: tuple[str, ...] = LANGUAGES, with_pdf: bool = True) -> list[Path]:
+    """Write annual-report-<year>[-cy].html and .pdf and annual-report-<year>.json into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    report = build(year)
+    written = []
+    for language in languages:
+        stem = f"annual-report-{year}" + ("" if language == "en" else f"-{language}")
+        page = html(report, language)
+        (out / f"{stem}.html").write_text(page, encoding="utf-8")
+        written.append(out / f"{stem}.html")
+        if with_pdf:
+            (out / f"{stem}.pdf").write_bytes(pdf(page))
+            written.append(out / f"{stem}.pdf")
+    path = out / f"annual-report-{year}.json"
+    path.write_text(
+        json.dumps(twin(report), default=_json_default, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+    )
+    written.append(path)
+    return written

@@ -1,0 +1,237 @@
+"""Usage counted privately: what a request counts as, noted in memory, written in one go, folded
+into counts per day.
+
+**What is counted** (`classify`): a successful (200) GET of
+
+| request | kind | target | subject | detail |
+|---|---|---|---|---|
+| a NOS page, its summary, its print view | view | nos | the URN or slug asked | page / summary / print |
+| a suite's page | view | suite | the suite's id | page |
+| a SOC 2020 group's page | view | occupation | the code | page |
+| the search results (first page, words asked) | search | results | | found / zero |
+| a NOS page opened from the search results (`Referer`) | search | followed | | |
+| a NOS's or a suite's PDF or DOCX; an API list as CSV | download | nos / suite / the endpoint | URN, id or "" | pdf / docx / csv |
+| the API (`/api/v1/…`) or a page's JSON twin | api | the URL's name (`api:nos`, `web:nos-json`) | | a client's hash |
+
+**What is not**: any request saying `DNT: 1` or `Sec-GPC: 1`; a user agent that calls itself a
+robot (`BOTS`); anything but a 200 (redirects, errors, a suite download still being built);
+HEAD, POST; static files (answered before this middleware). No cookie is set or read, nothing of
+the person is kept: an API client is its address and user agent, hashed (HMAC-SHA-256, first 16
+hex characters) under a random salt made for the day (`UsageSalt`), at flush time, never
+written in the clear; the salt is deleted once the day is over and aggregated, so a hash cannot
+be tied back to anyone afterwards.
+
+**Cheap on the request's path**: `count` only classifies and appends a tuple to a list in this
+process's memory. After responses (Django's ``request_finished``), once the oldest note is
+USAGE_FLUSH_SECONDS old (NOSHUB_USAGE_FLUSH, default 10; 0: after every request) or FLUSH_AT
+notes wait, `flush` writes them in one INSERT (best-effort, as `search.querylog`: it never
+waits for SQLite's write lock; what cannot be written stays buffered, at most MAX_BUFFERED).
+`aggregate` (``noshub monitoring aggregate``, daily; also run by ``noshub monitoring measure``)
+folds the raw events into `DailyUsage` and deletes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import threading
+import time
+from collections import Counter, deque
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from noshub.pages.dblock import lock_wait
+
+from .models import DailyUsage, UsageEvent, UsageSalt
+
+log = logging.getLogger("noshub.monitoring")
+
+FLUSH_AT = 500
+MAX_BUFFERED = 50_000
+# User agents that say they are robots (crawlers, link previews, uptime checks, headless browsers).
+BOTS = re.compile(r"bot|crawl|spider|slurp|archiver|facebookexternalhit|preview|headless|lighthouse|uptime|monitor", re.I)
+
+NOS_PAGES = {"web:nos": "page", "web:nos-summary": "summary", "web:nos-print": "print"}
+DOWNLOADS = {
+    "web:nos-pdf": ("nos", "pdf"),
+    "web:nos-docx": ("nos", "docx"),
+    "web:suite-pdf": ("suite", "pdf"),
+    "web:suite-docx": ("suite", "docx"),
+}
+
+_lock = threading.Lock()
+_notes: deque[tuple] = deque(maxlen=MAX_BUFFERED)
+_oldest: float | None = None
+
+
+def excluded(request) -> bool:
+    """Not counted: Do Not Track, Global Privacy Control, or a robot."""
+    meta = request.META
+    if meta.get("HTTP_DNT") == "1" or meta.get("HTTP_SEC_GPC") == "1":
+        return True
+    return bool(BOTS.search(meta.get("HTTP_USER_AGENT", "")))
+
+
+def _from_search(request) -> bool:
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer:
+        return False
+    host = request.get_host()
+    return any(referer.startswith(f"{scheme}{host}/search/") for scheme in ("http://", "https://"))
+
+
+def classify(request, response) -> list[tuple[str, str, str, str, str | None]]:
+    """What a request counts as: (kind, target, subject, detail, client) tuples; client is the raw
+    address and user agent of an API call (hashed at flush), else None."""
+    if request.method != "GET" or response.status_code != 200:
+        return []
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.view_name:
+        return []
+    name, kwargs = match.view_name, match.kwargs
+    out: list[tuple] = []
+    is_json = name.startswith("api:") or name.endswith("-json") or getattr(request, "page_format", "") == "json"
+    if is_json:
+        client = f"{request.META.get('REMOTE_ADDR', '')}\n{request.META.get('HTTP_USER_AGENT', '')}"
+        endpoint = name if name.startswith("api:") or name.endswith("-json") else f"{name}-json"
+        out.append(("api", endpoint, "", "", client))
+        if name.startswith("api:") and request.GET.get("format", "").lower() == "csv":
+            out.append(("download", endpoint, "", "csv", None))
+        return out
+    if name in NOS_PAGES:
+        out.append(("view", "nos", kwargs.get("slug", ""), NOS_PAGES[name], None))
+        if name == "web:nos" and _from_search(request):
+            out.append(("search", "followed", "", "", None))
+    elif name == "web:suite":
+        out.append(("view", "suite", str(kwargs.get("suite_id", "")), "page", None))
+    elif name == "web:occupation":
+        out.append(("view", "occupation", kwargs.get("code", ""), "page", None))
+    elif name in DOWNLOADS:
+        target, fmt = DOWNLOADS[name]
+        out.append(("download", target, str(kwargs.get("slug") or kwargs.get("suite_id") or ""), fmt, None))
+    elif name == "web:results":
+        context = getattr(request, "page_context", None) or {}
+        if request.GET.get("q", "").strip() and request.GET.get("page", "1") in ("", "1") and "total" in context:
+            out.append(("search", "results", "", "found" if context["total"] else "zero", None))
+    return out
+
+
+def count(request, response) -> None:
+    """Note what this request counts as (nothing for DNT/GPC, robots, failures): memory only."""
+    global _oldest
+    if excluded(request):
+        return
+    events = classify(request, response)
+    if not events:
+        return
+    day = timezone.localdate()
+    with _lock:
+        for event in events:
+            _notes.append((day, *event))
+        if _oldest is None:
+            _oldest = time.monotonic()
+
+
+def waiting() -> int:
+    return len(_notes)
+
+
+def discard() -> None:
+    """Forget what is buffered (tests)."""
+    global _oldest
+    with _lock:
+        _notes.clear()
+        _oldest = None
+
+
+def _salts(days: set) -> dict:
+    """The salt of each day, made (random) the first time a day needs one; one row per day, so
+    every process hashes a client alike."""
+    out = {}
+    for day in days:
+        salt, _ = UsageSalt.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})
+        out[day] = salt.salt.encode()
+    return out
+
+
+def client_hash(salt: bytes, client: str) -> str:
+    return hmac.new(salt, client.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def flush(wait: float = 0) -> int:
+    """Write every waiting note in one INSERT; returns how many were written. Waits at most `wait`
+    seconds for the write lock; on any database error the notes stay for the next try."""
+    global _oldest
+    with _lock:
+        rows = list(_notes)
+        _notes.clear()
+        _oldest = None
+    if not rows:
+        return 0
+    try:
+        with lock_wait(wait), transaction.atomic():
+            salts = _salts({r[0] for r in rows if r[5] is not None})
+            events = [
+                UsageEvent(
+                    day=day,
+                    kind=kind,
+                    target=target,
+                    subject=subject[:270],
+                    detail=client_hash(salts[day], client) if client is not None else detail,
+                )
+                for day, kind, target, subject, detail, client in rows
+            ]
+            UsageEvent.objects.bulk_create(events, batch_size=1000)
+    except Exception as exc:  # best-effort by design: never let counting fail a request
+        log.info("usage not written yet (%s); %d kept for the next try", exc, len(rows))
+        with _lock:
+            kept = rows + list(_notes)
+            _notes.clear()
+            _notes.extend(kept)
+            _oldest = time.monotonic()
+        return 0
+    return len(rows)
+
+
+def flush_if_due(**kwargs) -> None:
+    """`request_finished` receiver: write the notes when due (never waits for the lock)."""
+    if not _notes:
+        return
+    due = _oldest is not None and time.monotonic() - _oldest >= settings.USAGE_FLUSH_SECONDS
+    if due or len(_notes) >= FLUSH_AT:
+        flush()
+
+
+@transaction.atomic
+def aggregate(today=None) -> dict:
+    """Fold every raw event into `DailyUsage` (counts added), delete the events, and delete the
+    salts of days before `today`. Returns {"events": n, "rows": rows touched, "salts_deleted": n}."""
+    today = today or timezone.localdate()
+    last = UsageEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    counts: Counter = Counter()
+    if last is not None:
+        for key in UsageEvent.objects.filter(id__lte=last).values_list("day", "kind", "target", "subject", "detail").iterator():
+            counts[key] += 1
+    touched = 0
+    if counts:
+        days = {k[0] for k in counts}
+        existing = {(r.day, r.kind, r.target, r.subject, r.detail): r for r in DailyUsage.objects.filter(day__in=days)}
+        new, changed = [], []
+        for key, n in sorted(counts.items()):
+            row = existing.get(key)
+            if row is None:
+                new.append(DailyUsage(day=key[0], kind=key[1], target=key[2], subject=key[3], detail=key[4], count=n))
+            else:
+                row.count += n
+                changed.append(row)
+        DailyUsage.objects.bulk_create(new, batch_size=1000)
+        DailyUsage.objects.bulk_update(changed, ["count"], batch_size=1000)
+        touched = len(new) + len(changed)
+        UsageEvent.objects.filter(id__lte=last).delete()
+    salts_deleted, _ = UsageSalt.objects.filter(day__lt=today).delete()
+    return {"events": sum(counts.values()), "rows": touched, "salts_deleted": salts_deleted}

@@ -1,0 +1,310 @@
+"""Monitoring: a synthetic day of requests replayed through the real endpoints and every count
+checked exactly; report figures recomputed from the catalogue workbooks; the PDF tagged, its
+charts described; the staff pages closed to everyone else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import re
+from collections import Counter
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from noshub.catalogue.models import Standard, Suite
+from noshub.catalogue.roles import ADMINISTRATOR, DEVELOPER
+from noshub.monitoring import measures, report, services, usage
+from noshub.monitoring import measures as m
+from noshub.monitoring.models import DailyUsage, UsageEvent, UsageSalt
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
+
+
+def test_a_synthetic_day_is_counted_exactly(load_reports):
+    rng = random.Random(2026)
+    usage.discard()
+    UsageEvent.objects.all().delete()
+    DailyUsage.objects.all().delete()
+    slugs = list(Standard.objects.filter(current__validity="current").order_by("slug").values_list("slug", flat=True)[:400])
+    nos = rng.sample(slugs, 6)
+    suite_ids = list(Suite.objects.order_by("id").values_list("id", flat=True)[:3])
+    people = [Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=f"192.0.2.{i}") for i in range(3)]
+    bot = Client(HTTP_USER_AGENT="Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
+    dnt = Client(HTTP_USER_AGENT=BROWSER, HTTP_DNT="1")
+    gpc = Client(HTTP_USER_AGENT=BROWSER, HTTP_SEC_GPC="1")
+    expected: Counter = Counter()
+    api_by_client: Counter = Counter()
+
+    def get(client, url, status=200, data=None, **extra):
+        response = client.get(url, data, **extra)
+        assert response.status_code == status, (url, response.status_code)
+        assert not response.cookies, f"{url} set a cookie"
+        return response
+
+    for _ in range(20):  # NOS pages, their summaries and print views
+        slug, page = rng.choice(nos), rng.choice(["", "summary/", "print/"])
+        get(rng.choice(people), f"/nos/{slug}/{page}")
+        expected[("view", "nos", slug, {"": "page", "summary/": "summary", "print/": "print"}[page])] += 1
+    for suite_id in suite_ids:
+        get(people[0], f"/suites/{suite_id}/")
+        expected[("view", "suite", str(suite_id), "page")] += 1
+    get(people[1], "/occupations/6135/")
+    expected[("view", "occupation", "6135", "page")] += 1
+    outcomes = []
+    for q in ["care", "hairdressing", "qzxwvkplm jjxqv", "zzyzxq vvkqj", "sheep shearing"]:
+        response = get(people[2], "/search/", data={"q": q})
+        found = response.context["total"] > 0  # as the page says; judged by the page, not by the counter
+        outcomes.append(found)
+        expected[("search", "results", "", "found" if found else "zero")] += 1
+    assert True in outcomes and False in outcomes
+    get(people[2], "/search/?q=care&page=2")  # a further page of the same search: not another search
+    for slug in nos[:2]:  # opened from the results
+        get(people[2], f"/nos/{slug}/", HTTP_REFERER="http://testserver/search/?q=care")
+        expected[("view", "nos", slug, "page")] += 1
+        expected[("search", "followed", "", "")] += 1
+    get(people[0], f"/nos/{nos[0]}.docx")
+    expected[("download", "nos", nos[0], "docx")] += 1
+    get(people[0], f"/nos/{nos[1]}.pdf")
+    expected[("download", "nos", nos[1], "pdf")] += 1
+    for i, client in enumerate(people):  # API calls and JSON twins by three clients
+        for _ in range(i + 1):
+            get(client, f"/api/v1/nos/{nos[2]}")
+            expected[("api", "api:nos")] += 1
+            api_by_client[i] += 1
+        get(client, f"/nos/{nos[3]}.json")
+        expected[("api", "web:nos-json")] += 1
+        api_by_client[i] += 1
+    get(people[0], "/api/v1/search?q=care&format=csv")
+    expected[("api", "api:search")] += 1
+    expected[("download", "api:search", "", "csv")] += 1
+    api_by_client[0] += 1
+    for client in (bot, dnt, gpc):  # never counted
+        get(client, f"/nos/{nos[0]}/")
+        get(client, "/search/?q=care")
+        get(client, f"/api/v1/nos/{nos[2]}")
+        get(client, f"/nos/{nos[0]}.docx")
+    get(people[0], "/nos/NO-SUCH-NOS/", status=404)  # errors are not counted
+
+    usage.flush()
+    today = dt.date.today()
+    assert UsageEvent.objects.count() == sum(expected.values())
+    done = usage.aggregate(today=today)
+    assert done["events"] == sum(expected.values())
+    assert not UsageEvent.objects.exists(), "raw events are purged after aggregation"
+
+    counted: Counter = Counter()
+    clients: Counter = Counter()
+    for row in DailyUsage.objects.all():
+        assert row.day == today
+        if row.kind == "api":
+            counted[("api", row.target)] += row.count
+            clients[row.detail] += row.count
+            assert len(row.detail) == 16 and "192.0.2" not in row.detail
+        else:
+            counted[(row.kind, row.target, row.subject, row.detail)] += row.count
+    assert counted == expected
+    assert sorted(clients.values()) == sorted(api_by_client.values())
+
+    # The measures read the same counts.
+    views = measures.nos_page_views(today, today)
+    assert views.value == sum(n for k, n in expected.items() if k[:2] == ("view", "nos"))
+    success = measures.search_success(today, today)
+    assert (success.numerator, success.denominator) == (2, 5)
+    assert measures.search_zero_results(today, today).numerator == outcomes.count(False)
+    assert measures.downloads(today, today).breakdown["by_format"] == {"csv": 1, "docx": 1, "pdf": 1}
+    api = measures.api_calls(today, today)
+    assert api.value == sum(api_by_client.values()) and api.breakdown["client_days"] == 3
+
+    # The day's salt goes once the day is over: the hashes can no longer be tied to an address.
+    assert UsageSalt.objects.filter(day=today).exists()
+    usage.aggregate(today=today + dt.timedelta(days=1))
+    assert not UsageSalt.objects.exists()
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def annual(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        built = report.build(2026)
+        page = report.html(built, "en")
+        return {"report": built, "twin": json.loads(json.dumps(report.twin(built), default=report._json_default)), "html": page}
+
+
+def _urn_key(urn: str) -> str:
+    """The catalogue's URN lookup key (README, "Rules for URNs and versions")."""
+    return urn.replace(" ", "").upper().replace("&", "_")
+
+
+def _has_soc_code(value) -> bool:
+    """At least one well-formed four-digit code among the cell's tokens (a float cell is a number)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return any(re.fullmatch(r"\d{4}", token) for token in re.split(r"[;,/\s]+", str(value or "").strip()))
+
+
+def _workbook_rows(data_dir):
+    """Each URN's current record by the README's rule: validity current beats legacy, then the
+    later Modified, then the newer export file."""
+    import openpyxl
+
+    best: dict[str, tuple] = {}
+    for rank, name in enumerate(("PublishedNos-old Details.xlsx", "PublishedNos Details.xlsx")):
+        wb = openpyxl.load_workbook(data_dir / "nos-catalogue-2019" / name, read_only=True)
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = next(rows)
+        for values in rows:
+            row = dict(zip(header, values, strict=False))
+            urn = str(row["URN"] or "").strip()
+            if not urn:
+                continue
+            is_current = str(row["Validity"] or "").strip().lower() == "current"
+            order = (is_current, row["Modified"] or dt.datetime.min, rank)
+            key = _urn_key(urn)
+            if key not in best or order >= best[key][0]:
+                best[key] = (order, row)
+    return {k: row for k, (_, row) in best.items()}
+
+
+def test_ten_report_figures_match_the_catalogue_workbooks(annual, data_dir):
+    """Ten figures recomputed from the workbooks with openpyxl, URN by URN. A URN the catalogue
+    reused for different standards (urn_clash, 97 in 2019) is told apart by title similarity,
+    which this check does not redo: those standards are counted from the database and every
+    other URN from the workbooks alone."""
+    latest = _workbook_rows(data_dir)
+    clash_keys = set(Standard.objects.filter(urn_clash=True).values_list("urn_key", flat=True))
+    clash_keys = {_urn_key(k) for k in clash_keys}
+    latest = {k: r for k, r in latest.items() if k not in clash_keys}
+    current = {k: r for k, r in latest.items() if str(r["Validity"] or "").strip().lower() == "current"}
+
+    def review(r):
+        d = r["Indicative Review Date"]
+        return d.date() if isinstance(d, dt.datetime) else None
+
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    dated = {k: review(r) for k, r in current.items() if review(r) and review(r) >= dt.date(1950, 1, 1)}
+    clash = set(Standard.objects.filter(urn_clash=True).values_list("id", flat=True))
+
+    def db(result):  # (from the workbooks' URNs, from reused URNs)
+        ids = result.nos
+        return len([i for i in ids if i not in clash]), len([i for i in ids if i in clash])
+
+    got_current = m.nos_current(start, end)
+    past = m.nos_past_review(start, end)
+    due = m.nos_due_review(start, end)
+    missing = m.nos_review_date_missing(start, end)
+    soc = m.soc2010_coded(start, end)
+    legacy_db = Standard.objects.filter(current__validity="legacy")
+    f = annual["twin"]["figures"]
+    checks = {
+        "nos_current": (db(got_current), len(current), f["nos_current"]["value"]),
+        "nos_past_review.numerator": (db(past), sum(d < end for d in dated.values()), f["nos_past_review"]["numerator"]),
+        "nos_due_review": (db(due), sum(d.year == 2026 for d in dated.values()), f["nos_due_review"]["value"]),
+        "nos_review_date_missing": (db(missing), len(current) - len(dated), f["nos_review_date_missing"]["value"]),
+        "soc2010_coded": (db(soc), sum(_has_soc_code(r["SOC Code"]) for r in current.values()), f["soc2010_coded"]["value"]),
+    }
+    mismatches = {}
+    for name, ((ours, reused), expected, reported) in checks.items():
+        if ours != expected or reported != ours + reused:
+            mismatches[name] = {"workbooks": expected, "nos_hub": ours, "reused_urns": reused, "report": reported}
+    # Figures derived from those: the denominator and the undated, the legacy count, the shares.
+    dated_db = db(past)[0] + len([i for i in (past.nos or []) if i in clash])
+    assert f["nos_past_review"]["denominator"] == past.denominator and past.numerator == dated_db
+    undated_wb = len(current) - len(dated)
+    if f["nos_past_review"]["breakdown"]["no_real_date"] != undated_wb + sum(1 for i in missing.nos if i in clash):
+        mismatches["nos_past_review.no_real_date"] = f["nos_past_review"]["breakdown"]["no_real_date"]
+    legacy_wb = sum(str(r["Validity"] or "").strip().lower() == "legacy" for r in latest.values())
+    legacy_ours = legacy_db.exclude(id__in=clash).count()
+    if legacy_ours != legacy_wb:
+        mismatches["legacy"] = {"workbooks": legacy_wb, "nos_hub": legacy_ours}
+    assert f["nos_current"]["breakdown"]["by_validity"]["legacy"] == legacy_db.count()
+    assert f["nos_reviewed_in_year"]["value"] == 0  # the workbooks are of 2019: nothing approved in 2026
+    assert f["welsh_coverage"]["numerator"] == 0  # no Welsh text is held
+    assert f["nos_past_review"]["value"] == round(
+        100 * f["nos_past_review"]["numerator"] / f["nos_past_review"]["denominator"], 1
+    )
+    assert not mismatches, mismatches
+
+
+def test_every_figure_has_its_definition_and_query_in_the_twin(annual):
+    figures = annual["twin"]["figures"]
+    assert set(figures) == set(measures.REGISTRY)
+    for key, f in figures.items():
+        assert f["definition"] and f["source"].endswith(measures.REGISTRY[key].fn.__name__)
+        assert f"def {measures.REGISTRY[key].fn.__name__}(" in f["query"]
+        assert f'id="def-{key}"' in annual["html"]
+        if not f["no_data"]:
+            assert f'href="#def-{key}"' in annual["html"], key
+    assert figures["pan_sector_share"]["value"] is None and figures["pan_sector_share"]["no_data"]
+    assert [c["number"] for c in annual["twin"]["chapters"]] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_the_pdf_is_tagged_and_its_charts_have_text_alternatives(annual):
+    import io
+
+    from pypdf import PdfReader
+
+    assert annual["html"].count("<img") >= 3
+    assert annual["html"].count("<img") == annual["html"].count('alt="') - annual["html"].count('alt=""')
+    data = report.pdf(annual["html"])
+    assert data == report.pdf(annual["html"]), "same data, same bytes"
+    pdf = PdfReader(io.BytesIO(data))
+    root = pdf.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                if hasattr(kid, "get_object"):
+                    walk(kid)
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    assert len(alts) >= 3 and all(a.strip() for a in alts)
+
+
+def test_the_report_in_welsh_has_welsh_labels(annual):
+    page = report.html(annual["report"], "cy")
+    assert 'lang="cy"' in page and "Adroddiad blynyddol" in page
+
+
+# -- the staff pages ----------------------------------------------------------------------------
+
+
+def test_only_staff_see_the_measures():
+    anonymous = Client()
+    assert anonymous.get("/monitoring/").status_code == 403
+    assert anonymous.get("/monitoring.json").status_code == 403
+    developer = User.objects.create_user("dev-monitoring", password="x-long-password-1")
+    developer.groups.add(Group.objects.get(name=DEVELOPER))
+    client = Client()
+    client.force_login(developer)
+    assert client.get("/monitoring/measures/nos_current/").status_code == 403
+    admin = User.objects.create_user("admin-monitoring", password="x-long-password-2")
+    admin.groups.add(Group.objects.get(name=ADMINISTRATOR))
+    client.force_login(admin)
+    page = client.get("/monitoring/measures/nos_past_review/")
+    assert page.status_code == 200 and b"alt=" in page.content
+    twin = client.get("/monitoring/measures/nos_past_review.json?limit=5").json()
+    assert twin["measure"]["key"] == "nos_past_review" and len(twin["nos"]) == 5
+    assert twin["nos_total"] == twin["now"]["numerator"]
+    assert client.get("/monitoring/measures/no_such_measure/").status_code == 404
+    dashboard = client.get("/monitoring.json").json()
+    assert sum(len(o["measures"]) for o in dashboard["objectives"]) == len(measures.REGISTRY)
+    services.record(dt.date(2026, 12, 1), ["nos_current"])
+    services.record(dt.date(2026, 12, 2), ["nos_current"])
+    assert len(client.get("/monitoring/measures/nos_current.json").json()["series"]) == 2
