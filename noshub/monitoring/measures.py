@@ -21,6 +21,9 @@ from noshub.catalogue.models import NosSocCode, NosVersion, Organisation, Standa
 from noshub.cleansing.models import REVERSE, Decision, DetectionRun, GroupMember
 from noshub.core.model import WELSH_COLUMNS
 from noshub.lifecycle.models import Approval, AuditEntry, Comment, Project
+from noshub.qualifications.models import AUTO, CONFIRMED, CORRECTED, REVIEW, Qualification, UnitLink
+from noshub.themes.models import Reach, ReachDecision
+from noshub.themes.services import latest_run as latest_themes_run
 
 from .models import DailyUsage
 
@@ -510,27 +513,47 @@ def search_zero_results(start: dt.date, end: dt.date) -> Result:
     return Result.share(zero, searches)
 
 
-# -- declared, not yet held ---------------------------------------------------------------------
+# -- from the themes and qualifications apps ------------------------------------------------------
 
 
 @measure(
     "pan_sector_share",
     "Pan- and multi-sector NOS",
-    "The share of current NOS defined as pan-sector or multi-sector (the strategy's glossary).",
+    "The share of current NOS classed pan-sector or multi-sector (the strategy's glossary) by the latest `noshub themes build`, a person's decision on a NOS's class standing over the build's.",
     unit="percent",
     direction="up",
     objective=2,
 )
 def pan_sector_share(start: dt.date, end: dt.date) -> Result:
-    return Result.missing("NOS Hub does not record yet whether a NOS is pan- or multi-sector.")
+    run = latest_themes_run()
+    if run is None:
+        return Result.missing("The reach of the NOS has not been classed yet (`noshub themes build`).")
+    classes = dict(Reach.objects.filter(run=run).values_list("standard_id", "reach_class"))
+    for standard_id, reach_class in ReachDecision.objects.order_by("standard_id", "sequence").values_list(
+        "standard_id", "reach_class"
+    ):
+        if standard_id in classes:
+            classes[standard_id] = reach_class
+    wide = sorted(sid for sid, c in classes.items() if c in ("pan_sector", "multi_sector"))
+    return Result.share(len(wide), len(classes), breakdown={"by_class": dict(sorted(Counter(classes.values()).items()))}, nos=wide)
 
 
 @measure(
     "qualifications_linked",
     "NOS linked to qualifications",
-    "Current NOS that at least one qualification (e.g. an SVQ unit) is linked to.",
+    "Current NOS that at least one qualification unit is linked to (linked by code, by title with its qualification as context, or by a person; links waiting for review and units a person said have no NOS are not counted).",
     direction="up",
     objective=7,
 )
 def qualifications_linked(start: dt.date, end: dt.date) -> Result:
-    return Result.missing("NOS Hub does not hold links between NOS and qualifications yet.")
+    if not Qualification.objects.exists():
+        return Result.missing("No qualifications have been imported (`noshub load` reads them from the data directory).")
+    current = Standard.objects.filter(current__isnull=False).values("id")
+    links = UnitLink.objects.filter(standard_id__in=current)
+    linked = sorted(set(links.filter(status__in=(AUTO, CONFIRMED, CORRECTED)).values_list("standard_id", flat=True)))
+    waiting = links.filter(status=REVIEW).count()
+    return Result(
+        len(linked),
+        breakdown={"qualifications": Qualification.objects.count(), "links_waiting_for_review": waiting},
+        nos=linked,
+    )
