@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "noshub.soc",
     "noshub.search",
     "noshub.cleansing",
+    "noshub.behaviours",
     "noshub.lifecycle",
     "noshub.api",
     "noshub.web",

@@ -211,6 +211,36 @@ def openapi_document(server: str) -> dict:
                     },
                 }
             },
+            "/behaviours": {
+                "get": {
+                    "summary": "The catalogue of work behaviours found in NOS",
+                    "operationId": "listBehaviours",
+                    "parameters": [_param("q", "Words in a behaviour's name or definition", {"type": "string", "maxLength": 200}), fmt],
+                    "responses": {
+                        "200": {
+                            "description": "Behaviours, with the coverage of current NOS",
+                            "content": {
+                                "application/json": {"schema": {"type": "object"}},
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "400": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/behaviours/{slug}": {
+                "get": {
+                    "summary": "A behaviour: definition, examples, evidencing NOS and typed links to ESCO, IfATE, O*NET and Meta-skills",
+                    "operationId": "getBehaviour",
+                    "parameters": [_param("slug", "The behaviour's slug", {"type": "string"}, True, "path")],
+                    "responses": {
+                        "200": {"description": "Behaviour", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
             "/developers": {
                 "get": {
                     "summary": "Developing organisations",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("suites", views.suites_view, name="suites"),
     path("suites/<int:suite_id>", views.suite_view, name="suite"),
     path("developers", views.developers_view, name="developers"),
+    path("behaviours", views.behaviours_view, name="behaviours"),
+    path("behaviours/<str:slug>", views.behaviour_view, name="behaviour"),
     path("soc2020", views.soc_tree_view, name="soc-tree"),
     path("soc2020/<str:code>", views.soc_group_view, name="soc-group"),
     re_path(r"^(?P<rest>.*)$", views.not_found_view),
