@@ -228,7 +228,7 @@ def main() -> None:
     if "catalogue" in out:
         c = out["catalogue"]
         print(
-            f"\nCatalogue: {c['behaviours']} behaviours; coverage {c['covered']}/{c['current_nos']} current NOS ({c['coverage']:.1%}); full rebuild {c['build_seconds']} s"
+            f"\nCatalogue: {c['behaviours_count']} behaviours; coverage {c['covered']}/{c['current_nos']} current NOS ({c['coverage']:.1%}); full rebuild {c['build_seconds']} s"
         )
 
 

@@ -74,6 +74,8 @@ def detect(request: HttpRequest) -> JsonResponse:
 @require_POST
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     """A staff edit (form post from the behaviour page, or JSON valid against `schemas.EDIT`). CSRF-protected."""
+    if request.content_type == "application/json":
+        request.page_format = "json"  # its errors in the documented JSON shape (noshub.pages.errors)
     services._check(request.user)  # Forbidden → 403 before the body is read
     data = request_data(request, EDIT)
     action, reason = data["action"], data.get("reason", "")

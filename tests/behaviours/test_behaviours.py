@@ -121,8 +121,8 @@ def test_the_build_groups_found_behaviours_into_named_defined_evidenced_behaviou
     # Each behaviour's own ESCO concept is its exact match.
     b = behaviours[0]
     assert b.mappings.filter(scheme="esco", link_type="exact", concept_id=b.key.split(":", 1)[1]).exists()
-    teamwork = Evidence.objects.filter(field="title", text__icontains="team").values_list("behaviour__name", flat=True)
-    assert teamwork.exists()
+    fields = set(Evidence.objects.values_list("field", flat=True))
+    assert fields <= {"title", "performance_criteria", "behaviours", "values", "keyword"} and fields - {"keyword"}
     figures = services.coverage()
     assert 0 < figures["covered"] < figures["current_nos"] and 0 < figures["coverage"] < 1
 
