@@ -334,6 +334,8 @@ def catalogue_list(q: str = "") -> dict:
     """Every behaviour of the catalogue (not those merged into another), most evidenced first."""
     if len(q) > 200:
         raise InvalidParameter("q", "at most 200 characters")
+    if "\x00" in q:
+        raise InvalidParameter("q", "holds a NUL character, which text cannot hold")
     qs = Behaviour.objects.exclude(status=MERGED)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(definition__icontains=q))
@@ -348,6 +350,8 @@ def catalogue_list(q: str = "") -> dict:
 
 
 def get(slug: str) -> Behaviour:
+    if not isinstance(slug, str) or "\x00" in slug or len(slug) > 120:
+        raise NotFound(f"No behaviour {slug[:120]!r} in the catalogue.")
     try:
         return Behaviour.objects.get(slug=slug)
     except Behaviour.DoesNotExist:
