@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "noshub.search",
     "noshub.cleansing",
     "noshub.themes",
+    "noshub.behaviours",
     "noshub.lifecycle",
     "noshub.qualifications",
     "noshub.api",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("soc/", include("noshub.soc.urls")),
     path("catalogue/", include("noshub.catalogue.urls")),
     path("cleansing/", include("noshub.cleansing.urls")),
+    path("behaviours/", include("noshub.behaviours.urls")),
     path("lifecycle/", include("noshub.lifecycle.urls")),
     path("qualifications/", include("noshub.qualifications.urls")),
     path("themes/", include("noshub.themes.urls")),

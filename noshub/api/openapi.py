@@ -243,6 +243,24 @@ def openapi_document(server: str) -> dict:
                     },
                 }
             },
+            "/behaviours": {
+                "get": {
+                    "summary": "The catalogue of work behaviours found in NOS",
+                    "operationId": "listBehaviours",
+                    "parameters": [_param("q", "Words in a behaviour's name or definition", {"type": "string", "maxLength": 200}), fmt],
+                    "responses": {
+                        "200": {
+                            "description": "Behaviours, with the coverage of current NOS",
+                            "content": {
+                                "application/json": {"schema": {"type": "object"}},
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "400": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
             "/reach/{urn}": {
                 "get": {
                     "summary": "A NOS's reach (pan-sector, multi-sector, job-specific) with its evidence and decisions",
@@ -250,6 +268,18 @@ def openapi_document(server: str) -> dict:
                     "parameters": [_param("urn", "URN or slug of a NOS", {"type": "string"}, True, "path")],
                     "responses": {
                         "200": {"description": "Reach", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/behaviours/{slug}": {
+                "get": {
+                    "summary": "A behaviour: definition, examples, evidencing NOS and typed links to ESCO, IfATE, O*NET and Meta-skills",
+                    "operationId": "getBehaviour",
+                    "parameters": [_param("slug", "The behaviour's slug", {"type": "string"}, True, "path")],
+                    "responses": {
+                        "200": {"description": "Behaviour", "content": {"application/json": {"schema": {"type": "object"}}}},
                         "404": _ERROR,
                         "429": _ERROR,
                     },

@@ -16,12 +16,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 
+from noshub.behaviours import services as behaviour_services
 from noshub.catalogue import services
 from noshub.catalogue.models import Organisation, Suite
 from noshub.core.errors import InvalidParameter, NosHubError
 from noshub.core.spreadsheet import SafeDictWriter
 from noshub.pages import ratelimit
 from noshub.pages.errors import error_response, json_error
+from noshub.pages.jsonable import to_jsonable
 from noshub.qualifications import services as qualifications
 from noshub.search.engine import SearchParams, search, soc_counts
 from noshub.search.models import SearchDocument
@@ -199,6 +201,24 @@ def suite_view(request: HttpRequest, suite_id: int):
     if fmt == "csv":
         return _csv(rows, ["urn", "title", "validity", "developer", "date_approved", "slug"], f"suite-{suite_id}.csv")
     return _json({"id": suite.id, "name": suite.name, "count": len(rows), "nos": rows})
+
+
+@api_view
+def behaviours_view(request: HttpRequest):
+    """The catalogue of work behaviours (`noshub.behaviours`); CSV as its page's download."""
+    fmt = _format(request)
+    data = behaviour_services.catalogue_list(request.GET.get("q", "").strip())
+    if fmt == "csv":
+        response = HttpResponse(behaviour_services.export_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="nos-behaviours.csv"'
+        return response
+    return _json(to_jsonable(data))
+
+
+@api_view
+def behaviour_view(request: HttpRequest, slug: str):
+    """One behaviour: definition, examples, evidencing NOS, links to other catalogues, history."""
+    return _json(to_jsonable(behaviour_services.detail(slug)))
 
 
 @api_view

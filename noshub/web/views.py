@@ -34,6 +34,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from noshub.behaviours import services as behaviour_services
 from noshub.catalogue import services
 from noshub.catalogue.models import Standard
 from noshub.cleansing.services import same_text_copies
@@ -269,6 +270,7 @@ def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
         return redirect("web:nos", slug=detail["slug"])
     context = {**detail, **_nos_context(standard, detail), "related": browse.related(detail), "reach": reach_line(standard)}
     context["qualifications_using"] = qualifications_using(standard)  # the qualifications whose units are this NOS
+    context["behaviours"] = behaviour_services.for_standard(standard)
     return Page("web/nos.html", context)
 
 

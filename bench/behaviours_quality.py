@@ -1,0 +1,236 @@
+"""Work behaviours: how well NOS Hub finds them and maps them, beside simple baselines, in one run.
+
+    .venv/bin/python bench/behaviours_quality.py                 # detector and mapper (reference data only)
+    .venv/bin/python bench/behaviours_quality.py --catalogue     # also: build the catalogue on NOSHUB_DB
+    .venv/bin/python bench/behaviours_quality.py --json
+
+1. Detector (`noshub.core.behaviours.detector`): England's apprenticeship standards (IfATE, 2021)
+   that carry knowledge, skills and behaviours (54 standards, 3,352 statements, 396 behaviours).
+   The labels are hidden from the method at test time and whole standards are held out
+   (5 grouped folds by LARS code): a standard's statements are never both trained on and tested.
+   Precision, recall and F1 of "is a behaviour". Baseline: TF-IDF words + logistic regression
+   (balanced classes) on the same folds; also the baseline without class balancing.
+2. Mapper (`noshub.core.behaviours.mapper`): ESCO's 95 transversal skills. Each of their 689
+   alternative labels is held out in turn (removed from its concept) and mapped to the 95
+   concepts (label → concept); top-1 and top-3 accuracy. The mapper's two weights are chosen on
+   half the concepts' labels and reported on the other half, then the halves swap (2 folds).
+   Baseline: TF-IDF cosine between the label and each concept's label, description and other
+   alternative labels.
+3. Catalogue (`--catalogue`, needs the loaded database, NOSHUB_DB): full rebuild time, number of
+   behaviours, coverage (share of current NOS with at least one behaviour).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("NOSHUB_DATA_DIR", ROOT.parent / "shared" / "data")).resolve()
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("NOSHUB_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "noshub")
+
+
+class _Memo:
+    """The cached encoder, remembered in memory too (the mapper's folds ask for the same texts again)."""
+
+    def __init__(self, encoder) -> None:
+        self.encoder = encoder
+        self.seen: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.seen))
+        if missing:
+            vectors = self.encoder.lookup(missing)[0]
+            self.seen.update(zip(missing, vectors, strict=True))
+        return np.stack([self.seen[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+def _encoder():
+    from noshub.core.search.vector_cache import CachedEncoder, available
+
+    return _Memo(CachedEncoder(_cache_dir())) if available() else None
+
+
+def _prf(truth: np.ndarray, predicted: np.ndarray) -> dict:
+    tp = int((truth & predicted).sum())
+    fp = int((~truth & predicted).sum())
+    fn = int((truth & ~predicted).sum())
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def detector_figures(encoder) -> dict:
+    from sklearn.model_selection import GroupKFold
+
+    from noshub.core.behaviours.detector import BehaviourDetector, baseline
+    from noshub.core.behaviours.reference import ifate_statements
+
+    rows = ifate_statements(_data_dir() / "ifate" / "ifate_standards_2021.json")
+    texts = np.array([r.text for r in rows], dtype=object)
+    kinds = np.array([r.kind for r in rows])
+    truth = kinds == "behaviour"
+    groups = np.array([r.standard for r in rows])
+    if encoder is not None:
+        encoder(list(texts))  # fill the vector cache once, outside the timed folds
+    ours = np.zeros(len(rows))
+    base = np.zeros(len(rows))
+    words_only = np.zeros(len(rows))
+    base_unbalanced = np.zeros(len(rows), dtype=bool)
+    started = time.perf_counter()
+    for train, test in GroupKFold(n_splits=5).split(texts, truth, groups):
+        ours[test] = BehaviourDetector(encoder).fit(list(texts[train]), list(kinds[train])).confidence(list(texts[test]))
+        words_only[test] = BehaviourDetector(None).fit(list(texts[train]), list(kinds[train])).confidence(list(texts[test]))
+        base[test] = baseline(texts[train], truth[train], texts[test])
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        v = TfidfVectorizer()
+        m = LogisticRegression(max_iter=1000).fit(v.fit_transform(texts[train]), truth[train])
+        base_unbalanced[test] = m.predict(v.transform(texts[test]))
+    seconds = time.perf_counter() - started
+    return {
+        "statements": len(rows),
+        "behaviours": int(truth.sum()),
+        "standards": len(set(groups.tolist())),
+        "folds": "5, grouped by standard",
+        "nos_hub": _prf(truth, ours >= 0.5),
+        "nos_hub_words_only": _prf(truth, words_only >= 0.5),
+        "baseline_tfidf_lr_balanced": _prf(truth, base >= 0.5),
+        "baseline_tfidf_lr": _prf(truth, base_unbalanced),
+        "semantic": encoder is not None,
+        "seconds_all_folds": round(seconds, 1),
+    }
+
+
+def mapper_figures(encoder) -> dict:
+    from noshub.core.behaviours.mapper import ConceptMapper, baseline_top1
+    from noshub.core.behaviours.reference import esco_transversal
+
+    concepts = esco_transversal(_data_dir() / "esco" / "transversalSkillsCollection_en.csv")
+    queries = [(a, i, j) for i, c in enumerate(concepts) for j, a in enumerate(c.alt_labels)]
+    rng = np.random.default_rng(0)
+    half = rng.permutation(len(queries)) % 2
+    grid = [(wm, ww) for wm in (0.0, 0.25, 0.5) for ww in (0.0, 0.2, 0.4)]
+    if encoder is not None:
+        encoder([q for q, _, _ in queries] + [t for c in concepts for t in c.texts()])
+
+    def accuracy(indices, wm, ww) -> tuple[float, float]:
+        top1 = top3 = 0
+        for k in indices:
+            label, i, j = queries[k]
+            held = list(concepts)
+            held[i] = held[i].__class__(
+                **{**held[i].__dict__, "alt_labels": tuple(a for n, a in enumerate(held[i].alt_labels) if n != j)}
+            )
+            mapper = _mapper_cache.get((i, j, wm, ww))
+            if mapper is None:
+                mapper = ConceptMapper(held, encoder, w_mean=wm, w_words=ww)
+            order = np.argsort(-mapper.scores([label])[0])
+            top1 += int(order[0] == i)
+            top3 += int(i in order[:3])
+        return top1 / len(indices), top3 / len(indices)
+
+    _mapper_cache: dict = {}
+    started = time.perf_counter()
+    results = []
+    for fold in (0, 1):
+        tune = [k for k in range(len(queries)) if half[k] == fold]
+        test = [k for k in range(len(queries)) if half[k] != fold]
+        best = max(grid, key=lambda w: accuracy(tune[::2], *w)[0])  # every other tuning label: time
+        results.append((best, *accuracy(test, *best), len(test)))
+    n = sum(r[3] for r in results)
+    top1 = sum(r[1] * r[3] for r in results) / n
+    top3 = sum(r[2] * r[3] for r in results) / n
+    # Baseline: TF-IDF over each concept's label, description and other alternative labels.
+    hits = 0
+    for label, i, j in queries:
+        docs = [
+            " ".join([c.label, c.definition, *[a for n2, a in enumerate(c.alt_labels) if not (ci == i and n2 == j)]])
+            for ci, c in enumerate(concepts)
+        ]
+        hits += int(baseline_top1([label], docs)[0] == i)
+    return {
+        "concepts": len(concepts),
+        "held_out_labels": len(queries),
+        "nos_hub_top1": round(top1, 3),
+        "nos_hub_top3": round(top3, 3),
+        "weights_chosen": [list(r[0]) for r in results],
+        "baseline_tfidf_top1": round(hits / len(queries), 3),
+        "semantic": encoder is not None,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def catalogue_figures() -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "noshub.settings")
+    import django
+
+    django.setup()
+    from noshub.behaviours import services
+
+    started = time.perf_counter()
+    report = services.build()
+    seconds = time.perf_counter() - started
+    return {**services.coverage(), "build_seconds": round(seconds, 1), "build": report}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--catalogue", action="store_true", help="also build the catalogue on the database (NOSHUB_DB)")
+    parser.add_argument("--words-only", action="store_true", help="without sentence vectors")
+    args = parser.parse_args()
+    encoder = None if args.words_only else _encoder()
+    out = {"machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"}
+    out["detector"] = detector_figures(encoder)
+    out["mapper"] = mapper_figures(encoder)
+    if args.catalogue:
+        out["catalogue"] = catalogue_figures()
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return
+    print(out["machine"])
+    d = out["detector"]
+    print(
+        f"\nDetector: {d['statements']} IfATE statements ({d['behaviours']} behaviours) of {d['standards']} standards, {d['folds']}"
+    )
+    for name in ("nos_hub", "nos_hub_words_only", "baseline_tfidf_lr_balanced", "baseline_tfidf_lr"):
+        f = d[name]
+        print(f"  {name:28s} precision {f['precision']:.3f}  recall {f['recall']:.3f}  F1 {f['f1']:.3f}")
+    m = out["mapper"]
+    print(f"\nMapper: {m['held_out_labels']} ESCO alternative labels held out → {m['concepts']} transversal concepts")
+    print(
+        f"  nos_hub                      top-1 {m['nos_hub_top1']:.3f}  top-3 {m['nos_hub_top3']:.3f}  (weights per fold {m['weights_chosen']})"
+    )
+    print(f"  baseline_tfidf               top-1 {m['baseline_tfidf_top1']:.3f}")
+    if "catalogue" in out:
+        c = out["catalogue"]
+        print(
+            f"\nCatalogue: {c['behaviours_count']} behaviours; coverage {c['covered']}/{c['current_nos']} current NOS ({c['coverage']:.1%}); full rebuild {c['build_seconds']} s"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,639 @@
+"""The behaviours catalogue: build it from the NOS, read it, let staff edit it, export it.
+
+Every page, API answer and command calls these functions (one query path).
+
+Build (`build`): every current version's statements that may show a behaviour are read (title,
+performance criteria, the lines of its Behaviours and Values sections); the detector
+(`noshub.core.behaviours.detector`, trained on IfATE's labelled statements) keeps those it
+calls behaviours (a line of a Behaviours or Values section counts as one whatever it says: its
+developer put it there); they are grouped into at most `LIMIT` behaviours named after the ESCO
+transversal skill their statements map to most (`noshub.core.behaviours.grouping`); NOS
+keywords that are a behaviour's name or one of its ESCO alternative labels add evidence; each
+behaviour is mapped to ESCO, IfATE behaviours, O*NET Work Styles and Meta-skills. The whole
+build is one transaction: it replaces the evidence and the unconfirmed mappings, and keeps what
+staff decided (names, definitions, merges, confirmations).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from noshub.catalogue import roles
+from noshub.catalogue.models import NosVersion, Standard
+from noshub.core.behaviours import grouping
+from noshub.core.behaviours.detector import BehaviourDetector
+from noshub.core.behaviours.mapper import SKOS, ConceptMapper, link_type
+from noshub.core.behaviours.reference import ESCO, IFATE, META, ONET, SCHEMES, Concept, ifate_statements, load_all
+from noshub.core.errors import Forbidden, InvalidParameter, NotFound
+from noshub.core.html import statements as html_statements
+from noshub.core.progress import ProgressCallback, tell
+from noshub.core.spreadsheet import SafeWriter
+from noshub.core.text.titlekeys import clean_title
+
+from .models import CONFIRMED, MERGED, SUGGESTED, Behaviour, Event, Evidence, Mapping
+
+#: At most this many behaviours in the catalogue.
+LIMIT = 60
+#: Statements whose developer filed them as behaviours or values.
+LABELLED_FIELDS = ("behaviours", "values")
+#: Mappings kept per behaviour and catalogue.
+MAPPINGS_PER_SCHEME = 3
+MAX_NAME, MAX_DEFINITION, MAX_REASON = 255, 2000, 2000
+
+
+# -- the methods, made once per process ---------------------------------------------------------
+
+
+def encoder():
+    """The cached sentence vectors (`settings.CACHE_DIR`), or None without the semantic extra."""
+    from noshub.core.search.vector_cache import CachedEncoder, available
+
+    return CachedEncoder(settings.CACHE_DIR) if available() else None
+
+
+@functools.lru_cache(maxsize=1)
+def reference() -> dict[str, list[Concept]]:
+    return load_all(settings.DATA_DIR)
+
+
+@functools.lru_cache(maxsize=1)
+def detector() -> BehaviourDetector:
+    rows = ifate_statements(settings.DATA_DIR / "ifate" / "ifate_standards_2021.json")
+    return BehaviourDetector(encoder()).fit([r.text for r in rows], [r.kind for r in rows])
+
+
+@functools.lru_cache(maxsize=8)
+def mapper(scheme: str) -> ConceptMapper:
+    return ConceptMapper(reference()[scheme], encoder())
+
+
+def detect(texts: list[str]) -> list[dict]:
+    """For each statement: is it a behaviour, with the detector's confidence."""
+    if not texts:
+        raise InvalidParameter("text", "give at least one statement")
+    if len(texts) > 200:
+        raise InvalidParameter("text", "at most 200 statements at once")
+    return [
+        {"text": d.text, "is_behaviour": d.is_behaviour, "confidence": round(d.confidence, 3)} for d in detector().detect(texts)
+    ]
+
+
+# -- build -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    standard_id: int
+    field: str
+    ref: str
+    text: str
+    confidence: float = 0.0
+
+
+def _statements(versions) -> list[Found]:
+    out: list[Found] = []
+    for standard_id, title, pcs, behaviours, values in versions:
+        title = clean_title(title or "")
+        if title:
+            out.append(Found(standard_id, "title", "", title))
+        for item in pcs or []:
+            text = " ".join(str(item.get("text", "")).split()) if isinstance(item, dict) else ""
+            if text:
+                out.append(Found(standard_id, "performance_criteria", str(item.get("ref", ""))[:32], text))
+        for name, html in (("behaviours", behaviours), ("values", values)):
+            for s in html_statements(html, name[0].upper()):
+                out.append(Found(standard_id, name, s.ref, s.text))
+    return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z]+", text.lower()))
+
+
+def _unique_slug(name: str, taken: set[str]) -> str:
+    base = slugify(name)[:100] or "behaviour"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def build(progress: ProgressCallback | None = None, limit: int = LIMIT, standards=None, by: str = "") -> dict:
+    """Rebuild the catalogue from the current NOS (or `standards`, a queryset, for a subset)."""
+    started = time.perf_counter()
+    tell(progress, "Reading the NOS", 0, 0)
+    qs = (standards if standards is not None else Standard.objects.all()).filter(current__isnull=False)
+    versions = list(
+        qs.values_list("id", "current__title", "current__performance_criteria", "current__behaviours", "current__values")
+    )
+    found = _statements(versions)
+    tell(progress, "Reading the NOS", len(versions), len(versions))
+    enc = encoder()
+    texts = [f.text for f in found]
+    vectors = None
+    if enc is not None:
+        tell(progress, "Sentence vectors", 0, len(texts))
+        vectors = enc.lookup(texts, lambda done, total: tell(progress, "Sentence vectors", done, total))[0] if texts else None
+        tell(progress, "Sentence vectors", len(texts), len(texts))
+    tell(progress, "Finding behaviours", 0, len(found))
+    det = detector()
+    if texts:
+        from scipy.sparse import csr_matrix, hstack
+
+        # The detector's own features, with the vectors already read (not encoded twice).
+        parts = [v.transform(texts) for v in det._vectorisers]
+        if vectors is not None:
+            parts.append(csr_matrix(2.0 * vectors))
+        column = list(det._model.classes_).index("behaviour")
+        confidence = det._model.predict_proba(hstack(parts).tocsr())[:, column]
+    else:
+        confidence = np.zeros(0)
+    keep = []
+    for i, f in enumerate(found):
+        f.confidence = float(confidence[i])
+        if f.field in LABELLED_FIELDS:
+            f.confidence = max(f.confidence, 0.95)
+        if f.confidence >= det.threshold:
+            keep.append(i)
+    tell(progress, "Finding behaviours", len(found), len(found))
+    kept = [found[i] for i in keep]
+    esco = mapper(ESCO)
+    kept_vectors = vectors[keep] if vectors is not None else None
+    tell(progress, "Grouping", 0, 0)
+    if kept:
+        if kept_vectors is None:
+            from sklearn.decomposition import TruncatedSVD
+            from sklearn.feature_extraction.text import TfidfVectorizer
+            from sklearn.preprocessing import normalize
+
+            matrix = TfidfVectorizer(sublinear_tf=True).fit_transform([f.text for f in kept])
+            dims = max(1, min(100, matrix.shape[1] - 1, len(kept) - 1))
+            group_vectors = normalize(TruncatedSVD(dims, random_state=0).fit_transform(matrix)) if dims > 1 else matrix.toarray()
+        else:
+            group_vectors = kept_vectors
+        all_scores = esco.confidence_of(esco.scores([f.text for f in kept], kept_vectors))
+        groups = grouping.group(
+            [f.text for f in kept],
+            group_vectors,
+            lambda members: all_scores[members],
+            [c.key for c in esco.concepts],
+            limit=limit,
+        )
+    else:
+        groups, all_scores = [], np.zeros((0, len(esco.concepts)))
+    tell(progress, "Grouping", len(groups), len(groups))
+    with transaction.atomic():
+        report = _write(groups, kept, esco, qs, by=by, progress=progress)
+    report.update(
+        nos_read=len(versions),
+        statements_read=len(found),
+        behaviour_statements=len(kept),
+        seconds=round(time.perf_counter() - started, 1),
+    )
+    Event.objects.create(action="build", by=by, after=report)
+    return report
+
+
+def _write(groups, kept: list[Found], esco: ConceptMapper, standards, by: str, progress) -> dict:
+    concepts = {c.key: c for c in esco.concepts}
+    existing = {b.key: b for b in Behaviour.objects.select_for_update()}
+    alias_of = {alias: b for b in existing.values() for alias in b.aliases if b.status != MERGED}
+    taken = {b.slug for b in existing.values()}
+    Evidence.objects.filter(behaviour__in=list(existing.values())).delete()
+    Mapping.objects.filter(confirmed_at__isnull=True).delete()
+    made, kept_keys = 0, set()
+    behaviours: dict[int, Behaviour] = {}
+    evidence: list[Evidence] = []
+    for g in groups:
+        concept = concepts[g.key]
+        b = alias_of.get(g.key) or existing.get(g.key)
+        if b is not None and b.status == MERGED and b.merged_into_id:
+            b = Behaviour.objects.get(pk=b.merged_into_id)
+        if b is None:
+            name = concept.label[:1].upper() + concept.label[1:]
+            b = Behaviour.objects.create(
+                key=g.key,
+                slug=_unique_slug(name, taken),
+                name=name,
+                definition=concept.definition,
+                definition_source=SCHEMES[ESCO]["name"],
+                status=SUGGESTED,
+            )
+            existing[g.key] = b
+            made += 1
+        elif not b.renamed:
+            b.definition = b.definition or concept.definition
+        kept_keys.add(b.key)
+        b.confidence = round(g.name_confidence, 3)
+        b.examples = [
+            {"text": kept[i].text, "nos": kept[i].standard_id, "field": kept[i].field, "ref": kept[i].ref} for i in g.examples
+        ]
+        behaviours[b.pk] = b
+        seen = set()
+        for i in g.members:
+            f = kept[i]
+            if (f.standard_id, f.field, f.ref, f.text) in seen:
+                continue
+            seen.add((f.standard_id, f.field, f.ref, f.text))
+            evidence.append(
+                Evidence(
+                    behaviour=b,
+                    standard_id=f.standard_id,
+                    field=f.field,
+                    ref=f.ref,
+                    text=f.text[:5000],
+                    confidence=round(f.confidence, 3),
+                )
+            )
+    # Keywords: a NOS keyword that is the behaviour's name or one of its concept's labels.
+    wordings: dict[str, Behaviour] = {}
+    for b in behaviours.values():
+        concept = concepts.get(b.key)
+        for text in [b.name, *(concept.alt_labels if concept else ()), *(concept.texts()[:1] if concept else ())]:
+            wordings.setdefault(_norm(text), b)
+    if wordings:
+        through = NosVersion.keywords.through
+        pairs = through.objects.filter(
+            nosversion__standard__in=standards.values("id"), nosversion__standard__current_id=F("nosversion_id")
+        )
+        for standard_id, keyword in pairs.values_list("nosversion__standard_id", "keyword__text").iterator():
+            b = wordings.get(_norm(keyword))
+            if b is not None:
+                evidence.append(
+                    Evidence(behaviour=b, standard_id=standard_id, field="keyword", ref="", text=keyword[:5000], confidence=0.9)
+                )
+    Evidence.objects.bulk_create(evidence, batch_size=2000)
+    tell(progress, "Mapping to other catalogues", 0, len(behaviours))
+    mappings = []
+    for n, b in enumerate(behaviours.values(), start=1):
+        b.nos_count = Evidence.objects.filter(behaviour=b).values("standard").distinct().count()
+        text = f"{b.name}. {b.definition}"
+        confirmed = set(Mapping.objects.filter(behaviour=b).values_list("scheme", "concept_id"))
+        for scheme in (ESCO, ONET, META, IFATE):
+            for match in mapper(scheme).map([text], top=MAPPINGS_PER_SCHEME)[0]:
+                if (scheme, match.concept.id) in confirmed:
+                    continue
+                link = "exact" if match.concept.key == b.key else link_type(b.name, match.concept, match.confidence)
+                mappings.append(
+                    Mapping(
+                        behaviour=b,
+                        scheme=scheme,
+                        concept_id=match.concept.id[:255],
+                        label=match.concept.label,
+                        uri=match.concept.uri,
+                        link_type=link,
+                        confidence=1.0 if link == "exact" and match.concept.key == b.key else match.confidence,
+                    )
+                )
+        tell(progress, "Mapping to other catalogues", n, len(behaviours))
+    Mapping.objects.bulk_create(mappings, batch_size=1000)
+    Behaviour.objects.bulk_update(list(behaviours.values()), ["confidence", "examples", "nos_count", "definition"])
+    # Suggested behaviours nobody decided about and this build did not find again go; decided ones stay.
+    stale = [b.pk for b in existing.values() if b.key not in kept_keys and b.status == SUGGESTED and not b.renamed]
+    Behaviour.objects.filter(pk__in=stale).delete()
+    Behaviour.objects.filter(pk__in=[b.pk for b in existing.values() if b.key not in kept_keys and b.pk not in stale]).update(
+        nos_count=0, examples=[]
+    )
+    return {
+        "behaviours": Behaviour.objects.exclude(status=MERGED).count(),
+        "new": made,
+        "removed": len(stale),
+        "evidence": len(evidence),
+        "mappings": len(mappings),
+    }
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def _summary(b: Behaviour) -> dict:
+    return {
+        "slug": b.slug,
+        "name": b.name,
+        "definition": b.definition,
+        "status": b.status,
+        "nos_count": b.nos_count,
+        "confidence": b.confidence,
+    }
+
+
+def catalogue_list(q: str = "") -> dict:
+    """Every behaviour of the catalogue (not those merged into another), most evidenced first."""
+    if len(q) > 200:
+        raise InvalidParameter("q", "at most 200 characters")
+    if "\x00" in q:
+        raise InvalidParameter("q", "holds a NUL character, which text cannot hold")
+    qs = Behaviour.objects.exclude(status=MERGED)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(definition__icontains=q))
+    last = Event.objects.filter(action="build").first()
+    return {
+        "behaviours": [_summary(b) for b in qs],
+        "q": q,
+        "built_at": last.at if last else None,
+        **coverage(),
+        "schemes": [{"scheme": k, **v} for k, v in SCHEMES.items()],
+    }
+
+
+def get(slug: str) -> Behaviour:
+    if not isinstance(slug, str) or "\x00" in slug or len(slug) > 120:
+        raise NotFound(f"No behaviour {slug[:120]!r} in the catalogue.")
+    try:
+        return Behaviour.objects.get(slug=slug)
+    except Behaviour.DoesNotExist:
+        raise NotFound(f"No behaviour {slug!r} in the catalogue.") from None
+
+
+def _standard_rows(ids) -> dict[int, dict]:
+    rows = Standard.objects.filter(id__in=list(ids)).values("id", "slug", "urn", "current__title", "current__validity")
+    return {
+        r["id"]: {"slug": r["slug"], "urn": r["urn"], "title": r["current__title"], "validity": r["current__validity"]}
+        for r in rows
+    }
+
+
+def detail(slug: str, limit: int = 200) -> dict:
+    """A behaviour: definition, examples, the NOS that evidence it, mapped concepts, history."""
+    b = get(slug)
+    if b.status == MERGED and b.merged_into_id:
+        target = Behaviour.objects.filter(pk=b.merged_into_id).first()
+    else:
+        target = None
+    evidence = list(b.evidence.order_by("-confidence", "standard_id").values("standard_id", "field", "ref", "text", "confidence"))
+    by_nos: dict[int, list[dict]] = defaultdict(list)
+    for e in evidence:
+        by_nos[e["standard_id"]].append({k: e[k] for k in ("field", "ref", "text", "confidence")})
+    ids = list(by_nos)[:limit]
+    rows = _standard_rows(ids + [e["nos"] for e in b.examples if isinstance(e.get("nos"), int)])
+    nos = [{**rows[i], "statements": by_nos[i][:5]} for i in ids if i in rows]
+    examples = [{**e, "nos": rows.get(e.get("nos"), {}).get("slug", "")} for e in b.examples]
+    mappings = defaultdict(list)
+    for m in b.mappings.all():
+        mappings[m.scheme].append(
+            {
+                "concept_id": m.concept_id,
+                "label": m.label,
+                "uri": m.uri,
+                "link_type": m.link_type,
+                "skos": SKOS[m.link_type],
+                "confidence": round(m.confidence, 3),
+                "confirmed_by": m.confirmed_by,
+                "confirmed_at": m.confirmed_at,
+            }
+        )
+    return {
+        **_summary(b),
+        "definition_source": b.definition_source,
+        "key": b.key,
+        "merged_into": target.slug if target else "",
+        "merged": list(b.merged.values_list("slug", flat=True)),
+        "examples": examples,
+        "nos": nos,
+        "nos_shown": len(nos),
+        "mappings": [
+            {"scheme": k, "name": SCHEMES[k]["name"], "source": SCHEMES[k]["source"], "links": mappings[k]}
+            for k in SCHEMES
+            if mappings[k]
+        ],
+        "history": [
+            {"action": e.action, "by": e.by, "at": e.at, "before": e.before, "after": e.after, "reason": e.reason}
+            for e in b.events.all()[:50]
+        ],
+    }
+
+
+def for_standard(standard: Standard) -> list[dict]:
+    """The behaviours a NOS evidences, with the statements that show them (for the NOS page)."""
+    out: dict[int, dict] = {}
+    rows = (
+        Evidence.objects.filter(standard=standard)
+        .exclude(behaviour__status=MERGED)
+        .select_related("behaviour")
+        .order_by("-confidence")
+    )
+    for e in rows:
+        entry = out.setdefault(e.behaviour_id, {"slug": e.behaviour.slug, "name": e.behaviour.name, "statements": []})
+        entry["statements"].append({"field": e.field, "ref": e.ref, "text": e.text, "confidence": e.confidence})
+    return sorted(out.values(), key=lambda x: x["name"].lower())
+
+
+def coverage() -> dict:
+    """How many current NOS (validity current) evidence at least one behaviour."""
+    current = Standard.objects.filter(current__validity="current")
+    covered = current.filter(id__in=Evidence.objects.values("standard_id")).count()
+    total = current.count()
+    return {
+        "behaviours_count": Behaviour.objects.exclude(status=MERGED).count(),
+        "current_nos": total,
+        "covered": covered,
+        "coverage": round(covered / total, 4) if total else 0.0,
+    }
+
+
+# -- staff edits -------------------------------------------------------------------------------------
+
+
+def can_edit(user) -> bool:
+    """Reviewers and administrators agree the catalogue; it spans every organisation's NOS."""
+    return bool({roles.REVIEWER, roles.ADMINISTRATOR} & roles.roles(user))
+
+
+def _check(user) -> str:
+    if user is None or not user.is_authenticated:
+        raise Forbidden("Sign in to edit the behaviours catalogue.")
+    if not can_edit(user):
+        raise Forbidden("Only nation reviewers and administrators may edit the behaviours catalogue.")
+    return user.get_username()
+
+
+def _text(name: str, value, limit: int, required: bool = True) -> str:
+    if not isinstance(value, str):
+        raise InvalidParameter(name, "expected text")
+    value = " ".join(value.split()) if name != "definition" else value.strip()
+    if required and not value:
+        raise InvalidParameter(name, "must not be empty")
+    if len(value) > limit:
+        raise InvalidParameter(name, f"at most {limit} characters")
+    return value
+
+
+def _state(b: Behaviour) -> dict:
+    return {"slug": b.slug, "name": b.name, "definition": b.definition, "status": b.status, "merged_into": b.merged_into_id}
+
+
+@transaction.atomic
+def rename(user, slug: str, name, definition=None, reason="") -> Behaviour:
+    by = _check(user)
+    b = Behaviour.objects.select_for_update().get(pk=get(slug).pk)
+    if b.status == MERGED:
+        raise InvalidParameter("slug", f"{slug!r} was merged into another behaviour: edit that one")
+    before = _state(b)
+    b.name = _text("name", name, MAX_NAME)
+    if definition is not None:
+        b.definition = _text("definition", definition, MAX_DEFINITION)
+        b.definition_source = "NOS Hub staff"
+    b.renamed = True
+    b.save()
+    Event.objects.create(
+        behaviour=b,
+        slug=b.slug,
+        action="rename",
+        by=by,
+        before=before,
+        after=_state(b),
+        reason=_text("reason", reason, MAX_REASON, False),
+    )
+    return b
+
+
+@transaction.atomic
+def confirm(user, slug: str, reason="") -> Behaviour:
+    by = _check(user)
+    b = Behaviour.objects.select_for_update().get(pk=get(slug).pk)
+    if b.status == MERGED:
+        raise InvalidParameter("slug", f"{slug!r} was merged into another behaviour: confirm that one")
+    before = _state(b)
+    b.status = CONFIRMED
+    b.save()
+    Event.objects.create(
+        behaviour=b,
+        slug=b.slug,
+        action="confirm",
+        by=by,
+        before=before,
+        after=_state(b),
+        reason=_text("reason", reason, MAX_REASON, False),
+    )
+    return b
+
+
+@transaction.atomic
+def merge(user, slug: str, into: str, reason="") -> Behaviour:
+    """Merge behaviour `slug` into `into`: its evidence moves there, and later builds send it there too."""
+    by = _check(user)
+    if not isinstance(into, str) or not into:
+        raise InvalidParameter("into", "name the behaviour to merge into")
+    source = Behaviour.objects.select_for_update().get(pk=get(slug).pk)
+    target = Behaviour.objects.select_for_update().get(pk=get(into).pk)
+    if source.pk == target.pk:
+        raise InvalidParameter("into", "a behaviour cannot be merged into itself")
+    if MERGED in (source.status, target.status):
+        raise InvalidParameter("into" if target.status == MERGED else "slug", "that behaviour was already merged into another")
+    before = {"source": _state(source), "target": _state(target)}
+    Evidence.objects.filter(behaviour=source).update(behaviour=target)
+    target.aliases = sorted({*target.aliases, source.key, *source.aliases})
+    target.examples = (target.examples + source.examples)[:8]
+    target.nos_count = target.evidence.values("standard").distinct().count()
+    target.save()
+    source.status, source.merged_into, source.nos_count, source.aliases = MERGED, target, 0, []
+    source.save()
+    after = {"source": _state(source), "target": _state(target)}
+    reason = _text("reason", reason, MAX_REASON, False)
+    Event.objects.create(behaviour=source, slug=source.slug, action="merge", by=by, before=before, after=after, reason=reason)
+    Event.objects.create(behaviour=target, slug=target.slug, action="merged_in", by=by, before=before, after=after, reason=reason)
+    return target
+
+
+@transaction.atomic
+def confirm_mapping(user, slug: str, scheme, concept_id, link_type_=None, reason="") -> Mapping:
+    by = _check(user)
+    b = get(slug)
+    try:
+        m = Mapping.objects.select_for_update().get(behaviour=b, scheme=scheme, concept_id=concept_id)
+    except Mapping.DoesNotExist:
+        raise NotFound(f"Behaviour {slug!r} has no link to {scheme}:{concept_id}.") from None
+    before = {"link_type": m.link_type, "confirmed_by": m.confirmed_by}
+    if link_type_ is not None:
+        if link_type_ not in SKOS:
+            raise InvalidParameter("link_type", f"expected one of {', '.join(SKOS)}")
+        m.link_type = link_type_
+    m.confirmed_by, m.confirmed_at = by, timezone.now()
+    m.save()
+    Event.objects.create(
+        behaviour=b,
+        slug=b.slug,
+        action="confirm_mapping",
+        by=by,
+        before=before,
+        after={"scheme": scheme, "concept_id": concept_id, "link_type": m.link_type},
+        reason=_text("reason", reason, MAX_REASON, False),
+    )
+    return m
+
+
+# -- exports ------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["slug", "name", "definition", "status", "nos_count", "nos", "esco", "onet", "metaskills", "ifate"]
+
+
+def export_csv() -> str:
+    """The catalogue as CSV, one behaviour a row, formulas neutralised (`SafeWriter`)."""
+    out = io.StringIO()
+    writer = SafeWriter(out)
+    writer.writerow(CSV_COLUMNS)
+    evidence = defaultdict(set)
+    for behaviour_id, urn in Evidence.objects.values_list("behaviour_id", "standard__urn").distinct():
+        evidence[behaviour_id].add(urn)
+    links = defaultdict(list)
+    for m in Mapping.objects.all():
+        links[(m.behaviour_id, m.scheme)].append(f"{m.link_type}:{m.label}")
+    for b in Behaviour.objects.exclude(status=MERGED):
+        writer.writerow(
+            [b.slug, b.name, b.definition, b.status, b.nos_count, " ".join(sorted(evidence[b.pk]))]
+            + [" | ".join(links[(b.pk, s)]) for s in (ESCO, ONET, META, IFATE)]
+        )
+    return out.getvalue()
+
+
+def export_jsonld(base_url: str) -> dict:
+    """The catalogue as a SKOS concept scheme in JSON-LD, with SKOS mapping relations to the other catalogues."""
+    scheme = f"{base_url}/behaviours/"
+    concepts = []
+    by_behaviour = defaultdict(list)
+    for m in Mapping.objects.all():
+        by_behaviour[m.behaviour_id].append(m)
+    for b in Behaviour.objects.exclude(status=MERGED):
+        node = {
+            "@id": f"{scheme}{b.slug}/",
+            "@type": "skos:Concept",
+            "skos:inScheme": {"@id": scheme},
+            "skos:prefLabel": {"@value": b.name, "@language": "en"},
+            "skos:definition": {"@value": b.definition, "@language": "en"},
+            "noshub:status": b.status,
+            "noshub:nosCount": b.nos_count,
+        }
+        for m in by_behaviour[b.pk]:
+            target = m.uri or f"urn:noshub:{m.scheme}:{m.concept_id}"
+            node.setdefault(SKOS[m.link_type], []).append(
+                {"@id": target, "skos:prefLabel": m.label, "noshub:confidence": round(m.confidence, 3)}
+            )
+        concepts.append(node)
+    return {
+        "@context": {
+            "skos": "http://www.w3.org/2004/02/skos/core#",
+            "noshub": f"{base_url}/ns#",
+            "dct": "http://purl.org/dc/terms/",
+        },
+        "@id": scheme,
+        "@type": "skos:ConceptScheme",
+        "dct:title": "NOS Hub catalogue of work behaviours",
+        "skos:hasTopConcept": concepts,
+    }
+
+
+def summary_counts() -> dict:
+    return dict(Behaviour.objects.values_list("status").annotate(n=Count("id")))
