@@ -270,7 +270,7 @@ def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
         return redirect("web:nos", slug=detail["slug"])
     context = {**detail, **_nos_context(standard, detail), "related": browse.related(detail), "reach": reach_line(standard)}
     context["qualifications_using"] = qualifications_using(standard)  # the qualifications whose units are this NOS
-    context["behaviours"] = behaviour_services.for_standard(standard)
+    context["work_behaviours"] = behaviour_services.for_standard(standard)  # the catalogue's behaviours evidenced by this NOS (not its own Behaviours field)
     return Page("web/nos.html", context)
 
 

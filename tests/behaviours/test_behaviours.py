@@ -146,7 +146,7 @@ def test_pages_and_their_json_twins_in_english_and_welsh(built, client):
     client.cookies["django_language"] = "en"
     nos_page = client.get(f"/nos/{evidence.standard.slug}/").content.decode()
     assert f"/behaviours/{b.slug}/" in nos_page
-    assert client.get(f"/nos/{evidence.standard.slug}.json").json()["behaviours"]
+    assert client.get(f"/nos/{evidence.standard.slug}.json").json()["work_behaviours"]
     # The API, as its other endpoints.
     api = client.get("/api/v1/behaviours").json()
     assert len(api["behaviours"]) == built["behaviours"]
