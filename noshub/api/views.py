@@ -315,6 +315,21 @@ def _bounded(request: HttpRequest, name: str, default: int, high: int) -> int:
     return int(raw)
 
 
+def _text(request: HttpRequest, name: str, longest: int) -> str:
+    """A text parameter as the OpenAPI document bounds it: longer is refused, not cut."""
+    value = request.GET.get(name, "")
+    if len(value) > longest:
+        raise InvalidParameter(name, f"at most {longest} characters")
+    return value
+
+
+def _choice(request: HttpRequest, name: str, allowed: tuple[str, ...]) -> str:
+    value = request.GET.get(name, "")
+    if value not in allowed:
+        raise InvalidParameter(name, f"must be one of {', '.join(repr(a) for a in allowed)}")
+    return value
+
+
 def _known(request: HttpRequest, keys: set[str]) -> None:
     unknown = set(request.GET) - keys
     if unknown:
@@ -326,10 +341,10 @@ def qualifications_view(request: HttpRequest):
     _known(request, {"q", "structured", "limit", "offset"})
     return _json(
         qualifications.qualification_list(
-            q=request.GET.get("q", "")[:200],
+            q=_text(request, "q", 200),
             limit=_bounded(request, "limit", 100, 1000),
             offset=_bounded(request, "offset", 0, 10**6),
-            structured=request.GET.get("structured", "") in ("1", "true"),
+            structured=_choice(request, "structured", ("", "0", "1")) == "1",
         )
     )
 
@@ -347,7 +362,7 @@ def qualification_alerts_view(request: HttpRequest):
         qualifications.alert_list(
             limit=_bounded(request, "limit", 50, 1000),
             offset=_bounded(request, "offset", 0, 10**6),
-            nos=request.GET.get("nos", "")[:300],
-            qualification=request.GET.get("qualification", "")[:80],
+            nos=_text(request, "nos", 300),
+            qualification=_text(request, "qualification", 80),
         )
     )

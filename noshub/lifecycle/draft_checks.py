@@ -32,7 +32,8 @@ What is checked, and the rule used:
   `similar` function (the cleansing app's "already covered" search, or a title match).
 - ``statement_truncated``: a statement that is cut off: a single word ("K1 diffe"), one that
   ends with a hyphen, an open bracket or a word that cannot end a statement ("the", "and",
-  "of" …) is an error; one whose last word is no word of the catalogue but the start of one
+  "of" …) is an error; one that ends with a word that may end one but often ends a cut one
+  ("in", "on", "with" …: "the machine you work on") is a warning; one whose last word is no word of the catalogue but the start of one
   ("… between breeds of diffe": "diffe" begins "differ") is a warning, judged against the
   caller's `vocabulary` (the words of the catalogue's NOS; a short word such as "vet" may
   begin a longer one, so this is only a warning).
@@ -669,16 +670,17 @@ def check_knowledge_items(doc: NosDocument) -> list[Finding]:
 
 
 # Words a statement cannot end on: it was cut off after them.
-DANGLING_ENDS = frozenset(
-    ["the", "a", "an", "and", "or", "of", "to", "for", "with", "in", "on", "by", "from", "at", "as", "that", "which", "your", "their", "its"]
-)
+DANGLING_ENDS = frozenset(["the", "a", "an", "and", "or", "of", "your", "their", "its"])
+# Words a statement may end on ("the machine you work on", "the people you work with") but that
+# also end a cut one ("the signs of good health in"): a warning, for a person to look at.
+OPEN_ENDS = frozenset(["to", "for", "with", "in", "on", "by", "from", "at", "as", "that", "which"])
 _WORD = re.compile(r"[A-Za-z]+")
 
 
 def _looks_truncated(text: str, vocabulary: Callable[[str], str | None] | None) -> str | None:
     """ERROR when a statement surely stops short (one word; a last word that cannot end it; a
-    hyphen, bracket or comma at its end), WARNING when its last word is no known word but begins
-    one ("diffe": maybe cut mid-word, maybe a word the catalogue does not use), else None."""
+    hyphen, bracket or comma at its end), WARNING when its last word is a preposition that may end
+    it or is no known word but begins one ("diffe": maybe cut mid-word, maybe a word the catalogue does not use), else None."""
     stripped = text.strip()
     words = stripped.split()
     if len(words) < 2 or stripped.endswith(("-", "(", "/", ",")):
@@ -689,6 +691,8 @@ def _looks_truncated(text: str, vocabulary: Callable[[str], str | None] | None) 
     last = last[-1]
     if last in DANGLING_ENDS:
         return ERROR
+    if last in OPEN_ENDS:
+        return WARNING
     if vocabulary is not None and len(last) >= 2 and vocabulary(last) is not None:
         return WARNING
     return None

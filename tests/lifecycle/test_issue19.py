@@ -348,7 +348,8 @@ def test_a_truncated_statement_is_an_error(project, people):
     ks = GOOD_DRAFT["knowledge_and_understanding"]
     for cut, severity in (
         ("diffe", "error"),
-        ("the signs of good health in", "error"),
+        ("the signs of good health and", "error"),
+        ("the signs of good health in", "warning"),  # may end a statement ("the flock you work in"), or be cut
         ("the differences between breeds of diffe", "warning"),  # cut mid-word: "diffe" begins known words
     ):
         services.update_draft(people["developer"], draft, knowledge_and_understanding=[{"ref": "K1", "text": cut}, *ks[1:]])

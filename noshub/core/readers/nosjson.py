@@ -244,6 +244,7 @@ def read_json_documents(path: Path) -> tuple[list[JsonRecord], list[Rejection]]:
 DETAIL_OUTPUT_KEYS = frozenset(
     {"slug", "urn", "urn_clash", "other_standards_with_this_urn", "history", "derived_standards", "finder_url"}
     | {"p", "suite_links", "developer_id", "labels", "related", "same_text_copies"}  # the page twin's presentation
+    | {"reach", "qualifications_using", "work_behaviours"}  # what other apps say of it on the page (themes, qualifications, behaviours)
 )
 # Keys of a version (`catalogue.services.version_dict`) that NOS Hub works out: read only.
 VERSION_OUTPUT_KEYS = frozenset({"original_standard", "provenance"})
