@@ -23,9 +23,7 @@ NOSHUB_SSL_REDIRECT    "1": redirect every http:// request to https://
 NOSHUB_PROXY_SSL_HEADER "1": trust X-Forwarded-Proto: https from the reverse proxy in front (only
                        when that proxy sets it and clients cannot reach the server directly)
 NOSHUB_ALLOWED_HOSTS  comma-separated host names (default localhost,127.0.0.1,testserver)
-NOSHUB_API_RATE_LIMIT  API requests per client per minute (default 600; 0 = no limit), counted
-                       across all the server's processes
-NOSHUB_RATE_LIMIT_DIR  where those counts are kept (default var/ratelimit in the checkout)
+NOSHUB_API_RATE_LIMIT  API requests per client per minute (default 600; 0 = no limit)
 NOSHUB_DB_WAIT    SQLite: seconds a web request waits for the write lock before answering 503 (default 3)
 NOSHUB_IMPORT_DB_WAIT  SQLite: seconds an import or load waits for the write lock (default 600)
 NOSHUB_QUERY_LOG_FLUSH  seconds zero-result queries stay buffered before one write (default 10; 0 = each request)
@@ -207,21 +205,7 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 
 # Public API: requests per client per minute (0 turns the limit off).
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("NOSHUB_API_RATE_LIMIT", "600"))
-# "default": per process (what each process may keep for itself: figures, parsed answers).
-# "ratelimit": the API rate limit's counters, shared by every process of the server (gunicorn's
-# workers) through a SQLite file (diskcache: atomic increments across processes), so a client's
-# budget is one budget however its requests are spread across workers.
-RATE_LIMIT_DIR = Path(os.environ.get("NOSHUB_RATE_LIMIT_DIR") or BASE_DIR / "var" / "ratelimit")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "noshub"},
-    "ratelimit": {
-        "BACKEND": "diskcache.DjangoCache",
-        "LOCATION": str(RATE_LIMIT_DIR),
-        "TIMEOUT": 120,
-        "SHARDS": 1,
-        "DATABASE_TIMEOUT": 1.0,  # seconds a process waits for another's write (the default 10 ms drops counts)
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "noshub"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -68,15 +68,6 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_modify_db_sett
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _rate_limit_dir(tmp_path_factory):
-    """The API rate limit's counts (shared by a server's processes) in a folder of this test
-    session's own: the SQLite and PostgreSQL runs of `scripts/test` run side by side as one client."""
-    from django.conf import settings
-
-    settings.CACHES["ratelimit"]["LOCATION"] = str(tmp_path_factory.mktemp("ratelimit"))
-
-
-@pytest.fixture(scope="session", autouse=True)
 def _exports_dir(tmp_path_factory):
     """Suite downloads built by the tests go to a folder of this session's own, not var/."""
     from django.conf import settings
@@ -95,10 +86,9 @@ def load_reports(django_db_setup):
 def _fresh_rate_limits():
     """Each test starts with no requests counted against the per-client limit of the API and
     the JSON twins: the whole suite is one client (127.0.0.1) and would otherwise reach it."""
-    from django.core.cache import caches
+    from django.core.cache import cache
 
-    caches["default"].clear()
-    caches["ratelimit"].clear()
+    cache.clear()
 
 
 @pytest.fixture(scope="module")

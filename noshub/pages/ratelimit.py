@@ -1,15 +1,14 @@
 """A per-client rate limit for machine-readable answers: the public API (`noshub.api`) and the
 pages' JSON twins (`contract.page_view`), which share one budget per client
-(settings.API_RATE_LIMIT_PER_MINUTE, NOSHUB_API_RATE_LIMIT), in fixed one-minute windows counted
-in the "ratelimit" cache: one SQLite file shared by every process of the server, whose
-increments are atomic across processes, so N gunicorn workers do not give a client N budgets."""
+(settings.API_RATE_LIMIT_PER_MINUTE, NOSHUB_API_RATE_LIMIT), in fixed one-minute windows in
+Django's cache."""
 
 from __future__ import annotations
 
 import time
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache
 from django.utils.translation import gettext
 
 from noshub.core.errors import TooManyRequests
@@ -19,17 +18,11 @@ def client_key(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def counters():
-    """The shared store of the counts (settings.CACHES["ratelimit"])."""
-    return caches["ratelimit"]
-
-
 def check(request) -> int | None:
     """None when the request may go ahead, else the seconds until the client may try again."""
     limit = settings.API_RATE_LIMIT_PER_MINUTE
     if not limit:
         return None
-    cache = counters()
     window = int(time.time() // 60)
     key = f"api-rate:{client_key(request)}:{window}"
     if cache.add(key, 1, timeout=70):
