@@ -1,5 +1,6 @@
-"""Measures of success, declared in code: each is a named query over NOS Hub's own data
-(`REGISTRY`), with its words, target, direction and owner; `sync` makes their `Measure` rows.
+"""Measures of success, declared in code: one table (`MEASURES`, at the end), a row per measure:
+its key, the strategy objective it informs, unit, target, direction, its query over NOS Hub's own
+data, name and definition; `REGISTRY` reads it by key, `sync` makes their `Measure` rows.
 
 A query is ``fn(start, end) -> Result``: catalogue measures describe the catalogue as held,
 judged on `end` (review dates); usage and process measures count what happened from `start` to
@@ -69,26 +70,6 @@ class Declared:
         return f"{self.fn.__module__}.{self.fn.__name__}"
 
 
-REGISTRY: dict[str, Declared] = {}
-
-
-def measure(
-    key: str,
-    name: str,
-    definition: str,
-    *,
-    unit: str = "count",
-    target: float | None = None,
-    direction: str = "up",
-    objective: int,
-):
-    def register(fn):
-        REGISTRY[key] = Declared(key, name, definition, unit, target, direction, objective, fn)
-        return fn
-
-    return register
-
-
 # -- the catalogue ------------------------------------------------------------------------------
 
 
@@ -105,22 +86,12 @@ def _review_dates() -> list[tuple[int, dt.date | None]]:
     )
 
 
-@measure("nos_current", "Current NOS", "Standards whose current version's validity is Current.", objective=1, direction="none")
 def nos_current(start: dt.date, end: dt.date) -> Result:
     by_validity = Counter(Standard.objects.filter(current__isnull=False).values_list("current__validity", flat=True))
     ids = list(current_standards().order_by("slug").values_list("id", flat=True))
     return Result(len(ids), breakdown={"by_validity": {k or "not_stated": v for k, v in sorted(by_validity.items())}}, nos=ids)
 
 
-@measure(
-    "nos_past_review",
-    "Current NOS past their review date",
-    "Of the current NOS with a real indicative review date (not missing, not the placeholder 1905-03-14), the share whose date is before the day measured.",
-    unit="percent",
-    target=25.0,
-    direction="down",
-    objective=1,
-)
 def nos_past_review(start: dt.date, end: dt.date) -> Result:
     dated = [(i, d) for i, d in _review_dates() if d is not None and d >= PLACEHOLDER_BEFORE]
     past = [i for i, d in dated if d < end]
@@ -133,38 +104,16 @@ def nos_past_review(start: dt.date, end: dt.date) -> Result:
     )
 
 
-@measure(
-    "nos_due_review",
-    "Current NOS due for review in the year",
-    "Current NOS whose indicative review date falls in the calendar year of the day measured.",
-    objective=1,
-    direction="none",
-)
 def nos_due_review(start: dt.date, end: dt.date) -> Result:
     due = [i for i, d in _review_dates() if d is not None and d.year == end.year]
     return Result(len(due), nos=due)
 
 
-@measure(
-    "nos_review_date_missing",
-    "Current NOS without a real review date",
-    "Current NOS whose indicative review date is missing or the catalogue's placeholder (before 1950).",
-    target=0.0,
-    direction="down",
-    objective=1,
-)
 def nos_review_date_missing(start: dt.date, end: dt.date) -> Result:
     ids = [i for i, d in _review_dates() if d is None or d < PLACEHOLDER_BEFORE]
     return Result(len(ids), nos=ids)
 
 
-@measure(
-    "nos_reviewed_in_year",
-    "NOS approved or reviewed in the year",
-    "Current NOS whose current version was approved in the calendar year of the day measured (its date approved), or published from NOS Hub's lifecycle that year.",
-    direction="up",
-    objective=4,
-)
 def nos_reviewed_in_year(start: dt.date, end: dt.date) -> Result:
     year = end.year
     q = Q(current__date_approved__year=year) | Q(current__source_kind="edit", current__effective_at__year=year)
@@ -172,19 +121,11 @@ def nos_reviewed_in_year(start: dt.date, end: dt.date) -> Result:
     return Result(len(ids), nos=ids)
 
 
-@measure("suites_active", "Suites with current NOS", "Suites that hold at least one current NOS.", objective=1, direction="none")
 def suites_active(start: dt.date, end: dt.date) -> Result:
     n = Suite.objects.filter(versions__validity="current", versions__standard__current=F("versions__id")).distinct().count()
     return Result(n)
 
 
-@measure(
-    "developers_active",
-    "Developers of current NOS",
-    "Organisations named as the developer of at least one current NOS.",
-    objective=1,
-    direction="none",
-)
 def developers_active(start: dt.date, end: dt.date) -> Result:
     n = (
         Organisation.objects.filter(versions__validity="current", versions__standard__current=F("versions__id"))
@@ -194,14 +135,6 @@ def developers_active(start: dt.date, end: dt.date) -> Result:
     return Result(n)
 
 
-@measure(
-    "welsh_coverage",
-    "Current NOS with Welsh text",
-    "The share of current NOS whose current version holds Welsh text in any section of the template.",
-    unit="percent",
-    target=100.0,
-    objective=1,
-)
 def welsh_coverage(start: dt.date, end: dt.date) -> Result:
     has_welsh = Q()
     for column in WELSH_COLUMNS:
@@ -218,14 +151,6 @@ def welsh_coverage(start: dt.date, end: dt.date) -> Result:
 PROVENANCE_ORDER = ("confirmed", "crosswalk", "suggested")
 
 
-@measure(
-    "soc2020_coverage",
-    "Current NOS with a SOC 2020 code",
-    "The share of current NOS with at least one SOC 2020 code, whatever its provenance; the breakdown counts each NOS under its strongest provenance (confirmed by a person, crosswalked from the catalogue's SOC 2010 code, suggested by the coder).",
-    unit="percent",
-    target=95.0,
-    objective=7,
-)
 def soc2020_coverage(start: dt.date, end: dt.date) -> Result:
     rows = NosSocCode.objects.filter(
         soc_code__classification="2020", version__standard__current=F("version_id"), version__validity="current"
@@ -246,13 +171,6 @@ def soc2020_coverage(start: dt.date, end: dt.date) -> Result:
     )
 
 
-@measure(
-    "soc2010_coded",
-    "Current NOS with a SOC 2010 code from the catalogue",
-    "Current NOS whose current version carries at least one SOC 2010 code as the catalogue gave it.",
-    objective=7,
-    direction="up",
-)
 def soc2010_coded(start: dt.date, end: dt.date) -> Result:
     ids = sorted(
         set(
@@ -271,13 +189,6 @@ def _latest_run():
     return DetectionRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").first()
 
 
-@measure(
-    "duplicates_found",
-    "NOS in duplicate groups",
-    "Standards that belong to a duplicate group in the latest finished duplicate detection (noshub duplicates find); the breakdown counts groups by kind.",
-    objective=1,
-    direction="none",
-)
 def duplicates_found(start: dt.date, end: dt.date) -> Result:
     run = _latest_run()
     if run is None:
@@ -287,14 +198,6 @@ def duplicates_found(start: dt.date, end: dt.date) -> Result:
     return Result(len(ids), breakdown={"groups": sum(groups.values()), "groups_by_kind": dict(sorted(groups.items()))}, nos=ids)
 
 
-@measure(
-    "duplicates_resolved",
-    "Duplicate NOS resolved",
-    "Of the standards in the latest duplicate groups, the share with a decision in force (keep both, imported copy, merge, retire; not reversed).",
-    unit="percent",
-    target=100.0,
-    objective=1,
-)
 def duplicates_resolved(start: dt.date, end: dt.date) -> Result:
     run = _latest_run()
     if run is None:
@@ -342,15 +245,6 @@ def _stage_spans(end: dt.date) -> tuple[dict[str, list[float]], dict[tuple[int, 
     return spans, entered
 
 
-@measure(
-    "lifecycle_stage_days",
-    "Days in a lifecycle stage",
-    "The median number of days a NOS project spent in a stage before moving on (from NOS Hub's lifecycle audit trail); the breakdown gives each stage's median and each nation's median days to respond to an approval.",
-    unit="days",
-    direction="down",
-    target=30.0,
-    objective=4,
-)
 def lifecycle_stage_days(start: dt.date, end: dt.date) -> Result:
     spans, entered = _stage_spans(end)
     every = [d for days in spans.values() for d in days]
@@ -368,12 +262,6 @@ def lifecycle_stage_days(start: dt.date, end: dt.date) -> Result:
     return Result(round(statistics.median(every), 1), breakdown=breakdown)
 
 
-@measure(
-    "consultation_responses",
-    "Consultation responses",
-    "Comments received on draft NOS in consultation in the period (every comment, whatever its moderation).",
-    objective=4,
-)
 def consultation_responses(start: dt.date, end: dt.date) -> Result:
     if not Project.objects.filter(consultation_opens__date__lte=end).exists():
         return Result.missing("No NOS consultation has been held in NOS Hub yet.")
@@ -401,12 +289,6 @@ def _standard_ids(subjects: dict[str, int]) -> dict[str, int]:
     return out
 
 
-@measure(
-    "nos_page_views",
-    "NOS page views",
-    "Views of NOS pages (the page, its summary, its print view) in the period, counted without cookies; robots and visitors asking not to be tracked (Do Not Track, Global Privacy Control) are not counted. The breakdown gives views per developer and per suite of the NOS viewed, and views of suite and SOC 2020 group pages.",
-    objective=6,
-)
 def nos_page_views(start: dt.date, end: dt.date) -> Result:
     rows = _usage("view", start, end)
     if not rows.exists():
@@ -441,12 +323,6 @@ def nos_page_views(start: dt.date, end: dt.date) -> Result:
     return Result(total, breakdown=breakdown, nos=top)
 
 
-@measure(
-    "downloads",
-    "Downloads",
-    "PDF and DOCX downloads of NOS and suites, and CSV exports of the API, in the period; the breakdown counts them by format.",
-    objective=6,
-)
 def downloads(start: dt.date, end: dt.date) -> Result:
     rows = _usage("download", start, end)
     by_format = dict(sorted(rows.values_list("detail").annotate(n=Sum("count"))))
@@ -456,12 +332,6 @@ def downloads(start: dt.date, end: dt.date) -> Result:
     return Result(sum(by_format.values()), breakdown={"by_format": by_format, "by_target": by_target})
 
 
-@measure(
-    "api_calls",
-    "API calls",
-    "Calls of the public API and of the pages' JSON twins in the period; clients are told apart by a hash of address and user agent under a salt that changes every day and is then deleted, so the same client on two days counts as two clients.",
-    objective=5,
-)
 def api_calls(start: dt.date, end: dt.date) -> Result:
     rows = _usage("api", start, end)
     total = rows.aggregate(n=Sum("count"))["n"]
@@ -480,14 +350,6 @@ def _searches(start: dt.date, end: dt.date) -> tuple[int, int, int]:
     return by.get("found", 0) + by.get("zero", 0), by.get("zero", 0), followed
 
 
-@measure(
-    "search_success",
-    "Search success",
-    "Searches followed by a NOS view: NOS pages opened from the search results (their Referer) as a share of searches (first pages of results), in the period; at most 100%.",
-    unit="percent",
-    target=60.0,
-    objective=1,
-)
 def search_success(start: dt.date, end: dt.date) -> Result:
     searches, zero, followed = _searches(start, end)
     if not searches:
@@ -497,15 +359,6 @@ def search_success(start: dt.date, end: dt.date) -> Result:
     )
 
 
-@measure(
-    "search_zero_results",
-    "Searches finding nothing",
-    "The share of searches (first pages of results) that found no NOS, in the period.",
-    unit="percent",
-    target=5.0,
-    direction="down",
-    objective=1,
-)
 def search_zero_results(start: dt.date, end: dt.date) -> Result:
     searches, zero, _ = _searches(start, end)
     if not searches:
@@ -516,14 +369,6 @@ def search_zero_results(start: dt.date, end: dt.date) -> Result:
 # -- from the themes and qualifications apps ------------------------------------------------------
 
 
-@measure(
-    "pan_sector_share",
-    "Pan- and multi-sector NOS",
-    "The share of current NOS classed pan-sector or multi-sector (the strategy's glossary) by the latest `noshub themes build`, a person's decision on a NOS's class standing over the build's.",
-    unit="percent",
-    direction="up",
-    objective=2,
-)
 def pan_sector_share(start: dt.date, end: dt.date) -> Result:
     run = latest_themes_run()
     if run is None:
@@ -535,16 +380,11 @@ def pan_sector_share(start: dt.date, end: dt.date) -> Result:
         if standard_id in classes:
             classes[standard_id] = reach_class
     wide = sorted(sid for sid, c in classes.items() if c in ("pan_sector", "multi_sector"))
-    return Result.share(len(wide), len(classes), breakdown={"by_class": dict(sorted(Counter(classes.values()).items()))}, nos=wide)
+    return Result.share(
+        len(wide), len(classes), breakdown={"by_class": dict(sorted(Counter(classes.values()).items()))}, nos=wide
+    )
 
 
-@measure(
-    "qualifications_linked",
-    "NOS linked to qualifications",
-    "Current NOS that at least one qualification unit is linked to (linked by code, by title with its qualification as context, or by a person; links waiting for review and units a person said have no NOS are not counted).",
-    direction="up",
-    objective=7,
-)
 def qualifications_linked(start: dt.date, end: dt.date) -> Result:
     if not Qualification.objects.exists():
         return Result.missing("No qualifications have been imported (`noshub load` reads them from the data directory).")
@@ -557,3 +397,63 @@ def qualifications_linked(start: dt.date, end: dt.date) -> Result:
         breakdown={"qualifications": Qualification.objects.count(), "links_waiting_for_review": waiting},
         nos=linked,
     )
+
+
+# -- the table ----------------------------------------------------------------------------------
+# Every measure, one row: key, the strategy objective it informs, unit (count, percent, days),
+# target (None: none proposed), direction (up, down, none: which way is better), its query, name
+# and definition. The owner is OWNER for all.
+
+# fmt: off
+MEASURES: tuple[tuple, ...] = (
+    # key, objective, unit, target, direction, query, name,
+    #  definition
+    ("nos_current", 1, "count", None, "none", nos_current, "Current NOS",
+     "Standards whose current version's validity is Current."),
+    ("nos_past_review", 1, "percent", 25.0, "down", nos_past_review, "Current NOS past their review date",
+     "Of the current NOS with a real indicative review date (not missing, not the placeholder 1905-03-14), the share whose date is before the day measured."),
+    ("nos_due_review", 1, "count", None, "none", nos_due_review, "Current NOS due for review in the year",
+     "Current NOS whose indicative review date falls in the calendar year of the day measured."),
+    ("nos_review_date_missing", 1, "count", 0.0, "down", nos_review_date_missing, "Current NOS without a real review date",
+     "Current NOS whose indicative review date is missing or the catalogue's placeholder (before 1950)."),
+    ("nos_reviewed_in_year", 4, "count", None, "up", nos_reviewed_in_year, "NOS approved or reviewed in the year",
+     "Current NOS whose current version was approved in the calendar year of the day measured (its date approved), or published from NOS Hub's lifecycle that year."),
+    ("suites_active", 1, "count", None, "none", suites_active, "Suites with current NOS",
+     "Suites that hold at least one current NOS."),
+    ("developers_active", 1, "count", None, "none", developers_active, "Developers of current NOS",
+     "Organisations named as the developer of at least one current NOS."),
+    ("welsh_coverage", 1, "percent", 100.0, "up", welsh_coverage, "Current NOS with Welsh text",
+     "The share of current NOS whose current version holds Welsh text in any section of the template."),
+    ("soc2020_coverage", 7, "percent", 95.0, "up", soc2020_coverage, "Current NOS with a SOC 2020 code",
+     "The share of current NOS with at least one SOC 2020 code, whatever its provenance; the breakdown counts each NOS under its strongest provenance (confirmed by a person, crosswalked from the catalogue's SOC 2010 code, suggested by the coder)."),
+    ("soc2010_coded", 7, "count", None, "up", soc2010_coded, "Current NOS with a SOC 2010 code from the catalogue",
+     "Current NOS whose current version carries at least one SOC 2010 code as the catalogue gave it."),
+    ("duplicates_found", 1, "count", None, "none", duplicates_found, "NOS in duplicate groups",
+     "Standards that belong to a duplicate group in the latest finished duplicate detection (noshub duplicates find); the breakdown counts groups by kind."),
+    ("duplicates_resolved", 1, "percent", 100.0, "up", duplicates_resolved, "Duplicate NOS resolved",
+     "Of the standards in the latest duplicate groups, the share with a decision in force (keep both, imported copy, merge, retire; not reversed)."),
+    ("lifecycle_stage_days", 4, "days", 30.0, "down", lifecycle_stage_days, "Days in a lifecycle stage",
+     "The median number of days a NOS project spent in a stage before moving on (from NOS Hub's lifecycle audit trail); the breakdown gives each stage's median and each nation's median days to respond to an approval."),
+    ("consultation_responses", 4, "count", None, "up", consultation_responses, "Consultation responses",
+     "Comments received on draft NOS in consultation in the period (every comment, whatever its moderation)."),
+    ("nos_page_views", 6, "count", None, "up", nos_page_views, "NOS page views",
+     "Views of NOS pages (the page, its summary, its print view) in the period, counted without cookies; robots and visitors asking not to be tracked (Do Not Track, Global Privacy Control) are not counted. The breakdown gives views per developer and per suite of the NOS viewed, and views of suite and SOC 2020 group pages."),
+    ("downloads", 6, "count", None, "up", downloads, "Downloads",
+     "PDF and DOCX downloads of NOS and suites, and CSV exports of the API, in the period; the breakdown counts them by format."),
+    ("api_calls", 5, "count", None, "up", api_calls, "API calls",
+     "Calls of the public API and of the pages' JSON twins in the period; clients are told apart by a hash of address and user agent under a salt that changes every day and is then deleted, so the same client on two days counts as two clients."),
+    ("search_success", 1, "percent", 60.0, "up", search_success, "Search success",
+     "Searches followed by a NOS view: NOS pages opened from the search results (their Referer) as a share of searches (first pages of results), in the period; at most 100%."),
+    ("search_zero_results", 1, "percent", 5.0, "down", search_zero_results, "Searches finding nothing",
+     "The share of searches (first pages of results) that found no NOS, in the period."),
+    ("pan_sector_share", 2, "percent", None, "up", pan_sector_share, "Pan- and multi-sector NOS",
+     "The share of current NOS classed pan-sector or multi-sector (the strategy's glossary) by the latest `noshub themes build`, a person's decision on a NOS's class standing over the build's."),
+    ("qualifications_linked", 7, "count", None, "up", qualifications_linked, "NOS linked to qualifications",
+     "Current NOS that at least one qualification unit is linked to (linked by code, by title with its qualification as context, or by a person; links waiting for review and units a person said have no NOS are not counted)."),
+)
+# fmt: on
+
+REGISTRY: dict[str, Declared] = {
+    key: Declared(key, name, definition, unit, target, direction, objective, fn)
+    for key, objective, unit, target, direction, fn, name, definition in MEASURES
+}

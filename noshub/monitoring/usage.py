@@ -24,8 +24,9 @@ be tied back to anyone afterwards.
 **Cheap on the request's path**: `count` only classifies and appends a tuple to a list in this
 process's memory. After responses (Django's ``request_finished``), once the oldest note is
 USAGE_FLUSH_SECONDS old (NOSHUB_USAGE_FLUSH, default 10; 0: after every request) or FLUSH_AT
-notes wait, `flush` writes them in one INSERT (best-effort, as `search.querylog`: it never
-waits for SQLite's write lock; what cannot be written stays buffered, at most MAX_BUFFERED).
+notes wait, `flush` writes them in one INSERT (the write-behind buffer shared with
+`search.querylog`, `noshub.pages.writebehind`: best-effort, it never waits for SQLite's write
+lock; what cannot be written stays buffered, at most MAX_BUFFERED).
 `aggregate` (``noshub monitoring aggregate``, daily; also run by ``noshub monitoring measure``)
 folds the raw events into `DailyUsage` and deletes them.
 """
@@ -37,15 +38,12 @@ import hmac
 import logging
 import re
 import secrets
-import threading
-import time
-from collections import Counter, deque
+from collections import Counter
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from noshub.pages.dblock import lock_wait
+from noshub.pages.writebehind import WriteBehind
 
 from .models import DailyUsage, UsageEvent, UsageSalt
 
@@ -63,10 +61,6 @@ DOWNLOADS = {
     "web:suite-pdf": ("suite", "pdf"),
     "web:suite-docx": ("suite", "docx"),
 }
-
-_lock = threading.Lock()
-_notes: deque[tuple] = deque(maxlen=MAX_BUFFERED)
-_oldest: float | None = None
 
 
 def excluded(request) -> bool:
@@ -121,34 +115,6 @@ def classify(request, response) -> list[tuple[str, str, str, str, str | None]]:
     return out
 
 
-def count(request, response) -> None:
-    """Note what this request counts as (nothing for DNT/GPC, robots, failures): memory only."""
-    global _oldest
-    if excluded(request):
-        return
-    events = classify(request, response)
-    if not events:
-        return
-    day = timezone.localdate()
-    with _lock:
-        for event in events:
-            _notes.append((day, *event))
-        if _oldest is None:
-            _oldest = time.monotonic()
-
-
-def waiting() -> int:
-    return len(_notes)
-
-
-def discard() -> None:
-    """Forget what is buffered (tests)."""
-    global _oldest
-    with _lock:
-        _notes.clear()
-        _oldest = None
-
-
 def _salts(days: set) -> dict:
     """The salt of each day, made (random) the first time a day needs one; one row per day, so
     every process hashes a client alike."""
@@ -163,48 +129,39 @@ def client_hash(salt: bytes, client: str) -> str:
     return hmac.new(salt, client.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def flush(wait: float = 0) -> int:
-    """Write every waiting note in one INSERT; returns how many were written. Waits at most `wait`
-    seconds for the write lock; on any database error the notes stay for the next try."""
-    global _oldest
-    with _lock:
-        rows = list(_notes)
-        _notes.clear()
-        _oldest = None
-    if not rows:
-        return 0
-    try:
-        with lock_wait(wait), transaction.atomic():
-            salts = _salts({r[0] for r in rows if r[5] is not None})
-            events = [
-                UsageEvent(
-                    day=day,
-                    kind=kind,
-                    target=target,
-                    subject=subject[:270],
-                    detail=client_hash(salts[day], client) if client is not None else detail,
-                )
-                for day, kind, target, subject, detail, client in rows
-            ]
-            UsageEvent.objects.bulk_create(events, batch_size=1000)
-    except Exception as exc:  # best-effort by design: never let counting fail a request
-        log.info("usage not written yet (%s); %d kept for the next try", exc, len(rows))
-        with _lock:
-            kept = rows + list(_notes)
-            _notes.clear()
-            _notes.extend(kept)
-            _oldest = time.monotonic()
-        return 0
-    return len(rows)
+def _write(rows: list[tuple]) -> None:
+    """One INSERT of the noted events (inside the buffer's transaction), API clients hashed now."""
+    salts = _salts({r[0] for r in rows if r[5] is not None})
+    events = [
+        UsageEvent(
+            day=day,
+            kind=kind,
+            target=target,
+            subject=subject[:270],
+            detail=client_hash(salts[day], client) if client is not None else detail,
+        )
+        for day, kind, target, subject, detail, client in rows
+    ]
+    UsageEvent.objects.bulk_create(events, batch_size=1000)
 
 
-def flush_if_due(**kwargs) -> None:
-    """`request_finished` receiver: write the notes when due (never waits for the lock)."""
-    if not _notes:
+buffer = WriteBehind(
+    _write, flush_setting="USAGE_FLUSH_SECONDS", flush_at=FLUSH_AT, max_buffered=MAX_BUFFERED, what="usage", log=log
+)
+waiting = buffer.waiting
+discard = buffer.discard
+flush = buffer.flush
+flush_if_due = buffer.flush_if_due
+
+
+def count(request, response) -> None:
+    """Note what this request counts as (nothing for DNT/GPC, robots, failures): memory only."""
+    if excluded(request):
         return
-    due = _oldest is not None and time.monotonic() - _oldest >= settings.USAGE_FLUSH_SECONDS
-    if due or len(_notes) >= FLUSH_AT:
-        flush()
+    events = classify(request, response)
+    if events:
+        day = timezone.localdate()
+        buffer.note_all((day, *event) for event in events)
 
 
 @transaction.atomic
