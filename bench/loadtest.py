@@ -50,15 +50,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(workers: int | None = None, threads: int = 4, ready_path: str = "/", timeout: float = 300) -> Iterator[str]:
+def served(
+    workers: int | None = None, threads: int = 4, ready_path: str = "/", timeout: float = 300, root: Path = ROOT
+) -> Iterator[str]:
     """`noshub serve` on a free loopback port until the block ends; yields its base URL once it
-    answers `ready_path` (its workers have warmed up by then: they take no request before)."""
+    answers `ready_path` (its workers have warmed up by then: they take no request before).
+    `root`: the checkout whose code serves (another one: a baseline to compare with)."""
     port = free_port()
-    env = dict(os.environ, NOSHUB_API_RATE_LIMIT="0", NOSHUB_LOCAL_ONLY="1", PYTHONPATH=str(ROOT))
+    env = dict(os.environ, NOSHUB_API_RATE_LIMIT="0", NOSHUB_LOCAL_ONLY="1", PYTHONPATH=str(root))
     command = [sys.executable, "-m", "noshub.cli", "serve", "--port", str(port), "--threads", str(threads)]
     if workers:
         command += ["--workers", str(workers)]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -5,6 +5,7 @@ home page, a suite's PDF, and the real server under load.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/noshub_bench .venv/bin/python bench/pages_speed.py
     .venv/bin/python bench/pages_speed.py --requests 500 --json bench/results/pages.json
     .venv/bin/python bench/pages_speed.py --no-load-test  # in-process timings only
+    .venv/bin/python bench/pages_speed.py --baseline /path/to/checkout-before  # the load test, before/after
 
 The database must hold the loaded catalogue with its search index (`noshub load`). Requests go
 through Django's whole stack (middleware, view, templates, CSP header) with the test Client, in
@@ -22,6 +23,15 @@ from 8 concurrent clients in a second process (bench/loadtest.py: wrk when insta
 Targets on this 2-core machine: NOS page p95 ≤ 50 ms, results page p95 ≤ 100 ms, home page p95
 ≤ 50 ms warm, suite PDF from cache p95 ≤ 100 ms; under load ≥ 200 searches/s and ≥ 200 NOS pages/s
 with 0 errors, p99 ≤ 100 ms.
+
+Page-view counting (issue 24: it adds ≤ 2 ms at p95 to a NOS page): NOS pages timed in pairs,
+the same NOS with the site's middleware and with `UsageMiddleware` removed, alternating request
+by request so that the machine's load falls on both alike; the p95 of each and its difference.
+
+`--baseline DIR` serves another checkout of NOS Hub (the code before a change) beside this one
+on the same database and load-tests both, alternating (this, baseline, baseline, this for each
+kind), and prints each kind's throughput and p99 as a ratio: on a machine shared with other
+work, the ratio of the same run is the figure to trust, not either absolute one.
 """
 
 from __future__ import annotations
@@ -73,6 +83,8 @@ QUERIES = [
 FILTERS = [{}, {}, {"validity": "all"}, {"sort": "title"}, {"sort": "date"}, {"page": "2"}, {"category": "job_specific"}]
 
 TARGETS = {"nos": 50.0, "results": 100.0, "home": 50.0, "suite_pdf_cached": 100.0}
+COUNTING_TARGET_MS = 2.0  # what page-view counting may add to a NOS page at p95
+USAGE = "noshub.monitoring.middleware.UsageMiddleware"
 LOAD_TARGETS = {"rps": 200.0, "p99": 100.0, "errors": 0}
 
 
@@ -92,6 +104,7 @@ def main() -> int:
     parser.add_argument("--load-seconds", type=float, default=20, help="seconds per kind in the load test with wrk (default 20)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients in the load test (default 8)")
     parser.add_argument("--no-load-test", action="store_true", help="skip the load test on the real server")
+    parser.add_argument("--baseline", type=Path, help="another checkout to load-test beside this one (before/after)")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "noshub.settings")
@@ -136,6 +149,7 @@ def main() -> int:
             assert response.status_code == 200, (url, response.status_code)
             timings[kind].append(elapsed)
 
+    counting = time_counting([rng.choice(slugs) for _ in range(args.requests)])
     suite_pdf = time_suite_pdf(client_en, args.pdf_requests)
     timings["suite_pdf_cached"] = suite_pdf.pop("cached_ms")
 
@@ -152,6 +166,7 @@ def main() -> int:
         "load_average": os.getloadavg(),
         "pages": {},
         "suite_pdf": suite_pdf,
+        "page_view_counting": counting,
     }
     print(f"NOS Hub page timings: {connection.vendor}, {len(slugs)} NOS, {args.requests} requests per page kind")
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average {load_average()}")
@@ -175,10 +190,18 @@ def main() -> int:
         f"suite PDF: suite {suite_pdf['suite']} ({suite_pdf['nos']} NOS, {suite_pdf['bytes']:,} bytes): first build "
         f"{suite_pdf['first_build_s']:.1f} s ({suite_pdf['polls']} polls answered 202 while building)"
     )
+    counting["meets_target"] = counting["added_p95_ms"] <= COUNTING_TARGET_MS
+    ok &= counting["meets_target"]
+    print(
+        f"page-view counting, {counting['pairs']} NOS pages in pairs: p95 {counting['counted_p95_ms']:.1f} ms counted, "
+        f"{counting['uncounted_p95_ms']:.1f} ms without UsageMiddleware: adds {counting['added_p95_ms']:+.2f} ms at p95 "
+        f"(median of the pairs' differences {counting['pair_median_ms']:+.2f} ms); target ≤ {COUNTING_TARGET_MS:.0f} ms: "
+        f"{'yes' if counting['meets_target'] else 'NO'}"
+    )
     if not args.no_load_test:
         pool = build_queries()
         queries = [rng.choice(pool) for _ in range(args.load_requests)]
-        figures["load"] = load_test(slugs, queries, args.clients, args.load_seconds)
+        figures["load"] = load_test(slugs, queries, args.clients, args.load_seconds, args.baseline)
         client = next(iter(figures["load"].values()))["client"]
         print(
             f"the real server (noshub serve) under {args.clients} concurrent clients ({client}) on loopback; "
@@ -187,8 +210,20 @@ def main() -> int:
         print(f"{'kind':10} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}  target: ≥ {LOAD_TARGETS['rps']:.0f}/s, p99 ≤ {LOAD_TARGETS['p99']:.0f} ms, 0 errors")
         for kind, row in figures["load"].items():
             row["meets_target"] = row["rps"] >= LOAD_TARGETS["rps"] and row["p99"] <= LOAD_TARGETS["p99"] and row["errors"] == LOAD_TARGETS["errors"]
+            if kind.endswith("_baseline"):
+                row["meets_target"] = None  # the baseline's figures are for the ratio only
+                print(f"{kind:10} {row['rps']:8.1f} {row['p50']:8.1f} {row['p95']:8.1f} {row['p99']:8.1f} {row['errors']:7d}  (baseline)")
+                continue
             ok &= row["meets_target"]
             print(f"{kind:10} {row['rps']:8.1f} {row['p50']:8.1f} {row['p95']:8.1f} {row['p99']:8.1f} {row['errors']:7d}  {'yes' if row['meets_target'] else 'NO'}")
+        for kind in ("searches", "nos_pages"):
+            before = figures["load"].get(f"{kind}_baseline")
+            if before:
+                now = figures["load"][kind]
+                print(
+                    f"{kind}: {now['rps'] / before['rps']:.2f}× the baseline's requests/s, "
+                    f"p99 {now['p99'] / before['p99']:.2f}× ({args.baseline}, same run, alternating)"
+                )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2))
@@ -229,8 +264,44 @@ def time_suite_pdf(client, requests: int) -> dict:
     return {"suite": suite.id, "nos": suite.n, "bytes": size, "first_build_s": round(first_build, 2), "polls": polls, "cached_ms": cached}
 
 
-def load_test(slugs: list[str], queries: list[str], clients: int, seconds: float) -> dict:
-    """Searches and NOS pages against `noshub serve`, one kind after the other."""
+def time_counting(slugs: list[str]) -> dict:
+    """NOS pages in pairs, with and without `UsageMiddleware` (the rest of the site's middleware
+    as configured), alternating; flushed by hand afterwards (the write is off the request's path)."""
+    from django.conf import settings
+    from django.test import Client, override_settings
+
+    from noshub.monitoring import usage
+
+    browser = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"}  # counted, not a robot
+    counted, uncounted = Client(**browser), Client(**browser)  # a client keeps the middleware it first loaded
+    without = [m for m in settings.MIDDLEWARE if m != USAGE]
+    assert USAGE in settings.MIDDLEWARE
+    on, off = [], []
+    for i, slug in enumerate(slugs):
+        for with_counting in ((True, False) if i % 2 else (False, True)):
+            started = time.perf_counter()
+            if with_counting:
+                response = counted.get(f"/nos/{slug}/")
+            else:
+                with override_settings(MIDDLEWARE=without):
+                    response = uncounted.get(f"/nos/{slug}/")
+            (on if with_counting else off).append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+    usage.flush(wait=30)
+    return {
+        "pairs": len(slugs),
+        "counted_p95_ms": round(percentile(on, 95), 2),
+        "uncounted_p95_ms": round(percentile(off, 95), 2),
+        "added_p95_ms": round(percentile(on, 95) - percentile(off, 95), 2),
+        "pair_median_ms": round(statistics.median(a - b for a, b in zip(on, off, strict=True)), 2),
+    }
+
+
+def load_test(slugs: list[str], queries: list[str], clients: int, seconds: float, baseline: Path | None = None) -> dict:
+    """Searches and NOS pages against `noshub serve`, one kind after the other; with `baseline`,
+    against that checkout's server too, alternating (this, baseline, baseline, this: half the
+    time each), its figures under "<kind>_baseline"."""
+    from contextlib import ExitStack
     from urllib.parse import quote, urlencode
 
     rng = random.Random(7)
@@ -238,12 +309,33 @@ def load_test(slugs: list[str], queries: list[str], clients: int, seconds: float
         "searches": ["/search/?" + urlencode({"q": q}) for q in queries],
         "nos_pages": [f"/nos/{quote(rng.choice(slugs))}/" for _ in queries],
     }
-    with served() as base:
+    with ExitStack() as stack:
+        bases = {"": stack.enter_context(served())}
+        if baseline:
+            bases["_baseline"] = stack.enter_context(served(root=baseline.resolve()))
+        order = ["", "_baseline", "_baseline", ""] if baseline else [""]
         figures = {}
         for kind, paths in kinds.items():
-            load(base, paths[:50], clients=clients, seconds=3)  # every worker's templates and caches warm
-            figures[kind] = load(base, paths, clients=clients, seconds=seconds)
+            for base in bases.values():
+                load(base, paths[:50], clients=clients, seconds=3)  # every worker's templates and caches warm
+            runs: dict[str, list[dict]] = {}
+            for suffix in order:
+                runs.setdefault(suffix, []).append(load(bases[suffix], paths, clients=clients, seconds=seconds / len(order) * len(bases)))
+            for suffix, rows in runs.items():
+                figures[kind + suffix] = rows[0] if len(rows) == 1 else _merged(rows)
         return figures
+
+
+def _merged(rows: list[dict]) -> dict:
+    """Two load runs of one server as one: requests/s and errors summed over the time, latency
+    percentiles the mean of the runs' (each run's own are kept under "runs")."""
+    out = dict(rows[0])
+    out["rps"] = round(statistics.mean(r["rps"] for r in rows), 1)
+    out["errors"] = sum(r["errors"] for r in rows)
+    for p in ("p50", "p95", "p99"):
+        out[p] = round(statistics.mean(r[p] for r in rows), 1)
+    out["runs"] = rows
+    return out
 
 
 if __name__ == "__main__":

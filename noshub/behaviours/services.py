@@ -422,12 +422,12 @@ def for_standard(standard: Standard) -> list[dict]:
     rows = (
         Evidence.objects.filter(standard=standard)
         .exclude(behaviour__status=MERGED)
-        .select_related("behaviour")
         .order_by("-confidence")
+        .values_list("behaviour_id", "behaviour__slug", "behaviour__name", "field", "ref", "text", "confidence")
     )
-    for e in rows:
-        entry = out.setdefault(e.behaviour_id, {"slug": e.behaviour.slug, "name": e.behaviour.name, "statements": []})
-        entry["statements"].append({"field": e.field, "ref": e.ref, "text": e.text, "confidence": e.confidence})
+    for behaviour_id, slug, name, field, ref, text, confidence in rows:
+        entry = out.setdefault(behaviour_id, {"slug": slug, "name": name, "statements": []})
+        entry["statements"].append({"field": field, "ref": ref, "text": text, "confidence": confidence})
     return sorted(out.values(), key=lambda x: x["name"].lower())
 
 

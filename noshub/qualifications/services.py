@@ -358,18 +358,26 @@ def _suite_names(slugs: list[str]):
 
 
 def qualifications_using(standard: Standard) -> list[dict]:
-    """The qualifications whose units link to this NOS (for the NOS page)."""
+    """The qualifications whose units link to this NOS (for the NOS page): one query of values."""
     links = (
         UnitLink.objects.filter(standard=standard)
         .exclude(status=NO_NOS)
-        .select_related("unit__qualification")
         .order_by("unit__qualification__title", "unit__position")
+        .values_list(
+            "unit__qualification_id",
+            "unit__qualification__key",
+            "unit__qualification__code",
+            "unit__qualification__title",
+            "unit__code",
+            "unit__title",
+            "unit__kind",
+            "status",
+        )
     )
     out: dict[int, dict] = {}
-    for link in links:
-        q = link.unit.qualification
-        entry = out.setdefault(q.pk, {"id": q.pk, "key": q.key, "code": q.code, "title": q.title, "units": []})
-        entry["units"].append({"code": link.unit.code, "title": link.unit.title, "kind": link.unit.kind, "status": link.status})
+    for q_id, q_key, q_code, q_title, code, title, kind, status in links:
+        entry = out.setdefault(q_id, {"id": q_id, "key": q_key, "code": q_code, "title": q_title, "units": []})
+        entry["units"].append({"code": code, "title": title, "kind": kind, "status": status})
     return list(out.values())
 
 

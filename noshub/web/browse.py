@@ -136,25 +136,27 @@ def developer_id(name: str) -> int | None:
     return Organisation.objects.filter(name=name).values_list("id", flat=True).first()
 
 
-def related(detail: dict) -> list[dict]:
-    """Other NOS in each suite of this NOS (current versions, by title), with each suite's size."""
+def related(detail: dict, ids: dict[str, int] | None = None) -> list[dict]:
+    """Other NOS in each suite of this NOS (current versions, by title), with each suite's size:
+    one query per suite. `ids`: the suites' ids by name as `suite_ids` gives them (in the
+    database's order of names), if already looked up."""
     v = detail["current"] or {}
+    if ids is None:
+        ids = suite_ids(v.get("suites") or [])
     out = []
-    for suite in Suite.objects.filter(name__in=v.get("suites") or []).order_by("name"):
-        members = (
-            NosVersion.objects.filter(suites=suite, standard__current_id=F("id"))
+    for name, suite_id in ids.items():
+        members = list(
+            NosVersion.objects.filter(suites=suite_id, standard__current_id=F("id"))
             .exclude(standard__slug=detail["slug"])
             .order_by("title")
+            .values_list("standard__slug", "urn", "title")
         )
         out.append(
             {
-                "suite_id": suite.id,
-                "suite": suite.name,
-                "others": members.count(),
-                "nos": [
-                    {"slug": s, "urn": u, "title": t}
-                    for s, u, t in members.values_list("standard__slug", "urn", "title")[:RELATED_PER_SUITE]
-                ],
+                "suite_id": suite_id,
+                "suite": name,
+                "others": len(members),
+                "nos": [{"slug": s, "urn": u, "title": t} for s, u, t in members[:RELATED_PER_SUITE]],
             }
         )
     return out

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.text import slugify
@@ -52,6 +53,7 @@ from . import browse, downloads, exports
 from .compare import compare as compare_nos
 from .figures import home_figures
 from .nos_view import label, present
+from .page_cache import cached, catalogue_stamp
 from .summary import generate as generate_summary
 
 FACET_NAMES = ("validity", "category", "developer", "suite", "soc", "year")
@@ -242,33 +244,53 @@ def _detail(slug: str) -> dict:
     return services.standard_detail(_standard(slug))
 
 
-def _nos_context(standard: Standard, detail: dict) -> dict:
-    """The page's keys beside the NOS: `p`, the NOS presented in the page's language, links, and
-    the other standards holding the same text (the cleansing app's latest duplicate groups)."""
-    language = _language()
+def _nos_catalogue(slug: str, language: str) -> dict:
+    """What a NOS's pages read from the catalogue alone (cached per catalogue generation by
+    `_nos_parts`): the standard, its detail, `p` (the NOS presented in the page's language), the
+    links and labels beside it, and the other NOS in its suites."""
+    standard = _standard(slug)
+    detail = services.standard_detail(standard)
     current = detail["current"] or {}
-    suite_ids = browse.suite_ids(current.get("suites") or [])
+    suites = current.get("suites") or []
+    suite_ids = browse.suite_ids(suites)
     p = present(detail, language)
     titles = _soc_titles()
     p["soc_codes"] = [{**c, "title": titles.get(c["code"], "") if c["classification"] == "2020" else ""} for c in p["soc_codes"]]
-    return {
+    page = {
         "p": p,
-        "suite_links": [{"name": s, "id": suite_ids.get(s)} for s in current.get("suites") or []],
+        "suite_links": [{"name": s, "id": suite_ids.get(s)} for s in suites],
         "developer_id": browse.developer_id(current["developed_by"]) if current.get("developed_by") else None,
         "labels": {k: label(k, language) for k in ("suites", "developed_by", "soc_codes", "original_urn", "validity")},
-        "same_text_copies": same_text_copies(standard),
     }
+    return {"standard": standard, "detail": detail, "page": page, "related": browse.related(detail, suite_ids)}
+
+
+def _nos_parts(slug: str, stamp: str | None = None) -> dict:
+    """`_nos_catalogue` for the URN or slug asked, in the page's language, until the catalogue
+    changes (`page_cache`: an import or a lifecycle publish moves the generation, `stamp`) or the
+    day does (a NOS's review falls overdue)."""
+    language = _language()
+    return cached("web-nos", (slug, language, timezone.localdate()), lambda: _nos_catalogue(slug, language), stamp)
+
+
+def _nos_context(parts: dict) -> dict:
+    """The page's keys beside the NOS: the catalogue's part, and the other standards holding the
+    same text (the cleansing app's latest duplicate groups; read on every request)."""
+    return {**parts["page"], "same_text_copies": same_text_copies(parts["standard"])}
 
 
 @require_safe
 @page_view
 def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
     """A NOS in the full template; the twin is the NOS with every version's history."""
-    standard = _standard(slug)
-    detail = services.standard_detail(standard)
+    stamp = catalogue_stamp()
+    parts = _nos_parts(slug, stamp)
+    standard, detail = parts["standard"], parts["detail"]
     if detail["slug"] != slug and _html(request):
         return redirect("web:nos", slug=detail["slug"])
-    context = {**detail, **_nos_context(standard, detail), "related": browse.related(detail), "reach": reach_line(standard)}
+    # The template's cached fragment (the NOS's sections, details and history), as long as `parts`.
+    request.nos_fragment_key = f"{stamp}:{detail['slug']}:{_language()}:{timezone.localdate()}"
+    context = {**detail, **_nos_context(parts), "related": parts["related"], "reach": reach_line(standard)}
     context["qualifications_using"] = qualifications_using(standard)  # the qualifications whose units are this NOS
     context["work_behaviours"] = behaviour_services.for_standard(standard)  # the catalogue's behaviours evidenced by this NOS (not its own Behaviours field)
     return Page("web/nos.html", context)
@@ -279,11 +301,11 @@ def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
 def nos_summary(request: HttpRequest, slug: str) -> Page | HttpResponse:
     """The plain-English summary, generated from the NOS's own fields (`web.summary`); the twin
     has it as `summary` beside the NOS's identity and links."""
-    standard = _standard(slug)
-    detail = services.standard_detail(standard)
+    parts = _nos_parts(slug)
+    detail = parts["detail"]
     if detail["slug"] != slug and _html(request):
         return redirect("web:nos-summary", slug=detail["slug"])
-    nos_context = _nos_context(standard, detail)
+    nos_context = _nos_context(parts)
     p = nos_context["p"]
     context = {
         **{k: p[k] for k in ("slug", "urn", "title", "language", "text_partial", "finder_url")},
