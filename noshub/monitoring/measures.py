@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, Sum
+from django.utils.translation import gettext_noop as N_
 
 from noshub.catalogue.models import NosSocCode, NosVersion, Organisation, Standard, Suite
 from noshub.cleansing.models import REVERSE, Decision, DetectionRun, GroupMember
@@ -49,7 +50,7 @@ class Result:
     def share(cls, part: int, whole: int, **kwargs) -> Result:
         """`part` as a percentage of `whole` (one decimal); no value when there is nothing to divide by."""
         if not whole:
-            return cls(value=None, numerator=part, denominator=whole, no_data="Nothing to measure: the total is 0.", **kwargs)
+            return cls(value=None, numerator=part, denominator=whole, no_data=N_("Nothing to measure: the total is 0."), **kwargs)
         return cls(value=round(100.0 * part / whole, 1), numerator=part, denominator=whole, **kwargs)
 
 
@@ -192,7 +193,7 @@ def _latest_run():
 def duplicates_found(start: dt.date, end: dt.date) -> Result:
     run = _latest_run()
     if run is None:
-        return Result.missing("No duplicate detection has been run yet.")
+        return Result.missing(N_("No duplicate detection has been run yet."))
     groups = Counter(run.groups.values_list("kind", flat=True))
     ids = sorted(set(GroupMember.objects.filter(group__run=run).values_list("standard_id", flat=True)))
     return Result(len(ids), breakdown={"groups": sum(groups.values()), "groups_by_kind": dict(sorted(groups.items()))}, nos=ids)
@@ -201,7 +202,7 @@ def duplicates_found(start: dt.date, end: dt.date) -> Result:
 def duplicates_resolved(start: dt.date, end: dt.date) -> Result:
     run = _latest_run()
     if run is None:
-        return Result.missing("No duplicate detection has been run yet.")
+        return Result.missing(N_("No duplicate detection has been run yet."))
     members = set(GroupMember.objects.filter(group__run=run).values_list("standard_id", flat=True))
     latest: dict[int, str] = {}
     for standard_id, action in (
@@ -249,7 +250,7 @@ def lifecycle_stage_days(start: dt.date, end: dt.date) -> Result:
     spans, entered = _stage_spans(end)
     every = [d for days in spans.values() for d in days]
     if not every:
-        return Result.missing("No NOS project has moved between lifecycle stages in NOS Hub yet.")
+        return Result.missing(N_("No NOS project has moved between lifecycle stages in NOS Hub yet."))
     by_nation: dict[str, list[float]] = defaultdict(list)
     for a in Approval.objects.filter(responded_at__date__lte=end).values("project_id", "approval", "nation", "responded_at"):
         since = entered.get((a["project_id"], APPROVAL_STAGE.get(a["approval"], "")))
@@ -264,7 +265,7 @@ def lifecycle_stage_days(start: dt.date, end: dt.date) -> Result:
 
 def consultation_responses(start: dt.date, end: dt.date) -> Result:
     if not Project.objects.filter(consultation_opens__date__lte=end).exists():
-        return Result.missing("No NOS consultation has been held in NOS Hub yet.")
+        return Result.missing(N_("No NOS consultation has been held in NOS Hub yet."))
     comments = Comment.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
     by_moderation = dict(sorted(Counter(comments.values_list("moderation", flat=True)).items()))
     decided = comments.exclude(decision="").count()
@@ -292,7 +293,7 @@ def _standard_ids(subjects: dict[str, int]) -> dict[str, int]:
 def nos_page_views(start: dt.date, end: dt.date) -> Result:
     rows = _usage("view", start, end)
     if not rows.exists():
-        return Result.missing("No page views have been counted in the period.")
+        return Result.missing(N_("No page views have been counted in the period."))
     per_subject = Counter()
     for subject, n in rows.filter(target="nos").values_list("subject").annotate(n=Sum("count")):
         per_subject[subject] += n
@@ -312,6 +313,8 @@ def nos_page_views(start: dt.date, end: dt.date) -> Result:
     by_page = dict(sorted(rows.filter(target="nos").values_list("detail").annotate(n=Sum("count"))))
     other = dict(rows.exclude(target="nos").values_list("target").annotate(n=Sum("count")))
     total = sum(per_subject.values())
+    pages = total + other.get("suite", 0) + other.get("occupation", 0)
+    nations = dict(rows.filter(target="nation").values_list("subject").annotate(n=Sum("count")))
     top = [i for i, _ in sorted(per_standard.items(), key=lambda kv: (-kv[1], kv[0]))]
     breakdown = {
         "by_page": by_page,
@@ -319,6 +322,9 @@ def nos_page_views(start: dt.date, end: dt.date) -> Result:
         "occupation_pages": other.get("occupation", 0),
         "by_developer": dict(sorted(by_developer.items(), key=lambda kv: (-kv[1], kv[0]))[:20]),
         "by_suite": dict(sorted(by_suite.items(), key=lambda kv: (-kv[1], kv[0]))[:20]),
+        # Of every page view (NOS, suite, SOC group): a nation only as a staff account declares it.
+        "by_nation": {**dict(sorted(nations.items())), "not_known": pages - sum(nations.values())},
+        "welsh_interface": other.get("language", 0),
     }
     return Result(total, breakdown=breakdown, nos=top)
 
@@ -327,7 +333,7 @@ def downloads(start: dt.date, end: dt.date) -> Result:
     rows = _usage("download", start, end)
     by_format = dict(sorted(rows.values_list("detail").annotate(n=Sum("count"))))
     if not by_format:
-        return Result.missing("No downloads have been counted in the period.")
+        return Result.missing(N_("No downloads have been counted in the period."))
     by_target = dict(sorted(rows.values_list("target").annotate(n=Sum("count"))))
     return Result(sum(by_format.values()), breakdown={"by_format": by_format, "by_target": by_target})
 
@@ -336,7 +342,7 @@ def api_calls(start: dt.date, end: dt.date) -> Result:
     rows = _usage("api", start, end)
     total = rows.aggregate(n=Sum("count"))["n"]
     if not total:
-        return Result.missing("No API calls have been counted in the period.")
+        return Result.missing(N_("No API calls have been counted in the period."))
     by_endpoint = dict(sorted(rows.values_list("target").annotate(n=Sum("count"))))
     client_days = rows.values("day", "detail").distinct().count()
     by_client = rows.values_list("detail").annotate(n=Sum("count")).order_by("-n", "detail")[:20]
@@ -353,7 +359,7 @@ def _searches(start: dt.date, end: dt.date) -> tuple[int, int, int]:
 def search_success(start: dt.date, end: dt.date) -> Result:
     searches, zero, followed = _searches(start, end)
     if not searches:
-        return Result.missing("No searches have been counted in the period.")
+        return Result.missing(N_("No searches have been counted in the period."))
     return Result.share(
         min(followed, searches), searches, breakdown={"searches": searches, "zero_results": zero, "followed": followed}
     )
@@ -362,7 +368,7 @@ def search_success(start: dt.date, end: dt.date) -> Result:
 def search_zero_results(start: dt.date, end: dt.date) -> Result:
     searches, zero, _ = _searches(start, end)
     if not searches:
-        return Result.missing("No searches have been counted in the period.")
+        return Result.missing(N_("No searches have been counted in the period."))
     return Result.share(zero, searches)
 
 
@@ -372,7 +378,7 @@ def search_zero_results(start: dt.date, end: dt.date) -> Result:
 def pan_sector_share(start: dt.date, end: dt.date) -> Result:
     run = latest_themes_run()
     if run is None:
-        return Result.missing("The reach of the NOS has not been classed yet (`noshub themes build`).")
+        return Result.missing(N_("The reach of the NOS has not been classed yet (`noshub themes build`)."))
     classes = dict(Reach.objects.filter(run=run).values_list("standard_id", "reach_class"))
     for standard_id, reach_class in ReachDecision.objects.order_by("standard_id", "sequence").values_list(
         "standard_id", "reach_class"
@@ -387,7 +393,7 @@ def pan_sector_share(start: dt.date, end: dt.date) -> Result:
 
 def qualifications_linked(start: dt.date, end: dt.date) -> Result:
     if not Qualification.objects.exists():
-        return Result.missing("No qualifications have been imported (`noshub load` reads them from the data directory).")
+        return Result.missing(N_("No qualifications have been imported (`noshub load` reads them from the data directory)."))
     current = Standard.objects.filter(current__isnull=False).values("id")
     links = UnitLink.objects.filter(standard_id__in=current)
     linked = sorted(set(links.filter(status__in=(AUTO, CONFIRMED, CORRECTED)).values_list("standard_id", flat=True)))
@@ -402,53 +408,54 @@ def qualifications_linked(start: dt.date, end: dt.date) -> Result:
 # -- the table ----------------------------------------------------------------------------------
 # Every measure, one row: key, the strategy objective it informs, unit (count, percent, days),
 # target (None: none proposed), direction (up, down, none: which way is better), its query, name
-# and definition. The owner is OWNER for all.
+# and definition. The owner is OWNER for all. Names (and the reasons a measure has no data) are
+# marked for translation: the Welsh report shows them in Welsh (noshub/locale/cy).
 
 # fmt: off
 MEASURES: tuple[tuple, ...] = (
     # key, objective, unit, target, direction, query, name,
     #  definition
-    ("nos_current", 1, "count", None, "none", nos_current, "Current NOS",
+    ("nos_current", 1, "count", None, "none", nos_current, N_("Current NOS"),
      "Standards whose current version's validity is Current."),
-    ("nos_past_review", 1, "percent", 25.0, "down", nos_past_review, "Current NOS past their review date",
+    ("nos_past_review", 1, "percent", 25.0, "down", nos_past_review, N_("Current NOS past their review date"),
      "Of the current NOS with a real indicative review date (not missing, not the placeholder 1905-03-14), the share whose date is before the day measured."),
-    ("nos_due_review", 1, "count", None, "none", nos_due_review, "Current NOS due for review in the year",
+    ("nos_due_review", 1, "count", None, "none", nos_due_review, N_("Current NOS due for review in the year"),
      "Current NOS whose indicative review date falls in the calendar year of the day measured."),
-    ("nos_review_date_missing", 1, "count", 0.0, "down", nos_review_date_missing, "Current NOS without a real review date",
+    ("nos_review_date_missing", 1, "count", 0.0, "down", nos_review_date_missing, N_("Current NOS without a real review date"),
      "Current NOS whose indicative review date is missing or the catalogue's placeholder (before 1950)."),
-    ("nos_reviewed_in_year", 4, "count", None, "up", nos_reviewed_in_year, "NOS approved or reviewed in the year",
+    ("nos_reviewed_in_year", 4, "count", None, "up", nos_reviewed_in_year, N_("NOS approved or reviewed in the year"),
      "Current NOS whose current version was approved in the calendar year of the day measured (its date approved), or published from NOS Hub's lifecycle that year."),
-    ("suites_active", 1, "count", None, "none", suites_active, "Suites with current NOS",
+    ("suites_active", 1, "count", None, "none", suites_active, N_("Suites with current NOS"),
      "Suites that hold at least one current NOS."),
-    ("developers_active", 1, "count", None, "none", developers_active, "Developers of current NOS",
+    ("developers_active", 1, "count", None, "none", developers_active, N_("Developers of current NOS"),
      "Organisations named as the developer of at least one current NOS."),
-    ("welsh_coverage", 1, "percent", 100.0, "up", welsh_coverage, "Current NOS with Welsh text",
+    ("welsh_coverage", 1, "percent", 100.0, "up", welsh_coverage, N_("Current NOS with Welsh text"),
      "The share of current NOS whose current version holds Welsh text in any section of the template."),
-    ("soc2020_coverage", 7, "percent", 95.0, "up", soc2020_coverage, "Current NOS with a SOC 2020 code",
+    ("soc2020_coverage", 7, "percent", 95.0, "up", soc2020_coverage, N_("Current NOS with a SOC 2020 code"),
      "The share of current NOS with at least one SOC 2020 code, whatever its provenance; the breakdown counts each NOS under its strongest provenance (confirmed by a person, crosswalked from the catalogue's SOC 2010 code, suggested by the coder)."),
-    ("soc2010_coded", 7, "count", None, "up", soc2010_coded, "Current NOS with a SOC 2010 code from the catalogue",
+    ("soc2010_coded", 7, "count", None, "up", soc2010_coded, N_("Current NOS with a SOC 2010 code from the catalogue"),
      "Current NOS whose current version carries at least one SOC 2010 code as the catalogue gave it."),
-    ("duplicates_found", 1, "count", None, "none", duplicates_found, "NOS in duplicate groups",
+    ("duplicates_found", 1, "count", None, "none", duplicates_found, N_("NOS in duplicate groups"),
      "Standards that belong to a duplicate group in the latest finished duplicate detection (noshub duplicates find); the breakdown counts groups by kind."),
-    ("duplicates_resolved", 1, "percent", 100.0, "up", duplicates_resolved, "Duplicate NOS resolved",
+    ("duplicates_resolved", 1, "percent", 100.0, "up", duplicates_resolved, N_("Duplicate NOS resolved"),
      "Of the standards in the latest duplicate groups, the share with a decision in force (keep both, imported copy, merge, retire; not reversed)."),
-    ("lifecycle_stage_days", 4, "days", 30.0, "down", lifecycle_stage_days, "Days in a lifecycle stage",
+    ("lifecycle_stage_days", 4, "days", 30.0, "down", lifecycle_stage_days, N_("Days in a lifecycle stage"),
      "The median number of days a NOS project spent in a stage before moving on (from NOS Hub's lifecycle audit trail); the breakdown gives each stage's median and each nation's median days to respond to an approval."),
-    ("consultation_responses", 4, "count", None, "up", consultation_responses, "Consultation responses",
+    ("consultation_responses", 4, "count", None, "up", consultation_responses, N_("Consultation responses"),
      "Comments received on draft NOS in consultation in the period (every comment, whatever its moderation)."),
-    ("nos_page_views", 6, "count", None, "up", nos_page_views, "NOS page views",
-     "Views of NOS pages (the page, its summary, its print view) in the period, counted without cookies; robots and visitors asking not to be tracked (Do Not Track, Global Privacy Control) are not counted. The breakdown gives views per developer and per suite of the NOS viewed, and views of suite and SOC 2020 group pages."),
-    ("downloads", 6, "count", None, "up", downloads, "Downloads",
+    ("nos_page_views", 6, "count", None, "up", nos_page_views, N_("NOS page views"),
+     "Views of NOS pages (the page, its summary, its print view) in the period, counted without cookies; robots and visitors asking not to be tracked (Do Not Track, Global Privacy Control) are not counted. The breakdown gives views per developer and per suite of the NOS viewed, views of suite and SOC 2020 group pages, page views per nation (known only for staff accounts that declare one; every other view is not known, never guessed from an address or the language) and page views in the Welsh interface."),
+    ("downloads", 6, "count", None, "up", downloads, N_("Downloads"),
      "PDF and DOCX downloads of NOS and suites, and CSV exports of the API, in the period; the breakdown counts them by format."),
-    ("api_calls", 5, "count", None, "up", api_calls, "API calls",
+    ("api_calls", 5, "count", None, "up", api_calls, N_("API calls"),
      "Calls of the public API and of the pages' JSON twins in the period; clients are told apart by a hash of address and user agent under a salt that changes every day and is then deleted, so the same client on two days counts as two clients."),
-    ("search_success", 1, "percent", 60.0, "up", search_success, "Search success",
+    ("search_success", 1, "percent", 60.0, "up", search_success, N_("Search success"),
      "Searches followed by a NOS view: NOS pages opened from the search results (their Referer) as a share of searches (first pages of results), in the period; at most 100%."),
-    ("search_zero_results", 1, "percent", 5.0, "down", search_zero_results, "Searches finding nothing",
+    ("search_zero_results", 1, "percent", 5.0, "down", search_zero_results, N_("Searches finding nothing"),
      "The share of searches (first pages of results) that found no NOS, in the period."),
-    ("pan_sector_share", 2, "percent", None, "up", pan_sector_share, "Pan- and multi-sector NOS",
+    ("pan_sector_share", 2, "percent", None, "up", pan_sector_share, N_("Pan- and multi-sector NOS"),
      "The share of current NOS classed pan-sector or multi-sector (the strategy's glossary) by the latest `noshub themes build`, a person's decision on a NOS's class standing over the build's."),
-    ("qualifications_linked", 7, "count", None, "up", qualifications_linked, "NOS linked to qualifications",
+    ("qualifications_linked", 7, "count", None, "up", qualifications_linked, N_("NOS linked to qualifications"),
      "Current NOS that at least one qualification unit is linked to (linked by code, by title with its qualification as context, or by a person; links waiting for review and units a person said have no NOS are not counted)."),
 )
 # fmt: on

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_noop as N_
 
 from . import charts, services
 from . import measures as m
@@ -32,16 +33,18 @@ INFOGRAPHIC = (
     "search_success",
     "welsh_coverage",
 )
-LABELS = {
-    "by_validity": "Standards by validity",
-    "by_provenance": "Current NOS by where their SOC 2020 code comes from",
-    "groups_by_kind": "Duplicate groups by kind",
-    "by_format": "Downloads by format",
-    "by_developer": "NOS page views by developer (top 10)",
-    "by_suite": "NOS page views by suite (top 10)",
-    "past_review": "Current NOS and their review dates",
-    "by_decision": "Duplicate decisions in force",
-    "by_endpoint": "API calls by endpoint",
+# Chart titles, translated for the Welsh report (noshub/locale/cy); the charts' text alternatives
+# are made with them.
+LABELS = {  # marked with N_: made in English, shown through gettext in the Welsh report
+    "by_validity": N_("Standards by validity"),
+    "by_provenance": N_("Current NOS by where their SOC 2020 code comes from"),
+    "groups_by_kind": N_("Duplicate groups by kind"),
+    "by_format": N_("Downloads by format"),
+    "by_developer": N_("NOS page views by developer (top 10)"),
+    "by_suite": N_("NOS page views by suite (top 10)"),
+    "past_review": N_("Current NOS and their review dates"),
+    "by_decision": N_("Duplicate decisions in force"),
+    "by_endpoint": N_("API calls by endpoint"),
 }
 
 
@@ -65,8 +68,18 @@ def _breakdown_chart(key: str, result: m.Result) -> dict | None:
                 break
         else:
             return None
-    chart = charts.bars([(str(k), v) for k, v in items], title=LABELS[name])
-    return {"name": name, "title": LABELS[name], "uri": chart["uri"], "alt": chart["alt"]}
+    items = [(str(k), v) for k, v in items]
+    chart = charts.bars(items, title=LABELS[name])
+    return {"name": name, "title": LABELS[name], "uri": chart["uri"], "alt": chart["alt"], "items": items}
+
+
+def _chart_in(chart: dict | None, language: str) -> dict | None:
+    """A breakdown chart with its title (and so its text alternative) in `language`."""
+    if chart is None or language == "en":
+        return chart
+    title = translation.gettext(chart["title"])
+    made = charts.bars(chart["items"], title=title)
+    return {**chart, "title": title, "uri": made["uri"], "alt": made["alt"]}
 
 
 def figures(year: int) -> dict[str, dict]:
@@ -138,10 +151,33 @@ def build(year: int) -> dict:
     }
 
 
+def _words(figure: dict, language: str) -> dict:
+    """A figure's name and no-data reason in `language` where the catalogue of translations has
+    them (`name_lang`, `no_data_lang`: the language each is shown in); its numbers untouched, so
+    the figures read the same in both languages. Definitions stay in English."""
+    out = dict(figure)
+    for field in ("name", "no_data"):
+        text = figure.get(field) or ""
+        shown = translation.gettext(text) if text else text
+        out[field] = shown
+        out[f"{field}_lang"] = language if (shown != text or language == "en") else "en"
+    return out
+
+
 def html(report: dict, language: str) -> str:
     with translation.override(language):
-        chapters = [{**c, "short": str(c["short"])} for c in report["chapters"]]
-        return render_to_string("monitoring/report.html", {**report, "chapters": chapters, "language": language})
+        chapters = [
+            {
+                **c,
+                "short": str(c["short"]),
+                "figures": [{**_words(f, language), "chart": _chart_in(f["chart"], language)} for f in c["figures"]],
+            }
+            for c in report["chapters"]
+        ]
+        infographic = [_words(f, language) for f in report["infographic"]]
+        figs = {k: _words(f, language) for k, f in report["figures"].items()}
+        context = {**report, "chapters": chapters, "infographic": infographic, "figures": figs, "language": language}
+        return render_to_string("monitoring/report.html", context)
 
 
 def _data_only():

@@ -12,6 +12,17 @@ into counts per day.
 | a NOS page opened from the search results (`Referer`) | search | followed | | |
 | a NOS's or a suite's PDF or DOCX; an API list as CSV | download | nos / suite / the endpoint | URN, id or "" | pdf / docx / csv |
 | the API (`/api/v1/…`) or a page's JSON twin | api | the URL's name (`api:nos`, `web:nos-json`) | | a client's hash |
+| any page view above by a signed-in account whose profile declares a nation | view | nation | england / northern_ireland / scotland / wales | |
+| any page view above in the Welsh interface | view | language | cy | |
+
+**Usage per nation, honestly**: a visitor's nation is not known and is not guessed. No IP
+geolocation (it needs a location database NOS Hub does not hold, and an address is personal
+data); the interface language is not a nation (Welsh speakers live everywhere, and most people
+in Wales read English), so a Welsh-interface view is counted as such, under "language", never as
+Wales. The one nation NOS Hub knows is the one a staff account declares in its profile (a
+nation reviewer's, `lifecycle.Profile.nation`): such a view also counts one ("view", "nation",
+that nation), without the NOS viewed, so a day's counts never say which NOS a reviewer read.
+Views of no declared nation are "not known": all views less those counted under a nation.
 
 **What is not**: any request saying `DNT: 1` or `Sec-GPC: 1`; a user agent that calls itself a
 robot (`BOTS`); anything but a 200 (redirects, errors, a suite download still being built);
@@ -79,6 +90,20 @@ def _from_search(request) -> bool:
     return any(referer.startswith(f"{scheme}{host}/search/") for scheme in ("http://", "https://"))
 
 
+def _audience(request) -> list[tuple]:
+    """A page view's nation (declared by a staff account's profile) and interface language (Welsh
+    only), each as its own event with no subject."""
+    out = []
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        profile = getattr(user, "lifecycle_profile", None)  # missing: RelatedObjectDoesNotExist, an AttributeError
+        if profile is not None and profile.nation:
+            out.append(("view", "nation", profile.nation, "", None))
+    if getattr(request, "LANGUAGE_CODE", "").startswith("cy"):
+        out.append(("view", "language", "cy", "", None))
+    return out
+
+
 def classify(request, response) -> list[tuple[str, str, str, str, str | None]]:
     """What a request counts as: (kind, target, subject, detail, client) tuples; client is the raw
     address and user agent of an API call (hashed at flush), else None."""
@@ -112,6 +137,8 @@ def classify(request, response) -> list[tuple[str, str, str, str, str | None]]:
         context = getattr(request, "page_context", None) or {}
         if request.GET.get("q", "").strip() and request.GET.get("page", "1") in ("", "1") and "total" in context:
             out.append(("search", "results", "", "found" if context["total"] else "zero", None))
+    if out and out[0][0] == "view":
+        out.extend(_audience(request))
     return out
 
 

@@ -126,6 +126,43 @@ def test_a_synthetic_day_is_counted_exactly(load_reports):
     assert not UsageSalt.objects.exists()
 
 
+def test_usage_per_nation_is_known_only_from_a_staff_accounts_declared_nation(load_reports):
+    from noshub.lifecycle.models import Profile
+
+    usage.discard()
+    UsageEvent.objects.all().delete()
+    DailyUsage.objects.all().delete()
+    slugs = list(Standard.objects.filter(current__validity="current").order_by("slug").values_list("slug", flat=True)[:3])
+    reviewer = User.objects.create_user("reviewer-wales-usage", password="x-long-password-3")
+    Profile.objects.create(user=reviewer, nation="wales")
+    staff = Client(HTTP_USER_AGENT=BROWSER)
+    staff.force_login(reviewer)
+    undeclared = User.objects.create_user("no-nation-usage", password="x-long-password-4")
+    Profile.objects.create(user=undeclared)
+    other = Client(HTTP_USER_AGENT=BROWSER)
+    other.force_login(undeclared)
+    welsh = Client(HTTP_USER_AGENT=BROWSER)
+    welsh.cookies["django_language"] = "cy"
+    english = Client(HTTP_USER_AGENT=BROWSER)
+    for client in (staff, other, welsh, english):
+        assert client.get(f"/nos/{slugs[0]}/").status_code == 200
+    assert staff.get(f"/suites/{Suite.objects.order_by('id').first().id}/").status_code == 200
+    assert staff.get(f"/nos/{slugs[1]}.docx").status_code == 200  # a download: no nation counted
+    assert welsh.get("/search/", {"q": "care"}).status_code == 200  # a search: no language counted
+    usage.flush()
+    # The nation is counted on its own, never beside the NOS viewed.
+    nation_rows = list(UsageEvent.objects.filter(target="nation").values_list("kind", "subject", "detail"))
+    assert nation_rows == [("view", "wales", ""), ("view", "wales", "")]
+    assert list(UsageEvent.objects.filter(target="language").values_list("subject", flat=True)) == ["cy"]
+    today = dt.date.today()
+    usage.aggregate(today=today)
+    views = measures.nos_page_views(today, today)
+    assert views.value == 4
+    assert views.breakdown["by_nation"] == {"wales": 2, "not_known": 3}  # 4 NOS views and a suite view
+    assert views.breakdown["welsh_interface"] == 1
+    assert views.breakdown["suite_pages"] == 1
+
+
 # -- the report ---------------------------------------------------------------------------------
 
 
@@ -287,6 +324,16 @@ def test_the_pdf_is_tagged_and_its_charts_have_text_alternatives(annual):
 def test_the_report_in_welsh_has_welsh_labels(annual):
     page = report.html(annual["report"], "cy")
     assert 'lang="cy"' in page and "Adroddiad blynyddol" in page
+    # The measures' names and the charts' titles in Welsh, each marked as Welsh; definitions in English.
+    assert '<h3 id="figure-nos_current" lang="cy">SGC cyfredol</h3>' in page
+    assert '<td lang="cy">Ymweliadau â thudalennau SGC</td><td lang="en">Views of NOS pages' in page
+    assert "Safonau yn ôl dilysrwydd" in page and 'alt="Safonau yn ôl dilysrwydd: ' in page
+    assert "Standards by validity" not in page and ">Current NOS<" not in page
+    # The figures read the same in both languages.
+    english = annual["html"]
+    figure = re.compile(r'<a href="#def-nos_current">([^<]+)</a>')
+    assert figure.findall(page) and figure.findall(page) == figure.findall(english)
+    assert '<h3 id="figure-nos_current" lang="en">Current NOS</h3>' in english
 
 
 # -- the staff pages ----------------------------------------------------------------------------
