@@ -341,7 +341,7 @@ def load_test(slugs: list[str], queries: list[str], clients: int, seconds: float
 
 
 def _merged(rows: list[dict]) -> dict:
-    """Two load runs of one server as one: requests/s and errors summed over the time, latency
+    """Two load runs of one server (of equal length) as one: requests/s their mean, errors summed, latency
     percentiles the mean of the runs' (each run's own are kept under "runs")."""
     out = dict(rows[0])
     out["rps"] = round(statistics.mean(r["rps"] for r in rows), 1)
