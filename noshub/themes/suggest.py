@@ -9,7 +9,7 @@ The pan-sector NOS project means to "explore where additional cross-cutting them
 2. Topic words: the content words of their titles, less the words that mostly open a title (a
    NOS title opens with its verb: "Manage", "Carry out", "Develop"; a word that is a title's
    first word in at least `Settings.verb_share` of the catalogue titles holding it is a verb,
-   not a topic).
+   not a topic), the particles of phrasal verbs ("carry out") and adverbs ("safely").
 3. A word is a seed when the candidates holding it come from at least `min_developers`
    developers. Seeds whose NOS overlap (the shared NOS are at least `overlap` of the smaller
    set: "health" and "safety") are merged into one suggestion.
@@ -24,6 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from noshub.core.text import clean_title, content_words
+
+#: Words of a phrasal verb ("carry out", "set up") and adverbs ("safely") name no topic.
+PARTICLES = frozenset({"out", "off", "down", "over", "back", "own"})
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def suggest(candidates: list[Candidate], all_titles: Iterable[str], settings: Se
     holders: dict[str, set[int]] = defaultdict(set)
     for i, c in enumerate(candidates):
         for w in set(content_words(clean_title(c.title))) - stop:
-            if len(w) > 2 and not w.isdigit():
+            if len(w) > 2 and not w.isdigit() and w not in PARTICLES and not w.endswith("ly"):
                 holders[w].add(i)
 
     def devs(rows: set[int]) -> int:
