@@ -110,6 +110,7 @@ STORE: tuple[str, ...] = (
     "themes.functionalmap",
     "themes.mapnode",
     "themes.placement",
+    "themes.placementdecision",
     "search.querylog",
     "monitoring.measure",
     "monitoring.measurevalue",

@@ -107,3 +107,27 @@ def coded_catalogue(django_db_setup, django_db_blocker):
         services.code_catalogue()
         yield
         transaction.set_rollback(True)
+
+
+_themes_computed: dict = {}
+
+
+@pytest.fixture(scope="module")
+def themes_built(django_db_setup, django_db_blocker):
+    """`noshub themes build` as this module's database has it, saved in a transaction undone
+    after the module. The computation (about 30 s) is made once per test session and reused by
+    every module while what it reads is unchanged (`themes.services.fingerprint`: current
+    versions, SOC links, the latest duplicate run); only the save (a few seconds) is per module."""
+    if django_db_setup is None:
+        pytest.skip("real data not loaded")
+    from django.db import transaction
+
+    from noshub.themes import services
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        stamp = services.fingerprint()
+        computed = _themes_computed.get(stamp)
+        if computed is None:
+            computed = _themes_computed[stamp] = services.compute()
+        yield services.save(computed)
+        transaction.set_rollback(True)

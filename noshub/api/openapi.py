@@ -6,7 +6,7 @@ from noshub import __version__
 from noshub.cleansing.schemas import COVERED_DRAFT, DECISION
 from noshub.lifecycle.schemas import ADVANCE, COMMENT, RESPOND
 from noshub.soc.schemas import SOC_ACCEPT, SOC_DECISION
-from noshub.themes.declared import THEMES
+from noshub.themes.declared import THEME_SLUGS, THEMES
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -110,6 +110,22 @@ def openapi_document(server: str) -> dict:
                             "Only NOS whose best SOC 2020 code under `soc` is at least this confident (confirmed and "
                             "crosswalked codes are 1)",
                             {"type": "number", "minimum": 0, "maximum": 1, "default": 0},
+                        ),
+                        _param(
+                            "reach",
+                            "Only NOS of this reach class (in force: a person's decision, else the latest themes build); "
+                            "facets.reach counts them",
+                            {"type": "string", "enum": ["pan_sector", "multi_sector", "job_specific", ""]},
+                        ),
+                        _param(
+                            "theme",
+                            "Only NOS of this pan-sector theme: its reference NOS and the NOS that embed one; facets.theme counts them",
+                            {"type": "string", "enum": [*THEME_SLUGS, ""]},
+                        ),
+                        _param(
+                            "behaviour",
+                            "Only NOS that evidence this work behaviour (its slug, as in /behaviours); facets.behaviour counts them",
+                            {"type": "string", "pattern": "^([a-z0-9][a-z0-9-]{0,119})?$"},
                         ),
                         _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}),
                         _param("per_page", "Results per page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),

@@ -121,6 +121,9 @@ _SEARCH_KEYS = {
     "group",
     "provenance",
     "min_confidence",
+    "reach",
+    "theme",
+    "behaviour",
 }
 
 

@@ -26,6 +26,9 @@ from noshub.core.progress import Progress
     help="One result per duplicate group, or every copy.",
 )
 @click.option("--group", default="", help="Only the copies of this duplicate group (its key).")
+@click.option("--reach", default="", help="Only NOS of this reach class: pan_sector, multi_sector or job_specific.")
+@click.option("--theme", default="", help="Only NOS of this pan-sector theme (its slug: noshub themes show).")
+@click.option("--behaviour", default="", help="Only NOS that evidence this work behaviour (its slug: noshub behaviours list).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def search(
     query: str,
@@ -38,6 +41,9 @@ def search(
     mode: str,
     copies: str,
     group: str,
+    reach: str,
+    theme: str,
+    behaviour: str,
     fmt: str,
 ) -> None:
     """Search NOS: words, "phrases", prefix*, URNs, job titles; misspellings tolerated."""
@@ -57,6 +63,9 @@ def search(
                 mode=mode,
                 copies=copies,
                 group=group.strip().lower(),
+                reach=reach.strip().lower(),
+                theme=theme.strip().lower(),
+                behaviour=behaviour.strip().lower(),
             )
         )
     except InvalidParameter as exc:

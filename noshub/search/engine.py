@@ -38,6 +38,7 @@ from noshub.core.urns import normalise_urn
 from . import evidence, querylog
 from .duplicates import DuplicateGroups, collapse, duplicate_groups
 from .index_cache import IndexCache, IndexedDoc, current_index, soc_counts
+from .labels import Labels, current_labels
 from .params import MAX_PER_PAGE, InvalidParameter, SearchParams, clean_text
 from .ranking import (
     FEW_MATCHES,
@@ -109,7 +110,7 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
     provenance: list[dict] = []  # counted only where there is a SOC group or an evidence filter
     if params.soc or params.provenance or params.min_confidence:
         filtered, provenance = evidence.filter_and_count(filtered, params.soc, params.provenance, params.min_confidence)
-    facets = {**_facets(filtered, copies, params), "provenance": provenance}
+    facets = {**_facets(filtered, copies, params), **_label_facets(filtered, copies, current_labels()), "provenance": provenance}
     _sort(filtered, params, parsed)
     start = (params.page - 1) * params.per_page
     hits = _hits(filtered[start : start + params.per_page], ranked, parsed, copies, groups, welsh, params.soc)
@@ -167,7 +168,7 @@ def _visible(docs: list[IndexedDoc], ranked: _Ranked, params: SearchParams) -> l
     if not params.include_hidden:  # copies a reviewer hid behind their original, unless asked for by URN
         by_urn = ranked.by_urn()
         docs = [d for d in docs if not d.hidden_behind or d.id in by_urn]
-    return _apply_filters(docs, params)
+    return _apply_filters(docs, params, current_labels() if params.reach or params.theme or params.behaviour else None)
 
 
 def _add_welsh_text(welsh: WelshQuery, q: str, cache: IndexCache, ranked: _Ranked) -> None:
@@ -268,7 +269,8 @@ def _add_job_titles(q: str, parsed: ParsedQuery, cache: IndexCache, keyword_ids:
     return ordered
 
 
-def _apply_filters(docs: list[IndexedDoc], p: SearchParams) -> list[IndexedDoc]:
+def _apply_filters(docs: list[IndexedDoc], p: SearchParams, labels: Labels | None) -> list[IndexedDoc]:
+    """The NOS passing the filters (`labels`: needed only for the reach, theme and behaviour filters)."""
     out = []
     for d in docs:
         if p.validity != "all" and d.validity != p.validity:
@@ -282,6 +284,15 @@ def _apply_filters(docs: list[IndexedDoc], p: SearchParams) -> list[IndexedDoc]:
         if p.soc and p.soc not in d.soc:
             continue
         if p.year and d.year != p.year:
+            continue
+        if labels is None:
+            out.append(d)
+            continue
+        if p.reach and labels.reach_of(d.id) != p.reach:
+            continue
+        if p.theme and p.theme not in labels.themes_of(d.id):
+            continue
+        if p.behaviour and p.behaviour not in labels.behaviours_of(d.id):
             continue
         out.append(d)
     return out
@@ -325,6 +336,35 @@ def _facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], p: Sear
         "category": top(category),
         "soc": top(soc),
         "year": top(year, n=30, key=lambda kv: -kv[0]),
+    }
+
+
+def _label_facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], labels: Labels) -> dict[str, list[dict]]:
+    """Reach class, theme and work behaviour, counted as `_facets` counts (a collapsed
+    duplicate once for each value any of its shown copies has)."""
+    reach: Counter = Counter()
+    theme: Counter = Counter()
+    behaviour: Counter = Counter()
+    if labels.reach or labels.themes or labels.behaviours:
+        for d in docs:
+            others = copies.get(d.id)
+            if not others:  # (most results stand alone: no sets to make)
+                if cls := labels.reach.get(d.id):
+                    reach[cls] += 1
+                theme.update(labels.themes.get(d.id, ()))
+                behaviour.update(labels.behaviours.get(d.id, ()))
+                continue
+            members = (d, *others)
+            reach.update({labels.reach_of(m.id) for m in members} - {""})
+            theme.update({t for m in members for t in labels.themes_of(m.id)})
+            behaviour.update({b for m in members for b in labels.behaviours_of(m.id)})
+    return {
+        "reach": [{"value": v, "count": reach[v]} for v in ("pan_sector", "multi_sector", "job_specific") if reach[v]],
+        "theme": [{"value": v, "count": c} for v, c in sorted(theme.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "behaviour": [
+            {"value": v, "count": c, "name": labels.behaviour_names.get(v, v)}
+            for v, c in sorted(behaviour.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+        ],
     }
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from noshub.core.errors import InvalidParameter
+from noshub.themes.declared import THEME_SLUGS
+from noshub.themes.reach import CLASSES as REACH_CLASSES
 
 from .evidence import PROVENANCES
 
@@ -15,6 +18,10 @@ MODES = ("hybrid", "keyword")
 COPIES = ("collapse", "all")  # one result per duplicate group, or every copy
 MAX_PER_PAGE = 100
 MAX_QUERY = 500  # characters of q (the OpenAPI document says the same)
+#: Filters on what other apps say of a NOS (`labels`): reach class, theme, work behaviour.
+LABEL_FILTERS = ("reach", "theme", "behaviour")
+FILTERS = ("validity", "suite", "developer", "category", "soc", "year", "group", "provenance", "min_confidence", *LABEL_FILTERS)
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,119}")
 
 
 def clean_text(text: str) -> str:
@@ -40,6 +47,9 @@ class SearchParams:
     group: str = ""  # a duplicate group's key: only its members, every copy shown
     provenance: str = ""  # only NOS whose best SOC evidence under `soc` is confirmed, crosswalk or suggested
     min_confidence: float = 0.0  # … and at least this confident (0 to 1; confirmed and crosswalked codes are 1)
+    reach: str = ""  # only NOS of this reach class in force (pan_sector, multi_sector, job_specific; noshub.themes)
+    theme: str = ""  # only NOS of this pan-sector theme (its reference NOS and the NOS embedding them)
+    behaviour: str = ""  # only NOS that evidence this work behaviour (its slug; noshub.behaviours)
 
     @classmethod
     def from_query_dict(cls, data) -> SearchParams:
@@ -88,6 +98,9 @@ class SearchParams:
             group=(data.get("group") or "").strip().lower(),
             provenance=(data.get("provenance") or "").strip().lower(),
             min_confidence=fraction("min_confidence"),
+            reach=(data.get("reach") or "").strip().lower(),
+            theme=(data.get("theme") or "").strip().lower(),
+            behaviour=(data.get("behaviour") or "").strip().lower(),
         )
         params.validate()
         return params
@@ -111,13 +124,19 @@ class SearchParams:
             raise InvalidParameter("provenance", f"must be one of {', '.join(PROVENANCES)}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise InvalidParameter("min_confidence", "must be a number from 0 to 1")
+        if self.reach and self.reach not in REACH_CLASSES:
+            raise InvalidParameter("reach", f"must be one of {', '.join(REACH_CLASSES)}")
+        if self.theme and self.theme not in THEME_SLUGS:
+            raise InvalidParameter("theme", f"must be one of {', '.join(THEME_SLUGS)}")
+        if self.behaviour and not _SLUG.fullmatch(self.behaviour):
+            raise InvalidParameter("behaviour", "must be a behaviour's slug (lower-case letters, digits and hyphens)")
         if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidParameter("page", f"page must be 1 or more and per_page 1 to {MAX_PER_PAGE}")
 
     def filters(self) -> dict:
         found = {
             k: getattr(self, k)
-            for k in ("validity", "suite", "developer", "category", "soc", "year", "group", "provenance", "min_confidence")
+            for k in FILTERS
             if getattr(self, k)
         }
         if self.shows_every_copy:
@@ -129,6 +148,7 @@ class SearchParams:
         values = {
             k: getattr(self, k)
             for k in ("q", "validity", "suite", "developer", "category", "soc", "year", "sort", "provenance", "min_confidence")
+            + LABEL_FILTERS
         }
         values |= {"per_page": self.per_page, "mode": self.mode, "copies": self.copies, "group": self.group, **changes}
         defaults = {"validity": "current", "sort": "relevance", "per_page": 20, "mode": "hybrid", "copies": "collapse", "min_confidence": 0.0}

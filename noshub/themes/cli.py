@@ -187,8 +187,90 @@ def map_show(slug: str, version: int | None, fmt: str) -> None:
     for area in data["key_areas"]:
         click.echo(f"{area['code']}  {area['title']}")
         for f in area["functions"]:
-            click.echo(f"  {f['code']:<6} {f['nos_count']:4} NOS  {f['title']}")
+            kinds = f["kinds"]
+            click.echo(
+                f"  {f['code']:<6} {f['nos_count']:4} NOS (generic {kinds['generic']}, context-specific "
+                f"{kinds['context_specific']}, specialist {kinds['specialist']}; {f['confirmed']} confirmed)  {f['title']}"
+            )
     click.echo(f"Gaps (no NOS): {len(data['gaps'])}")
+
+
+@map_.command("place")
+@click.argument("slug")
+@click.argument("urn")
+@click.option("--function", "function", required=True, help="The function's code the NOS is placed on.")
+@click.option("--action", type=click.Choice(["confirm", "move", "remove"]), default="confirm", show_default=True)
+@click.option("--to", "to_function", default="", help="Moved: the function's code it goes to.")
+@click.option("--kind", type=click.Choice(["", "generic", "context_specific", "specialist"]), default="", help="Set its kind.")
+@click.option("--reason", required=True)
+@click.option("--user", "username", required=True, help="Who decides (a reviewer or an administrator).")
+def map_place(slug: str, urn: str, function: str, action: str, to_function: str, kind: str, reason: str, username: str) -> None:
+    """Confirm a NOS's placement on a function (and its kind), move it, or remove it; kept in the history."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    from noshub.catalogue.services import NotFound as StandardNotFound
+    from noshub.catalogue.services import get_standard
+    from noshub.core.errors import NosHubError
+    from noshub.themes import mapedit
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise click.ClickException(f"No user {username!r}")
+    try:
+        d = mapedit.decide_placement(user, slug, get_standard(urn), function, action, to_function, kind, reason)
+    except (NosHubError, StandardNotFound, PermissionDenied) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{d.standard.urn}: {d.action} on {d.function}{' -> ' + d.to_function if d.to_function else ''} (decision {d.id})")
+
+
+@map_.command("edit")
+@click.argument("slug")
+@click.argument("action", type=click.Choice(["add_key_area", "add_function", "rename", "remove", "key_purpose"]))
+@click.option("--code", default="")
+@click.option("--title", default="")
+@click.option("--parent", default="", help="The key area of a new function.")
+@click.option("--reason", required=True)
+@click.option("--user", "username", required=True, help="Who edits (a reviewer or an administrator).")
+def map_edit(slug: str, action: str, code: str, title: str, parent: str, reason: str, username: str) -> None:
+    """One change to a map's outline, made as a new version (who, when and why kept)."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    from noshub.core.errors import NosHubError
+    from noshub.themes import mapedit
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise click.ClickException(f"No user {username!r}")
+    try:
+        fmap = mapedit.edit_map(user, slug, action, reason, code=code, title=title, parent=parent)
+    except (NosHubError, PermissionDenied) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{fmap.name} version {fmap.version}: /themes/maps/{fmap.slug}/")
+
+
+@themes.command()
+@click.option("--min-developers", type=click.IntRange(2, 200), default=8, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def suggest(min_developers: int, limit: int, fmt: str) -> None:
+    """Suggested further cross-cutting themes: topics of pan- and multi-sector NOS in no theme, across many developers."""
+    from noshub.core.errors import NosHubError
+    from noshub.themes import services
+
+    try:
+        data = services.suggested_themes(min_developers=min_developers, limit=limit)
+    except NosHubError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{data['candidates']} pan- and multi-sector NOS in no theme; topics carried by {min_developers}+ developers:")
+    for g in data["suggestions"]:
+        click.echo(f"  {g['name']:<40} {g['nos_count']:5} NOS, {g['developers']:3} developers, {g['suites']:4} suites")
+        for e in g["examples"][:3]:
+            click.echo(f"      {e['urn']:<14} {e['title']}")
 
 
 commands = (themes,)

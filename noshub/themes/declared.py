@@ -63,6 +63,7 @@ THEMES: tuple[Theme, ...] = (
 )
 
 BY_SLUG = {t.slug: t for t in THEMES}
+THEME_SLUGS = tuple(t.slug for t in THEMES)
 
 
 def home_theme(suites) -> str:

@@ -28,7 +28,8 @@ from noshub.catalogue.models import Standard
 from noshub.core.errors import ImportRejected, NotFound
 from noshub.core.text import title_content_key
 
-from .models import Embedding, FunctionalMap, MapNode, Placement
+from . import mapedit, placement
+from .models import Embedding, FunctionalMap, MapNode, Placement, Reach
 
 ML_KEY_PURPOSE = (
     "Provide direction, gain commitment, facilitate change and achieve results through the efficient, "
@@ -74,6 +75,7 @@ def seed_management_leadership(user=None) -> FunctionalMap:
     if run is not None:
         for e in Embedding.objects.filter(run=run, theme="leadership-management"):
             embedded[e.reference_id].append(e)
+    free = _sector_free(run)
     with transaction.atomic():
         fmap = FunctionalMap.objects.create(
             slug="management-leadership",
@@ -91,13 +93,34 @@ def seed_management_leadership(user=None) -> FunctionalMap:
             node = MapNode.objects.create(
                 map=fmap, parent=areas[area], level="function", code=f"{area}{number}", title=title, position=100 + n
             )
-            placements.append(Placement(node=node, standard_id=sid, confidence=1.0, reason="reference NOS (home suite)"))
-            placements += [
-                Placement(node=node, standard_id=e.standard_id, confidence=e.confidence, reason=f"theme embedding ({e.extent})")
-                for e in embedded.get(sid, [])
-            ]
+            kind, why = placement.kind_of(True, "full", (), True)
+            placements.append(
+                Placement(
+                    node=node, standard_id=sid, confidence=1.0, reason="reference NOS (home suite)", kind=kind, kind_reason=why
+                )
+            )
+            for e in embedded.get(sid, []):
+                kind, why = placement.kind_of(False, e.extent, [r["code"] for r in e.reasons], free.get(e.standard_id, False))
+                placements.append(
+                    Placement(
+                        node=node,
+                        standard_id=e.standard_id,
+                        confidence=e.confidence,
+                        reason=f"theme embedding ({e.extent})",
+                        kind=kind,
+                        kind_reason=why,
+                    )
+                )
         Placement.objects.bulk_create(placements, ignore_conflicts=True)
+        mapedit.replay_decisions(fmap)
     return fmap
+
+
+def _sector_free(run) -> dict[int, bool]:
+    """Standard id -> whether its title is sector-free (the latest themes build; empty before one)."""
+    if run is None:
+        return {}
+    return dict(Reach.objects.filter(run=run).values_list("standard_id", "sector_free").iterator(chunk_size=20000))
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -223,6 +246,9 @@ def import_outline(text: str, kind: str, slug: str = "", user=None, file: str = 
     """A new version of a map from an outline: all of it or nothing."""
     outline = parse_outline(text, kind, file)
     slug = slugify(slug or outline["name"])[:64] or "map"
+    from . import services
+
+    free = _sector_free(services.latest_run())
     by_title: dict[str, list[int]] = defaultdict(list)
     for sid, title in Standard.objects.exclude(current=None).values_list("id", "current__title").iterator(chunk_size=20000):
         key = title_content_key(title or "")
@@ -247,11 +273,20 @@ def import_outline(text: str, kind: str, slug: str = "", user=None, file: str = 
                     map=fmap, parent=node, level="function", code=fn["code"], title=fn["title"], position=position
                 )
                 position += 1
-                placements += [
-                    Placement(node=child, standard_id=sid, confidence=0.9, reason="title says the same as the function")
-                    for sid in by_title.get(title_content_key(fn["title"]), [])
-                ]
+                for sid in by_title.get(title_content_key(fn["title"]), []):
+                    kind, why = placement.kind_of(False, "", (), free.get(sid, False)) if sid in free else ("", "")
+                    placements.append(
+                        Placement(
+                            node=child,
+                            standard_id=sid,
+                            confidence=0.9,
+                            reason="title says the same as the function",
+                            kind=kind,
+                            kind_reason=why,
+                        )
+                    )
         Placement.objects.bulk_create(placements, ignore_conflicts=True)
+        mapedit.replay_decisions(fmap)
     return fmap
 
 
@@ -275,12 +310,13 @@ def map_list() -> list[dict]:
     ]
 
 
-def map_detail(fmap: FunctionalMap) -> dict:
-    """The map as a tree with the NOS placed on each function, its density and gaps."""
-    nodes = list(fmap.nodes.order_by("position"))
-    counts = defaultdict(int)
+def _placed(fmap: FunctionalMap, node_ids=None) -> dict[int, list[dict]]:
+    """Node id -> the NOS placed on it, best first."""
+    rows = Placement.objects.filter(node__map=fmap)
+    if node_ids is not None:
+        rows = rows.filter(node_id__in=node_ids)
     placed: dict[int, list[dict]] = defaultdict(list)
-    rows = Placement.objects.filter(node__map=fmap).values_list(
+    fields = (
         "node_id",
         "standard__slug",
         "standard__urn",
@@ -289,9 +325,10 @@ def map_detail(fmap: FunctionalMap) -> dict:
         "confidence",
         "source",
         "reason",
+        "kind",
+        "kind_reason",
     )
-    for node_id, slug, urn, title, developer, confidence, source, reason in rows:
-        counts[node_id] += 1
+    for node_id, slug, urn, title, developer, confidence, source, reason, kind, kind_reason in rows.values_list(*fields):
         placed[node_id].append(
             {
                 "slug": slug,
@@ -301,8 +338,20 @@ def map_detail(fmap: FunctionalMap) -> dict:
                 "confidence": round(confidence, 3),
                 "source": source,
                 "reason": reason,
+                "kind": kind,
+                "kind_reason": kind_reason,
             }
         )
+    for items in placed.values():
+        items.sort(key=lambda r: (r["kind"] != placement.GENERIC, -r["confidence"], r["urn"]))
+    return placed
+
+
+def map_detail(fmap: FunctionalMap) -> dict:
+    """The map as a tree with the NOS placed on each function (by kind: generic,
+    context-specific, specialist), its density and gaps, its versions and decisions."""
+    nodes = list(fmap.nodes.order_by("position"))
+    placed = _placed(fmap)
     areas = []
     by_id = {}
     for n in nodes:
@@ -312,19 +361,56 @@ def map_detail(fmap: FunctionalMap) -> dict:
             areas.append(item)
             by_id[n.id] = item
         else:
-            item.update(nos_count=counts[n.id], nos=sorted(placed[n.id], key=lambda r: (-r["confidence"], r["urn"]))[:200])
+            nos = placed.get(n.id, [])
+            item.update(
+                nos_count=len(nos),
+                kinds={k: sum(1 for r in nos if r["kind"] == k) for k in placement.KINDS},
+                confirmed=sum(1 for r in nos if r["source"] == "confirmed"),
+                nos=nos[:200],
+            )
             by_id[n.parent_id]["functions"].append(item)
     functions = [f for a in areas for f in a["functions"]]
     crowded = sorted(functions, key=lambda f: -f["nos_count"])[:10]
+    all_nos = [r for f in functions for r in f["nos"]]
     return {
         "slug": fmap.slug,
         "name": fmap.name,
         "version": fmap.version,
         "versions": list(FunctionalMap.objects.filter(slug=fmap.slug).order_by("version").values_list("version", flat=True)),
+        "latest": not FunctionalMap.objects.filter(slug=fmap.slug, version__gt=fmap.version).exists(),
         "key_purpose": fmap.key_purpose,
         "source": fmap.source,
+        "reason": fmap.reason,
         "key_areas": areas,
         "functions": len(functions),
+        "kinds": {k: sum(f["kinds"][k] for f in functions) for k in placement.KINDS},
+        "confirmed": sum(f["confirmed"] for f in functions),
+        "placed": sum(f["nos_count"] for f in functions),
         "gaps": [{"code": f["code"], "title": f["title"]} for f in functions if not f["nos_count"]],
         "crowded": [{"code": f["code"], "title": f["title"], "nos_count": f["nos_count"]} for f in crowded if f["nos_count"]],
+        "history": mapedit.history(fmap.slug),
+        "decisions": mapedit.decisions(fmap.slug, limit=50),
+        "shown_per_function": 200 if all_nos else 0,
+    }
+
+
+def function_detail(fmap: FunctionalMap, code: str) -> dict:
+    """One function of a map with every NOS placed on it (kind, confidence, source, reason)."""
+    node = fmap.nodes.filter(code=code, level="function").select_related("parent").first()
+    if node is None:
+        raise NotFound(f"No function {code!r} on {fmap.slug} version {fmap.version}")
+    nos = _placed(fmap, [node.id]).get(node.id, [])
+    return {
+        "slug": fmap.slug,
+        "name": fmap.name,
+        "version": fmap.version,
+        "latest": not FunctionalMap.objects.filter(slug=fmap.slug, version__gt=fmap.version).exists(),
+        "key_area": {"code": node.parent.code, "title": node.parent.title} if node.parent_id else None,
+        "code": node.code,
+        "title": node.title,
+        "nos": nos,
+        "nos_count": len(nos),
+        "kinds": {k: sum(1 for r in nos if r["kind"] == k) for k in placement.KINDS},
+        "functions": list(fmap.nodes.filter(level="function").order_by("position").values_list("code", "title")),
+        "decisions": [d for d in mapedit.decisions(fmap.slug) if code in (d["function"], d["to_function"])],
     }

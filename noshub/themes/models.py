@@ -85,6 +85,11 @@ class ReachDecision(models.Model):
 
 MAP_LEVELS = [("key_area", "Key area"), ("function", "Function")]
 PLACEMENT_SOURCES = [("suggested", "Suggested"), ("confirmed", "Confirmed by a person")]
+#: Within a map (the 2010 M&L review): generic (the function as any sector carries it out),
+#: context-specific (the context changes the standard of performance), specialist (the function
+#: needs specialist knowledge and finer disaggregation). `placement.py` says how each is told.
+PLACEMENT_KINDS = [("generic", "Generic"), ("context_specific", "Context-specific"), ("specialist", "Specialist")]
+PLACEMENT_ACTIONS = [("confirm", "Confirm"), ("move", "Move to another function"), ("remove", "Remove")]
 
 
 class FunctionalMap(models.Model):
@@ -96,6 +101,7 @@ class FunctionalMap(models.Model):
     name = models.CharField(max_length=255)
     key_purpose = models.TextField()
     source = models.CharField(max_length=255, blank=True, help_text="Where this version came from (a file, a seed)")
+    reason = models.TextField(blank=True, help_text="Why this version was made (an edit on the page says why)")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -128,6 +134,28 @@ class Placement(models.Model):
     confidence = models.FloatField()
     source = models.CharField(max_length=16, choices=PLACEMENT_SOURCES, default="suggested")
     reason = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=16, choices=PLACEMENT_KINDS, blank=True)
+    kind_reason = models.CharField(max_length=255, blank=True, help_text="Why it is of that kind (a code: placement.KIND_REASONS)")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["node", "standard"], name="unique_placement")]
+
+
+class PlacementDecision(models.Model):
+    """A person confirms a NOS's placement on a function (and its kind), moves it to another
+    function, or removes it. Never edited: the history. Every new version of the map (a seed, an
+    import, an edit) replays them in order, so a decision outlives the version it was made on."""
+
+    map_slug = models.SlugField(max_length=64)
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=16, choices=PLACEMENT_ACTIONS)
+    function = models.CharField(max_length=32, help_text="The function's code it was on")
+    to_function = models.CharField(max_length=32, blank=True, help_text="Moved: the function's code it went to")
+    kind = models.CharField(max_length=16, choices=PLACEMENT_KINDS, blank=True)
+    version = models.PositiveIntegerField(help_text="The map version it was made on")
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["map_slug", "id"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -128,10 +128,37 @@ def references(docs: Sequence[NosText]) -> dict[str, str]:
 # -- build ----------------------------------------------------------------------------------
 
 
-def build(progress: ProgressCallback | None = None, save: bool = True) -> BuildRun:
-    """Reach and theme embeddings for every current NOS; kept as the latest `BuildRun`."""
+@dataclass
+class Computed:
+    """What a build works out, before it is saved: kept apart so that the tests can work it out
+    once and save it in each module's transaction (`save`)."""
+
+    started: object
+    fingerprint: tuple
+    reaches: list
+    matches: list
+    category: dict
+    statements: dict
+    settings: dict
+    stats: dict
+
+
+def fingerprint() -> tuple:
+    """What a computation reads, in a few numbers: the current versions, the SOC links and the
+    latest duplicate run. A computation is only reused while these are unchanged."""
+    from django.db.models import Count, Max
+
+    versions = Standard.objects.aggregate(n=Count("id"), current=Max("current_id"))
+    soc = NosSocCode.objects.aggregate(n=Count("id"), last=Max("id"))
+    run = cleansing.latest_run()
+    return (versions["n"], versions["current"], soc["n"], soc["last"], run.id if run else None)
+
+
+def compute(progress: ProgressCallback | None = None) -> Computed:
+    """Reach and theme embeddings for every current NOS (nothing written)."""
     started = timezone.now()
     t0 = time.perf_counter()
+    stamp = fingerprint()
     tell(progress, "Reading the catalogue")
     docs = load_corpus()
     category = dict(
@@ -149,7 +176,6 @@ def build(progress: ProgressCallback | None = None, save: bool = True) -> BuildR
     tell(progress, "Finding theme embeddings", 2, 2)
     tell(progress, "Working out the reach of every NOS")
     reaches = reach.compute_reach(docs, majors, links + full_links, refs)
-    statements = {d.key: len(d.statements) for d in docs}
     stats = {
         "nos": len(docs),
         "references": {t.slug: sum(1 for v in refs.values() if v == t.slug) for t in declared.THEMES},
@@ -158,14 +184,28 @@ def build(progress: ProgressCallback | None = None, save: bool = True) -> BuildR
         "part": sum(1 for m in matches if m.extent == detect.PART),
         "classes": {c: sum(1 for r in reaches if r.reach_class == c) for c in reach.CLASSES},
         "copy_links": len(links),
+        "seconds": round(time.perf_counter() - t0, 2),
     }
-    run = BuildRun(started_at=started, settings={"detect": asdict(detector.settings), "reach": asdict(reach.Settings())})
-    if not save:
-        stats["seconds"] = round(time.perf_counter() - t0, 2)
-        run.stats = stats
-        return run
+    return Computed(
+        started=started,
+        fingerprint=stamp,
+        reaches=reaches,
+        matches=matches,
+        category=category,
+        statements={d.key: len(d.statements) for d in docs},
+        settings={"detect": asdict(detector.settings), "reach": asdict(reach.Settings())},
+        stats=stats,
+    )
+
+
+def save(computed: Computed, progress: ProgressCallback | None = None) -> BuildRun:
+    """Keep a computation as the latest `BuildRun` (one transaction)."""
+    t0 = time.perf_counter()
+    reaches, matches = computed.reaches, computed.matches
     ids = dict(Standard.objects.values_list("slug", "id"))
     total = len(reaches) + len(matches)
+    stats = dict(computed.stats)
+    run = BuildRun(started_at=computed.started, settings=computed.settings)
     with transaction.atomic():
         run.save()
         batch: list = []
@@ -185,7 +225,7 @@ def build(progress: ProgressCallback | None = None, save: bool = True) -> BuildR
                     sector_words=r.sector_words,
                     theme_reference=r.theme_reference,
                     reasons=[{"code": c, **v} for c, v in r.reasons],
-                    category=category.get(r.key, ""),
+                    category=computed.category.get(r.key, ""),
                 )
             )
             if len(batch) >= 5000:
@@ -203,18 +243,26 @@ def build(progress: ProgressCallback | None = None, save: bool = True) -> BuildR
                     extent=m.extent,
                     confidence=m.confidence,
                     reasons=m.as_dict()["reasons"],
-                    statements=statements.get(m.key, 0),
+                    statements=computed.statements.get(m.key, 0),
                 )
                 for m in matches
             ],
             batch_size=5000,
         )
         tell(progress, "Saving", total, total)
-        stats["seconds"] = round(time.perf_counter() - t0, 2)
+        stats["seconds"] = round(stats.get("seconds", 0) + time.perf_counter() - t0, 2)
         run.stats = stats
         run.finished_at = timezone.now()
         run.save(update_fields=["stats", "finished_at"])
     return run
+
+
+def build(progress: ProgressCallback | None = None, save_run: bool = True) -> BuildRun:
+    """Reach and theme embeddings for every current NOS; kept as the latest `BuildRun`."""
+    computed = compute(progress)
+    if not save_run:
+        return BuildRun(started_at=computed.started, settings=computed.settings, stats=computed.stats)
+    return save(computed, progress)
 
 
 def latest_run() -> BuildRun | None:
@@ -507,3 +555,70 @@ EXPORT_COLUMNS = [
     "reference_title",
     "reasons",
 ]
+
+
+# -- for search facets ----------------------------------------------------------------------
+
+
+def facet_stamp() -> tuple:
+    """Where the classes and themes stand (the latest build, the latest decision): search
+    reloads its facet data when this moves on."""
+    from django.db.models import Max
+
+    run = latest_run()
+    last = ReachDecision.objects.aggregate(id=Max("id"), at=Max("decided_at"))
+    # (times as well as ids: a rolled-back transaction leaves its ids free for the next one)
+    return (run.id if run else None, run.finished_at if run else None, last["id"], last["at"])
+
+
+def facet_values() -> tuple[dict[int, str], dict[int, tuple[str, ...]]]:
+    """Standard id -> its reach class in force (a person's latest decision, else the latest
+    build's), and -> the themes it belongs to (a reference NOS of the theme, or a NOS that
+    embeds one fully or in part). Empty before the first build."""
+    run = latest_run()
+    if run is None:
+        return {}, {}
+    classes = dict(Reach.objects.filter(run=run).values_list("standard_id", "reach_class").iterator(chunk_size=20000))
+    for sid, cls in ReachDecision.objects.order_by("standard_id", "sequence").values_list("standard_id", "reach_class"):
+        classes[sid] = cls  # the latest is in force
+    themes: dict[int, set[str]] = defaultdict(set)
+    for sid, slug in Reach.objects.filter(run=run).exclude(theme_reference="").values_list("standard_id", "theme_reference"):
+        themes[sid].add(slug)
+    for sid, slug in Embedding.objects.filter(run=run).values_list("standard_id", "theme"):
+        themes[sid].add(slug)
+    return classes, {sid: tuple(sorted(v)) for sid, v in themes.items()}
+
+
+
+# -- suggested further themes ---------------------------------------------------------------
+
+
+def suggested_themes(min_developers: int = 8, limit: int = 20) -> dict:
+    """Cross-cutting topics among pan- and multi-sector NOS in no theme (`suggest.py`)."""
+    from . import suggest
+
+    if not 2 <= min_developers <= 200:
+        raise InvalidParameter("min_developers", _("expected a whole number from 2 to 200"))
+    if not 1 <= limit <= 100:
+        raise InvalidParameter("limit", _("expected a whole number from 1 to 100"))
+    run = _require_run()
+    classes, themes = facet_values()
+    in_theme = set(themes)
+    wanted = {sid for sid, cls in classes.items() if cls in (reach.PAN, reach.MULTI) and sid not in in_theme}
+    majors = dict(Reach.objects.filter(run=run, standard_id__in=wanted).values_list("standard_id", "majors"))
+    rows = _nos_rows(wanted)
+    candidates = [
+        suggest.Candidate(
+            key=r["slug"], urn=r["urn"], title=r["title"], developer=r["developer"], suites=tuple(r["suites"]),
+            majors=tuple(majors.get(sid) or ()),
+        )
+        for sid, r in sorted(rows.items())
+    ]
+    titles = Standard.objects.exclude(current=None).values_list("current__title", flat=True).iterator(chunk_size=20000)
+    found = suggest.suggest(candidates, titles, suggest.Settings(min_developers=min_developers, limit=limit))
+    return {
+        "run": run_dict(run),
+        "candidates": len(candidates),
+        "min_developers": min_developers,
+        "suggestions": [{**g.as_dict(), "nos": g.nos[:50]} for g in found],
+    }

@@ -26,7 +26,8 @@ from noshub.pages import Page, page_view
 from noshub.pages.errors import json_error
 from noshub.pages.jsonbody import BodySchema, request_data, text
 
-from . import maps, services
+from . import mapedit, maps, maps_text, services
+from .placement import KINDS
 from .reach import CLASSES
 
 DECISION = BodySchema(
@@ -149,7 +150,11 @@ def map_page(request: HttpRequest, slug: str) -> Page:
     version = request.GET.get("version", "")
     if version and not version.isdigit():
         raise InvalidParameter("version", "must be a whole number")
-    return Page("themes/map.html", maps.map_detail(maps.get_map(slug, int(version) if version else None)))
+    data = maps.map_detail(maps.get_map(slug, int(version) if version else None))
+    data["can_edit"] = data["latest"] and mapedit.can_edit(request.user)
+    data["kind_labels"] = {k: maps_text.kind_label(k) for k in KINDS}
+    data["edit_actions"] = [{"value": a, "label": maps_text.edit_label(a)} for a in mapedit.EDITS]
+    return Page("themes/map.html", data)
 
 
 @require_POST
@@ -163,3 +168,124 @@ def map_import(request: HttpRequest) -> HttpResponse:
         data["outline"], data["format"], slug=data.get("slug", ""), user=request.user, file="posted outline"
     )
     return JsonResponse({"slug": fmap.slug, "version": fmap.version, "url": f"/themes/maps/{fmap.slug}/"}, status=201)
+
+
+PLACEMENT = BodySchema(
+    "MapPlacementDecision",
+    {
+        "type": "object",
+        "description": "Confirm a NOS's placement on a function (and its kind), move it to another function, or remove it",
+        "additionalProperties": False,
+        "required": ["urn", "function", "action", "reason"],
+        "properties": {
+            "urn": text(255, min_length=1),
+            "function": text(32, min_length=1),
+            "action": {"enum": list(mapedit.ACTIONS)},
+            "to_function": text(32),
+            "kind": {"enum": ["", *KINDS]},
+            "reason": text(4000, min_length=1),
+        },
+    },
+)
+MAP_EDIT = BodySchema(
+    "MapEdit",
+    {
+        "type": "object",
+        "description": "One change to a functional map's outline, made as a new version",
+        "additionalProperties": False,
+        "required": ["action", "reason"],
+        "properties": {
+            "action": {"enum": list(mapedit.EDITS)},
+            "code": text(32),
+            "title": text(5000),
+            "parent": text(32),
+            "reason": text(4000, min_length=1),
+        },
+    },
+)
+
+
+def _as_forbidden(call):
+    try:
+        return call()
+    except PermissionDenied as exc:
+        raise Forbidden(str(exc)) from None
+
+
+@require_safe
+@page_view
+def map_function(request: HttpRequest, slug: str, code: str) -> Page:
+    version = request.GET.get("version", "")
+    if version and not version.isdigit():
+        raise InvalidParameter("version", "must be a whole number")
+    data = maps.function_detail(maps.get_map(slug, int(version) if version else None), code)
+    data["can_edit"] = data["latest"] and mapedit.can_edit(request.user)
+    data["kind_choices"] = [{"value": k, "label": maps_text.kind_label(k)} for k in KINDS]
+    for row in data["nos"]:
+        row["kind_label"] = maps_text.kind_label(row["kind"])
+        row["kind_reason_text"] = maps_text.kind_reason(row["kind_reason"])
+    return Page("themes/map_function.html", data)
+
+
+@require_POST
+@_json_errors
+def map_place(request: HttpRequest, slug: str) -> HttpResponse:
+    """Confirm, move or remove a placement on a map's latest version (reviewers, administrators). CSRF."""
+    if not mapedit.can_edit(request.user):
+        raise Forbidden("Only reviewers and administrators may change functional maps.")
+    data = request_data(request, PLACEMENT)
+    standard = _standard(data["urn"])
+    decision = _as_forbidden(
+        lambda: mapedit.decide_placement(
+            request.user,
+            slug,
+            standard,
+            data["function"],
+            data["action"],
+            to_function=data.get("to_function", ""),
+            kind=data.get("kind", ""),
+            reason=data["reason"],
+        )
+    )
+    if request.content_type == "application/json":
+        return JsonResponse({"slug": slug, "decision": mapedit.decisions(slug, limit=1)[0]}, status=201)
+    return redirect("themes:map-function", slug=slug, code=decision.to_function or decision.function)
+
+
+@require_POST
+@_json_errors
+def map_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """One change to a map's outline, as a new version (reviewers, administrators). CSRF."""
+    if not mapedit.can_edit(request.user):
+        raise Forbidden("Only reviewers and administrators may change functional maps.")
+    data = request_data(request, MAP_EDIT)
+    fmap = _as_forbidden(
+        lambda: mapedit.edit_map(
+            request.user,
+            slug,
+            data["action"],
+            data["reason"],
+            code=data.get("code", ""),
+            title=data.get("title", ""),
+            parent=data.get("parent", ""),
+        )
+    )
+    if request.content_type == "application/json":
+        return JsonResponse({"slug": fmap.slug, "version": fmap.version, "url": f"/themes/maps/{fmap.slug}/"}, status=201)
+    return redirect("themes:map", slug=fmap.slug)
+
+
+@require_safe
+@page_view
+def suggested(request: HttpRequest) -> Page:
+    """Suggested further cross-cutting themes (staff: reviewers and administrators)."""
+    if not cleansing_services.is_reviewer(request.user):
+        raise Forbidden("Only reviewers and administrators may see suggested themes.")
+
+    def number(name: str, default: int) -> int:
+        raw = request.GET.get(name, "")
+        if raw and not raw.isdigit():
+            raise InvalidParameter(name, "must be a whole number")
+        return int(raw) if raw else default
+
+    return Page("themes/suggested.html", services.suggested_themes(number("min_developers", 8), number("limit", 20)))

@@ -45,9 +45,10 @@ from noshub.pages import Page, page_view
 from noshub.qualifications.services import qualifications_using
 from noshub.search import evidence
 from noshub.search.engine import SearchParams, SearchResult, search
+from noshub.search.labels import current_labels
 from noshub.search.params import MAX_QUERY, clean_text
 from noshub.soc.models import SocGroup
-from noshub.themes.services import reach_line
+from noshub.themes.services import class_label, reach_line, theme_name
 
 from . import browse, downloads, exports
 from .compare import compare as compare_nos
@@ -56,7 +57,7 @@ from .nos_view import label, present
 from .page_cache import cached, catalogue_stamp
 from .summary import generate as generate_summary
 
-FACET_NAMES = ("validity", "category", "developer", "suite", "soc", "year")
+FACET_NAMES = ("validity", "category", "reach", "theme", "behaviour", "developer", "suite", "soc", "year")
 
 
 def _language() -> str:
@@ -116,6 +117,12 @@ def _facet_label(name: str, value) -> str:
         return f"{value} {title}".strip()
     if name == "provenance":
         return _provenance_labels().get(value, str(value))
+    if name == "reach":
+        return class_label(str(value))
+    if name == "theme":
+        return theme_name(str(value))
+    if name == "behaviour":
+        return current_labels().behaviour_names.get(str(value), str(value))
     return str(value)
 
 
@@ -137,6 +144,9 @@ def _facet_heading(name: str) -> str:
         "soc": _("Occupation (SOC 2020)"),
         "year": _("Year approved"),
         "provenance": _("Where the code comes from"),
+        "reach": _("Reach"),
+        "theme": _("Pan-sector theme"),
+        "behaviour": _("Work behaviour"),
     }[name]
 
 
@@ -162,7 +172,7 @@ def _results_context(request: HttpRequest, result: SearchResult, path: str, face
         k: request.GET.get(k, "")
         for k in (
             *("q", "validity", "suite", "developer", "category", "soc", "year", "sort", "per_page", "copies", "group", "mode"),
-            *("provenance", "min_confidence"),
+            *("provenance", "min_confidence", "reach", "theme", "behaviour"),
         )
     }
     facets = []
@@ -194,7 +204,7 @@ def _results_context(request: HttpRequest, result: SearchResult, path: str, face
             "label": _facet_label(name, getattr(p, name)),
             "remove_url": _query_url(path, raw, **{name: ""}),
         }
-        for name in ("suite", "developer", "category", "soc", "year", "provenance")
+        for name in ("suite", "developer", "category", "reach", "theme", "behaviour", "soc", "year", "provenance")
         if getattr(p, name)
     ]
     return {

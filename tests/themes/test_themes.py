@@ -28,16 +28,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    """`noshub themes build` over the whole real catalogue, once; undone after this module."""
-    if django_db_setup is None:
-        pytest.skip("real data not loaded")
-    from django.db import transaction
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        run = services.build()
-        yield run
-        transaction.set_rollback(True)
+def built(themes_built):
+    """`noshub themes build` over the whole real catalogue (worked out once per session, saved
+    for this module and undone after it: tests/conftest.py)."""
+    return themes_built
 
 
 def _developer(name: str, organisation: str) -> User:

@@ -1,0 +1,84 @@
+"""What search filters and counts beside the index: each NOS's reach class in force and its
+themes (`noshub.themes`), and the work behaviours it evidences (`noshub.behaviours`).
+
+These change without the index changing (a themes build, a person's reach decision, a behaviours
+build or a staff merge), so they are kept apart from the index cache: per database, reloaded
+when their stamp moves on (the latest themes build and reach decision, the latest behaviours
+history event; three small queries a search). Search sits above both apps (pyproject's layers),
+so it reads their services and models directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Max
+
+from noshub.behaviours.models import MERGED, Behaviour, Event, Evidence
+from noshub.themes import services as themes
+
+EMPTY: tuple[str, ...] = ()
+
+
+@dataclass
+class Labels:
+    stamp: tuple
+    reach: dict[int, str] = field(default_factory=dict)  # standard id -> pan_sector / multi_sector / job_specific
+    themes: dict[int, tuple[str, ...]] = field(default_factory=dict)  # standard id -> theme slugs
+    behaviours: dict[int, tuple[str, ...]] = field(default_factory=dict)  # standard id -> behaviour slugs
+    behaviour_names: dict[str, str] = field(default_factory=dict)  # slug -> name
+
+    def reach_of(self, standard_id: int) -> str:
+        return self.reach.get(standard_id, "")
+
+    def themes_of(self, standard_id: int) -> tuple[str, ...]:
+        return self.themes.get(standard_id, EMPTY)
+
+    def behaviours_of(self, standard_id: int) -> tuple[str, ...]:
+        return self.behaviours.get(standard_id, EMPTY)
+
+
+def stamp() -> tuple:
+    last = Event.objects.aggregate(id=Max("id"), at=Max("at"))
+    return (*themes.facet_stamp(), last["id"], last["at"])
+
+
+def _load(at: tuple) -> Labels:
+    reach, theme_sets = themes.facet_values()
+    # A behaviour merged into another counts as the one it was merged into.
+    into = dict(Behaviour.objects.exclude(merged_into=None).values_list("id", "merged_into_id"))
+    names = dict(Behaviour.objects.exclude(status=MERGED).values_list("id", "slug"))
+    behaviours: dict[int, set[str]] = {}
+    for sid, bid in Evidence.objects.values_list("standard_id", "behaviour_id").distinct().iterator(chunk_size=20000):
+        seen = set()
+        while bid in into and bid not in seen:
+            seen.add(bid)
+            bid = into[bid]
+        if bid in names:
+            behaviours.setdefault(sid, set()).add(names[bid])
+    return Labels(
+        stamp=at,
+        reach=reach,
+        themes=theme_sets,
+        behaviours={sid: tuple(sorted(v)) for sid, v in behaviours.items()},
+        behaviour_names=dict(Behaviour.objects.exclude(status=MERGED).values_list("slug", "name")),
+    )
+
+
+_lock = threading.Lock()
+_cached: dict[str, Labels] = {}
+
+
+def current_labels() -> Labels:
+    """This database's labels, loaded again when a build or a decision moved them on."""
+    at = stamp()
+    key = connection.settings_dict["NAME"]
+    labels = _cached.get(key)
+    if labels is None or labels.stamp != at:
+        with _lock:
+            labels = _cached.get(key)
+            if labels is None or labels.stamp != at:
+                labels = _cached[key] = _load(at)
+    return labels
