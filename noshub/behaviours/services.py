@@ -475,50 +475,50 @@ def _state(b: Behaviour) -> dict:
     return {"slug": b.slug, "name": b.name, "definition": b.definition, "status": b.status, "merged_into": b.merged_into_id}
 
 
-@transaction.atomic
-def rename(user, slug: str, name, definition=None, reason="") -> Behaviour:
+def _log(b: Behaviour, action: str, by: str, before: dict, after: dict, reason) -> Event:
+    """One line of the history (never edited or deleted)."""
+    return Event.objects.create(
+        behaviour=b,
+        slug=b.slug,
+        action=action,
+        by=by,
+        before=before,
+        after=after,
+        reason=_text("reason", reason, MAX_REASON, False),
+    )
+
+
+def _edit(user, slug: str, action: str, change, reason) -> Behaviour:
+    """Lock the behaviour, refuse a merged one, apply `change(b)`, save, and keep the history."""
     by = _check(user)
     b = Behaviour.objects.select_for_update().get(pk=get(slug).pk)
     if b.status == MERGED:
-        raise InvalidParameter("slug", f"{slug!r} was merged into another behaviour: edit that one")
+        raise InvalidParameter("slug", f"{slug!r} was merged into another behaviour: {action} that one")
     before = _state(b)
-    b.name = _text("name", name, MAX_NAME)
-    if definition is not None:
-        b.definition = _text("definition", definition, MAX_DEFINITION)
-        b.definition_source = "NOS Hub staff"
-    b.renamed = True
+    change(b)
     b.save()
-    Event.objects.create(
-        behaviour=b,
-        slug=b.slug,
-        action="rename",
-        by=by,
-        before=before,
-        after=_state(b),
-        reason=_text("reason", reason, MAX_REASON, False),
-    )
+    _log(b, action, by, before, _state(b), reason)
     return b
+
+
+@transaction.atomic
+def rename(user, slug: str, name, definition=None, reason="") -> Behaviour:
+    def change(b: Behaviour) -> None:
+        b.name = _text("name", name, MAX_NAME)
+        if definition is not None:
+            b.definition = _text("definition", definition, MAX_DEFINITION)
+            b.definition_source = "NOS Hub staff"
+        b.renamed = True
+
+    return _edit(user, slug, "rename", change, reason)
 
 
 @transaction.atomic
 def confirm(user, slug: str, reason="") -> Behaviour:
-    by = _check(user)
-    b = Behaviour.objects.select_for_update().get(pk=get(slug).pk)
-    if b.status == MERGED:
-        raise InvalidParameter("slug", f"{slug!r} was merged into another behaviour: confirm that one")
-    before = _state(b)
-    b.status = CONFIRMED
-    b.save()
-    Event.objects.create(
-        behaviour=b,
-        slug=b.slug,
-        action="confirm",
-        by=by,
-        before=before,
-        after=_state(b),
-        reason=_text("reason", reason, MAX_REASON, False),
-    )
-    return b
+    def change(b: Behaviour) -> None:
+        b.status = CONFIRMED
+
+    return _edit(user, slug, "confirm", change, reason)
 
 
 @transaction.atomic
@@ -542,9 +542,8 @@ def merge(user, slug: str, into: str, reason="") -> Behaviour:
     source.status, source.merged_into, source.nos_count, source.aliases = MERGED, target, 0, []
     source.save()
     after = {"source": _state(source), "target": _state(target)}
-    reason = _text("reason", reason, MAX_REASON, False)
-    Event.objects.create(behaviour=source, slug=source.slug, action="merge", by=by, before=before, after=after, reason=reason)
-    Event.objects.create(behaviour=target, slug=target.slug, action="merged_in", by=by, before=before, after=after, reason=reason)
+    _log(source, "merge", by, before, after, reason)
+    _log(target, "merged_in", by, before, after, reason)
     return target
 
 
@@ -563,15 +562,7 @@ def confirm_mapping(user, slug: str, scheme, concept_id, link_type_=None, reason
         m.link_type = link_type_
     m.confirmed_by, m.confirmed_at = by, timezone.now()
     m.save()
-    Event.objects.create(
-        behaviour=b,
-        slug=b.slug,
-        action="confirm_mapping",
-        by=by,
-        before=before,
-        after={"scheme": scheme, "concept_id": concept_id, "link_type": m.link_type},
-        reason=_text("reason", reason, MAX_REASON, False),
-    )
+    _log(b, "confirm_mapping", by, before, {"scheme": scheme, "concept_id": concept_id, "link_type": m.link_type}, reason)
     return m
 
 
