@@ -49,6 +49,8 @@ from .models import CONFIRMED, MERGED, SUGGESTED, Behaviour, Event, Evidence, Ma
 LIMIT = 60
 #: Statements whose developer filed them as behaviours or values.
 LABELLED_FIELDS = ("behaviours", "values")
+#: How much a NOS title's vote for its group's name counts beside a statement's (titles name tasks and jobs).
+TITLE_VOTE = 0.25
 #: Mappings kept per behaviour and catalogue.
 MAPPINGS_PER_SCHEME = 3
 MAX_NAME, MAX_DEFINITION, MAX_REASON = 255, 2000, 2000
@@ -190,6 +192,7 @@ def build(progress: ProgressCallback | None = None, limit: int = LIMIT, standard
             lambda members: all_scores[members],
             [c.key for c in esco.concepts],
             limit=limit,
+            weights=[TITLE_VOTE if f.field == "title" else 1.0 for f in kept],
         )
     else:
         groups, all_scores = [], np.zeros((0, len(esco.concepts)))
