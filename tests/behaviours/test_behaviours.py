@@ -369,7 +369,13 @@ def test_browsing_by_suite_and_by_occupation_with_json_twins(built, client):
         ("/behaviours/occupations.json", {"soc": "x1"}, 400),
     ):
         assert client.get(url, params).status_code == code, params
+    from tests.web.test_welsh_pages import _English, _po_english, english_left
+
     client.cookies["django_language"] = "cy"
+    english = _English(_po_english())
+    for url in ("/behaviours/suites/", f"/behaviours/occupations/?soc={major}", "/behaviours/"):
+        html = client.get(url).content.decode()
+        assert '<html lang="cy"' in html and not english_left(html, english), url
     assert "Ymddygiadau gwaith fesul cyfres" in client.get("/behaviours/suites/").content.decode()
 
 

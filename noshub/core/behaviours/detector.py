@@ -8,6 +8,12 @@ knowledge item, skill and behaviour is labelled (`reference.ifate_statements`): 
 since what tells a behaviour from a knowledge item is not what tells it from a skill; the
 confidence is the probability of "behaviour".
 
+Given its document (the NOS or standard a statement belongs to, and that document's title), a
+statement is also read in context (`context_features`): behaviours are the statements least like
+the rest of their document and its title, since teamwork reads the same in any occupation's
+standard while a skill names the occupation's own work. These features read the other statements'
+text only, never their labels, so a held-out standard is judged without its labels.
+
 `Encoder` is any callable from a list of texts to an array of L2-normalised rows
 (`noshub.core.search.vector_cache.CachedEncoder`); without one the detector reads words only.
 """
