@@ -53,9 +53,11 @@ def context_features(vectors: np.ndarray, documents: Sequence, title_vectors: np
     within the document (0 = least alike). Behaviours are the statements least like the rest of
     their document and its title: teamwork reads the same in a plumber's standard and a nurse's."""
     out = np.zeros((len(vectors), 4), dtype=np.float32)
-    keys = np.asarray([str(d) for d in documents], dtype=object)
-    for key in dict.fromkeys(keys.tolist()):
-        rows = np.flatnonzero(keys == key)
+    by_document: dict[str, list[int]] = {}
+    for i, d in enumerate(documents):
+        by_document.setdefault(str(d), []).append(i)
+    for rows in by_document.values():
+        rows = np.asarray(rows)
         block = vectors[rows]
         others = block.sum(axis=0)[None, :] - block
         norms = np.linalg.norm(others, axis=1, keepdims=True)
@@ -117,11 +119,17 @@ class BehaviourDetector:
         for k in keys:
             counts[k] = counts.get(k, 0) + 1
         with_context = np.asarray([counts[k] >= MIN_CONTEXT for k in keys], dtype=bool)
-        unique = list(dict.fromkeys(str(t or "") for t in titles))
-        title_vectors = np.asarray(self.encoder([t or "-" for t in unique]), dtype=np.float32)
-        title_vectors[[i for i, t in enumerate(unique) if not t]] = 0.0
-        where = {t: i for i, t in enumerate(unique)}
-        return with_context, context_features(vectors, keys, title_vectors[[where[str(t or "")] for t in titles]])
+        rows = np.flatnonzero(with_context)
+        context = np.zeros((len(texts), 4), dtype=np.float32)
+        if len(rows):
+            unique = list(dict.fromkeys(str(titles[i] or "") for i in rows))
+            title_vectors = np.asarray(self.encoder([t or "-" for t in unique]), dtype=np.float32)
+            title_vectors[[i for i, t in enumerate(unique) if not t]] = 0.0
+            where = {t: i for i, t in enumerate(unique)}
+            context[rows] = context_features(
+                vectors[rows], [keys[i] for i in rows], title_vectors[[where[str(titles[i] or "")] for i in rows]]
+            )
+        return with_context, context
 
     def fit(self, texts: Sequence[str], kinds: Sequence[str], documents=None, titles=None) -> BehaviourDetector:
         from sklearn.linear_model import LogisticRegression
