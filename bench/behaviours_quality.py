@@ -8,12 +8,16 @@
    that carry knowledge, skills and behaviours (54 standards, 3,352 statements, 396 behaviours).
    The labels are hidden from the method at test time and whole standards are held out
    (5 grouped folds by LARS code): a standard's statements are never both trained on and tested.
+   Each test statement is read in its standard (its title and its other statements, never their
+   labels: `detector.context_features`) and, as `nos_hub_statement_alone`, on its own.
    Precision, recall and F1 of "is a behaviour". Baseline: TF-IDF words + logistic regression
    (balanced classes) on the same folds; also the baseline without class balancing.
 2. Mapper (`noshub.core.behaviours.mapper`): ESCO's 95 transversal skills. Each of their 689
    alternative labels is held out in turn (removed from its concept) and mapped to the 95
-   concepts (label → concept); top-1 and top-3 accuracy. The mapper's two weights are chosen on
-   half the concepts' labels and reported on the other half, then the halves swap (2 folds).
+   concepts (label → concept); top-1 and top-3 accuracy. The mapper's weights (mean cosine,
+   words, stems) and stem length are chosen on half the labels (a grid of 180) and reported on
+   the other half, then the halves swap (2 folds); `nos_hub_without_stems` is the same with the
+   stems' weight held at 0.
    Baseline: TF-IDF cosine between the label and each concept's label, description and other
    alternative labels.
 3. Catalogue (`--catalogue`, needs the loaded database, NOSHUB_DB): full rebuild time, number of
@@ -23,6 +27,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -92,15 +97,19 @@ def detector_figures(encoder) -> dict:
     kinds = np.array([r.kind for r in rows])
     truth = kinds == "behaviour"
     groups = np.array([r.standard for r in rows])
+    titles = np.array([r.standard_title for r in rows], dtype=object)
     if encoder is not None:
         encoder(list(texts))  # fill the vector cache once, outside the timed folds
     ours = np.zeros(len(rows))
     base = np.zeros(len(rows))
     words_only = np.zeros(len(rows))
+    alone = np.zeros(len(rows))
     base_unbalanced = np.zeros(len(rows), dtype=bool)
     started = time.perf_counter()
     for train, test in GroupKFold(n_splits=5).split(texts, truth, groups):
-        ours[test] = BehaviourDetector(encoder).fit(list(texts[train]), list(kinds[train])).confidence(list(texts[test]))
+        model = BehaviourDetector(encoder).fit(list(texts[train]), list(kinds[train]), list(groups[train]), list(titles[train]))
+        ours[test] = model.confidence(list(texts[test]), list(groups[test]), list(titles[test]))
+        alone[test] = model.confidence(list(texts[test]))
         words_only[test] = BehaviourDetector(None).fit(list(texts[train]), list(kinds[train])).confidence(list(texts[test]))
         base[test] = baseline(texts[train], truth[train], texts[test])
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -116,6 +125,7 @@ def detector_figures(encoder) -> dict:
         "standards": len(set(groups.tolist())),
         "folds": "5, grouped by standard",
         "nos_hub": _prf(truth, ours >= 0.5),
+        "nos_hub_statement_alone": _prf(truth, alone >= 0.5),
         "nos_hub_words_only": _prf(truth, words_only >= 0.5),
         "baseline_tfidf_lr_balanced": _prf(truth, base >= 0.5),
         "baseline_tfidf_lr": _prf(truth, base_unbalanced),
@@ -130,39 +140,51 @@ def mapper_figures(encoder) -> dict:
 
     concepts = esco_transversal(_data_dir() / "esco" / "transversalSkillsCollection_en.csv")
     queries = [(a, i, j) for i, c in enumerate(concepts) for j, a in enumerate(c.alt_labels)]
-    rng = np.random.default_rng(0)
-    half = rng.permutation(len(queries)) % 2
-    grid = [(wm, ww) for wm in (0.0, 0.25, 0.5) for ww in (0.0, 0.2, 0.4)]
+    truth = np.array([i for _, i, _ in queries])
+    half = np.random.default_rng(0).permutation(len(queries)) % 2
+    stems = (4, 5, 6)
+    grid = [
+        (wm, ww, wst, stem)
+        for wm in (0.0, 0.25, 0.5, 0.75)
+        for ww in (0.0, 0.2, 0.4)
+        for wst in (0.0, 0.2, 0.4, 0.6, 0.8)
+        for stem in stems
+    ]
     if encoder is not None:
         encoder([q for q, _, _ in queries] + [t for c in concepts for t in c.texts()])
-
-    def accuracy(indices, wm, ww) -> tuple[float, float]:
-        top1 = top3 = 0
-        for k in indices:
-            label, i, j = queries[k]
-            held = list(concepts)
-            held[i] = held[i].__class__(
-                **{**held[i].__dict__, "alt_labels": tuple(a for n, a in enumerate(held[i].alt_labels) if n != j)}
-            )
-            mapper = _mapper_cache.get((i, j, wm, ww))
-            if mapper is None:
-                mapper = ConceptMapper(held, encoder, w_mean=wm, w_words=ww)
-            order = np.argsort(-mapper.scores([label])[0])
-            top1 += int(order[0] == i)
-            top3 += int(i in order[:3])
-        return top1 / len(indices), top3 / len(indices)
-
-    _mapper_cache: dict = {}
     started = time.perf_counter()
-    results = []
-    for fold in (0, 1):
-        tune = [k for k in range(len(queries)) if half[k] == fold]
-        test = [k for k in range(len(queries)) if half[k] != fold]
-        best = max(grid, key=lambda w: accuracy(tune[::2], *w)[0])  # every other tuning label: time
-        results.append((best, *accuracy(test, *best), len(test)))
-    n = sum(r[3] for r in results)
-    top1 = sum(r[1] * r[3] for r in results) / n
-    top3 = sum(r[2] * r[3] for r in results) / n
+    # Each label held out in turn: removed from its concept, then scored against every concept.
+    parts: dict[int, dict[str, np.ndarray]] = {stem: {} for stem in stems}
+    for k, (label, i, j) in enumerate(queries):
+        held = list(concepts)
+        held[i] = dataclasses.replace(held[i], alt_labels=tuple(a for n, a in enumerate(held[i].alt_labels) if n != j))
+        for stem in stems:
+            for name, row in ConceptMapper(held, encoder, stem=stem).components([label]).items():
+                parts[stem].setdefault(name, np.zeros((len(queries), len(concepts)), dtype=np.float32))[k] = row[0]
+    scorer = ConceptMapper(concepts, encoder)
+
+    def ranked(rows, wm, ww, wst, stem):
+        scores = scorer.combine({n: m[rows] for n, m in parts[stem].items()}, wm, ww, wst)
+        return np.argsort(-scores, axis=1)[:, :3]
+
+    def accuracy(rows, *weights) -> float:
+        return float((ranked(rows, *weights)[:, 0] == truth[rows]).mean())
+
+    def held_out(candidates) -> tuple[float, float, list]:
+        """Weights chosen on one half of the labels, accuracy on the other half; then the halves swap."""
+        top1 = top3 = 0.0
+        chosen = []
+        for fold in (0, 1):
+            tune, test = np.flatnonzero(half == fold), np.flatnonzero(half != fold)
+            best = max(candidates, key=lambda w: accuracy(tune, *w))
+            order = ranked(test, *best)
+            top1 += float((order[:, 0] == truth[test]).sum())
+            top3 += float((order == truth[test, None]).any(axis=1).sum())
+            chosen.append(list(best))
+        return top1 / len(queries), top3 / len(queries), chosen
+
+    top1, top3, chosen = held_out(grid)
+    plain1, plain3, _ = held_out([w for w in grid if w[2] == 0.0 and w[3] == stems[0]])
     # Baseline: TF-IDF over each concept's label, description and other alternative labels.
     hits = 0
     for label, i, j in queries:
@@ -176,7 +198,9 @@ def mapper_figures(encoder) -> dict:
         "held_out_labels": len(queries),
         "nos_hub_top1": round(top1, 3),
         "nos_hub_top3": round(top3, 3),
-        "weights_chosen": [list(r[0]) for r in results],
+        "weights_chosen": chosen,
+        "nos_hub_without_stems_top1": round(plain1, 3),
+        "nos_hub_without_stems_top3": round(plain3, 3),
         "baseline_tfidf_top1": round(hits / len(queries), 3),
         "semantic": encoder is not None,
         "seconds": round(time.perf_counter() - started, 1),
@@ -216,13 +240,16 @@ def main() -> None:
     print(
         f"\nDetector: {d['statements']} IfATE statements ({d['behaviours']} behaviours) of {d['standards']} standards, {d['folds']}"
     )
-    for name in ("nos_hub", "nos_hub_words_only", "baseline_tfidf_lr_balanced", "baseline_tfidf_lr"):
+    for name in ("nos_hub", "nos_hub_statement_alone", "nos_hub_words_only", "baseline_tfidf_lr_balanced", "baseline_tfidf_lr"):
         f = d[name]
         print(f"  {name:28s} precision {f['precision']:.3f}  recall {f['recall']:.3f}  F1 {f['f1']:.3f}")
     m = out["mapper"]
     print(f"\nMapper: {m['held_out_labels']} ESCO alternative labels held out → {m['concepts']} transversal concepts")
     print(
         f"  nos_hub                      top-1 {m['nos_hub_top1']:.3f}  top-3 {m['nos_hub_top3']:.3f}  (weights per fold {m['weights_chosen']})"
+    )
+    print(
+        f"  nos_hub_without_stems        top-1 {m['nos_hub_without_stems_top1']:.3f}  top-3 {m['nos_hub_without_stems_top3']:.3f}"
     )
     print(f"  baseline_tfidf               top-1 {m['baseline_tfidf_top1']:.3f}")
     if "catalogue" in out:

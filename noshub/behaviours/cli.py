@@ -16,17 +16,27 @@ def behaviours() -> None:
     """The catalogue of work behaviours found in NOS, mapped to ESCO, IfATE, O*NET and Meta-skills."""
 
 
+def _ask(question, *args):
+    """Call a service; its errors become the command's clean error message."""
+    try:
+        return question(*args)
+    except NosHubError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _json(data) -> None:
+    json.dump(data, sys.stdout, indent=2, default=str, ensure_ascii=False)
+    click.echo()
+
+
 @behaviours.command()
 @click.option("--limit", type=click.IntRange(1, 200), default=60, show_default=True, help="At most this many behaviours.")
 def build(limit: int) -> None:
     """Rebuild the catalogue from every current NOS (staff names, merges and confirmations are kept)."""
     from noshub.behaviours import services
 
-    try:
-        with Progress() as progress:
-            report = services.build(progress=progress, limit=limit, by="noshub behaviours build")
-    except NosHubError as exc:
-        raise click.ClickException(str(exc)) from None
+    with Progress() as progress:
+        report = _ask(lambda: services.build(progress=progress, limit=limit, by="noshub behaviours build"))
     cover = services.coverage()
     click.echo(
         f"{report['behaviours']} behaviours ({report['new']} new, {report['removed']} removed) from "
@@ -42,14 +52,9 @@ def list_(fmt: str, query: str) -> None:
     """The behaviours of the catalogue, most evidenced first."""
     from noshub.behaviours import services
 
-    try:
-        data = services.catalogue_list(query)
-    except NosHubError as exc:
-        raise click.ClickException(str(exc)) from None
+    data = _ask(services.catalogue_list, query)
     if fmt == "json":
-        json.dump(data, sys.stdout, indent=2, default=str, ensure_ascii=False)
-        click.echo()
-        return
+        return _json(data)
     if not data["behaviours"]:
         click.echo("The catalogue is empty: run `noshub behaviours build`.")
         return
@@ -64,14 +69,9 @@ def show(slug: str, fmt: str) -> None:
     """One behaviour: definition, examples, evidencing NOS and links to other catalogues."""
     from noshub.behaviours import services
 
-    try:
-        data = services.detail(slug)
-    except NosHubError as exc:
-        raise click.ClickException(str(exc)) from None
+    data = _ask(services.detail, slug)
     if fmt == "json":
-        json.dump(data, sys.stdout, indent=2, default=str, ensure_ascii=False)
-        click.echo()
-        return
+        return _json(data)
     click.echo(f"{data['name']} ({data['slug']}, {data['status']})\n{data['definition']}")
     click.echo("\nExamples:")
     for e in data["examples"]:
@@ -94,11 +94,8 @@ def detect(statements: tuple[str, ...]) -> None:
     """Is each statement a behaviour? With the detector's confidence."""
     from noshub.behaviours import services
 
-    try:
-        for row in services.detect(list(statements)):
-            click.echo(f"{'behaviour' if row['is_behaviour'] else 'not a behaviour':16s} {row['confidence']:.2f}  {row['text']}")
-    except NosHubError as exc:
-        raise click.ClickException(str(exc)) from None
+    for row in _ask(services.detect, list(statements)):
+        click.echo(f"{'behaviour' if row['is_behaviour'] else 'not a behaviour':16s} {row['confidence']:.2f}  {row['text']}")
 
 
 commands = (behaviours,)

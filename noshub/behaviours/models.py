@@ -3,7 +3,9 @@
 A `Behaviour` is one named behaviour (e.g. "work in teams"). `key` names where its name came
 from (the reference concept that named its group, ``esco:<id>``), so a rebuild finds the same
 behaviour again and keeps what staff decided: a confirmed or renamed behaviour keeps its name
-and definition; a behaviour merged into another sends its evidence there (`aliases`).
+and definition; a behaviour merged into another sends its evidence there (`aliases`); a
+behaviour split off another by staff (key ``split:<slug>``) claims the statements it was given
+(`claims`), and every rebuild sends those statements to it.
 `Evidence` is a statement of a NOS (its title, a performance criterion, a line of its
 Behaviours or Values section, a keyword) that shows the behaviour. `Mapping` links a behaviour
 to a concept of another catalogue with a SKOS relation. `Event` is the history: every build and
@@ -41,6 +43,11 @@ class Behaviour(models.Model):
     renamed = models.BooleanField(default=False, help_text="Staff chose the name and definition: a rebuild keeps them")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
     aliases = models.JSONField(default=list, blank=True, help_text="Keys of behaviours merged into this one")
+    claims = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Statements staff split into this behaviour (normalised text): a rebuild sends them here",
+    )
     examples = models.JSONField(default=list, blank=True)
     nos_count = models.PositiveIntegerField(default=0)
     confidence = models.FloatField(default=0.0, help_text="How well the naming concept fits the group (0–1)")

@@ -11,14 +11,21 @@ EDIT = BodySchema(
     "BehaviourEdit",
     {
         "type": "object",
-        "description": "A staff edit of a behaviour: rename (and redefine), confirm, merge into another, or confirm a link",
+        "description": "A staff edit of a behaviour: rename (and redefine), confirm, merge into another, split some statements off into a new behaviour, or confirm a link",
         "additionalProperties": False,
         "required": ["action"],
         "properties": {
-            "action": {"enum": ["rename", "confirm", "merge", "confirm_mapping"]},
+            "action": {"enum": ["rename", "confirm", "merge", "split", "confirm_mapping"]},
             "name": text(255),
             "definition": text(2000),
             "into": text(120),
+            "statements": {
+                "type": "array",
+                "description": "split: the statements (their text, as shown) to move into the new behaviour",
+                "items": text(5000, min_length=1),
+                "minItems": 1,
+                "maxItems": 1000,
+            },
             "scheme": {"enum": list(SCHEMES)},
             "concept_id": text(255),
             "link_type": {"enum": list(LINK_TYPES)},

@@ -31,7 +31,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from noshub.catalogue import roles
-from noshub.catalogue.models import NosVersion, Standard
+from noshub.catalogue.models import NosSocCode, NosVersion, Standard
+from noshub.core import pdf as core_pdf
 from noshub.core.behaviours import grouping
 from noshub.core.behaviours.detector import BehaviourDetector
 from noshub.core.behaviours.mapper import SKOS, ConceptMapper, link_type
@@ -48,6 +49,8 @@ from .models import CONFIRMED, MERGED, SUGGESTED, Behaviour, Event, Evidence, Ma
 LIMIT = 60
 #: Statements whose developer filed them as behaviours or values.
 LABELLED_FIELDS = ("behaviours", "values")
+#: How much a NOS title's vote for its group's name counts beside a statement's (titles name tasks and jobs).
+TITLE_VOTE = 0.25
 #: Mappings kept per behaviour and catalogue.
 MAPPINGS_PER_SCHEME = 3
 MAX_NAME, MAX_DEFINITION, MAX_REASON = 255, 2000, 2000
@@ -71,7 +74,9 @@ def reference() -> dict[str, list[Concept]]:
 @functools.lru_cache(maxsize=1)
 def detector() -> BehaviourDetector:
     rows = ifate_statements(settings.DATA_DIR / "ifate" / "ifate_standards_2021.json")
-    return BehaviourDetector(encoder()).fit([r.text for r in rows], [r.kind for r in rows])
+    return BehaviourDetector(encoder()).fit(
+        [r.text for r in rows], [r.kind for r in rows], [r.standard for r in rows], [r.standard_title for r in rows]
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -150,23 +155,19 @@ def build(progress: ProgressCallback | None = None, limit: int = LIMIT, standard
         tell(progress, "Sentence vectors", len(texts), len(texts))
     tell(progress, "Finding behaviours", 0, len(found))
     det = detector()
-    if texts:
-        from scipy.sparse import csr_matrix, hstack
-
-        # The detector's own features, with the vectors already read (not encoded twice).
-        parts = [v.transform(texts) for v in det._vectorisers]
-        if vectors is not None:
-            parts.append(csr_matrix(2.0 * vectors))
-        column = list(det._model.classes_).index("behaviour")
-        confidence = det._model.predict_proba(hstack(parts).tocsr())[:, column]
-    else:
-        confidence = np.zeros(0)
+    # A title is read alone; the other statements in their NOS, beside its title (`context_features`).
+    titles = {f.standard_id: f.text for f in found if f.field == "title"}
+    documents = [f"title-{i}" if f.field == "title" else f.standard_id for i, f in enumerate(found)]
+    confidence = (
+        det.confidence(texts, documents, [titles.get(f.standard_id, "") for f in found], vectors) if texts else np.zeros(0)
+    )
+    claimed = {t for claims in Behaviour.objects.exclude(status=MERGED).values_list("claims", flat=True) for t in claims}
     keep = []
     for i, f in enumerate(found):
         f.confidence = float(confidence[i])
         if f.field in LABELLED_FIELDS:
             f.confidence = max(f.confidence, 0.95)
-        if f.confidence >= det.threshold:
+        if f.confidence >= det.threshold or (claimed and _norm(f.text) in claimed):
             keep.append(i)
     tell(progress, "Finding behaviours", len(found), len(found))
     kept = [found[i] for i in keep]
@@ -191,6 +192,7 @@ def build(progress: ProgressCallback | None = None, limit: int = LIMIT, standard
             lambda members: all_scores[members],
             [c.key for c in esco.concepts],
             limit=limit,
+            weights=[TITLE_VOTE if f.field == "title" else 1.0 for f in kept],
         )
     else:
         groups, all_scores = [], np.zeros((0, len(esco.concepts)))
@@ -211,6 +213,8 @@ def _write(groups, kept: list[Found], esco: ConceptMapper, standards, by: str, p
     concepts = {c.key: c for c in esco.concepts}
     existing = {b.key: b for b in Behaviour.objects.select_for_update()}
     alias_of = {alias: b for b in existing.values() for alias in b.aliases if b.status != MERGED}
+    # Statements staff split off into a behaviour of their own go there, whatever group they fall in.
+    claimed = {text: b for b in existing.values() if b.status != MERGED for text in b.claims}
     taken = {b.slug for b in existing.values()}
     Evidence.objects.filter(behaviour__in=list(existing.values())).delete()
     Mapping.objects.filter(confirmed_at__isnull=True).delete()
@@ -238,9 +242,7 @@ def _write(groups, kept: list[Found], esco: ConceptMapper, standards, by: str, p
             b.definition = b.definition or concept.definition
         kept_keys.add(b.key)
         b.confidence = round(g.name_confidence, 3)
-        b.examples = [
-            {"text": kept[i].text, "nos": kept[i].standard_id, "field": kept[i].field, "ref": kept[i].ref} for i in g.examples
-        ]
+        b.examples = [_example(kept[i]) for i in g.examples if _norm(kept[i].text) not in claimed]
         behaviours[b.pk] = b
         seen = set()
         for i in g.members:
@@ -248,9 +250,15 @@ def _write(groups, kept: list[Found], esco: ConceptMapper, standards, by: str, p
             if (f.standard_id, f.field, f.ref, f.text) in seen:
                 continue
             seen.add((f.standard_id, f.field, f.ref, f.text))
+            owner = claimed.get(_norm(f.text), b)
+            if owner is not b and owner.pk not in behaviours:
+                behaviours[owner.pk], owner.examples = owner, []
+                kept_keys.add(owner.key)
+            if owner is not b and len(owner.examples) < 5 and f.text not in {e["text"] for e in owner.examples}:
+                owner.examples.append(_example(f))
             evidence.append(
                 Evidence(
-                    behaviour=b,
+                    behaviour=owner,
                     standard_id=f.standard_id,
                     field=f.field,
                     ref=f.ref,
@@ -270,7 +278,7 @@ def _write(groups, kept: list[Found], esco: ConceptMapper, standards, by: str, p
             nosversion__standard__in=standards.values("id"), nosversion__standard__current_id=F("nosversion_id")
         )
         for standard_id, keyword in pairs.values_list("nosversion__standard_id", "keyword__text").iterator():
-            b = wordings.get(_norm(keyword))
+            b = claimed.get(_norm(keyword)) or wordings.get(_norm(keyword))
             if b is not None:
                 evidence.append(
                     Evidence(behaviour=b, standard_id=standard_id, field="keyword", ref="", text=keyword[:5000], confidence=0.9)
@@ -280,24 +288,7 @@ def _write(groups, kept: list[Found], esco: ConceptMapper, standards, by: str, p
     mappings = []
     for n, b in enumerate(behaviours.values(), start=1):
         b.nos_count = Evidence.objects.filter(behaviour=b).values("standard").distinct().count()
-        text = f"{b.name}. {b.definition}"
-        confirmed = set(Mapping.objects.filter(behaviour=b).values_list("scheme", "concept_id"))
-        for scheme in (ESCO, ONET, META, IFATE):
-            for match in mapper(scheme).map([text], top=MAPPINGS_PER_SCHEME)[0]:
-                if (scheme, match.concept.id) in confirmed:
-                    continue
-                link = "exact" if match.concept.key == b.key else link_type(b.name, match.concept, match.confidence)
-                mappings.append(
-                    Mapping(
-                        behaviour=b,
-                        scheme=scheme,
-                        concept_id=match.concept.id[:255],
-                        label=match.concept.label,
-                        uri=match.concept.uri,
-                        link_type=link,
-                        confidence=1.0 if link == "exact" and match.concept.key == b.key else match.confidence,
-                    )
-                )
+        mappings.extend(_suggested_mappings(b))
         tell(progress, "Mapping to other catalogues", n, len(behaviours))
     Mapping.objects.bulk_create(mappings, batch_size=1000)
     Behaviour.objects.bulk_update(list(behaviours.values()), ["confidence", "examples", "nos_count", "definition"])
@@ -314,6 +305,35 @@ def _write(groups, kept: list[Found], esco: ConceptMapper, standards, by: str, p
         "evidence": len(evidence),
         "mappings": len(mappings),
     }
+
+
+def _example(f: Found) -> dict:
+    return {"text": f.text, "nos": f.standard_id, "field": f.field, "ref": f.ref}
+
+
+def _suggested_mappings(b: Behaviour) -> list[Mapping]:
+    """The behaviour's best concepts in each catalogue (not yet saved), leaving out the links staff confirmed."""
+    text = f"{b.name}. {b.definition}"
+    confirmed = set(Mapping.objects.filter(behaviour=b).values_list("scheme", "concept_id"))
+    out = []
+    for scheme in (ESCO, ONET, META, IFATE):
+        for match in mapper(scheme).map([text], top=MAPPINGS_PER_SCHEME)[0]:
+            if (scheme, match.concept.id) in confirmed:
+                continue
+            named_by_it = match.concept.key == b.key
+            link = "exact" if named_by_it else link_type(b.name, match.concept, match.confidence)
+            out.append(
+                Mapping(
+                    behaviour=b,
+                    scheme=scheme,
+                    concept_id=match.concept.id[:255],
+                    label=match.concept.label,
+                    uri=match.concept.uri,
+                    link_type=link,
+                    confidence=1.0 if named_by_it else match.confidence,
+                )
+            )
+    return out
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -416,6 +436,12 @@ def detail(slug: str, limit: int = 200) -> dict:
     }
 
 
+def statement_choices(slug: str, limit: int = 200) -> list[str]:
+    """The different statements evidencing a behaviour (most confident first): what staff may split off."""
+    texts = get(slug).evidence.order_by("-confidence", "text").values_list("text", flat=True)
+    return list(dict.fromkeys(texts))[:limit]
+
+
 def for_standard(standard: Standard) -> list[dict]:
     """The behaviours a NOS evidences, with the statements that show them (for the NOS page)."""
     out: dict[int, dict] = {}
@@ -429,6 +455,92 @@ def for_standard(standard: Standard) -> list[dict]:
         entry = out.setdefault(behaviour_id, {"slug": slug, "name": name, "statements": []})
         entry["statements"].append({"field": field, "ref": ref, "text": text, "confidence": confidence})
     return sorted(out.values(), key=lambda x: x["name"].lower())
+
+
+# -- browsing by suite and by occupation -------------------------------------------------------------
+
+
+def _behaviours_by_standard() -> dict[int, set[int]]:
+    """Standard id -> the behaviours (ids, not merged away) its evidence shows."""
+    out: dict[int, set[int]] = defaultdict(set)
+    rows = Evidence.objects.exclude(behaviour__status=MERGED).values_list("standard_id", "behaviour_id").distinct()
+    for standard_id, behaviour_id in rows.iterator(chunk_size=20000):
+        out[standard_id].add(behaviour_id)
+    return out
+
+
+def _profiles(groups_of: dict[int, set[str]], titles: dict[str, str], per_group: int | None) -> list[dict]:
+    """Each group (a suite, an occupation): how many of its NOS show a behaviour, and which
+    behaviours, by the number of its NOS that show them. `groups_of`: standard id -> group keys."""
+    shown = _behaviours_by_standard()
+    nos: dict[str, int] = defaultdict(int)
+    covered: dict[str, int] = defaultdict(int)
+    counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for standard_id, keys in groups_of.items():
+        for key in keys:
+            nos[key] += 1
+            covered[key] += bool(shown.get(standard_id))
+            for behaviour_id in shown.get(standard_id, ()):
+                counts[key][behaviour_id] += 1
+    names = {b["id"]: b for b in Behaviour.objects.exclude(status=MERGED).values("id", "slug", "name")}
+    out = []
+    for key, by_behaviour in counts.items():
+        ranked = sorted(by_behaviour.items(), key=lambda kv: (-kv[1], names[kv[0]]["name"].lower()))
+        out.append(
+            {
+                "key": key,
+                "title": titles.get(key, ""),
+                "nos": nos[key],
+                "covered": covered[key],
+                "behaviours": [{"slug": names[i]["slug"], "name": names[i]["name"], "nos": n} for i, n in ranked[:per_group]],
+            }
+        )
+    return sorted(out, key=lambda g: (-g["covered"], g["title"].lower() or g["key"]))
+
+
+def by_suite(suite: str = "") -> dict:
+    """The behaviours the current NOS of each suite show (`suite`: one suite's id, all of them)."""
+    if suite and not suite.isdigit():
+        raise InvalidParameter("suite", "expected a suite's number")
+    through = NosVersion.suites.through
+    pairs = through.objects.filter(nosversion__standard__current_id=F("nosversion_id"))
+    if suite:
+        pairs = pairs.filter(suite_id=int(suite))
+    groups_of: dict[int, set[str]] = defaultdict(set)
+    titles: dict[str, str] = {}
+    for standard_id, suite_id, name in pairs.values_list("nosversion__standard_id", "suite_id", "suite__name").iterator():
+        groups_of[standard_id].add(str(suite_id))
+        titles[str(suite_id)] = name
+    if suite and not titles:
+        raise NotFound(f"No suite {suite} with current NOS.")
+    return {"by": "suite", "selected": suite, "groups": _profiles(groups_of, titles, None if suite else 5)}
+
+
+def by_occupation(soc: str = "") -> dict:
+    """The behaviours the current NOS of each SOC 2020 group show: the major groups, or the groups
+    one level below `soc` (a major, sub-major or minor group's code). A NOS counts under its SOC 2020
+    codes (crosswalked, confirmed, or suggested at 50% or more)."""
+    if soc and not (soc.isdigit() and len(soc) <= 4):
+        raise InvalidParameter("soc", "expected a SOC 2020 code of 1 to 4 digits")
+    from noshub.soc.models import SocGroup
+
+    depth = len(soc) + 1 if soc and len(soc) < 4 else len(soc) or 1
+    rows = NosSocCode.objects.filter(
+        version__standard__current_id=F("version_id"), soc_code__classification="2020", soc_code__code__startswith=soc
+    ).filter(Q(confidence__isnull=True) | Q(confidence__gte=0.5))
+    groups_of: dict[int, set[str]] = defaultdict(set)
+    for standard_id, code in rows.values_list("version__standard_id", "soc_code__code").iterator(chunk_size=20000):
+        if code[:depth].isdigit() and len(code) >= depth:
+            groups_of[standard_id].add(code[:depth])
+    titles = dict(SocGroup.objects.filter(code__in={k for keys in groups_of.values() for k in keys}).values_list("code", "title"))
+    if soc and not groups_of:
+        raise NotFound(f"No current NOS coded to SOC 2020 {soc}.")
+    return {
+        "by": "occupation",
+        "selected": soc,
+        "selected_title": (SocGroup.objects.filter(code=soc).values_list("title", flat=True).first() or "") if soc else "",
+        "groups": _profiles(groups_of, titles, 5 if depth < 4 else None),
+    }
 
 
 def coverage() -> dict:
@@ -475,50 +587,50 @@ def _state(b: Behaviour) -> dict:
     return {"slug": b.slug, "name": b.name, "definition": b.definition, "status": b.status, "merged_into": b.merged_into_id}
 
 
-@transaction.atomic
-def rename(user, slug: str, name, definition=None, reason="") -> Behaviour:
+def _log(b: Behaviour, action: str, by: str, before: dict, after: dict, reason) -> Event:
+    """One line of the history (never edited or deleted)."""
+    return Event.objects.create(
+        behaviour=b,
+        slug=b.slug,
+        action=action,
+        by=by,
+        before=before,
+        after=after,
+        reason=_text("reason", reason, MAX_REASON, False),
+    )
+
+
+def _edit(user, slug: str, action: str, change, reason) -> Behaviour:
+    """Lock the behaviour, refuse a merged one, apply `change(b)`, save, and keep the history."""
     by = _check(user)
     b = Behaviour.objects.select_for_update().get(pk=get(slug).pk)
     if b.status == MERGED:
-        raise InvalidParameter("slug", f"{slug!r} was merged into another behaviour: edit that one")
+        raise InvalidParameter("slug", f"{slug!r} was merged into another behaviour: {action} that one")
     before = _state(b)
-    b.name = _text("name", name, MAX_NAME)
-    if definition is not None:
-        b.definition = _text("definition", definition, MAX_DEFINITION)
-        b.definition_source = "NOS Hub staff"
-    b.renamed = True
+    change(b)
     b.save()
-    Event.objects.create(
-        behaviour=b,
-        slug=b.slug,
-        action="rename",
-        by=by,
-        before=before,
-        after=_state(b),
-        reason=_text("reason", reason, MAX_REASON, False),
-    )
+    _log(b, action, by, before, _state(b), reason)
     return b
+
+
+@transaction.atomic
+def rename(user, slug: str, name, definition=None, reason="") -> Behaviour:
+    def change(b: Behaviour) -> None:
+        b.name = _text("name", name, MAX_NAME)
+        if definition is not None:
+            b.definition = _text("definition", definition, MAX_DEFINITION)
+            b.definition_source = "NOS Hub staff"
+        b.renamed = True
+
+    return _edit(user, slug, "rename", change, reason)
 
 
 @transaction.atomic
 def confirm(user, slug: str, reason="") -> Behaviour:
-    by = _check(user)
-    b = Behaviour.objects.select_for_update().get(pk=get(slug).pk)
-    if b.status == MERGED:
-        raise InvalidParameter("slug", f"{slug!r} was merged into another behaviour: confirm that one")
-    before = _state(b)
-    b.status = CONFIRMED
-    b.save()
-    Event.objects.create(
-        behaviour=b,
-        slug=b.slug,
-        action="confirm",
-        by=by,
-        before=before,
-        after=_state(b),
-        reason=_text("reason", reason, MAX_REASON, False),
-    )
-    return b
+    def change(b: Behaviour) -> None:
+        b.status = CONFIRMED
+
+    return _edit(user, slug, "confirm", change, reason)
 
 
 @transaction.atomic
@@ -536,16 +648,61 @@ def merge(user, slug: str, into: str, reason="") -> Behaviour:
     before = {"source": _state(source), "target": _state(target)}
     Evidence.objects.filter(behaviour=source).update(behaviour=target)
     target.aliases = sorted({*target.aliases, source.key, *source.aliases})
+    target.claims = sorted({*target.claims, *source.claims})
     target.examples = (target.examples + source.examples)[:8]
     target.nos_count = target.evidence.values("standard").distinct().count()
     target.save()
-    source.status, source.merged_into, source.nos_count, source.aliases = MERGED, target, 0, []
+    source.status, source.merged_into, source.nos_count, source.aliases, source.claims = MERGED, target, 0, [], []
     source.save()
     after = {"source": _state(source), "target": _state(target)}
-    reason = _text("reason", reason, MAX_REASON, False)
-    Event.objects.create(behaviour=source, slug=source.slug, action="merge", by=by, before=before, after=after, reason=reason)
-    Event.objects.create(behaviour=target, slug=target.slug, action="merged_in", by=by, before=before, after=after, reason=reason)
+    _log(source, "merge", by, before, after, reason)
+    _log(target, "merged_in", by, before, after, reason)
     return target
+
+
+@transaction.atomic
+def split(user, slug: str, name, statements, definition="", reason="") -> Behaviour:
+    """Move some of a behaviour's statements into a new behaviour named by staff. The new
+    behaviour claims those statements (`Behaviour.claims`), so every later build sends them to it."""
+    by = _check(user)
+    source = Behaviour.objects.select_for_update().get(pk=get(slug).pk)
+    if source.status == MERGED:
+        raise InvalidParameter("slug", f"{slug!r} was merged into another behaviour: split that one")
+    name = _text("name", name, MAX_NAME)
+    definition = _text("definition", definition or "", MAX_DEFINITION, False)
+    if not isinstance(statements, list) or not statements or not all(isinstance(t, str) for t in statements):
+        raise InvalidParameter("statements", "choose at least one statement to move")
+    wanted = {_norm(t) for t in statements} - {""}
+    evidence = list(source.evidence.all())
+    moving = [e for e in evidence if _norm(e.text) in wanted]
+    if not moving:
+        raise InvalidParameter("statements", f"none of these statements evidence {source.name!r}")
+    if len(moving) == len(evidence):
+        raise InvalidParameter("statements", "a split leaves some statements behind: rename the behaviour instead")
+    before = _state(source)
+    new_slug = _unique_slug(name, set(Behaviour.objects.values_list("slug", flat=True)))
+    new = Behaviour.objects.create(
+        key=f"split:{new_slug}",
+        slug=new_slug,
+        name=name,
+        definition=definition,
+        definition_source="NOS Hub staff" if definition else "",
+        renamed=True,
+        claims=sorted({_norm(e.text) for e in moving}),
+    )
+    Evidence.objects.filter(pk__in=[e.pk for e in moving]).update(behaviour=new)
+    moved = {e.text for e in moving}
+    new.examples = [_example(Found(e.standard_id, e.field, e.ref, e.text)) for e in sorted(moving, key=lambda e: -e.confidence)]
+    new.examples = list({e["text"]: e for e in new.examples}.values())[:5]
+    source.examples = [e for e in source.examples if e.get("text") not in moved]
+    for b in (source, new):
+        b.nos_count = b.evidence.values("standard").distinct().count()
+        b.save()
+    Mapping.objects.bulk_create(_suggested_mappings(new))
+    after = {"source": _state(source), "new": _state(new), "statements": sorted(moved)[:200]}
+    _log(source, "split", by, {"source": before}, after, reason)
+    _log(new, "split_from", by, {"source": before}, after, reason)
+    return new
 
 
 @transaction.atomic
@@ -563,15 +720,7 @@ def confirm_mapping(user, slug: str, scheme, concept_id, link_type_=None, reason
         m.link_type = link_type_
     m.confirmed_by, m.confirmed_at = by, timezone.now()
     m.save()
-    Event.objects.create(
-        behaviour=b,
-        slug=b.slug,
-        action="confirm_mapping",
-        by=by,
-        before=before,
-        after={"scheme": scheme, "concept_id": concept_id, "link_type": m.link_type},
-        reason=_text("reason", reason, MAX_REASON, False),
-    )
+    _log(b, "confirm_mapping", by, before, {"scheme": scheme, "concept_id": concept_id, "link_type": m.link_type}, reason)
     return m
 
 
@@ -633,6 +782,35 @@ def export_jsonld(base_url: str) -> dict:
         "dct:title": "NOS Hub catalogue of work behaviours",
         "skos:hasTopConcept": concepts,
     }
+
+
+def export_pdf(language: str) -> bytes:
+    """The catalogue as a tagged PDF (PDF/UA-1, `noshub.core.pdf`): each behaviour with its
+    definition, status, examples and links to the other catalogues."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    links = defaultdict(list)
+    for m in Mapping.objects.order_by("scheme", "-confidence"):
+        links[m.behaviour_id].append(
+            {
+                "scheme_name": SCHEMES[m.scheme]["name"],
+                "label": m.label[:300],
+                "link_type": m.link_type,
+                "confirmed": bool(m.confirmed_at),
+            }
+        )
+    behaviours = [
+        {**_summary(b), "examples": b.examples[:3], "links": links[b.pk][: 2 * len(SCHEMES)]}
+        for b in Behaviour.objects.exclude(status=MERGED)
+    ]
+    last = Event.objects.filter(action="build").first()
+    with translation.override(language):
+        page = render_to_string(
+            "behaviours/catalogue_document.html",
+            {"behaviours": behaviours, "built_at": last.at if last else None, "language": language, **coverage()},
+        )
+    return core_pdf.write(page)
 
 
 def summary_counts() -> dict:

@@ -1,7 +1,7 @@
 """Behaviours pages and their JSON twins; every view calls `services`, as the CLI does.
 
 Pages: /behaviours/ (the catalogue; twin /behaviours/catalogue.json), /behaviours/<slug>/
-(twin /behaviours/<slug>.json). Exports: /behaviours/catalogue.csv, /behaviours/catalogue.jsonld
+(twin /behaviours/<slug>.json), /behaviours/suites/ and /behaviours/occupations/ (twins .json). Exports: /behaviours/catalogue.csv, /behaviours/catalogue.jsonld
 (SKOS). Read: /behaviours/detect.json?text=… (GET, or POST {"statements": […]}).
 Writes (POST /behaviours/<slug>/edit/): signed in, a nation reviewer or an administrator
 (`services.can_edit`), with a CSRF token.
@@ -13,6 +13,7 @@ import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -35,6 +36,20 @@ def index(request: HttpRequest) -> Page:
 
 @require_safe
 @page_view
+def by_suite(request: HttpRequest) -> Page:
+    """Each suite's behaviours (`?suite=<id>`: one suite's, all of them)."""
+    return Page("behaviours/browse.html", services.by_suite(request.GET.get("suite", "").strip()))
+
+
+@require_safe
+@page_view
+def by_occupation(request: HttpRequest) -> Page:
+    """The behaviours of each SOC 2020 group (`?soc=<code>`: the groups one level below it)."""
+    return Page("behaviours/browse.html", services.by_occupation(request.GET.get("soc", "").strip()))
+
+
+@require_safe
+@page_view
 def detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
     data = services.detail(slug)  # NotFound → 404 (noshub.pages.errors)
     if data["merged_into"] and request.page_format == "html":
@@ -42,7 +57,13 @@ def detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
     others = [b for b in services.catalogue_list()["behaviours"] if b["slug"] != slug] if services.can_edit(request.user) else []
     return Page(
         "behaviours/detail.html",
-        {**data, "can_edit": services.can_edit(request.user), "others": others, "link_types": list(services.SKOS)},
+        {
+            **data,
+            "can_edit": services.can_edit(request.user),
+            "others": others,
+            "link_types": list(services.SKOS),
+            "split_choices": services.statement_choices(slug) if others else [],
+        },
     )
 
 
@@ -50,6 +71,13 @@ def detail(request: HttpRequest, slug: str) -> Page | HttpResponse:
 def export_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(services.export_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="nos-behaviours.csv"'
+    return response
+
+
+@require_safe
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(services.export_pdf(get_language() or "en"), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="nos-behaviours.pdf"'
     return response
 
 
@@ -77,7 +105,12 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.content_type == "application/json":
         request.page_format = "json"  # its errors in the documented JSON shape (noshub.pages.errors)
     services._check(request.user)  # Forbidden → 403 before the body is read
-    data = request_data(request, EDIT)
+    if request.content_type != "application/json" and "statements" in request.POST:
+        # A form's ticked statements arrive as repeated fields.
+        form = {k: v for k, v in request.POST.dict().items() if k != "csrfmiddlewaretoken"}
+        data = EDIT.validate({**form, "statements": request.POST.getlist("statements")})
+    else:
+        data = request_data(request, EDIT)
     action, reason = data["action"], data.get("reason", "")
     if action == "rename":
         b = services.rename(request.user, slug, data.get("name", ""), data.get("definition"), reason)
@@ -85,6 +118,8 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         b = services.confirm(request.user, slug, reason)
     elif action == "merge":
         b = services.merge(request.user, slug, data.get("into", ""), reason)
+    elif action == "split":
+        b = services.split(request.user, slug, data.get("name", ""), data.get("statements"), data.get("definition", ""), reason)
     else:
         if data.get("scheme") not in SCHEMES:
             raise InvalidParameter("scheme", f"expected one of {', '.join(SCHEMES)}")

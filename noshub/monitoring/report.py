@@ -16,11 +16,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_noop as N_
 
+from noshub.core import pdf as core_pdf
+
 from . import charts, services
 from . import measures as m
 from .objectives import OBJECTIVES
 
-PDF_VARIANT = "pdf/ua-1"  # tagged, accessible PDF, as noshub.web.exports
 LANGUAGES = ("en", "cy")
 # The infographic's figures, in order.
 INFOGRAPHIC = (
@@ -180,26 +181,8 @@ def html(report: dict, language: str) -> str:
         return render_to_string("monitoring/report.html", context)
 
 
-def _data_only():
-    """WeasyPrint may read the report's own data: URIs (its charts), nothing else."""
-    try:
-        from weasyprint.urls import URLFetcher
-    except ImportError:  # WeasyPrint before 67: a function
-        from weasyprint.urls import default_url_fetcher
-
-        def fetch(url: str, *args, **kwargs):
-            if not url.startswith("data:"):
-                raise ValueError(f"not fetched: {url[:80]}")
-            return default_url_fetcher(url, *args, **kwargs)
-
-        return fetch
-    return URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-
-
 def pdf(page: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=page, url_fetcher=_data_only()).write_pdf(pdf_variant=PDF_VARIANT)
+    return core_pdf.write(page)
 
 
 def twin(report: dict) -> dict:

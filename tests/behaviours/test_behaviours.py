@@ -281,3 +281,119 @@ def test_the_cli_lists_shows_and_refuses_unknown_behaviours(built):
     assert listed.exit_code == 0 and json.loads(listed.stdout)["behaviours"]
     missing = runner.invoke(main, ["behaviours", "show", "no-such-behaviour"])
     assert missing.exit_code == 1 and "No behaviour 'no-such-behaviour'" in missing.output
+
+
+# -- split, browse, PDF ----------------------------------------------------------------------------
+
+
+def _splittable() -> Behaviour:
+    """A behaviour evidenced by at least three different statements."""
+    for b in Behaviour.objects.exclude(status=MERGED).order_by("-nos_count"):
+        if len(services.statement_choices(b.slug)) >= 3:
+            return b
+    pytest.skip("no behaviour with three statements in the slice")
+
+
+def test_staff_split_statements_off_and_the_split_survives_a_rebuild(built):
+    admin = _user("beh-admin4", "administrator")
+    source = _splittable()
+    choices = services.statement_choices(source.slug)
+    moving = choices[:2]
+    new = services.split(admin, source.slug, "Keeping calm", moving, "Stays composed under pressure.", "two ideas")
+    assert new.key == f"split:{new.slug}" and new.renamed and new.name == "Keeping calm"
+    # Statements move by their words (case and punctuation aside: a title and a keyword may differ only so).
+    assert {services._norm(t) for t in new.evidence.values_list("text", flat=True)} == {services._norm(t) for t in moving}
+    assert not source.evidence.filter(text__in=moving).exists() and source.evidence.exists()
+    assert new.nos_count >= 1 and {m.scheme for m in new.mappings.all()} == {"esco", "onet", "metaskills", "ifate"}
+    assert Event.objects.filter(behaviour=source, action="split", by="beh-admin4").exists()
+    assert Event.objects.get(behaviour=new, action="split_from").after["statements"] == sorted(moving)
+    # A rebuild sends the split statements to the new behaviour again; the source keeps the rest.
+    services.build(standards=_slice(), limit=30, by="test")
+    new.refresh_from_db()
+    assert new.name == "Keeping calm" and set(new.evidence.values_list("text", flat=True)) >= set(moving)
+    assert not Evidence.objects.filter(text__in=moving).exclude(behaviour=new).exists()
+    # Merging the split behaviour away hands its claims on.
+    target = services.merge(admin, new.slug, source.slug, "after all the same")
+    assert set(target.claims) >= set(new.claims) and Behaviour.objects.get(pk=new.pk).claims == []
+
+
+def test_bad_splits_are_refused_naming_the_field_and_change_nothing(built, client):
+    admin = _user("beh-admin5", "administrator")
+    source = _splittable()
+    choices = services.statement_choices(source.slug)
+    before = (Behaviour.objects.count(), Evidence.objects.filter(behaviour=source).count(), Event.objects.count())
+    for kwargs, parameter in (
+        ({"name": "X", "statements": []}, "statements"),
+        ({"name": "X", "statements": "a text, not a list"}, "statements"),
+        ({"name": "X", "statements": ["nothing this behaviour says"]}, "statements"),
+        ({"name": "X", "statements": choices}, "statements"),  # everything: a rename, not a split
+        ({"name": "  ", "statements": choices[:1]}, "name"),
+    ):
+        with pytest.raises(InvalidParameter) as caught:
+            services.split(admin, source.slug, **kwargs)
+        assert caught.value.name == parameter, kwargs
+    with pytest.raises(Forbidden):
+        services.split(_user("beh-public2", None), source.slug, "X", choices[:1])
+    assert (Behaviour.objects.count(), Evidence.objects.filter(behaviour=source).count(), Event.objects.count()) == before
+    # Through the page: JSON with a bad body is a 400 naming the JSON path; a form posts ticked statements.
+    client.force_login(admin)
+    url = f"/behaviours/{source.slug}/edit/"
+    response = client.post(url, {"action": "split", "name": "X", "statements": [1]}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"]["parameter"] == "$.statements[0]"
+    assert "Split statements off into a new behaviour" in client.get(f"/behaviours/{source.slug}/").content.decode()
+    response = client.post(url, {"action": "split", "name": "Split by form", "statements": choices[:2]})
+    assert response.status_code == 302
+    made = Behaviour.objects.get(name="Split by form")
+    assert response["Location"].endswith(f"/behaviours/{made.slug}/") and made.evidence.count() >= 2
+
+
+def test_browsing_by_suite_and_by_occupation_with_json_twins(built, client):
+    suites = client.get("/behaviours/suites.json").json()
+    assert suites["by"] == "suite" and suites["groups"]
+    first = suites["groups"][0]
+    assert first["title"] and 0 < first["covered"] <= first["nos"] and len(first["behaviours"]) <= 5
+    one = client.get("/behaviours/suites.json", {"suite": first["key"]}).json()
+    assert [g["key"] for g in one["groups"]] == [first["key"]]
+    assert one["groups"][0]["behaviours"][: len(first["behaviours"])] == first["behaviours"]
+    page = client.get("/behaviours/suites/").content.decode()
+    assert first["title"] in page and 'rel="alternate"' in client.get("/behaviours/suites/")["Link"]
+    occupations = client.get("/behaviours/occupations.json").json()
+    assert occupations["by"] == "occupation" and all(len(g["key"]) == 1 for g in occupations["groups"])
+    # The test load holds SOC 2020 codes only where the crosswalk or the coder gave them; drill down where there are some.
+    major = occupations["groups"][0]["key"] if occupations["groups"] else ""
+    if major:
+        below = client.get("/behaviours/occupations.json", {"soc": major}).json()
+        assert below["selected"] == major and all(len(g["key"]) == 2 and g["key"].startswith(major) for g in below["groups"])
+    assert client.get("/behaviours/occupations/", {"soc": major} if major else {}).status_code == 200
+    for url, params, code in (
+        ("/behaviours/suites.json", {"suite": "abc"}, 400),
+        ("/behaviours/suites.json", {"suite": "999999999"}, 404),
+        ("/behaviours/occupations.json", {"soc": "12345"}, 400),
+        ("/behaviours/occupations.json", {"soc": "x1"}, 400),
+    ):
+        assert client.get(url, params).status_code == code, params
+    from tests.web.test_welsh_pages import _English, _po_english, english_left
+
+    client.cookies["django_language"] = "cy"
+    english = _English(_po_english())
+    for url in (
+        "/behaviours/suites/",
+        f"/behaviours/occupations/?soc={major}" if major else "/behaviours/occupations/",
+        "/behaviours/",
+    ):
+        html = client.get(url).content.decode()
+        assert '<html lang="cy"' in html and not english_left(html, english), url
+    assert "Ymddygiadau gwaith fesul cyfres" in client.get("/behaviours/suites/").content.decode()
+
+
+def test_the_catalogue_as_a_tagged_pdf_in_english_and_welsh(built, client):
+    response = client.get("/behaviours/catalogue.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    data = response.content
+    from pypdf import PdfReader
+
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    assert data.startswith(b"%PDF-") and root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "en"
+    client.cookies["django_language"] = "cy"
+    welsh = client.get("/behaviours/catalogue.pdf").content
+    assert welsh.startswith(b"%PDF-") and welsh != data

@@ -2,7 +2,9 @@
 
 The statements' vectors are clustered (k-means, `limit` clusters, a fixed seed); each cluster
 is named after the reference concept its statements map to most (`ConceptMapper` over the
-cluster's statements: the concept with the highest summed confidence), and clusters that take
+cluster's statements: the concept with the highest summed confidence, each statement's vote
+weighted: a NOS title, which names a task or a job rather than a behaviour, counts a quarter of a
+performance criterion or a Behaviours line), and clusters that take
 the same name become one behaviour. So a behaviour's name and definition come from a published
 catalogue (ESCO, O*NET, Meta-skills) and its key (`esco:<id>` …) stays the same from one build to
 the next, which lets staff decisions (names, merges, confirmations) survive a rebuild.
@@ -44,18 +46,22 @@ def group(
     limit: int = 60,
     examples: int = 5,
     seed: int = 0,
+    weights: Sequence[float] | None = None,
 ) -> list[Group]:
-    """Named groups. `concept_scores(member_indices)` gives members × concepts confidences."""
+    """Named groups. `concept_scores(member_indices)` gives members × concepts confidences;
+    `weights` (one a statement, default 1) say how much each statement's vote for the name counts."""
+    weight = np.ones(len(texts)) if weights is None else np.asarray(weights, dtype=float)
     labels = cluster(vectors, limit, seed)
     merged: dict[str, Group] = {}
     for label in sorted(set(labels.tolist())):
         members = np.flatnonzero(labels == label).tolist()
         scores = concept_scores(members)
-        totals = scores.sum(axis=0)
+        votes = weight[members]
+        totals = (scores * votes[:, None]).sum(axis=0)
         best = int(np.argmax(totals))
         g = merged.setdefault(concept_keys[best], Group(concept_keys[best]))
         g.members.extend(members)
-        g.name_confidence = max(g.name_confidence, float(totals[best] / max(1, len(members))))
+        g.name_confidence = max(g.name_confidence, float(totals[best] / max(1e-9, votes.sum())))
     for g in merged.values():
         centre = vectors[g.members].mean(axis=0)
         order = np.argsort(-(vectors[g.members] @ centre))
