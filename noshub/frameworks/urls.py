@@ -12,5 +12,5 @@ urlpatterns = [
     path("links.jsonld", views.export_jsonld, name="jsonld"),
     *page_path("gaps/", views.gaps, "gaps"),
     *page_path("soc/<str:code>/", views.group, "group"),
-    *page_path("nos/<str:urn>/", views.nos, "nos"),
+    *page_path("nos/<path:urn>/", views.nos, "nos"),
 ]

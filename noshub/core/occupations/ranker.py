@@ -27,7 +27,7 @@ from noshub.core.text.titlekeys import title_match_key
 Encoder = Callable[[list[str]], np.ndarray]
 #: Candidates the model scores per query (by the sum of the plain signals).
 CANDIDATES = 60
-FEATURES = ("words", "title_chars", "vec_title", "vec_text", "vec_tasks", "shared_titles", "isco4", "isco3")
+FEATURES = ("words", "title_chars", "vec_title", "vec_text", "vec_tasks", "shared_titles", "isco4", "isco3", "title_words", "popularity")
 TEXT_LIMIT = 1000
 
 
@@ -65,6 +65,8 @@ class OccupationRanker:
         self.words_t = self.words.fit_transform([_text(t) for t in self.targets])
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
         self.chars_t = self.chars.fit_transform([_titles(t) for t in self.targets])
+        self.title_words = TfidfVectorizer(sublinear_tf=True, stop_words="english")
+        self.title_words_t = self.title_words.fit_transform([_titles(t) for t in self.targets])
         self.title_keys = [{title_match_key(x) for x in (t.title, *t.alt_titles)} for t in self.targets]
         self.vectors = None
         if encoder is not None:
@@ -73,6 +75,7 @@ class OccupationRanker:
             self.vectors = (v[0::3], v[1::3], v[2::3])
         self.isco4: dict[str, Counter[int]] = defaultdict(Counter)
         self.isco3: dict[str, Counter[int]] = defaultdict(Counter)
+        self.popularity = np.zeros(len(self.targets), np.float32)
         self.model: LogisticRegression | None = None
 
     # -- signals -------------------------------------------------------------------------------
@@ -89,6 +92,8 @@ class OccupationRanker:
             out[:, :, 2] = qt @ self.vectors[0].T
             out[:, :, 3] = qd @ self.vectors[1].T
             out[:, :, 4] = qd @ self.vectors[2].T
+        out[:, :, 8] = (self.title_words.transform([_titles(q) for q in queries]) @ self.title_words_t.T).toarray()
+        out[:, :, 9] = self.popularity[None, :]
         for i, q in enumerate(queries):
             keys = {title_match_key(x) for x in (q.title, *q.alt_titles)}
             for j, tk in enumerate(self.title_keys):
@@ -102,6 +107,9 @@ class OccupationRanker:
                     for j, c in counts.items():
                         out[i, j, col] = c / total
         return out
+
+    def popularity_count(self, j: int) -> float:
+        return float(np.expm1(self.popularity[j]))
 
     def _candidates(self, sig: np.ndarray) -> np.ndarray:
         plain = sig[:, :, 0] + sig[:, :, 1] + sig[:, :, 2:5].sum(axis=2) / 2 + sig[:, :, 6] + sig[:, :, 7] / 2
@@ -118,6 +126,10 @@ class OccupationRanker:
             if q.isco08:
                 self.isco4[q.isco08][j] += 1
                 self.isco3[q.isco08[:3]][j] += 1
+        counts = Counter(j for _, j in pairs)
+        self.popularity = np.zeros(len(self.targets), np.float32)
+        for j, c in counts.items():
+            self.popularity[j] = np.log1p(c)
         # Each known pair's own vote is left out of its ISCO signal while fitting (as for a new query).
         sig = self.signals([q for q, _ in pairs])
         for i, (q, j) in enumerate(pairs):
@@ -129,6 +141,7 @@ class OccupationRanker:
                     continue
                 for jj, c in counts.items():
                     sig[i, jj, col] = (c - (jj == j)) / total
+            sig[i, j, 9] = np.log1p(self.popularity_count(j) - 1)
         cand = self._candidates(sig)
         X, y = [], []
         for i, (_, j) in enumerate(pairs):
