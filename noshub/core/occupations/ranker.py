@@ -28,7 +28,18 @@ from noshub.core.text.titlekeys import title_match_key
 Encoder = Callable[[list[str]], np.ndarray]
 #: Candidates the model scores per query (by the sum of the plain signals).
 CANDIDATES = 60
-FEATURES = ("words", "title_chars", "vec_title", "vec_text", "vec_tasks", "shared_titles", "isco4", "isco3", "title_words", "popularity")
+FEATURES = (
+    "words",
+    "title_chars",
+    "vec_title",
+    "vec_text",
+    "vec_tasks",
+    "shared_titles",
+    "isco4",
+    "isco3",
+    "title_words",
+    "popularity",
+)
 TEXT_LIMIT = 1000
 
 
