@@ -50,16 +50,19 @@ def coder_text(r: OccupationRecord, job_titles: bool = True) -> CoderText:
     )
 
 
-def coder_scores(coder, job_titles: bool = True, top: int = 5):
-    """A function from records to the SOC coder's unit-group probabilities (None without a coder)."""
+def coder_scores(coder, job_titles: bool = True, top: int = 5, progress: ProgressCallback | None = None):
+    """A function from records to the SOC coder's unit-group probabilities (None without a coder);
+    `progress` hears each chunk of 100."""
     if coder is None:
         return None
 
     def scores(records: list[OccupationRecord]) -> list[dict[str, float]]:
-        out = []
+        out: list[dict[str, float]] = []
         for start in range(0, len(records), 100):
+            tell(progress, "SOC coder on occupations", start, len(records))
             chunk = [coder_text(r, job_titles) for r in records[start : start + 100]]
             out += [{s.code: s.confidence for s in found} for found in coder.suggest_many(chunk, top=top)]
+        tell(progress, "SOC coder on occupations", len(records), len(records))
         return out
 
     return scores
@@ -94,7 +97,7 @@ def build(data_dir: Path | None = None, progress: ProgressCallback | None = None
     enc = encoder()
     if enc is not None and progress is not None:
         enc.progress = lambda done, total: tell(progress, "Sentence vectors for occupations", done, total)
-    links = all_links(ref, entries, unit_titles(), coder_scores(coder), enc, progress)
+    links = all_links(ref, entries, unit_titles(), coder_scores(coder, progress=progress), enc, progress)
     records = [*ref.isco, *ref.esco, *ref.onet, *ref.ifate]
     tell(progress, "Writing occupations and links")
     with transaction.atomic():
