@@ -134,6 +134,8 @@ NOT_STORED: dict[str, str] = {
     "themes.buildrun": "derived: `noshub themes build` classes every NOS and finds theme embeddings again",
     "themes.reach": "derived: `noshub themes build` (people's decisions on a class are stored: themes.reachdecision)",
     "themes.embedding": "derived: `noshub themes build` finds the theme embeddings again",
+    "frameworks.externaloccupation": "derived: `noshub frameworks build` reads ESCO, O*NET and IfATE from the data directory again",
+    "frameworks.occupationlink": "derived: `noshub frameworks build` links them on SOC 2020 again (no person's decision is held yet)",
     "soc.coderfit": "derived: a fit is a file on the machine that made it; `noshub restore` fits the SOC coder again",
 }
 

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "noshub.cleansing",
     "noshub.themes",
     "noshub.behaviours",
+    "noshub.frameworks",
     "noshub.lifecycle",
     "noshub.qualifications",
     "noshub.api",

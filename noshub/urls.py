@@ -8,6 +8,7 @@ urlpatterns = [
     path("catalogue/", include("noshub.catalogue.urls")),
     path("cleansing/", include("noshub.cleansing.urls")),
     path("behaviours/", include("noshub.behaviours.urls")),
+    path("frameworks/", include("noshub.frameworks.urls")),
     path("lifecycle/", include("noshub.lifecycle.urls")),
     path("qualifications/", include("noshub.qualifications.urls")),
     path("themes/", include("noshub.themes.urls")),

@@ -301,6 +301,88 @@ def openapi_document(server: str) -> dict:
                     },
                 }
             },
+            "/frameworks": {
+                "get": {
+                    "summary": "The map of other standards systems: ESCO, O*NET and IfATE occupations held, links by provenance, gap counts",
+                    "operationId": "getFrameworks",
+                    "responses": {
+                        "200": {"description": "Summary", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/frameworks/soc2020/{code}": {
+                "get": {
+                    "summary": "A SOC 2020 group (any level): its NOS, IfATE standards, ESCO and O*NET occupations with typed links",
+                    "operationId": "getFrameworksGroup",
+                    "parameters": [
+                        _param("code", "SOC 2020 code (1 to 4 digits)", {"type": "string"}, True, "path", "5434"),
+                        _param("limit", "At most this many of each system", {"type": "integer", "minimum": 1, "maximum": 1000}),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The group's map",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "400": _ERROR,
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/frameworks/nos/{urn}": {
+                "get": {
+                    "summary": "A NOS's counterparts in IfATE, ESCO and O*NET through its SOC 2020 codes, with content side by side",
+                    "operationId": "getFrameworksNos",
+                    "parameters": [
+                        _param("urn", "URN or slug of a NOS", {"type": "string"}, True, "path"),
+                        _param("limit", "At most this many of each system", {"type": "integer", "minimum": 1, "maximum": 100}),
+                    ],
+                    "responses": {
+                        "200": {"description": "Counterparts", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "400": _ERROR,
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/frameworks/gaps": {
+                "get": {
+                    "summary": "SOC 2020 unit groups with IfATE standards but no NOS, and with NOS but no IfATE standard",
+                    "operationId": "getFrameworksGaps",
+                    "parameters": [
+                        _param("limit", "At most this many of each list", {"type": "integer", "minimum": 1, "maximum": 1000})
+                    ],
+                    "responses": {
+                        "200": {"description": "Gaps", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "400": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
+            "/frameworks/links": {
+                "get": {
+                    "summary": "Every link of the map: JSON-LD with SKOS mapping relations, or CSV",
+                    "operationId": "getFrameworksLinks",
+                    "parameters": [
+                        _param("format", "Response format", {"type": "string", "enum": ["jsonld", "csv"], "default": "jsonld"}),
+                        _param(
+                            "scheme", "Only this system's links", {"type": "string", "enum": ["esco", "onet", "ifate", "isco08"]}
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Links",
+                            "content": {
+                                "application/ld+json": {"schema": {"type": "object"}},
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "400": _ERROR,
+                        "429": _ERROR,
+                    },
+                }
+            },
             "/developers": {
                 "get": {
                     "summary": "Developing organisations",

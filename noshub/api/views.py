@@ -21,6 +21,8 @@ from noshub.catalogue import services
 from noshub.catalogue.models import Organisation, Suite
 from noshub.core.errors import InvalidParameter, NosHubError
 from noshub.core.spreadsheet import SafeDictWriter
+from noshub.frameworks import exports as framework_exports
+from noshub.frameworks import services as frameworks
 from noshub.pages import ratelimit
 from noshub.pages.errors import error_response, json_error
 from noshub.pages.jsonable import to_jsonable
@@ -222,6 +224,55 @@ def behaviours_view(request: HttpRequest):
 def behaviour_view(request: HttpRequest, slug: str):
     """One behaviour: definition, examples, evidencing NOS, links to other catalogues, history."""
     return _json(to_jsonable(behaviour_services.detail(slug)))
+
+
+@api_view
+def frameworks_view(request: HttpRequest):
+    """What the map of other standards systems holds (`noshub.frameworks`)."""
+    return _json(frameworks.summary())
+
+
+def _limit(request: HttpRequest, default: int, most: int) -> int:
+    raw = request.GET.get("limit", "")
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise InvalidParameter("limit", f"a whole number from 1 to {most}")
+    return int(raw)
+
+
+@api_view
+def frameworks_group_view(request: HttpRequest, code: str):
+    """A SOC 2020 group's NOS, IfATE standards, ESCO and O*NET occupations."""
+    return _json(to_jsonable(frameworks.group_map(code, limit=_limit(request, 100, 1000))))
+
+
+@api_view
+def frameworks_nos_view(request: HttpRequest, urn: str):
+    """A NOS's counterparts in IfATE, ESCO and O*NET through its SOC 2020 codes."""
+    return _json(to_jsonable(frameworks.nos_map(urn, limit=_limit(request, 10, 100))))
+
+
+@api_view
+def frameworks_gaps_view(request: HttpRequest):
+    return _json(frameworks.gaps(limit=_limit(request, 100, 1000)))
+
+
+@api_view
+def frameworks_links_view(request: HttpRequest):
+    """Every link: JSON-LD (SKOS mapping relations) or CSV; `scheme` for one system's."""
+    fmt = request.GET.get("format", "jsonld").lower()
+    if fmt not in ("jsonld", "csv"):
+        raise InvalidParameter("format", "must be one of jsonld, csv")
+    scheme = request.GET.get("scheme", "") or None
+    if scheme is not None and scheme not in ("esco", "onet", "ifate", "isco08"):
+        raise InvalidParameter("scheme", "must be one of esco, onet, ifate, isco08")
+    if fmt == "csv":
+        response = HttpResponse(framework_exports.export_csv(scheme), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="nos-hub-occupation-links.csv"'
+        return response
+    data = framework_exports.export_jsonld(request.build_absolute_uri("/").rstrip("/"), scheme)
+    return JsonResponse(data, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False})
 
 
 @api_view

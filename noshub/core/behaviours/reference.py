@@ -253,18 +253,24 @@ KSB_KEYS = (
 )
 
 
-def ifate_statements(path: Path) -> list[LabelledStatement]:
-    """Knowledge, skills and behaviours of the IfATE standards that carry all three (54 in the 2021 file)."""
+def ifate_json(path: Path) -> list[dict]:
+    """The IfATE standards file as its list of standard objects (JSON paths name what is wrong)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ImportRejected(Path(path).name, f"cannot be read as JSON ({exc})") from exc
     if not isinstance(data, list):
         raise ImportRejected(Path(path).name, "expected a list of standards", field="$")
-    out: list[LabelledStatement] = []
     for i, standard in enumerate(data):
         if not isinstance(standard, dict):
             raise ImportRejected(Path(path).name, "expected an object", field=f"$[{i}]")
+    return data
+
+
+def ifate_statements(path: Path) -> list[LabelledStatement]:
+    """Knowledge, skills and behaviours of the IfATE standards that carry all three (54 in the 2021 file)."""
+    out: list[LabelledStatement] = []
+    for i, standard in enumerate(ifate_json(path)):
         if not all(standard.get(key) for _, key, _ in KSB_KEYS):
             continue
         code = str(standard.get("larsCode") or i)

@@ -1,0 +1,250 @@
+"""The links of the map, computed from the records read and the SOC 2020 reference data.
+
+* ISCO-08 → SOC 2020: the ONS coding index files every job title under a SOC 2020 unit group
+  and an ISCO-08 unit group; the share of an ISCO group's index titles under each SOC group.
+* ESCO → O*NET: the crosswalk (its O*NET 2010-taxonomy codes resolved to O*NET 29.3 by code,
+  title or base code); an occupation the crosswalk lacks inherits its broader ESCO occupation's
+  match and is ranked by the text model (`noshub.core.occupations.ranker`).
+* ESCO → SOC 2020: its labels found in the coding index, with its ISCO group's SOC shares.
+* O*NET and IfATE → SOC 2020: title and job titles in the coding index, and the SOC coder on
+  their text (`noshub.core.occupations.soclink`).
+
+Every link: (source scheme, source code, target scheme, target code, relation, confidence,
+provenance, reason). NOS reach the other systems through their own SOC 2020 codes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from noshub.core.occupations.ranker import OccupationRanker
+from noshub.core.occupations.soclink import combine
+from noshub.core.occupations.titles import TitleIndex
+from noshub.core.progress import ProgressCallback, tell
+from noshub.core.readers.occupations import ESCO, IFATE, ISCO, ONET, CrosswalkRow, OccupationRecord
+from noshub.core.text.titlekeys import title_content_key
+
+from .models import BROAD, CLOSE, CODING_INDEX, CROSSWALK, EXACT, NARROW, RELATED, SOC2020, TEXT_MODEL
+
+CROSSWALK_CONFIDENCE = {2.0: 0.95, 1.0: 0.85, 0.5: 0.6}
+#: ESCO → O*NET links the text model adds for an occupation the crosswalk lacks.
+TEXT_LINKS = 3
+SOC_LINKS = 3
+
+
+@dataclass(frozen=True)
+class Link:
+    scheme: str
+    code: str
+    target_scheme: str
+    target_code: str
+    relation: str
+    confidence: float
+    provenance: str
+    reason: str
+
+
+@dataclass
+class Reference:
+    """Everything the links are made from."""
+
+    esco: list[OccupationRecord]
+    isco: list[OccupationRecord]
+    broader: dict[str, str]  # ESCO occupation URI → broader occupation URI
+    onet: list[OccupationRecord]
+    crosswalk: list[CrosswalkRow]
+    ifate: list[OccupationRecord]
+
+
+# -- the crosswalk ----------------------------------------------------------------------------------
+
+
+def resolve_onet(row: CrosswalkRow, onet: dict[str, OccupationRecord], by_title: dict[str, str]) -> tuple[str | None, str]:
+    """The O*NET 29.3 code a crosswalk row means, and how it was found ('' when as written)."""
+    if row.onet_code in onet:
+        return row.onet_code, ""
+    code = by_title.get(title_content_key(row.onet_title))
+    if code:
+        return code, f"O*NET code {row.onet_code} ({row.onet_title}) is {code} in O*NET 29.3 (same title)"
+    base = row.onet_code[:7] + ".00"
+    if base in onet:
+        return base, f"O*NET code {row.onet_code} is not in O*NET 29.3: its base occupation {base}"
+    return None, f"O*NET code {row.onet_code} ({row.onet_title}) is not in O*NET 29.3"
+
+
+def crosswalk_answers(ref: Reference) -> tuple[dict[str, tuple[str, CrosswalkRow, str]], list[CrosswalkRow]]:
+    """ESCO URI → (O*NET 29.3 code, row, note); and the rows whose code could not be resolved."""
+    onet = {o.code: o for o in ref.onet}
+    by_title = {title_content_key(o.title): o.code for o in ref.onet}
+    answers, unresolved = {}, []
+    for row in ref.crosswalk:
+        code, note = resolve_onet(row, onet, by_title)
+        if code is None:
+            unresolved.append(row)
+        else:
+            answers[row.esco_uri] = (code, row, note)
+    return answers, unresolved
+
+
+def _same_title(a: str, b: str) -> bool:
+    return title_content_key(a) == title_content_key(b)
+
+
+def esco_onet_links(ref: Reference, encoder=None, progress: ProgressCallback | None = None) -> list[Link]:
+    answers, _ = crosswalk_answers(ref)
+    onet = {o.code: o for o in ref.onet}
+    sharing = Counter(code for code, _, _ in answers.values())
+    out: list[Link] = []
+    for e in ref.esco:
+        if e.uri not in answers:
+            continue
+        code, row, note = answers[e.uri]
+        relation = EXACT if _same_title(e.title, onet[code].title) else BROAD if sharing[code] > 1 else CLOSE
+        reason = f"ESCO–O*NET crosswalk (Nesta, 2020) row {row.row}, confidence level {row.confidence:g}"
+        out.append(
+            Link(
+                ESCO,
+                e.code,
+                ONET,
+                code,
+                relation,
+                CROSSWALK_CONFIDENCE.get(row.confidence, 0.6),
+                CROSSWALK,
+                f"{reason}. {note}".strip(". ") if note else reason,
+            )
+        )
+    # Occupations the crosswalk lacks: their broader occupation's match, and the text model.
+    missing = [e for e in ref.esco if e.uri not in answers]
+    by_uri = {e.uri: e for e in ref.esco}
+    tell(progress, "Ranking O*NET occupations for ESCO occupations", 0, len(missing))
+    ranker = OccupationRanker(ref.onet, encoder)
+    known = [(by_uri[u], a[0]) for u, a in answers.items() if u in by_uri]
+    ranker.fit([q for q, _ in known], [a for _, a in known])
+    ranked = ranker.rank(missing, top=TEXT_LINKS)
+    tell(progress, "Ranking O*NET occupations for ESCO occupations", len(missing), len(missing))
+    for e, found in zip(missing, ranked, strict=True):
+        links: dict[str, Link] = {}
+        uri, hops = ref.broader.get(e.uri), 1
+        while uri and uri not in answers and hops < 5:
+            uri, hops = ref.broader.get(uri), hops + 1
+        if uri in answers:
+            code = answers[uri][0]
+            parent = by_uri.get(uri)
+            links[code] = Link(
+                ESCO,
+                e.code,
+                ONET,
+                code,
+                BROAD,
+                round(0.8 - 0.1 * (hops - 1), 2),
+                CROSSWALK,
+                f"inherited from the broader ESCO occupation {parent.title if parent else uri} (crosswalk row {answers[uri][1].row})",
+            )
+        for rank, r in enumerate(found):
+            if r.code in links:
+                continue
+            relation = CLOSE if rank == 0 and r.score >= 0.5 else RELATED
+            links[r.code] = Link(
+                ESCO,
+                e.code,
+                ONET,
+                r.code,
+                relation,
+                r.confidence,
+                TEXT_MODEL,
+                f"text model rank {rank + 1} (probability {r.score:.2f}): titles, description, tasks and ISCO-08 group",
+            )
+        out.extend(links.values())
+    return out
+
+
+# -- SOC 2020 ---------------------------------------------------------------------------------------
+
+
+def isco_soc_shares(index_entries: list[tuple[str, str, str]]) -> dict[str, dict[str, float]]:
+    """ISCO-08 unit group → {SOC 2020 unit group: share of the ISCO group's coding-index titles}."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for _, unit, isco in index_entries:
+        if isco and unit:
+            counts[isco][unit] += 1
+    return {isco: {u: n / sum(c.values()) for u, n in c.items()} for isco, c in counts.items()}
+
+
+def isco_soc_links(ref: Reference, shares: dict[str, dict[str, float]]) -> list[Link]:
+    """An ISCO-08 group's SOC 2020 unit groups. exact: they name each other only; broad: the SOC
+    group takes in several ISCO groups and this one only there; narrow: this ISCO group spreads
+    over several SOC groups, the SOC group only this one; related otherwise."""
+    soc_iscos: dict[str, set[str]] = defaultdict(set)
+    for isco, units in shares.items():
+        for u in units:
+            soc_iscos[u].add(isco)
+    codes = {r.code for r in ref.isco}
+    out = []
+    for isco, units in sorted(shares.items()):
+        if isco not in codes:
+            continue
+        for unit, share in sorted(units.items(), key=lambda kv: -kv[1]):
+            one_soc, one_isco = len(units) == 1, len(soc_iscos[unit]) == 1
+            relation = EXACT if one_soc and one_isco else BROAD if one_soc else NARROW if one_isco else RELATED
+            out.append(
+                Link(
+                    ISCO,
+                    isco,
+                    SOC2020,
+                    unit,
+                    relation,
+                    round(share, 4),
+                    CODING_INDEX,
+                    f"{share:.0%} of the ONS coding-index titles of ISCO-08 {isco} are in SOC 2020 {unit}",
+                )
+            )
+    return out
+
+
+def soc_links(
+    scheme: str,
+    records: list[OccupationRecord],
+    index: TitleIndex,
+    unit_titles: dict[str, str],
+    text_scores: Callable[[list[OccupationRecord]], list[dict[str, float]]] | None,
+    text_source: str,
+    text_provenance: str = TEXT_MODEL,
+) -> list[Link]:
+    scores = text_scores(records) if text_scores else [{} for _ in records]
+    out = []
+    for r, text in zip(records, scores, strict=True):
+        for s in combine(r.title, list(r.alt_titles), text, index, unit_titles, SOC_LINKS, text_source, text_provenance):
+            out.append(Link(scheme, r.code, SOC2020, s.unit, s.relation, s.confidence, s.provenance, s.reason))
+    return out
+
+
+def all_links(
+    ref: Reference,
+    index_entries: list[tuple[str, str, str]],
+    unit_titles: dict[str, str],
+    coder_scores: Callable[[list[OccupationRecord]], list[dict[str, float]]] | None,
+    encoder=None,
+    progress: ProgressCallback | None = None,
+) -> list[Link]:
+    """Every link of the map. `index_entries`: (job title, SOC 2020 unit, ISCO-08) of the coding
+    index; `coder_scores`: the SOC coder's unit-group probabilities for records (None: no coder)."""
+    index = TitleIndex((t, u) for t, u, _ in index_entries)
+    shares = isco_soc_shares(index_entries)
+    tell(progress, "Linking ISCO-08 and ESCO to SOC 2020")
+    links = isco_soc_links(ref, shares)
+    links += soc_links(
+        ESCO,
+        ref.esco,
+        index,
+        unit_titles,
+        lambda rs: [shares.get(r.isco08, {}) for r in rs],
+        "its ISCO-08 group's coding-index share",
+        CODING_INDEX,
+    )
+    tell(progress, "Linking O*NET occupations and IfATE standards to SOC 2020")
+    links += soc_links(ONET, ref.onet, index, unit_titles, coder_scores, "the SOC coder")
+    links += soc_links(IFATE, ref.ifate, index, unit_titles, coder_scores, "the SOC coder")
+    links += esco_onet_links(ref, encoder, progress)
+    return links
