@@ -317,29 +317,34 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("lifecycle:project", pk=project.pk)
 
 
-@require_http_methods(["GET", "POST"])
-def abandon(request: HttpRequest, pk: int) -> HttpResponse:
-    """Abandon a project before publishing: a reason is required."""
-    project = _project(request, pk, perms.EDIT_PROJECT)
-    form = f.ReasonForm(request.POST or None)
+def _closing_form(request: HttpRequest, project: Project, form, act, heading: str, lead: str, submit: str) -> HttpResponse:
+    """A confirmed, reasoned step that closes a project (abandon, withdraw): the form, or `act`
+    (the service call) once it is valid, then back to the project."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.abandon(request.user, project, form.cleaned_data["reason"])
+            act(form.cleaned_data)
         except lc.StageError as exc:
             return _stage_error(request, project, exc.reasons)
         return redirect("lifecycle:project", pk=project.pk)
     return render(
         request,
         "lifecycle/form.html",
-        _context(
-            request,
-            project,
-            form=form,
-            heading=_("Abandon “%(title)s”") % {"title": project.title},
-            lead=_("The project stops for good; its drafts and history are kept."),
-            submit=_("Abandon the project"),
-            warning=True,
-        ),
+        _context(request, project, form=form, heading=heading, lead=lead, submit=submit, warning=True),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def abandon(request: HttpRequest, pk: int) -> HttpResponse:
+    """Abandon a project before publishing: a reason is required."""
+    project = _project(request, pk, perms.EDIT_PROJECT)
+    return _closing_form(
+        request,
+        project,
+        f.ReasonForm(request.POST or None),
+        lambda data: services.abandon(request.user, project, data["reason"]),
+        heading=_("Abandon “%(title)s”") % {"title": project.title},
+        lead=_("The project stops for good; its drafts and history are kept."),
+        submit=_("Abandon the project"),
     )
 
 
@@ -347,26 +352,15 @@ def abandon(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a published project's NOS to legacy: confirmed, with a reason, by the owner."""
     project = _project(request, pk, perms.EDIT_PROJECT)
-    form = f.WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw(request.user, project, form.cleaned_data["reason"], confirmed=form.cleaned_data["confirm"])
-        except lc.StageError as exc:
-            return _stage_error(request, project, exc.reasons)
-        return redirect("lifecycle:project", pk=project.pk)
     urns = ", ".join(project.drafts.exclude(standard=None).values_list("urn", flat=True))
-    return render(
+    return _closing_form(
         request,
-        "lifecycle/form.html",
-        _context(
-            request,
-            project,
-            form=form,
-            heading=_("Withdraw the NOS of “%(title)s” to legacy") % {"title": project.title},
-            lead=_("These NOS become legacy: %(urns)s.") % {"urns": urns},
-            submit=_("Withdraw to legacy"),
-            warning=True,
-        ),
+        project,
+        f.WithdrawForm(request.POST or None),
+        lambda data: services.withdraw(request.user, project, data["reason"], confirmed=data["confirm"]),
+        heading=_("Withdraw the NOS of “%(title)s” to legacy") % {"title": project.title},
+        lead=_("These NOS become legacy: %(urns)s.") % {"urns": urns},
+        submit=_("Withdraw to legacy"),
     )
 
 
