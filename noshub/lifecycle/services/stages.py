@@ -66,6 +66,7 @@ def project_facts(project: Project, now: datetime | None = None) -> lc.ProjectFa
         consultation_closes=project.consultation_closes,
         comments_pending_moderation=comments.filter(moderation="pending").count(),
         comments_without_response=comments.filter(moderation="published").filter(Q(decision="") | Q(response="")).count(),
+        sign_offs=tuple(project.sign_offs),
     )
 
 
