@@ -86,7 +86,7 @@ def mark_done(user, reminder: ReviewReminder, note: str) -> ReviewReminder:
     audit(
         user,
         "reminder_done",
-        Reason("audit_reminder_done", urn=reminder.standard.slug, note=reminder.note),
+        Reason("audit_reminder_done", urn=reminder.standard.urn, note=reminder.note),
         obj=reminder,
         before={"done_at": None},
         after={"done_at": reminder.done_at.isoformat(), "note": reminder.note},
