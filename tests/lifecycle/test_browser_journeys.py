@@ -65,11 +65,14 @@ def site(db, django_db_setup, settings):
         url = f"http://127.0.0.1:{srv.effective_port}"
 
     Site.lock = lock
-    yield Site
-    srv.close()
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-    shared.dec_thread_sharing()
+    try:
+        yield Site
+    finally:
+        srv.close()
+        with lock:  # no request still using the test's connection
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+            shared.dec_thread_sharing()
 
 
 @pytest.fixture(scope="module")
