@@ -22,6 +22,7 @@ class GovukForm(forms.Form):
     """A form whose widgets carry the GOV.UK Frontend classes."""
 
     CLASSES = {
+        forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
         forms.Textarea: "govuk-textarea",
         forms.Select: "govuk-select",
         forms.RadioSelect: "govuk-radios__input",

@@ -44,7 +44,15 @@ from .drafts import (
 )
 from .ownership import check_owner, give_consent, owner
 from .placing import draft_links, map_functions, place_draft, suggested_node
-from .projects import PROJECT_FIELDS, create_project, respond, set_sign_offs, update_nation_part, update_project
+from .projects import (
+    PROJECT_FIELDS,
+    SIGN_OFF_STAGES,
+    create_project,
+    respond,
+    set_sign_offs,
+    update_nation_part,
+    update_project,
+)
 from .reach import (
     ORGANISATION_SIZES,
     changes_from_current,
@@ -69,6 +77,7 @@ __all__ = [
     "DRAFT_EDIT_FIELDS",
     "DUPLICATE_WARNING_SCORE",
     "PROJECT_FIELDS",
+    "SIGN_OFF_STAGES",
     "REVIEW_INTERVAL_YEARS",
     "ORGANISATION_SIZES",
     "draft_links",
