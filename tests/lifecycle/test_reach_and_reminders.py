@@ -15,7 +15,7 @@ from noshub.lifecycle import rules as lc
 from noshub.lifecycle import services
 from noshub.lifecycle.models import AuditEntry, ConsultationEvent, ReviewReminder
 
-from .conftest import NOW, comment, drive
+from .conftest import GOOD_DRAFT, NOW, comment, drive
 
 pytestmark = pytest.mark.django_db
 
@@ -127,19 +127,23 @@ def test_consultees_see_what_a_revision_changes_in_the_current_version(client, p
     project = services.create_project(people["developer"], title="Reiki review", organisation=org, kind="review")
     project = drive(project, people, lc.DRAFTING, with_draft=False)
     draft = services.add_draft(people["developer"], project, from_urn="LANACT3", today=NOW.date())
-    first = draft.performance_criteria[0]
+    old_first = draft.performance_criteria[0]["text"]
+    # new text that passes the draft checks (the catalogue's own text need not)
     services.update_draft(
-        people["developer"], draft,
-        performance_criteria=[{"ref": first["ref"], "text": first["text"] + " and record it"}, *draft.performance_criteria[1:]],
+        people["developer"], draft, **{k: GOOD_DRAFT[k] for k in ("overview", "performance_criteria", "knowledge_and_understanding")}
     )
     project = drive(project, people, lc.CONSULTATION)
     data = client.get(f"/lifecycle/projects/{project.pk}/consultation.json").json()
     changes = data["drafts"][0]["changes"]
     assert changes["version"] == standard.current.version_number
-    changed = changes["statements"]["performance_criteria"]["changed"]
-    assert [c["after"] for c in changed] == [first["text"] + " and record it"]
+    pcs = changes["statements"]["performance_criteria"]
+    now_there = {c["after"] for c in pcs["changed"]} | {i["text"] for i in pcs["added"]}
+    gone = {c["before"] for c in pcs["changed"]} | {i["text"] for i in pcs["removed"]}
+    assert {i["text"] for i in GOOD_DRAFT["performance_criteria"]} <= now_there and old_first in gone
     page = client.get(f"/lifecycle/projects/{project.pk}/consultation/").content.decode()
-    assert "What this draft changes in the current version" in page and "and record it</ins>" in page
+    assert "What this draft changes in the current version" in page and "<ins>" in page and "<del>" in page
+    new_project = drive(services.create_project(people["developer"], title="New", organisation=org), people, lc.CONSULTATION)
+    assert client.get(f"/lifecycle/projects/{new_project.pk}/consultation.json").json()["drafts"][0]["changes"] is None
 
 
 # -- review reminders ------------------------------------------------------------------------------
