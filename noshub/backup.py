@@ -95,6 +95,8 @@ STORE: tuple[str, ...] = (
     "lifecycle.comment",
     "lifecycle.auditentry",
     "lifecycle.ownerconsent",
+    "lifecycle.consultationevent",
+    "lifecycle.reviewreminder",
     "qualifications.framework",
     "qualifications.qualification",
     "qualifications.unitgroup",
@@ -139,9 +141,16 @@ NOT_STORED: dict[str, str] = {
     "soc.coderfit": "derived: a fit is a file on the machine that made it; `noshub restore` fits the SOC coder again",
 }
 
-# Rows a freshly migrated database already holds: the lifecycle roles (lifecycle migration 0002).
-# A restore replaces them with the backup's groups.
-SEEDED_GROUPS = ("public", "standards developer", "nation reviewer", "administrator")
+# Rows a freshly migrated database already holds: the lifecycle roles (lifecycle migrations 0002
+# and 0004). A restore replaces them with the backup's groups.
+SEEDED_GROUPS = (
+    "public",
+    "standards developer",
+    "nation reviewer",
+    "administrator",
+    "steering group member",
+    "standards and frameworks panel",
+)
 
 BATCH = 500  # rows per INSERT
 

@@ -14,7 +14,10 @@ the user as ``user.lifecycle_profile``); a person without one develops for no or
 from __future__ import annotations
 
 PUBLIC, DEVELOPER, REVIEWER, ADMINISTRATOR = "public", "standards developer", "nation reviewer", "administrator"
-ROLES = (PUBLIC, DEVELOPER, REVIEWER, ADMINISTRATOR)
+# Sign-offs beyond the nations (the lifecycle's migration 0004): a member of a project's steering
+# group (named on the project), a member of the Standards and Frameworks Panel.
+STEERING_MEMBER, PANEL_MEMBER = "steering group member", "standards and frameworks panel"
+ROLES = (PUBLIC, DEVELOPER, REVIEWER, ADMINISTRATOR, STEERING_MEMBER, PANEL_MEMBER)
 
 
 def roles(user) -> set[str]:

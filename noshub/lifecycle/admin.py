@@ -9,7 +9,7 @@ from django.contrib import admin
 from noshub.core.model import TEMPLATE_COLUMNS
 
 from .messages import Reason
-from .models import Approval, AuditEntry, Comment, Draft, NationPart, Profile, Project
+from .models import Approval, AuditEntry, Comment, ConsultationEvent, Draft, NationPart, Profile, Project, ReviewReminder
 from .services import audit
 
 
@@ -101,3 +101,14 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "username", "action", "summary")
     list_filter = ("action",)
     search_fields = ("summary", "username")
+
+
+@admin.register(ConsultationEvent)
+class ConsultationEventAdmin(ReadOnlyAdmin):
+    list_display = ("held_on", "name", "project", "nation", "attendees")
+
+
+@admin.register(ReviewReminder)
+class ReviewReminderAdmin(ReadOnlyAdmin):
+    list_display = ("due", "standard", "organisation", "done_at")
+    list_filter = ("done_at",)

@@ -64,7 +64,7 @@ def project_show(project_id: int, fmt: str) -> None:
         click.echo(f"  to do: {reason}")
     for a in data["approvals"]:
         click.echo(
-            f"  {lc.APPROVAL_LABELS[a['approval']]:<10} {lc.NATION_LABELS[a['nation']]:<17} {lc.RESPONSE_LABELS[a['response']]}"
+            f"  {lc.APPROVAL_LABELS[a['approval']]:<10} {lc.RESPONDER_LABELS[a['nation']]:<17} {lc.RESPONSE_LABELS[a['response']]}"
             f" ({a['by']}, {a['at'][:10]}){': ' + a['feedback'] if a['feedback'] else ''}"
         )
     for d in data["drafts"]:
@@ -106,6 +106,34 @@ def review_due_command(within_days: int, developer: str, suite: str, as_of, limi
         )
     if data["listed"] < data["count"]:
         click.echo(f"… {data['count'] - data['listed']} more (raise --limit, or use --format json).")
+
+
+@review.command(name="remind")
+@click.option("--within", "within_days", type=int, default=90, show_default=True, help="Days ahead that count as due.")
+@click.option("--organisation", default="", help="Only this organisation's NOS.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Count from this date (default today).")
+@click.option("--create", is_flag=True, help="Make the missing reminders (one per NOS and review date), then list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def review_remind(within_days: int, organisation: str, as_of, create: bool, fmt: str) -> None:
+    """Review reminders assigned to the organisation that owns each NOS due (its developers see
+    them at /lifecycle/reviews/reminders/): lists the open ones; --create makes the missing ones."""
+    from noshub.lifecycle.models import ReviewReminder
+    from noshub.lifecycle.services import make_reminders, reminder_dict
+
+    today = as_of.date() if as_of else date.today()
+    made = make_reminders(today, within_days, organisation) if create else []
+    qs = ReviewReminder.objects.filter(done_at__isnull=True).select_related("standard__current", "organisation", "done_by")
+    if organisation:
+        qs = qs.filter(organisation__name__iexact=organisation)
+    rows = [reminder_dict(r, today) for r in qs.order_by("due", "id")]
+    if fmt == "json":
+        _echo_json({"as_of": today.isoformat(), "created": len(made), "open": rows})
+        return
+    if create:
+        click.echo(f"Made {len(made)} new reminder(s).")
+    click.echo(f"{len(rows)} open review reminder(s) as of {today.isoformat()}.")
+    for r in rows:
+        click.echo(f"{r['due']}  {r['status']:<7} {r['urn']:<14} {r['organisation']}: {r['title']}")
 
 
 @review.command(name="diff")

@@ -22,6 +22,7 @@ class GovukForm(forms.Form):
     """A form whose widgets carry the GOV.UK Frontend classes."""
 
     CLASSES = {
+        forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
         forms.Textarea: "govuk-textarea",
         forms.Select: "govuk-select",
         forms.RadioSelect: "govuk-radios__input",
@@ -93,6 +94,39 @@ def nation_part_form(stage: str):
         for name in display.TABLES[kind]
     }
     return type("NationPartForm", (GovukForm,), fields)
+
+
+class SignOffForm(GovukForm):
+    """The project's sign-offs beyond the nations, and its steering group's members."""
+
+    sign_offs = forms.MultipleChoiceField(
+        choices=display.choices("sign_off"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Sign-offs beyond the four nations"),
+        help_text=_("The steering group approves the drafts for consultation and the final NOS; the panel the final NOS."),
+    )
+    steering_group = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label=_("Steering group members"),
+        help_text=_("User names, one a line, of people with the steering group role."),
+    )
+
+
+class EventForm(GovukForm):
+    """A consultation event, recorded beside the online responses."""
+
+    name = forms.CharField(max_length=200, label=_("Name of the event"))
+    kind = forms.ChoiceField(choices=display.choices("event_kind"), label=_("Kind of event"))
+    held_on = forms.DateField(label=_("Held on"), help_text=_("YYYY-MM-DD"))
+    nation = forms.ChoiceField(
+        choices=[("", _("UK-wide"))] + display.choices("nation"), required=False, label=_("Nation where it was held")
+    )
+    attendees = forms.IntegerField(min_value=1, max_value=100_000, label=_("People who took part"))
+    organisations = forms.IntegerField(min_value=0, max_value=100_000, required=False, label=_("Organisations they came from"))
+    sectors = forms.CharField(max_length=300, required=False, label=_("Sectors"))
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("What was said, in short"))
 
 
 class ReasonForm(GovukForm):

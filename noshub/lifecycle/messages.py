@@ -35,6 +35,12 @@ NATION_LABELS = {
     "scotland": gettext_noop("Scotland"),
     "wales": gettext_noop("Wales"),
 }
+# Who responds to an approval: a nation, or one of a project's sign-offs (rules.SIGN_OFFS).
+SIGN_OFF_LABELS = {
+    "steering_group": gettext_noop("Project steering group"),
+    "sfp": gettext_noop("Standards and Frameworks Panel"),
+}
+RESPONDER_LABELS = {**NATION_LABELS, **SIGN_OFF_LABELS}
 STAGE_LABELS = {
     "proposal": gettext_noop("Proposal (Part A)"),
     "part_b": gettext_noop("Part B"),
@@ -50,6 +56,7 @@ STAGE_LABELS = {
 APPROVAL_LABELS = {
     "part_a": gettext_noop("Part A"),
     "part_b": gettext_noop("Part B"),
+    "for_consultation": gettext_noop("Draft for consultation"),
     "draft": gettext_noop("Draft NOS"),
     "final": gettext_noop("Final NOS"),
     "welsh": gettext_noop("Welsh NOS"),
@@ -85,6 +92,18 @@ MODERATION_LABELS = {
     "rejected": gettext_noop("rejected"),
 }
 DECISION_LABELS = {"accepted": gettext_noop("Accepted"), "rejected": gettext_noop("Rejected"), "noted": gettext_noop("Noted")}
+EVENT_KIND_LABELS = {
+    "workshop": gettext_noop("Workshop"),
+    "meeting": gettext_noop("Meeting"),
+    "webinar": gettext_noop("Webinar"),
+    "interview": gettext_noop("Interviews"),
+}
+SIZE_LABELS = {
+    "micro": gettext_noop("micro (fewer than 10 people)"),
+    "small": gettext_noop("small (10 to 49)"),
+    "medium": gettext_noop("medium (50 to 249)"),
+    "large": gettext_noop("large (250 or more)"),
+}
 REVIEW_STATUS_LABELS = {"overdue": gettext_noop("overdue"), "due": gettext_noop("due")}
 SEVERITY_LABELS = {"error": gettext_noop("error"), "warning": gettext_noop("warning")}
 BAND_LABELS = {  # readability.band
@@ -117,6 +136,8 @@ AUDIT_ACTION_LABELS = {
     "withdraw_project": gettext_noop("project withdrawn to legacy"),
     "consent": gettext_noop("owner consented"),
     "justify_duplicate": gettext_noop("duplicate justified"),
+    "reminder_done": gettext_noop("review reminder closed"),
+    "record_event": gettext_noop("consultation event recorded"),
 }
 # Field labels of drafts and version differences (English as noshub.core.model.SECTION_LABELS).
 FIELD_LABELS = {
@@ -158,6 +179,8 @@ OUTCOME_LABELS = {
 
 TABLES = {
     "nation": NATION_LABELS,
+    "responder": RESPONDER_LABELS,
+    "sign_off": SIGN_OFF_LABELS,
     "stage": STAGE_LABELS,
     "approval": APPROVAL_LABELS,
     "response": RESPONSE_LABELS,
@@ -168,6 +191,8 @@ TABLES = {
     "moderation": MODERATION_LABELS,
     "decision": DECISION_LABELS,
     "review_status": REVIEW_STATUS_LABELS,
+    "event_kind": EVENT_KIND_LABELS,
+    "organisation_size": SIZE_LABELS,
     "severity": SEVERITY_LABELS,
     "band": BAND_LABELS,
     "validity": VALIDITY_LABELS,
@@ -179,7 +204,7 @@ TABLES = {
 
 # Values of messages that are stored values, and the table their labels come from.
 PARAM_TABLES = {
-    "nation": "nation",
+    "nation": "responder",
     "stage": "stage",
     "to": "stage",
     "other": "stage",
@@ -221,6 +246,14 @@ MESSAGES = {
     "send_back_refused": gettext_noop("A project in %(stage)s cannot be sent back to drafting."),
     "approval_not_open": gettext_noop("%(approval)s is not open: the project is in %(stage)s."),
     "nation_not_responding": gettext_noop("%(nation)s does not respond to %(approval)s."),
+    "map_node_unknown": gettext_noop("There is no function %(id)s on a functional map."),
+    "reminder_note_missing": gettext_noop("Say what was done about the review."),
+    "reminder_done": gettext_noop("This review reminder is already closed."),
+    "event_invalid": gettext_noop("The event needs a name, a date and a number of people of at least 1."),
+    "events_closed": gettext_noop("Consultation events can be recorded from drafting until draft approval."),
+    "sign_off_not_applicable": gettext_noop("%(nation)s approves or rejects: “not applicable” is for nations."),
+    "sign_offs_fixed": gettext_noop("The sign-offs can only be changed before the consultation."),
+    "steering_member_unknown": gettext_noop("%(name)s is not a member of a project steering group (no such user with that role)."),
     "response_unknown": gettext_noop("Unknown response %(response)s."),
     "feedback_required": gettext_noop("Say what must change: feedback is required with this response."),
     # services: a change the project's state does not allow
@@ -305,6 +338,9 @@ MESSAGES = {
     "search_same_title": gettext_noop("same title"),
     "search_same_title_after_failure": gettext_noop("same title (the already-covered search failed: %(error)s)"),
     # audit summaries (stored in English; `display.audit_summary` reads the stored ones back)
+    "audit_draft_placed": gettext_noop("Placed %(urn)s on the functional map: %(node)s"),
+    "audit_reminder_done": gettext_noop("Closed the review reminder of %(urn)s: %(note)s"),
+    "audit_event_recorded": gettext_noop("Recorded the consultation event “%(name)s” of “%(title)s”"),
     "audit_project_created": gettext_noop("Created project “%(title)s” for %(organisation)s"),
     "audit_project_changed": gettext_noop("Changed project “%(title)s”"),
     "audit_nation_part_changed": gettext_noop("Changed %(nation)s's part of “%(title)s”"),

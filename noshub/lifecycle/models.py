@@ -17,6 +17,7 @@ from noshub.core.model import NosDocument, SocAssignment, text_from_columns
 from noshub.lifecycle import rules as lc
 
 NATION_CHOICES = [(n, lc.NATION_LABELS[n]) for n in lc.NATIONS]
+RESPONDER_CHOICES = [*NATION_CHOICES, *((b, lc.RESPONDER_LABELS[b]) for b in lc.SIGN_OFFS)]
 STAGE_CHOICES = [(s, lc.STAGE_LABELS[s]) for s in (*lc.STAGES, lc.WITHDRAWN, lc.ABANDONED)]
 APPROVAL_CHOICES = list(lc.APPROVAL_LABELS.items())
 RESPONSE_CHOICES = list(lc.RESPONSE_LABELS.items())
@@ -50,6 +51,12 @@ class Project(models.Model):
     consultation_closes = models.DateTimeField(null=True, blank=True)
     final_approved_on = models.DateField(null=True, blank=True, help_text="Becomes the NOS's date approved")
     published_at = models.DateTimeField(null=True, blank=True)
+    sign_offs = models.JSONField(
+        default=list, blank=True, help_text='Sign-offs beyond the four nations: "steering_group", "sfp" (rules.SIGN_OFFS)'
+    )
+    steering_group = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="steered_projects", help_text="Members who sign off for its steering group"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(blank=True, help_text="Why the project was abandoned, or its NOS withdrawn")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -97,7 +104,7 @@ class Approval(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals")
     approval = models.CharField(max_length=16, choices=APPROVAL_CHOICES)
-    nation = models.CharField(max_length=20, choices=NATION_CHOICES)
+    nation = models.CharField(max_length=20, choices=RESPONDER_CHOICES, help_text="A nation, or a sign-off (steering group, panel)")
     response = models.CharField(max_length=24, choices=RESPONSE_CHOICES)
     feedback = models.TextField(blank=True)
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -166,6 +173,14 @@ class Draft(NosTemplateText):
         blank=True, help_text="Why the NOS is needed although the “already covered” check found a near-identical one"
     )
 
+    map_node = models.ForeignKey(
+        "themes.MapNode",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The function of a functional map the NOS is placed on (written to the map on publishing)",
+    )
     published_version = models.ForeignKey(
         "catalogue.NosVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -255,3 +270,45 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username or 'system'}: {self.summary}"
+
+
+class ReviewReminder(models.Model):
+    """A NOS due (or past due) for review, assigned to the organisation that owns it (the
+    current version's developer), until someone who acts for it marks it done."""
+
+    standard = models.ForeignKey("catalogue.Standard", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("catalogue.Organisation", on_delete=models.PROTECT, related_name="review_reminders")
+    due = models.DateField(help_text="The indicative review date it was made for")
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(blank=True, help_text="What was done (a review project started, a new date agreed …)")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["standard", "due"], name="unique_review_reminder")]
+        ordering = ["done_at", "due", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.standard} due {self.due} ({self.organisation})"
+
+
+class ConsultationEvent(models.Model):
+    """An event held for the consultation (a workshop, a meeting, a webinar), recorded beside
+    the online responses so that the coverage report counts the people it reached."""
+
+    KIND_CHOICES = list(lc.messages.EVENT_KIND_LABELS.items())
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=KIND_CHOICES, default="workshop")
+    held_on = models.DateField()
+    nation = models.CharField(max_length=20, choices=NATION_CHOICES, blank=True, help_text="Blank for a UK-wide event")
+    attendees = models.PositiveIntegerField(help_text="People who took part")
+    organisations = models.PositiveIntegerField(null=True, blank=True, help_text="Organisations they came from")
+    sectors = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True, help_text="What was said, in short")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "held_on", "id"]

@@ -19,6 +19,18 @@ from noshub.lifecycle import rules as lc
 DEFAULT_WITHIN_DAYS = 90
 
 
+def due_versions(today: date, within_days: int = DEFAULT_WITHIN_DAYS):
+    """The current versions whose review date falls before `today` + `within_days` (a queryset)."""
+    from noshub.catalogue.models import NosVersion, Standard
+
+    return NosVersion.objects.filter(
+        id__in=Standard.objects.values("current_id"),
+        validity="current",
+        indicative_review_date__isnull=False,
+        indicative_review_date__lte=today + timedelta(days=within_days),
+    )
+
+
 def review_due(
     today: date,
     within_days: int = DEFAULT_WITHIN_DAYS,
@@ -27,18 +39,12 @@ def review_due(
     limit: int | None = None,
 ) -> dict:
     """The reminder list; `limit` caps the items listed (the counts are always complete)."""
-    from noshub.catalogue.models import NosVersion, Standard, Suite
+    from noshub.catalogue.models import Suite
 
     from .models import Draft
 
-    horizon = today + timedelta(days=within_days)
     qs = (
-        NosVersion.objects.filter(
-            id__in=Standard.objects.values("current_id"),
-            validity="current",
-            indicative_review_date__isnull=False,
-            indicative_review_date__lte=horizon,
-        )
+        due_versions(today, within_days)
         .select_related("developed_by", "standard")
         .prefetch_related(Prefetch("suites", queryset=Suite.objects.only("name")))
         .order_by("indicative_review_date", "urn")

@@ -80,6 +80,34 @@ APPROVAL_NATIONS: dict[str, tuple[str, ...]] = {
     WELSH: ("wales",),
 }
 
+# Sign-offs beyond the four nations, chosen per project (`Project.sign_offs`): the project
+# steering group approves the drafts before they go out to consultation and the final NOS; the
+# Standards and Frameworks Panel approves the final NOS. A sign-off must approve (there is no
+# "not applicable"); a rejection or a change of text holds the project as a nation's does.
+STEERING_GROUP, PANEL = "steering_group", "sfp"
+SIGN_OFFS: tuple[str, ...] = (STEERING_GROUP, PANEL)
+RESPONDER_LABELS = messages.RESPONDER_LABELS
+FOR_CONSULTATION = "for_consultation"  # the drafts as they go out to consultation (steering group only)
+APPROVAL_NATIONS[FOR_CONSULTATION] = ()
+SIGN_OFF_APPROVALS: dict[str, tuple[str, ...]] = {STEERING_GROUP: (FOR_CONSULTATION, FINAL), PANEL: (FINAL,)}
+
+
+def open_approval(stage: str, sign_offs=()) -> str | None:
+    """The approval open at a stage: the nations' (APPROVALS), or in drafting the steering
+    group's approval of the drafts for consultation when the project has a steering group."""
+    if stage == DRAFTING and STEERING_GROUP in sign_offs:
+        return FOR_CONSULTATION
+    return APPROVALS.get(stage)
+
+
+def responders(approval: str | None, sign_offs=()) -> tuple[str, ...]:
+    """Who responds to an approval: its nations and the project's sign-offs that approve it."""
+    if approval is None:
+        return ()
+    bodies = tuple(b for b in SIGN_OFFS if b in sign_offs and approval in SIGN_OFF_APPROVALS[b])
+    return APPROVAL_NATIONS.get(approval, ()) + bodies
+
+
 # Per-nation project fields of Part A and Part B: PART_A_FIELDS and PART_B_FIELDS (messages.py),
 # labelled with the NOS system's column names.
 # What must be filled in, for each nation taking part, before the approval can pass.
@@ -144,6 +172,7 @@ class ProjectFacts:
     consultation_closes: datetime | None = None
     comments_pending_moderation: int = 0
     comments_without_response: int = 0
+    sign_offs: tuple[str, ...] = ()  # the project's sign-offs beyond the nations (SIGN_OFFS)
 
 
 def next_stage(stage: str) -> str | None:
@@ -190,6 +219,22 @@ def approval_blockers(facts: ProjectFacts, approval: str) -> list[Reason]:
     return reasons
 
 
+def sign_off_blockers(facts: ProjectFacts, approval: str) -> list[Reason]:
+    """Each of the project's sign-offs that approves `approval` has approved the text as it is now."""
+    reasons = []
+    for body in responders(approval, facts.sign_offs):
+        if body not in SIGN_OFFS:
+            continue
+        response = facts.responses.get((approval, body))
+        if response is None:
+            reasons.append(Reason("not_responded", approval=approval, nation=body))
+        elif response.stale:
+            reasons.append(Reason("response_stale", approval=approval, nation=body))
+        elif response.response not in APPROVING:
+            reasons.append(Reason("rejected", approval=approval, nation=body))
+    return reasons
+
+
 def wales_taking_part(facts: ProjectFacts) -> bool:
     part_a = facts.responses.get((PART_A, "wales"))
     return part_a is None or part_a.response != NOT_APPLICABLE
@@ -223,7 +268,7 @@ def blockers(facts: ProjectFacts) -> list[Reason]:
     if stage == PART_B:
         return _nation_field_blockers(facts, PART_B_APPROVAL, PART_B_REQUIRED) + approval_blockers(facts, PART_B_APPROVAL)
     if stage == DRAFTING:
-        reasons = _draft_check_blockers(facts)
+        reasons = _draft_check_blockers(facts) + sign_off_blockers(facts, FOR_CONSULTATION)
         if facts.consultation_closes is None:
             reasons.append(Reason("closing_date_unset"))
         elif facts.consultation_closes <= facts.now:
@@ -239,7 +284,8 @@ def blockers(facts: ProjectFacts) -> list[Reason]:
             reasons.append(Reason("comments_undecided", n=facts.comments_without_response))
         return reasons
     if stage in (DRAFT_APPROVAL, FINAL_APPROVAL):
-        return _draft_check_blockers(facts) + approval_blockers(facts, APPROVALS[stage])
+        approval = APPROVALS[stage]
+        return _draft_check_blockers(facts) + approval_blockers(facts, approval) + sign_off_blockers(facts, approval)
     if stage == WELSH_APPROVAL:
         # publishing over a NOS that already covers the same ground needs a recorded justification
         reasons = [d.unjustified_duplicate for d in facts.drafts if d.unjustified_duplicate and not d.withdraw]
@@ -302,18 +348,21 @@ def check_send_back(stage: str) -> None:
 
 def approvals_reset_by_send_back() -> tuple[str, ...]:
     """The approvals that start again when a project goes back to drafting."""
-    return (DRAFT, FINAL, WELSH)
+    return (FOR_CONSULTATION, DRAFT, FINAL, WELSH)
 
 
-def check_response(stage: str, approval: str, nation: str, response: str, feedback: str) -> None:
-    """A nation may respond to the approval of the project's current stage only."""
+def check_response(stage: str, approval: str, nation: str, response: str, feedback: str, sign_offs=()) -> None:
+    """A nation (or one of the project's sign-offs) may respond to the approval of the
+    project's current stage only; a sign-off cannot answer "not applicable"."""
     reasons = []
-    if APPROVALS.get(stage) != approval:
+    if open_approval(stage, sign_offs) != approval:
         reasons.append(Reason("approval_not_open", approval=approval, stage=stage))
-    if nation not in APPROVAL_NATIONS.get(approval, ()):
+    if nation not in responders(approval, sign_offs):
         reasons.append(Reason("nation_not_responding", nation=nation, approval=approval))
     if response not in RESPONSES:
         reasons.append(Reason("response_unknown", response=repr(response)))
+    elif response == NOT_APPLICABLE and nation in SIGN_OFFS:
+        reasons.append(Reason("sign_off_not_applicable", nation=nation))
     if response in (APPROVE_WITH_CHANGES, REJECT) and not feedback.strip():
         reasons.append(Reason("feedback_required"))
     if reasons:

@@ -94,17 +94,23 @@ def _project_rows(request: HttpRequest) -> dict:
     consultations = [
         p for p in Project.objects.filter(stage=lc.CONSULTATION).select_related("organisation") if services.consultation_open(p)
     ]
-    nation = perms.nation(request.user) if perms.REVIEWER in perms.roles(request.user) else ""
-    waiting = (
-        services.waiting_for(nation, visible.exclude(stage__in=[lc.PUBLISHED, lc.WITHDRAWN, lc.ABANDONED])) if nation else []
-    )
+    held = perms.roles(request.user)
+    mine = [perms.nation(request.user)] if perms.REVIEWER in held and perms.nation(request.user) else []
+    mine += [lc.STEERING_GROUP] if perms.STEERING_MEMBER in held else []
+    mine += [lc.PANEL] if perms.PANEL_MEMBER in held else []
+    active = visible.exclude(stage__in=[lc.PUBLISHED, lc.WITHDRAWN, lc.ABANDONED])
+    waiting = [
+        (p, responder) for responder in mine for p in services.waiting_for(responder, active, user=request.user)
+    ]
     return {
         "projects": [
             {"id": p.pk, "title": p.title, "organisation": p.organisation.name, "stage": p.stage, "stage_label": p.stage_label}
             for p in visible
         ],
         # a nation's approvers: the approvals waiting for their response
-        "waiting_for_you": [{"id": p.pk, "title": p.title, "stage": p.stage} for p in waiting],
+        "waiting_for_you": [
+            {"id": p.pk, "title": p.title, "stage": p.stage, "responder": responder} for p, responder in waiting
+        ],
         "open_consultations": [
             {"id": p.pk, "title": p.title, "organisation": p.organisation.name, "closes": p.consultation_closes.isoformat()}
             for p in consultations
@@ -165,8 +171,9 @@ def project_detail(request: HttpRequest, pk: int) -> Page:
     # is the same in English and Welsh.
     responses = {(a["approval"], a["nation"]): a for a in data["approvals"]}
     approval_tables = [
-        {"approval": approval, "rows": [{"nation": n, "r": responses.get((approval, n))} for n in lc.APPROVAL_NATIONS[approval]]}
+        {"approval": approval, "rows": [{"nation": n, "r": responses.get((approval, n))} for n in who]}
         for approval in lc.APPROVAL_LABELS
+        if (who := lc.responders(approval, project.sign_offs))
     ]
     part = "part_a" if project.stage == lc.PROPOSAL else "part_b"
     part_fields = list(display.TABLES[part])
@@ -193,17 +200,39 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, perms.EDIT_PROJECT)
     initial = {n: getattr(project, n) for n in services.PROJECT_FIELDS}
     form = f.ProjectEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # the sign-offs are settled before the consultation: their fields are offered until then
+    sign_off_initial = {
+        "sign_offs": list(project.sign_offs),
+        "steering_group": "\n".join(sorted(project.steering_group.values_list("username", flat=True))),
+    }
+    sign_off_form = (
+        f.SignOffForm(request.POST or None, initial=sign_off_initial, prefix="so")
+        if project.stage in services.SIGN_OFF_STAGES
+        else None
+    )
+    forms_valid = form.is_valid() and (sign_off_form is None or sign_off_form.is_valid())
+    if request.method == "POST" and forms_valid:
         changed = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
         try:
-            services.update_project(request.user, project, **changed)
+            if changed:
+                services.update_project(request.user, project, **changed)
+            if sign_off_form is not None and sign_off_form.has_changed():
+                d = sign_off_form.cleaned_data
+                services.set_sign_offs(request.user, project, d["sign_offs"], d["steering_group"].splitlines())
         except lc.StageError as exc:
             return _stage_error(request, project, exc.reasons)
         return redirect("lifecycle:project", pk=project.pk)
     return render(
         request,
         "lifecycle/form.html",
-        _context(request, project, form=form, heading=_("Change “%(title)s”") % {"title": project.title}, submit=_("Save")),
+        _context(
+            request,
+            project,
+            form=form,
+            extra_form=sign_off_form,
+            heading=_("Change “%(title)s”") % {"title": project.title},
+            submit=_("Save"),
+        ),
     )
 
 
@@ -234,12 +263,15 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     """A nation's response: the form shows the text being approved and carries its fingerprint,
     so a response to text that changed while it was read is refused."""
     project = get_object_or_404(Project, pk=pk)
-    nation = perms.nation(request.user)
-    perms.require(request.user, perms.RESPOND, project, for_nation=nation or "-")
-    approval = lc.APPROVALS.get(project.stage)
-    if approval is None or nation not in lc.APPROVAL_NATIONS[approval]:
+    approval = lc.open_approval(project.stage, project.sign_offs)
+    # for whom: ?as= (a nation or a sign-off the person holds), else the first of theirs that is asked
+    mine = perms.responds_for(request.user, project)
+    asked = [r for r in mine if r in lc.responders(approval, project.sign_offs)]
+    nation = request.GET.get("as") or (asked or mine or ["-"])[0]
+    perms.require(request.user, perms.RESPOND, project, for_nation=nation)
+    if approval is None or nation not in lc.responders(approval, project.sign_offs):
         reason = _("There is no approval open for %(nation)s in %(stage)s.") % {
-            "nation": display.label("nation", nation),
+            "nation": display.label("responder", nation),
             "stage": display.label("stage", project.stage),
         }
         return _stage_error(request, project, [reason])
@@ -262,7 +294,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("lifecycle:project", pk=project.pk)
     heading = _("%(approval)s approval: %(nation)s's response") % {
         "approval": display.label("approval", approval),
-        "nation": display.label("nation", nation),
+        "nation": display.label("responder", nation),
     }
     history = project.approvals.filter(approval=approval, nation=nation).select_related("responded_by").order_by("-id")
     return render(
@@ -317,29 +349,34 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("lifecycle:project", pk=project.pk)
 
 
-@require_http_methods(["GET", "POST"])
-def abandon(request: HttpRequest, pk: int) -> HttpResponse:
-    """Abandon a project before publishing: a reason is required."""
-    project = _project(request, pk, perms.EDIT_PROJECT)
-    form = f.ReasonForm(request.POST or None)
+def _closing_form(request: HttpRequest, project: Project, form, act, heading: str, lead: str, submit: str) -> HttpResponse:
+    """A confirmed, reasoned step that closes a project (abandon, withdraw): the form, or `act`
+    (the service call) once it is valid, then back to the project."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.abandon(request.user, project, form.cleaned_data["reason"])
+            act(form.cleaned_data)
         except lc.StageError as exc:
             return _stage_error(request, project, exc.reasons)
         return redirect("lifecycle:project", pk=project.pk)
     return render(
         request,
         "lifecycle/form.html",
-        _context(
-            request,
-            project,
-            form=form,
-            heading=_("Abandon “%(title)s”") % {"title": project.title},
-            lead=_("The project stops for good; its drafts and history are kept."),
-            submit=_("Abandon the project"),
-            warning=True,
-        ),
+        _context(request, project, form=form, heading=heading, lead=lead, submit=submit, warning=True),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def abandon(request: HttpRequest, pk: int) -> HttpResponse:
+    """Abandon a project before publishing: a reason is required."""
+    project = _project(request, pk, perms.EDIT_PROJECT)
+    return _closing_form(
+        request,
+        project,
+        f.ReasonForm(request.POST or None),
+        lambda data: services.abandon(request.user, project, data["reason"]),
+        heading=_("Abandon “%(title)s”") % {"title": project.title},
+        lead=_("The project stops for good; its drafts and history are kept."),
+        submit=_("Abandon the project"),
     )
 
 
@@ -347,26 +384,15 @@ def abandon(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a published project's NOS to legacy: confirmed, with a reason, by the owner."""
     project = _project(request, pk, perms.EDIT_PROJECT)
-    form = f.WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw(request.user, project, form.cleaned_data["reason"], confirmed=form.cleaned_data["confirm"])
-        except lc.StageError as exc:
-            return _stage_error(request, project, exc.reasons)
-        return redirect("lifecycle:project", pk=project.pk)
     urns = ", ".join(project.drafts.exclude(standard=None).values_list("urn", flat=True))
-    return render(
+    return _closing_form(
         request,
-        "lifecycle/form.html",
-        _context(
-            request,
-            project,
-            form=form,
-            heading=_("Withdraw the NOS of “%(title)s” to legacy") % {"title": project.title},
-            lead=_("These NOS become legacy: %(urns)s.") % {"urns": urns},
-            submit=_("Withdraw to legacy"),
-            warning=True,
-        ),
+        project,
+        f.WithdrawForm(request.POST or None),
+        lambda data: services.withdraw(request.user, project, data["reason"], confirmed=data["confirm"]),
+        heading=_("Withdraw the NOS of “%(title)s” to legacy") % {"title": project.title},
+        lead=_("These NOS become legacy: %(urns)s.") % {"urns": urns},
+        submit=_("Withdraw to legacy"),
     )
 
 
@@ -445,6 +471,9 @@ def draft_detail(request: HttpRequest, pk: int) -> Page:
         {
             **services.draft_dict(draft),
             "diff_from_base": services.draft_diff(draft),
+            # the NOS it revises or tailors; its function on a functional map (and the chooser's functions)
+            "links": services.draft_links(draft),
+            "map_functions": services.map_functions() if perms.can(request.user, perms.EDIT_PROJECT, draft.project) else [],
             # The date itself, which the page shows in its language; its JSON form is the ISO date.
             "indicative_review_date": draft.indicative_review_date,
             **_page_context(request, draft.project),
@@ -487,6 +516,20 @@ def draft_justify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def draft_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """Place the draft on a function of a functional map (an empty choice takes it off)."""
+    draft = _draft(request, pk, perms.EDIT_PROJECT)
+    raw = request.POST.get("map_node", "").strip()
+    try:
+        services.place_draft(request.user, draft, int(raw) if raw else None)
+    except ValueError:
+        return _stage_error(request, draft.project, [_("Choose a function of a functional map.")])
+    except lc.StageError as exc:
+        return _stage_error(request, draft.project, exc.reasons)
+    return redirect("lifecycle:draft", pk=draft.pk)
+
+
+@require_POST
 def draft_remove(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk, perms.EDIT_PROJECT)
     try:
@@ -523,10 +566,11 @@ def _consultation(project: Project, typed: dict | None = None) -> dict:
                 "knowledge_and_understanding": _typed_items(
                     services.consulted_text(d)["knowledge_and_understanding"], typed.get(d.pk, {})
                 ),
+                "changes": services.changes_from_current(d),
                 "typed_whole": typed.get(d.pk, {}).get("", ""),
                 "typed_any": bool(typed.get(d.pk)),
             }
-            for d in project.drafts.exclude(action="withdraw")
+            for d in project.drafts.exclude(action="withdraw").select_related("base_version")
         ],
         "comments": [
             {
@@ -652,6 +696,7 @@ def comments(request: HttpRequest, pk: int) -> Page:
             "project": project.pk,
             "groups": _comment_groups(project),
             "coverage": services.consultation_coverage(project),
+            "events": [services.event_dict(e) for e in project.events.all()],
             **_page_context(request, project),
             "project_caption": _project_caption(project),
             "decisions": decisions,
@@ -706,6 +751,65 @@ def comment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("lifecycle:comments", pk=comment.project_id)
 
 
+@require_http_methods(["GET", "POST"])
+def event_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a consultation event (a workshop, a meeting …) beside the online responses."""
+    project = _project(request, pk, perms.MODERATE)
+    form = f.EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_event(request.user, project, **form.cleaned_data)
+        except lc.StageError as exc:
+            form.add_error(None, " ".join(display.messages(exc.reasons)))
+        else:
+            return redirect("lifecycle:comments", pk=project.pk)
+    return render(
+        request,
+        "lifecycle/form.html",
+        _context(request, project, form=form, heading=_("Record a consultation event"), submit=_("Record the event")),
+    )
+
+
+@require_safe
+@page_view
+def consultation_report(request: HttpRequest, pk: int) -> Page:
+    """The consultation report for the approvers: coverage by nation, sector and size of
+    organisation, events, every published comment with its decision and response, and what
+    changed since; twin /lifecycle/projects/<pk>/consultation-report.json."""
+    project = _project(request, pk, perms.VIEW_COMMENTS)
+    return Page(
+        "lifecycle/consultation_report.html",
+        {
+            **services.consultation_report(project),
+            **_page_context(request, project),
+            "project_caption": _project_caption(project),
+        },
+    )
+
+
+@require_safe
+def consultation_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's comments and decisions as a spreadsheet (formula cells neutralised)."""
+    import io
+
+    from noshub.core.spreadsheet import SafeWriter
+
+    project = _project(request, pk, perms.VIEW_COMMENTS)
+    report = services.consultation_report(project)
+    out = io.StringIO()
+    writer = SafeWriter(out)
+    writer.writerow(["urn", "item", "item_text", "name", "organisation", "nation", "sector", "organisation_size", "comment", "decision", "response"])
+    for item in report["items"]:
+        for c in item["comments"]:
+            writer.writerow(
+                [item["urn"], item["item"] or "whole NOS", item["item_text"], c["name"], c["organisation"], c["nation"],
+                 c["sector"], c["organisation_size"], c["text"], c["decision"], c["response"]]
+            )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="project-{project.pk}-consultation-report.csv"'
+    return response
+
+
 # -- reviews, differences, audit ----------------------------------------------------------------
 
 
@@ -728,6 +832,32 @@ def reviews(request: HttpRequest) -> Page:
     """NOS due for review; the page lists the first 200, its twin /lifecycle/reviews.json all."""
     limit = 200 if request.page_format == "html" else None
     return Page("lifecycle/reviews.html", {**review_due(**_review_params(request), limit=limit), **_page_context(request)})
+
+
+@require_safe
+@page_view
+def reminders(request: HttpRequest) -> Page:
+    """Review reminders assigned to the reader's organisation (an administrator's: all), open
+    ones first; twin /lifecycle/reviews/reminders.json. `noshub review remind --create` makes them."""
+    held = perms.roles(request.user)
+    if not held & {perms.DEVELOPER, perms.ADMINISTRATOR}:
+        raise PermissionDenied("Review reminders are for standards developers and administrators.")
+    today = timezone.localdate()
+    show_done = request.GET.get("done") == "1"
+    rows = [services.reminder_dict(r, today) for r in services.reminders_for(request.user, include_done=show_done)[:500]]
+    return Page("lifecycle/reminders.html", {"as_of": today.isoformat(), "reminders": rows, "done_shown": show_done, **_page_context(request)})
+
+
+@require_POST
+def reminder_done(request: HttpRequest, pk: int) -> HttpResponse:
+    from .models import ReviewReminder
+
+    reminder = get_object_or_404(ReviewReminder.objects.select_related("standard"), pk=pk)
+    try:
+        services.mark_done(request.user, reminder, request.POST.get("note", ""))
+    except lc.StageError as exc:
+        return _stage_error(request, None, exc.reasons)
+    return redirect("lifecycle:reminders")
 
 
 def _diff(request: HttpRequest, slug: str) -> dict:

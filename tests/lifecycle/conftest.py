@@ -90,16 +90,25 @@ def people(db, django_user_model, org, other_org):
     }
     for nation in lc.NATIONS:
         out[f"reviewer_{nation}"] = _user(django_user_model, f"rev_{nation}", "nation reviewer", nation=nation)
+    # sign-offs beyond the nations: "steer" is named on the projects that have a steering group
+    out["steering"] = _user(django_user_model, "steer", "steering group member")
+    out["other_steering"] = _user(django_user_model, "othersteer", "steering group member")
+    out["panel"] = _user(django_user_model, "panellist", "standards and frameworks panel")
     return out
 
 
+SIGN_OFF_PEOPLE = {lc.STEERING_GROUP: "steering", lc.PANEL: "panel"}
+
+
 def respond_all(project, people, response=lc.APPROVE, nations=None):
+    """Every nation (and sign-off) asked for the open approval responds."""
     from noshub.lifecycle import services
 
-    approval = lc.APPROVALS[project.stage]
-    for nation in nations or lc.APPROVAL_NATIONS[approval]:
+    approval = lc.open_approval(project.stage, project.sign_offs)
+    for nation in nations or lc.responders(approval, project.sign_offs):
         feedback = "" if response == lc.APPROVE else "Please change P2."
-        services.respond(people[f"reviewer_{nation}"], project, nation, response, feedback)
+        person = people[SIGN_OFF_PEOPLE.get(nation, f"reviewer_{nation}")]
+        services.respond(person, project, nation, response, feedback)
 
 
 def fill_parts(project, people, fields):
@@ -150,6 +159,8 @@ def drive(project, people, to_stage, *, now=NOW, with_draft=True):
             if with_draft and not project.drafts.exists():
                 add_good_draft(project, people)
             services.update_project(dev, project, consultation_closes=now + timedelta(days=30))
+            if lc.open_approval(project.stage, project.sign_offs):  # the steering group approves the drafts
+                respond_all(project, people)
         elif stage == lc.CONSULTATION:
             step_now = project.consultation_closes + timedelta(minutes=1)
         elif stage in (lc.DRAFT_APPROVAL, lc.FINAL_APPROVAL):

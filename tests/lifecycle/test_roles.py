@@ -10,15 +10,15 @@ from noshub.lifecycle import rules as lc
 from noshub.lifecycle import services
 from noshub.lifecycle.models import AuditEntry, Comment
 
-from .conftest import PART_A, comment, drive
+from .conftest import PART_A, add_good_draft, comment, drive
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "public", "developer", "other_developer", "reviewer_wales", "admin")
+ROLES = ("anonymous", "public", "developer", "other_developer", "reviewer_wales", "steering", "other_steering", "panel", "admin")
 
 # action -> the roles allowed to do it; every other role must be refused.
 MATRIX = {
-    "view_project": {"developer", "reviewer_wales", "admin"},
+    "view_project": {"developer", "reviewer_wales", "steering", "panel", "admin"},
     "create_project": {"developer", "other_developer", "admin"},  # each for its own organisation
     "edit_part_a": {"developer", "admin"},
     "add_draft": {"developer", "admin"},
@@ -27,16 +27,24 @@ MATRIX = {
     "moderate_comment": {"developer", "admin"},
     "decide_comment": {"developer", "admin"},
     "export_comments": {"developer", "admin"},
-    "view_comments": {"developer", "reviewer_wales", "admin"},  # reviewers read comments (issue 19)
+    "view_comments": {"developer", "reviewer_wales", "steering", "panel", "admin"},  # those who approve read comments
     "bulk_moderate_comments": {"developer", "admin"},
     "abandon_project": {"developer", "admin"},
     # the owner of a NOS (Lantra's developer, for LANACT3) consents to another organisation's project
     "consent_to_revision_of_own_nos": {"developer", "admin"},
     "view_audit_log": {"admin"},
+    # sign-offs beyond the nations (the project has both; "steering" is named on it, "other_steering" is not)
+    "set_sign_offs": {"developer", "admin"},
+    "sign_off_for_steering_group": {"steering"},
+    "sign_off_for_panel": {"panel"},
     "comment_on_open_consultation": set(ROLES),
     "read_open_consultation": set(ROLES),
     "read_review_list": set(ROLES),
 }
+
+# A sign-off's members may respond on the project, but no approval of theirs is open in Part A:
+# refused by the stage rule (400), not by their role.
+STAGE_REFUSED = {("respond_for_own_nation", "steering"), ("respond_for_own_nation", "panel")}
 
 
 def _client(client, people, role):
@@ -73,6 +81,15 @@ def _do(action, client, project, people):
         return client.post(f"/lifecycle/projects/{theirs.pk}/consent/", {"urn": "LANACT3", "note": "Agreed by email"})
     if action == "view_audit_log":
         return client.get("/lifecycle/audit/")
+    if action == "set_sign_offs":
+        return client.post(f"/lifecycle/projects/{pk}/edit/", {"title": project.title, "so-sign_offs": [lc.PANEL]})
+    if action == "sign_off_for_steering_group":
+        project = drive(project, people, lc.DRAFTING)
+        add_good_draft(project, people)
+        return client.post(f"/lifecycle/projects/{pk}/respond/?as={lc.STEERING_GROUP}", {"response": "approve"})
+    if action == "sign_off_for_panel":
+        project = drive(project, people, lc.FINAL_APPROVAL)
+        return client.post(f"/lifecycle/projects/{pk}/respond/?as={lc.PANEL}", {"response": "approve"})
     if action == "read_review_list":
         return client.get("/lifecycle/reviews.json?within=0&developer=Lantra")
     # the rest need a project in consultation with a comment
@@ -104,12 +121,15 @@ def _do(action, client, project, people):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", sorted(MATRIX))
 def test_role_matrix(action, role, client, people, project):
+    services.set_sign_offs(people["developer"], project, [lc.STEERING_GROUP, lc.PANEL], ["steer"])
     before = AuditEntry.objects.count()
     response = _do(action, _client(client, people, role), project, people)
     if role in MATRIX[action]:
         assert response.status_code in (200, 302, 400), (action, role, response.status_code)
         if response.status_code == 400:
             assert action == "advance", "only a stage rule may stop an allowed action"
+    elif (action, role) in STAGE_REFUSED:
+        assert response.status_code == 400 and AuditEntry.objects.count() == before, (action, role, response.status_code)
     else:
         assert response.status_code == 403, (action, role, response.status_code)
         if action not in (
@@ -119,6 +139,8 @@ def test_role_matrix(action, role, client, people, project):
             "view_comments",
             "bulk_moderate_comments",
             "consent_to_revision_of_own_nos",
+            "sign_off_for_steering_group",
+            "sign_off_for_panel",
         ):
             assert AuditEntry.objects.count() == before, "a refused action writes nothing"
 
@@ -168,3 +190,30 @@ def test_moderation_hides_a_comment_until_published(client, people, project):
     page = client.get(f"/lifecycle/projects/{project.pk}/consultation/")
     assert "Add grooming to the scope." in page.content.decode()
     assert Comment.objects.get(pk=c.pk).moderated_by == people["developer"]
+
+
+# -- ownership: who may revise a NOS (LANACT3 is Lantra's) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "project_of", "consent", "allowed"),
+    [
+        ("developer", "own", False, True),  # Lantra's developer, Lantra's project
+        ("admin", "own", False, True),
+        ("other_developer", "other", False, False),  # another organisation's project: a takeover
+        ("admin", "other", False, False),  # an administrator cannot bypass the owner either
+        ("other_developer", "other", True, True),  # … unless the owner consented
+    ],
+)
+def test_ownership_matrix(who, project_of, consent, allowed, people, project, other_org):
+    if project_of == "other":
+        project = services.create_project(people["other_developer"], title="Their review", organisation=other_org)
+    if consent:
+        services.give_consent(people["developer"], project, "LANACT3", "Agreed at the panel meeting")
+    if allowed:
+        draft = services.add_draft(people[who], project, from_urn="LANACT3")
+        assert draft.standard.urn == "LANACT3"
+    else:
+        with pytest.raises(lc.StageError, match="LANACT3"):
+            services.add_draft(people[who], project, from_urn="LANACT3")
+        assert not project.drafts.exists()

@@ -126,3 +126,43 @@ def test_only_later_stages_can_go_back_to_drafting():
             lc.check_send_back(stage)
     for stage in lc.SEND_BACK_STAGES:
         lc.check_send_back(stage)
+
+
+# -- sign-offs beyond the nations (issue 19) ------------------------------------------------------
+
+
+def test_sign_offs_hold_the_approvals_they_take_part_in_and_nothing_else():
+    both = (lc.STEERING_GROUP, lc.PANEL)
+
+    def facts(stage, **kw):
+        return lc.ProjectFacts(stage=stage, now=NOW, drafts=[lc.DraftFacts(urn="ZZ1")], **kw)
+
+    assert lc.open_approval(lc.DRAFTING, ()) is None
+    assert lc.open_approval(lc.DRAFTING, both) == lc.FOR_CONSULTATION
+    assert lc.responders(lc.FOR_CONSULTATION, both) == (lc.STEERING_GROUP,)
+    assert lc.responders(lc.FINAL, both) == (*lc.NATIONS, lc.STEERING_GROUP, lc.PANEL)
+    assert lc.responders(lc.DRAFT, both) == lc.NATIONS
+    nations_approve = all_respond(lc.FINAL)
+    held = facts(lc.FINAL_APPROVAL, responses=nations_approve, sign_offs=(lc.PANEL,))
+    assert [r.code for r in lc.blockers(held)] == ["not_responded"]
+    panel = {(lc.FINAL, lc.PANEL): lc.Response(lc.APPROVE_WITH_CHANGES, "Tighten K2")}
+    assert lc.blockers(facts(lc.FINAL_APPROVAL, responses=nations_approve | panel, sign_offs=(lc.PANEL,))) == []
+    stale = {(lc.FINAL, lc.PANEL): lc.Response(lc.APPROVE, stale=True)}
+    assert [r.code for r in lc.blockers(facts(lc.FINAL_APPROVAL, responses=nations_approve | stale, sign_offs=(lc.PANEL,)))] == [
+        "response_stale"
+    ]
+    rejected = {(lc.FINAL, lc.PANEL): lc.Response(lc.REJECT, "No")}
+    reasons = lc.blockers(facts(lc.FINAL_APPROVAL, responses=nations_approve | rejected, sign_offs=(lc.PANEL,)))
+    assert [str(r) for r in reasons] == ["Final NOS: Standards and Frameworks Panel rejected it; revise and ask Standards and Frameworks Panel to respond again."]
+
+
+def test_a_sign_off_responds_only_to_its_own_approvals_and_never_not_applicable():
+    both = (lc.STEERING_GROUP, lc.PANEL)
+    lc.check_response(lc.DRAFTING, lc.FOR_CONSULTATION, lc.STEERING_GROUP, lc.APPROVE, "", both)
+    with pytest.raises(lc.StageError, match="does not respond"):
+        lc.check_response(lc.DRAFTING, lc.FOR_CONSULTATION, lc.PANEL, lc.APPROVE, "", both)
+    with pytest.raises(lc.StageError, match="not open"):
+        lc.check_response(lc.DRAFTING, lc.FOR_CONSULTATION, lc.STEERING_GROUP, lc.APPROVE, "", ())
+    with pytest.raises(lc.StageError, match="not applicable"):
+        lc.check_response(lc.FINAL_APPROVAL, lc.FINAL, lc.PANEL, lc.NOT_APPLICABLE, "", both)
+    assert lc.FOR_CONSULTATION in lc.approvals_reset_by_send_back()

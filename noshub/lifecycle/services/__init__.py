@@ -23,7 +23,6 @@ from .consultation import (
     ConsultationClosed,
     comments_by_item,
     comments_csv,
-    consultation_coverage,
     consultation_open,
     consulted_items,
     consulted_text,
@@ -44,8 +43,27 @@ from .drafts import (
     update_draft,
 )
 from .ownership import check_owner, give_consent, owner
-from .projects import PROJECT_FIELDS, create_project, respond, update_nation_part, update_project
+from .placing import draft_links, map_functions, place_draft, suggested_node
+from .projects import (
+    PROJECT_FIELDS,
+    SIGN_OFF_STAGES,
+    create_project,
+    respond,
+    set_sign_offs,
+    update_nation_part,
+    update_project,
+)
+from .reach import (
+    ORGANISATION_SIZES,
+    changes_from_current,
+    changes_since_consultation,
+    consultation_coverage,
+    consultation_report,
+    event_dict,
+    record_event,
+)
 from .reading import audit_entries, audit_page, draft_dict, draft_diff, project_dict, version_diff
+from .reminders import make_reminders, mark_done, reminder_dict, reminders_for
 from .stages import abandon, advance, project_facts, send_back, withdraw
 
 __all__ = [
@@ -59,8 +77,23 @@ __all__ = [
     "DRAFT_EDIT_FIELDS",
     "DUPLICATE_WARNING_SCORE",
     "PROJECT_FIELDS",
+    "SIGN_OFF_STAGES",
     "REVIEW_INTERVAL_YEARS",
+    "ORGANISATION_SIZES",
+    "draft_links",
+    "map_functions",
+    "place_draft",
+    "suggested_node",
     "abandon",
+    "changes_from_current",
+    "changes_since_consultation",
+    "consultation_report",
+    "event_dict",
+    "make_reminders",
+    "mark_done",
+    "record_event",
+    "reminder_dict",
+    "reminders_for",
     "add_draft",
     "approval_text",
     "check_owner",
@@ -99,6 +132,7 @@ __all__ = [
     "statements_from_lines",
     "submit_comment",
     "update_draft",
+    "set_sign_offs",
     "update_nation_part",
     "update_project",
     "version_diff",

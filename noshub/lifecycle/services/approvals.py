@@ -70,21 +70,26 @@ def nothing_to_approve(project: Project, approval: str, nation: str, response: s
     return None
 
 
-def waiting_for(nation: str, projects) -> list:
-    """The projects whose open approval waits for `nation`: it takes part (no "not applicable"
-    to Part A) and has no current response to the text as it is now."""
+def waiting_for(responder: str, projects, user=None) -> list:
+    """The projects whose open approval waits for `responder` (a nation, or a sign-off): it
+    responds to that approval (a nation that answered "not applicable" to Part A no longer does;
+    a steering group member only for the projects that name them, when `user` is given) and has
+    no current response to the text as it is now."""
+    from .. import permissions as perms
     from ..models import Approval
 
     out = []
     for project in projects:
-        approval = lc.APPROVALS.get(project.stage)
-        if approval is None or nation not in lc.APPROVAL_NATIONS[approval]:
+        approval = lc.open_approval(project.stage, project.sign_offs)
+        if responder not in lc.responders(approval, project.sign_offs):
+            continue
+        if responder == lc.STEERING_GROUP and user is not None and not perms.steers(user, project):
             continue
         answers = {(a.approval, a.nation): a for a in Approval.objects.filter(project=project, current=True)}
-        part_a = answers.get((lc.PART_A, nation))
+        part_a = answers.get((lc.PART_A, responder))
         if approval != lc.PART_A and part_a is not None and part_a.response == lc.NOT_APPLICABLE:
             continue
-        mine = answers.get((approval, nation))
+        mine = answers.get((approval, responder))
         if mine is None or mine.text_hash != fingerprint(project, approval):
             out.append(project)
     return out

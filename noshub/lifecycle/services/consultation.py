@@ -389,33 +389,3 @@ def comments_csv(user, project: Project) -> str:
             ]
         )
     return out.getvalue()
-
-
-def consultation_coverage(project: Project) -> dict:
-    """Who responded (Quality Criterion 2: a consultation representative of the UK): submissions
-    (one person's set of comments) by the respondent's nation, sector and organisation size, and
-    the nations with none. Rejected (spam) comments are left out."""
-    rows = (
-        project.comments.exclude(moderation="rejected")
-        .values_list("submission", "id", "respondent_nation", "sector", "organisation_size")
-        .order_by("id")
-    )
-    people: dict[str, tuple[str, str, str]] = {}
-    for submission, pk, nation, sector, size in rows:
-        people.setdefault(submission or f"comment-{pk}", (nation, sector.strip(), size))
-
-    def count(i: int) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for values in people.values():
-            key = values[i] or "not given"
-            out[key] = out.get(key, 0) + 1
-        return dict(sorted(out.items()))
-
-    by_nation = count(0)
-    return {
-        "submissions": len(people),
-        "by_nation": by_nation,
-        "by_sector": count(1),
-        "by_organisation_size": count(2),
-        "nations_without_response": [n for n in lc.NATIONS if n not in by_nation],
-    }

@@ -68,6 +68,44 @@ def update_project(user, project: Project, **values) -> Project:
     return project
 
 
+SIGN_OFF_STAGES = (lc.PROPOSAL, lc.PART_B, lc.DRAFTING)  # the sign-offs are settled before the consultation
+
+
+@transaction.atomic
+def set_sign_offs(user, project: Project, sign_offs, steering_group=()) -> Project:
+    """Choose the project's sign-offs beyond the nations (`rules.SIGN_OFFS`) and name its
+    steering group's members (user names of people with the steering group role). Settled
+    before the consultation; audited."""
+    from django.contrib.auth import get_user_model
+
+    perms.require(user, perms.EDIT_PROJECT, project)
+    _fresh(project)
+    if project.stage not in SIGN_OFF_STAGES:
+        raise lc.StageError([Reason("sign_offs_fixed")])
+    unknown = [s for s in sign_offs if s not in lc.SIGN_OFFS]
+    if unknown:
+        raise ValueError(f"Not a sign-off: {', '.join(unknown)}")
+    names = sorted({n.strip() for n in steering_group if n.strip()})
+    members = list(get_user_model().objects.filter(username__in=names, groups__name=perms.STEERING_MEMBER))
+    missing = sorted(set(names) - {m.username for m in members})
+    if missing:
+        raise lc.StageError([Reason("steering_member_unknown", name=n) for n in missing])
+    before = {"sign_offs": list(project.sign_offs), "steering_group": sorted(project.steering_group.values_list("username", flat=True))}
+    project.sign_offs = [s for s in lc.SIGN_OFFS if s in sign_offs]
+    project.save(update_fields=["sign_offs", "updated_at"])
+    project.steering_group.set(members)
+    audit(
+        user,
+        "update_project",
+        Reason("audit_project_changed", title=project.title),
+        obj=project,
+        project=project,
+        before=before,
+        after={"sign_offs": project.sign_offs, "steering_group": names},
+    )
+    return project
+
+
 @transaction.atomic
 def update_nation_part(user, project: Project, nation: str, **values) -> NationPart:
     """Write one nation's Part A (in the proposal stage) or Part B (in the Part B stage)."""
@@ -103,7 +141,7 @@ def update_nation_part(user, project: Project, nation: str, **values) -> NationP
 def respond(
     user, project: Project, nation: str, response: str, feedback: str = "", now: datetime | None = None, seen: str = ""
 ) -> Approval:
-    """A nation's response to the approval open at the project's stage, tied to the text it
+    """A nation's (or a sign-off's: `nation` is then "steering_group" or "sfp") response to the approval open at the project's stage, tied to the text it
     responds to (its fingerprint is recorded). `seen`, when given, is the fingerprint of the text
     the responder was shown: a response to text that has changed since is refused. Every
     response is kept; the earlier one stops being current."""
@@ -111,8 +149,8 @@ def respond(
 
     perms.require(user, perms.RESPOND, project, for_nation=nation)
     _fresh(project)
-    approval = lc.APPROVALS.get(project.stage, "")
-    lc.check_response(project.stage, approval, nation, response, feedback)
+    approval = lc.open_approval(project.stage, project.sign_offs) or ""
+    lc.check_response(project.stage, approval, nation, response, feedback, project.sign_offs)
     missing = nothing_to_approve(project, approval, nation, response)
     if missing:
         raise lc.StageError([missing])

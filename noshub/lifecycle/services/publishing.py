@@ -15,6 +15,7 @@ from noshub.lifecycle.messages import Reason
 from ..models import Draft, Project
 from .audit import _jsonable, audit
 from .drafts import KEPT_SOC_SOURCES, REVIEW_INTERVAL_YEARS, _years_after
+from .placing import write_placement
 
 
 def _writer_state(writer, draft: Draft):
@@ -76,6 +77,7 @@ def _publish(user, project: Project, now: datetime) -> None:
             draft.standard_id = state.standard.pk
         draft.save(update_fields=["published_version", "standard"])
         _write_soc2020(draft, version)
+        write_placement(draft, state.standard.pk)
         audit(
             user,
             "publish",

@@ -42,7 +42,7 @@ def draft_dict(draft: Draft, today: date | None = None) -> dict:
 
 def project_dict(project: Project, now: datetime | None = None, *, with_drafts: bool = True) -> dict:
     facts = project_facts(project, now)
-    approval = lc.APPROVALS.get(project.stage)
+    approval = lc.open_approval(project.stage, project.sign_offs)
     return {
         "id": project.pk,
         "title": project.title,
@@ -55,6 +55,8 @@ def project_dict(project: Project, now: datetime | None = None, *, with_drafts: 
         "can_advance": not lc.blockers(facts) if project.stage != lc.WITHDRAWN else False,
         "blockers": lc.blockers(facts) if project.stage not in (lc.PUBLISHED, lc.WITHDRAWN) else [],
         "open_approval": approval,
+        "sign_offs": list(project.sign_offs),
+        "steering_group": sorted(project.steering_group.values_list("username", flat=True)),
         "consultation": {
             "opens": _jsonable(project.consultation_opens),
             "closes": _jsonable(project.consultation_closes),

@@ -66,6 +66,7 @@ def project_facts(project: Project, now: datetime | None = None) -> lc.ProjectFa
         consultation_closes=project.consultation_closes,
         comments_pending_moderation=comments.filter(moderation="pending").count(),
         comments_without_response=comments.filter(moderation="published").filter(Q(decision="") | Q(response="")).count(),
+        sign_offs=tuple(project.sign_offs),
     )
 
 
@@ -137,6 +138,22 @@ def send_back(user, project: Project, reason: str) -> Project:
     return project
 
 
+CLOSING_FIELDS = ("stage", "withdrawn_at", "closed_reason")
+
+
+def _close(user, project: Project, stage: str, reason: str, action: str, summary: Reason, withdraw_at=None) -> Project:
+    """Set a locked project's closing stage (abandoned, withdrawn) and its reason; audited."""
+    before = _snapshot(project, CLOSING_FIELDS)
+    if withdraw_at is not None:
+        _withdraw_project(user, project, withdraw_at)
+        project.withdrawn_at = withdraw_at
+    project.stage = stage
+    project.closed_reason = reason.strip()
+    project.save()
+    audit(user, action, summary, obj=project, project=project, before=before, after=_snapshot(project, CLOSING_FIELDS))
+    return project
+
+
 @transaction.atomic
 def abandon(user, project: Project, reason: str, now: datetime | None = None) -> Project:
     """Stop a project before publishing, with a reason. Its drafts and history stay; nothing
@@ -145,20 +162,8 @@ def abandon(user, project: Project, reason: str, now: datetime | None = None) ->
     perms.require(user, perms.EDIT_PROJECT, project)
     project = Project.objects.select_for_update().get(pk=project.pk)
     lc.check_abandon(project.stage, reason)
-    before = _snapshot(project, ("stage", "closed_reason"))
-    project.stage = lc.ABANDONED
-    project.closed_reason = reason.strip()
-    project.save()
-    audit(
-        user,
-        "abandon",
-        Reason("audit_abandoned", title=project.title, reason=reason.strip()),
-        obj=project,
-        project=project,
-        before=before,
-        after=_snapshot(project, ("stage", "closed_reason")),
-    )
-    return project
+    summary = Reason("audit_abandoned", title=project.title, reason=reason.strip())
+    return _close(user, project, lc.ABANDONED, reason, "abandon", summary)
 
 
 @transaction.atomic
@@ -173,20 +178,5 @@ def withdraw(user, project: Project, reason: str, *, confirmed: bool, now: datet
     for draft in project.drafts.select_related("standard"):
         if draft.standard_id:
             check_owner(project, draft.standard)
-    now = now or timezone.now()
-    before = _snapshot(project, ("stage", "withdrawn_at", "closed_reason"))
-    _withdraw_project(user, project, now)
-    project.stage = lc.WITHDRAWN
-    project.withdrawn_at = now
-    project.closed_reason = reason.strip()
-    project.save()
-    audit(
-        user,
-        "withdraw_project",
-        Reason("audit_withdrawn_project", title=project.title, reason=reason.strip()),
-        obj=project,
-        project=project,
-        before=before,
-        after=_snapshot(project, ("stage", "withdrawn_at", "closed_reason")),
-    )
-    return project
+    summary = Reason("audit_withdrawn_project", title=project.title, reason=reason.strip())
+    return _close(user, project, lc.WITHDRAWN, reason, "withdraw_project", summary, withdraw_at=now or timezone.now())
