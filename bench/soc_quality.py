@@ -341,6 +341,8 @@ def evaluate(args) -> dict:
         for name, left_out in (*FAMILIES, ("sentence vectors", ()), ("combiner (trees)", ("trees",))):
             if name == "sentence vectors" and encoder is None:
                 continue
+            if args.ablate and not any(a.lower() in name.lower() for a in args.ablate):
+                continue
             t = time.perf_counter()
             variant = SocCoder.fit(
                 reference,
@@ -486,6 +488,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2 folds, no ablation")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--ablation-folds", type=int, default=2, help="folds the ablation refits on (0: none)")
+    parser.add_argument(
+        "--ablate", action="append", default=[], help="only the ablation rows whose name contains this (repeatable)"
+    )
     parser.add_argument("--speed", action="store_true", help="also time fitting the coder and coding the catalogue")
     parser.add_argument("--no-semantic", action="store_true", help="without sentence vectors")
     parser.add_argument("--format", choices=["text", "json"], default="text")

@@ -95,17 +95,19 @@ def _fresh_rate_limits():
 def coded_catalogue(django_db_setup, django_db_blocker):
     """The catalogue as `noshub load` then `noshub soc crosswalk` and `noshub soc code` leave it:
     SOC 2020 crosswalk links, and the coder's suggestions (with their confidence) for every
-    NOS without one; the index rebuilt from them. Undone after this module."""
+    NOS without one; the index rebuilt from them. Undone after this module; gives the two runs'
+    reports (`crosswalk`, `coded`). Each test runs in a transaction of its own inside this one."""
     if django_db_setup is None:
         pytest.skip("real data not loaded")
+    from types import SimpleNamespace
+
     from django.db import transaction
 
     from noshub.soc import services
 
     with django_db_blocker.unblock(), transaction.atomic():
-        services.migrate_crosswalk()
-        services.code_catalogue()
-        yield
+        crosswalk = services.migrate_crosswalk()
+        yield SimpleNamespace(crosswalk=crosswalk, coded=services.code_catalogue())
         transaction.set_rollback(True)
 
 

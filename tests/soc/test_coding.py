@@ -87,11 +87,10 @@ def test_bad_top_is_refused(soc_coder, top):
         services.suggest_for_text("chef", top=top)
 
 
-def test_every_current_nos_has_a_soc2020_code_after_migrate_and_coding_run(soc_coder, load_reports):
+def test_every_current_nos_has_a_soc2020_code_after_migrate_and_coding_run(soc_coder, coded_catalogue):
     from noshub.loading import load_all
 
-    services.migrate_crosswalk()
-    run = services.code_catalogue()
+    run = coded_catalogue.coded  # the module's `noshub soc crosswalk` and `noshub soc code`
     assert run.coded > 7000 and run.suggestions >= run.coded
     report = services.alignment_report()
     current = report["current_nos"]
@@ -113,8 +112,7 @@ def test_every_current_nos_has_a_soc2020_code_after_migrate_and_coding_run(soc_c
     assert all(r.created == 0 and r.updated == 0 for r in again if r.kind in ("catalogue", "page")), [r.summary() for r in again]
 
 
-def test_browse_nos_under_a_group(soc_coder, load_reports):
-    services.migrate_crosswalk()
+def test_browse_nos_under_a_group(soc_coder, coded_catalogue):
     minor = services.nos_in_group("543")
     assert minor["total"] > 0 and minor["level"] == "minor"
     assert all(any(link["code"].startswith("543") for link in r["links"]) for r in minor["items"])
@@ -123,10 +121,11 @@ def test_browse_nos_under_a_group(soc_coder, load_reports):
 
 
 @pytest.mark.parametrize("catalogue_codes", ["none", "only invalid"])
-def test_suggest_for_an_uncoded_nos_reads_its_uncoded_suite_mates_as_a_coding_run_does(soc_coder, load_reports, catalogue_codes):
+def test_suggest_for_an_uncoded_nos_reads_its_uncoded_suite_mates_as_a_coding_run_does(
+    soc_coder, coded_catalogue, catalogue_codes
+):
     from noshub.catalogue.models import NosSocCode
 
-    services.migrate_crosswalk()
     settled = NosSocCode.objects.filter(source__in=("crosswalk", "confirmed")).values("version_id")
     uncoded = Standard.objects.exclude(current_id=None).exclude(current_id__in=settled).exclude(current__suites=None)
     # a NOS whose catalogue SOC 2010 codes are all invalid has no crosswalked code either

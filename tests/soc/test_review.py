@@ -17,14 +17,16 @@ pytestmark = pytest.mark.django_db
 SUITE = "Hairdressing and Barbering"
 
 
-@pytest.fixture
-def coded_suite(soc_coder, load_reports):
-    """One suite's NOS with their codes taken away (as if uncoded), then coded by the coder."""
-    services.migrate_crosswalk()
-    ids = list(Standard.objects.filter(current__suites__name=SUITE).values_list("id", flat=True))
-    assert ids
-    NosSocCode.objects.filter(version__standard_id__in=ids, source="crosswalk").delete()
-    report = services.code_catalogue(standard_ids=ids)
+@pytest.fixture(scope="module")
+def coded_suite(soc_coder, crosswalked, django_db_blocker):
+    """One suite's NOS with their codes taken away (as if uncoded), then coded by the coder:
+    once for the module (undone with `crosswalked` after it); each test's own changes are
+    rolled back after the test."""
+    with django_db_blocker.unblock():
+        ids = list(Standard.objects.filter(current__suites__name=SUITE).values_list("id", flat=True))
+        assert ids
+        NosSocCode.objects.filter(version__standard_id__in=ids, source="crosswalk").delete()
+        report = services.code_catalogue(standard_ids=ids)
     assert report.coded == len(ids)
     return ids
 
@@ -173,7 +175,7 @@ def test_review_page_shows_coded_nos_like_each_queued_one_when_the_coder_is_fitt
     assert page.status_code == 200 and b"Coded NOS like this one:" not in page.content
 
 
-def test_api_suggest_report_and_groups(soc_coder, load_reports):
+def test_api_suggest_report_and_groups(soc_coder, crosswalked):
     client = Client()
     data = client.get("/soc/suggest.json", {"text": "chef", "top": "3"}).json()
     assert "5434" in [s["code"] for s in data["suggestions"]]
@@ -184,7 +186,6 @@ def test_api_suggest_report_and_groups(soc_coder, load_reports):
     assert client.get("/soc/suggest.json", {"urn": "NOPE-NOT-A-URN"}).status_code == 404
     assert client.get("/soc/suggest.json").status_code == 400
     assert client.post("/soc/suggest.json", {"text": "chef"}).status_code == 405
-    services.migrate_crosswalk()
     report = client.get("/soc/report.json").json()
     assert report["current_nos"]["by_best_source"]["crosswalk"] > 11000
     assert client.get("/soc/").status_code == 200
