@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from django.conf import settings
 from django.db import OperationalError
 from django.test import RequestFactory
+from django.utils import translation
 
 from noshub.catalogue.importers import import_catalogue
 from noshub.catalogue.models import ImportRun, NosVersion, Standard
@@ -192,6 +193,9 @@ def test_a_failed_import_is_rolled_back_recorded_and_reported(tmp_path, data_dir
 @pytest.mark.django_db
 @pytest.mark.parametrize("accept", ["application/json", "text/html"])
 def test_a_busy_database_is_a_503_with_retry_after_in_the_documented_shape(accept):
+    # No middleware runs here, so the page is in the active language: say it (an earlier test's
+    # Welsh request may have left Welsh active in this thread).
+    translation.activate("en")
     request = RequestFactory().post("/lifecycle/sign-in/", HTTP_ACCEPT=accept)
     responses = [error_response(request, OperationalError("database is locked"))]
     try:  # raised where no view catches it (e.g. the session middleware saving the session)
