@@ -91,6 +91,16 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a Welsh request through the test client leaves
+    Welsh active in the thread, and a test that renders without the middleware would inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="module")
 def coded_catalogue(django_db_setup, django_db_blocker):
     """The catalogue as `noshub load` then `noshub soc crosswalk` and `noshub soc code` leave it:
