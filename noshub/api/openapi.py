@@ -7,6 +7,7 @@ from noshub.cleansing.schemas import COVERED_DRAFT, DECISION
 from noshub.lifecycle.schemas import ADVANCE, COMMENT, RESPOND
 from noshub.soc.schemas import SOC_ACCEPT, SOC_DECISION
 from noshub.themes.declared import THEME_SLUGS, THEMES
+from noshub.themes.schemas import MAP_EDIT, OUTLINE, PLACEMENT, REACH_DECISION
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -21,8 +22,25 @@ _WRITES = {
     "/lifecycle/projects/{pk}/advance.json": (ADVANCE, "Move a project to its next stage", "advanceProject", "200", True),
     "/lifecycle/projects/{pk}/respond.json": (RESPOND, "A nation's response to an approval", "respondToApproval", "200", True),
     "/lifecycle/projects/{pk}/comments/new.json": (COMMENT, "Comment on an open consultation", "commentOnDraft", "201", False),
+    "/themes/reach/{urn}/decide": (REACH_DECISION, "Confirm or change a NOS's reach class", "decideReach", "201", True),
+    "/themes/maps/import": (OUTLINE, "Import a functional map outline as a new version", "importMap", "201", True),
+    "/themes/maps/{slug}/place": (
+        PLACEMENT,
+        "Confirm, move or remove a NOS's placement on a functional map's latest version",
+        "placeOnMap",
+        "201",
+        True,
+    ),
+    "/themes/maps/{slug}/edit": (MAP_EDIT, "Change a functional map's outline, as a new version", "editMap", "201", True),
 }
 BODY_SCHEMAS = [COVERED_DRAFT, DECISION, SOC_DECISION, SOC_ACCEPT, ADVANCE, RESPOND, COMMENT]
+BODY_SCHEMAS += [REACH_DECISION, OUTLINE, PLACEMENT, MAP_EDIT]
+# The path parameters of the write endpoints: name -> (description, schema, example)
+_PATH_PARAMS = {
+    "pk": ("Project id", {"type": "integer"}, None),
+    "urn": ("A NOS's URN in any form", {"type": "string"}, "CFAMLD2"),
+    "slug": ("A functional map's slug", {"type": "string", "pattern": "^[a-z0-9-]+$"}, "management-leadership"),
+}
 
 
 def _write_paths(server: str) -> dict:
@@ -37,7 +55,11 @@ def _write_paths(server: str) -> dict:
                 "summary": summary,
                 "description": description,
                 "operationId": operation,
-                "parameters": [_param("pk", "Project id", {"type": "integer"}, True, "path")] if "{pk}" in route else [],
+                "parameters": [
+                    _param(name, description, schema, True, "path", example)
+                    for name, (description, schema, example) in _PATH_PARAMS.items()
+                    if f"{{{name}}}" in route
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body.name}"}}},

@@ -24,22 +24,12 @@ from noshub.core.errors import Forbidden, InvalidParameter, NosHubError, NotFoun
 from noshub.core.spreadsheet import SafeDictWriter
 from noshub.pages import Page, page_view
 from noshub.pages.errors import json_error
-from noshub.pages.jsonbody import BodySchema, request_data, text
+from noshub.pages.jsonbody import request_data
 
 from . import mapedit, maps, maps_text, services
 from .placement import KINDS
 from .reach import CLASSES
-
-DECISION = BodySchema(
-    "ReachDecision",
-    {
-        "type": "object",
-        "description": "Confirm a NOS's computed reach class (the same class) or change it, saying why",
-        "additionalProperties": False,
-        "required": ["reach_class", "reason"],
-        "properties": {"reach_class": {"enum": list(CLASSES)}, "reason": text(4000, min_length=1)},
-    },
-)
+from .schemas import MAP_EDIT, OUTLINE, PLACEMENT, REACH_DECISION
 
 
 def _standard(slug: str):
@@ -104,11 +94,11 @@ def _json_errors(view):
 @require_POST
 @_json_errors
 def decide(request: HttpRequest, slug: str) -> HttpResponse:
-    """Confirm or change a NOS's class: a form post (CSRF) or JSON `DECISION`."""
+    """Confirm or change a NOS's class: a form post (CSRF) or JSON `REACH_DECISION`."""
     standard = _standard(slug)
     if not services.can_decide(request.user, standard):
         raise Forbidden("Only reviewers, administrators and the developers of this NOS may confirm or change its reach.")
-    data = request_data(request, DECISION)  # InvalidBody: a 400 naming the field or JSON path
+    data = request_data(request, REACH_DECISION)  # InvalidBody: a 400 naming the field or JSON path
     try:
         d = services.decide_reach(request.user, standard, str(data.get("reach_class", "")), str(data.get("reason", "")))
     except PermissionDenied as exc:
@@ -122,20 +112,6 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
 
 # -- functional maps ------------------------------------------------------------------------
 
-OUTLINE = BodySchema(
-    "MapOutline",
-    {
-        "type": "object",
-        "description": "A functional map outline to import as a new version: CSV text (level,code,title,parent) or JSON text",
-        "additionalProperties": False,
-        "required": ["format", "outline"],
-        "properties": {
-            "format": {"enum": ["csv", "json"]},
-            "outline": text(2_000_000, min_length=1),
-            "slug": {"type": "string", "pattern": "^[a-z0-9-]*$", "maxLength": 64},
-        },
-    },
-)
 
 
 @require_safe
@@ -170,39 +146,6 @@ def map_import(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"slug": fmap.slug, "version": fmap.version, "url": f"/themes/maps/{fmap.slug}/"}, status=201)
 
 
-PLACEMENT = BodySchema(
-    "MapPlacementDecision",
-    {
-        "type": "object",
-        "description": "Confirm a NOS's placement on a function (and its kind), move it to another function, or remove it",
-        "additionalProperties": False,
-        "required": ["urn", "function", "action", "reason"],
-        "properties": {
-            "urn": text(255, min_length=1),
-            "function": text(32, min_length=1),
-            "action": {"enum": list(mapedit.ACTIONS)},
-            "to_function": text(32),
-            "kind": {"enum": ["", *KINDS]},
-            "reason": text(4000, min_length=1),
-        },
-    },
-)
-MAP_EDIT = BodySchema(
-    "MapEdit",
-    {
-        "type": "object",
-        "description": "One change to a functional map's outline, made as a new version",
-        "additionalProperties": False,
-        "required": ["action", "reason"],
-        "properties": {
-            "action": {"enum": list(mapedit.EDITS)},
-            "code": text(32),
-            "title": text(5000),
-            "parent": text(32),
-            "reason": text(4000, min_length=1),
-        },
-    },
-)
 
 
 def _as_forbidden(call):

@@ -147,6 +147,55 @@ def test_placement_over_http_roles_csrf_and_json(ml_map):
     assert Client().get(f"/themes/maps/{ml_map.slug}/functions/NOPE/").status_code == 404
 
 
+# -- the writes in the API's OpenAPI document ----------------------------------------------
+
+_OUTLINE = "level,code,title,parent\nname,,ZZ API map,\nkey_purpose,,Keep zzquartz gauges true,\nkey_area,A,Gauges,\nfunction,A1,Calibrate zzquartz gauges,A\n"
+
+
+def test_the_openapi_document_describes_the_map_and_reach_writes_as_served(ml_map):
+    """Each themes write is in the document (its body schema the one the view validates, its
+    path resolving to the view), and over HTTP follows its rules: anonymous 403 in the error
+    shape, no CSRF token 403, the session's token 201, a body off the schema 400 naming the path."""
+    from django.urls import resolve
+    from openapi_spec_validator import validate
+
+    from noshub.themes.schemas import MAP_EDIT, OUTLINE, PLACEMENT, REACH_DECISION
+
+    spec = Client().get("/api/v1/openapi.json").json()
+    validate(spec)
+    writes = {
+        "/themes/maps/{slug}/place": (PLACEMENT, "map-place", {"urn": "ASTD2", "function": "D2", "action": "confirm", "reason": "ok"}),
+        "/themes/maps/{slug}/edit": (MAP_EDIT, "map-edit", {"action": "key_purpose", "title": "Lead people well", "reason": "plainer"}),
+        "/themes/maps/import": (OUTLINE, "map-import", {"format": "csv", "outline": _OUTLINE, "slug": "zz-api-map"}),
+        "/themes/reach/{urn}/decide": (REACH_DECISION, "decide", {"reach_class": "pan_sector", "reason": "many sectors"}),
+    }
+    reviewer = _reviewer("apirev")
+    for route, (body_schema, name, body) in writes.items():
+        operation = spec["paths"][route]["post"]
+        assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/" + body_schema.name)
+        assert spec["components"]["schemas"][body_schema.name] == body_schema.schema
+        assert {"201", "400", "403"} <= operation["responses"].keys() and "CSRF token" in operation["description"]
+        url = route.format(slug=ml_map.slug, urn="CFAMLD2")
+        assert resolve(url).url_name == name
+        for p in operation["parameters"]:
+            assert p["in"] == "path" and "{" + p["name"] + "}" in route
+        anonymous = Client(enforce_csrf_checks=True).post(url, body, content_type="application/json")
+        assert anonymous.status_code == 403, (route, anonymous.content)
+        strict = Client(enforce_csrf_checks=True)
+        strict.force_login(reviewer)
+        assert strict.post(url, body, content_type="application/json").status_code == 403, route  # no token
+        strict.get(f"/themes/maps/{ml_map.slug}/")
+        token = strict.cookies["csrftoken"].value
+        bad = strict.post(url, {**body, "reason": 5}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+        if "reason" in body_schema.schema["required"]:
+            assert bad.status_code == 400 and bad.json()["error"]["parameter"] == "$.reason", (route, bad.content)
+        response = strict.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+        assert response.status_code == 201, (route, response.content)
+    assert PlacementDecision.objects.get().reason == "ok"
+    assert FunctionalMap.objects.filter(slug="zz-api-map").exists()
+    assert maps.map_detail(maps.get_map(ml_map.slug))["key_purpose"] == "Lead people well"
+
+
 # -- editing the outline --------------------------------------------------------------------
 
 
