@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from noshub.core.errors import ImportRejected
+from noshub.core.occupations.titles import TitleIndex
 from noshub.core.progress import ProgressCallback, tell
 from noshub.core.readers import occupations as readers
 from noshub.core.readers.occupations import OccupationRecord
@@ -66,6 +67,72 @@ def coder_scores(coder, job_titles: bool = True, top: int = 5, progress: Progres
         return out
 
     return scores
+
+
+def semantic_soc(entries: list[tuple[str, str, str]]):
+    """Sentence-vector evidence for unit groups (None without the semantic extra)."""
+    from noshub.core.occupations.socrank import SemanticSoc
+
+    enc = encoder()
+    if enc is None:
+        return None
+    units = {
+        code: (title, description, tuple(tasks or ()))
+        for code, title, description, tasks in SocGroup.objects.filter(level="unit").values_list(
+            "code", "title", "description", "tasks"
+        )
+    }
+    return SemanticSoc(units, [(t, u) for t, u, _ in entries], enc)
+
+
+def soc_evidence(
+    records: list[OccupationRecord],
+    index: TitleIndex,
+    entries: list[tuple[str, str, str]],
+    coder,
+    semantic,
+    job_titles: bool = True,
+) -> list[dict[str, dict[str, float]]]:
+    """Each kind of evidence for each record's SOC 2020 unit groups: its title in the coding
+    index (`title_index`), the nearest coding-index titles by character n-grams (`title_chars`),
+    the SOC coder on its text and on its title (`coder_text`, `coder_title`), sentence vectors
+    (`sem_*`, `SemanticSoc`) and, with `job_titles`, its job titles in the coding index."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    titles = [t for t, _, _ in entries]
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
+    index_m = vec.fit_transform(titles)
+    near = (vec.transform([r.title for r in records]) @ index_m.T).tocsr()
+    text = coder_scores(coder, job_titles=job_titles, top=10)
+    by_text = text(records) if text else [{} for _ in records]
+    by_title = (
+        [
+            {s.code: s.confidence for s in found}
+            for found in coder.suggest_many([CoderText(title=r.title) for r in records], top=10)
+        ]
+        if coder is not None
+        else [{} for _ in records]
+    )
+    out = []
+    for i, r in enumerate(records):
+        row = near.getrow(i)
+        chars: dict[str, float] = {}
+        for j in row.indices[np.argsort(-row.data, kind="stable")][:10]:
+            unit = entries[j][1]
+            chars[unit] = max(chars.get(unit, 0.0), float(near[i, j]))
+        ev = {
+            "title_index": index.votes([r.title]),
+            "title_chars": chars,
+            "coder_text": by_text[i],
+            "coder_title": by_title[i],
+        }
+        if semantic is not None:
+            ev.update(semantic.evidence(r.title, r.description, r.detail.get("duties") or r.detail.get("tasks") or ()))
+        if job_titles:
+            ev["job_titles"] = index.votes(list(r.alt_titles))
+        out.append(ev)
+    return out
 
 
 def index_entries() -> list[tuple[str, str, str]]:

@@ -121,21 +121,33 @@ def _fill(q: Qualification, record: reader.QualificationRecord, overwrite: bool)
     return changed
 
 
-def import_listing(path: Path) -> ImportReport:
-    def read(path: Path, report: ImportReport):
-        records = reader.read_listing(path)
+def _records(read_file):
+    """A `run_import` reader: the file's records through `read_file`, counted in the report."""
+
+    def read(path: Path, report: ImportReport) -> list[reader.QualificationRecord]:
+        records = read_file(path)
         report.read = len(records)
         return records
 
+    return read
+
+
+def _created(existing: dict[str, Qualification], record: reader.QualificationRecord, **fields) -> Qualification:
+    """A new qualification with all of the record's fields (and `fields`), saved and kept in `existing`."""
+    q = Qualification(key=record.key, **fields)
+    _fill(q, record, overwrite=True)
+    q.save()
+    existing[q.key] = q
+    return q
+
+
+def import_listing(path: Path) -> ImportReport:
     def body(records: list[reader.QualificationRecord], report: ImportReport) -> None:
         existing = {q.key: q for q in Qualification.objects.all()}
         for record in records:
             q = existing.get(record.key)
             if q is None:
-                q = Qualification(key=record.key, listing_file=record.file)
-                _fill(q, record, overwrite=True)
-                q.save()
-                existing[q.key] = q
+                _created(existing, record, listing_file=record.file)
                 report.count("created")
                 continue
             # A structure's own fields win; the listing fills the rest.
@@ -146,15 +158,10 @@ def import_listing(path: Path) -> ImportReport:
                 q.save()
             report.count("updated" if changed else "unchanged")
 
-    return run_import("qualification listing", Path(path), body, read=read)
+    return run_import("qualification listing", Path(path), body, read=_records(reader.read_listing))
 
 
 def import_frameworks(path: Path) -> ImportReport:
-    def read(path: Path, report: ImportReport):
-        records = reader.read_frameworks(path)
-        report.read = len(records)
-        return records
-
     def body(records: list[reader.QualificationRecord], report: ImportReport) -> None:
         existing = {q.key: q for q in Qualification.objects.all()}
         frameworks = {f.name: f for f in Framework.objects.all()}
@@ -163,10 +170,7 @@ def import_frameworks(path: Path) -> ImportReport:
             q = existing.get(record.key)
             outcome = "unchanged"
             if q is None:
-                q = Qualification(key=record.key)
-                _fill(q, record, overwrite=True)
-                q.save()
-                existing[q.key] = q
+                q = _created(existing, record)
                 outcome = "created"
             elif _fill(q, record, overwrite=False):
                 q.save()
@@ -181,7 +185,7 @@ def import_frameworks(path: Path) -> ImportReport:
                     outcome = "updated" if outcome == "unchanged" else outcome
             report.count(outcome)
 
-    return run_import("qualification frameworks", Path(path), body, read=read)
+    return run_import("qualification frameworks", Path(path), body, read=_records(reader.read_frameworks))
 
 
 def qualification_files(data_dir: Path) -> list[Path]:

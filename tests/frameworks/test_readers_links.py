@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from noshub.core.errors import ImportRejected
-from noshub.core.occupations.ranker import OccupationRanker
+from noshub.core.occupations.ranker import FEATURES, OccupationRanker
 from noshub.core.occupations.soclink import combine
+from noshub.core.occupations.socrank import EvidenceRanker
 from noshub.core.occupations.titles import TitleIndex
 from noshub.core.readers import occupations as readers
 from noshub.core.readers.occupations import CrosswalkRow, OccupationRecord
@@ -200,3 +201,40 @@ def test_ranker_learns_from_known_pairs():
     ranker = OccupationRanker(targets).fit(queries, ["1", "2", "3", "1"])
     ranked = ranker.rank([OccupationRecord("esco", "e", "bread maker", "They bake bread and rolls.", isco08="7512")], top=3)
     assert ranked[0][0].code == "1" and ranked[0][0].confidence > ranked[0][1].confidence
+
+
+def test_ranker_ablation_and_own_vote():
+    """A signal left out is zero for every query; while fitting, a known pair's own vote is left
+    out of its ISCO-08 signal (as for an occupation never seen)."""
+    targets = [
+        OccupationRecord("onet", "1", "Chefs", "Direct the preparation of food.", detail={"tasks": ["Plan menus"]}),
+        OccupationRecord("onet", "2", "Cooks", "Prepare food in restaurants.", detail={"tasks": ["Cook meals"]}),
+    ]
+    known = [
+        OccupationRecord("esco", "a", "head chef", "", isco08="3434"),
+        OccupationRecord("esco", "b", "pastry chef", "", isco08="3434"),
+        OccupationRecord("esco", "c", "cook", "", isco08="5120"),
+    ]
+    isco4 = FEATURES.index("isco4")
+    ranker = OccupationRanker(targets, remember=True).fit(known, ["1", "1", "2"])
+    assert ranker.signals(known[:1])[0, 0, isco4] == 1.0
+    assert ranker.signals(known[:1], own=[0])[0, 0, isco4] == 1.0  # the pastry chef's vote remains
+    assert not ranker.signals(known[2:], own=[1])[0, :, isco4].any()  # the cook's own vote was the only one
+    ranker.without = [isco4]
+    assert not ranker.signals(known)[..., isco4].any()
+
+
+def test_evidence_ranker_learns_which_evidence_to_trust():
+    """Of two kinds of evidence, the model learns to follow the one that was right, and the
+    route's prior leans to the unit groups its known standards have."""
+    evidences, routes, answers = [], [], []
+    for i in range(40):
+        right, wrong = f"{1000 + i % 7}", f"{2000 + i % 5}"
+        evidences.append({"good": {right: 0.6, wrong: 0.3}, "bad": {wrong: 0.9, right: 0.1}})
+        routes.append("Catering")
+        answers.append(right)
+    model = EvidenceRanker(["good", "bad"]).fit(evidences, routes, answers)
+    ranked = model.rank({"good": {"5434": 0.5, "9999": 0.4}, "bad": {"9999": 0.95}}, "Catering")
+    assert ranked[0].unit == "5434" and ranked[0].confidence > ranked[1].confidence
+    assert abs(sum(r.confidence for r in ranked) - 1) < 0.01
+    assert EvidenceRanker(["good"]).rank({"good": {"1000": 1.0}}) == []  # not fitted: nothing to say
