@@ -12,6 +12,11 @@ from .signals import EXTRAS, SIGNALS
 #: The share of wrong candidates the trees learn from.
 NEGATIVE_SHARE = 0.2
 _CANDIDATES_PER_SIGNAL = 6
+#: The trees: boosting rounds, learning rate, leaves per tree, fewest rows per leaf.
+TREE_ITERATIONS = 80
+TREE_LEARNING_RATE = 0.15
+TREE_LEAVES = 15
+TREE_MIN_LEAF = 40
 
 
 def _candidates(sig: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -106,10 +111,10 @@ class _RankModel:
         learn = ~cal & ((y > 0) | (rng.random(len(y)) < NEGATIVE_SHARE))
         if self.trees:
             self.model = HistGradientBoostingClassifier(
-                max_iter=80,
-                learning_rate=0.15,
-                max_leaf_nodes=15,
-                min_samples_leaf=40,
+                max_iter=TREE_ITERATIONS,
+                learning_rate=TREE_LEARNING_RATE,
+                max_leaf_nodes=TREE_LEAVES,
+                min_samples_leaf=TREE_MIN_LEAF,
                 l2_regularization=1.0,
                 early_stopping=False,
                 random_state=seed,
