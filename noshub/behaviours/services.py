@@ -442,17 +442,60 @@ def statement_choices(slug: str, limit: int = 200) -> list[str]:
     return list(dict.fromkeys(texts))[:limit]
 
 
+def standing_for() -> dict[int, int]:
+    """The one rule for what a behaviour stands for now: behaviour id -> the id of the behaviour its
+    evidence counts under. A behaviour stands for itself; a merged one for the behaviour it was
+    merged into (followed along a chain of merges); a merged behaviour whose target is gone stands
+    for nothing and is left out. The NOS page, the browsing pages and the search facet all read
+    evidence through it, so a NOS found by a behaviour lists that behaviour on its page."""
+    rows = {i: (status, into) for i, status, into in Behaviour.objects.values_list("id", "status", "merged_into_id")}
+    out: dict[int, int] = {}
+    for start in rows:
+        bid, seen = start, set()
+        while rows[bid][0] == MERGED and bid not in seen:
+            seen.add(bid)
+            bid = rows[bid][1]
+            if bid is None or bid not in rows:
+                break
+        if bid is not None and bid in rows and rows[bid][0] != MERGED:
+            out[start] = bid
+    return out
+
+
+def behaviours_by_standard() -> dict[int, set[int]]:
+    """Standard id -> the behaviours (ids, never merged ones) its evidence shows (`standing_for`)."""
+    into = standing_for()
+    out: dict[int, set[int]] = defaultdict(set)
+    for standard_id, behaviour_id in (
+        Evidence.objects.values_list("standard_id", "behaviour_id").distinct().iterator(chunk_size=20000)
+    ):
+        if behaviour_id in into:
+            out[standard_id].add(into[behaviour_id])
+    return out
+
+
+def slugs_by_standard() -> dict[int, tuple[str, ...]]:
+    """Standard id -> the slugs of the behaviours it shows, sorted (the search facet's values)."""
+    slugs = dict(Behaviour.objects.exclude(status=MERGED).values_list("id", "slug"))
+    return {sid: tuple(sorted(slugs[b] for b in ids)) for sid, ids in behaviours_by_standard().items()}
+
+
 def for_standard(standard: Standard) -> list[dict]:
-    """The behaviours a NOS evidences, with the statements that show them (for the NOS page)."""
+    """The behaviours a NOS evidences, with the statements that show them (for the NOS page);
+    evidence of a merged behaviour shows under the behaviour it was merged into (`standing_for`)."""
+    into = standing_for()
+    names = {i: (slug, name) for i, slug, name in Behaviour.objects.exclude(status=MERGED).values_list("id", "slug", "name")}
     out: dict[int, dict] = {}
     rows = (
         Evidence.objects.filter(standard=standard)
-        .exclude(behaviour__status=MERGED)
-        .order_by("-confidence")
-        .values_list("behaviour_id", "behaviour__slug", "behaviour__name", "field", "ref", "text", "confidence")
+        .order_by("-confidence", "id")
+        .values_list("behaviour_id", "field", "ref", "text", "confidence")
     )
-    for behaviour_id, slug, name, field, ref, text, confidence in rows:
-        entry = out.setdefault(behaviour_id, {"slug": slug, "name": name, "statements": []})
+    for behaviour_id, field, ref, text, confidence in rows:
+        if behaviour_id not in into:
+            continue
+        bid = into[behaviour_id]
+        entry = out.setdefault(bid, {"slug": names[bid][0], "name": names[bid][1], "statements": []})
         entry["statements"].append({"field": field, "ref": ref, "text": text, "confidence": confidence})
     return sorted(out.values(), key=lambda x: x["name"].lower())
 
@@ -460,19 +503,10 @@ def for_standard(standard: Standard) -> list[dict]:
 # -- browsing by suite and by occupation -------------------------------------------------------------
 
 
-def _behaviours_by_standard() -> dict[int, set[int]]:
-    """Standard id -> the behaviours (ids, not merged away) its evidence shows."""
-    out: dict[int, set[int]] = defaultdict(set)
-    rows = Evidence.objects.exclude(behaviour__status=MERGED).values_list("standard_id", "behaviour_id").distinct()
-    for standard_id, behaviour_id in rows.iterator(chunk_size=20000):
-        out[standard_id].add(behaviour_id)
-    return out
-
-
 def _profiles(groups_of: dict[int, set[str]], titles: dict[str, str], per_group: int | None) -> list[dict]:
     """Each group (a suite, an occupation): how many of its NOS show a behaviour, and which
     behaviours, by the number of its NOS that show them. `groups_of`: standard id -> group keys."""
-    shown = _behaviours_by_standard()
+    shown = behaviours_by_standard()
     nos: dict[str, int] = defaultdict(int)
     covered: dict[str, int] = defaultdict(int)
     counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -544,9 +578,10 @@ def by_occupation(soc: str = "") -> dict:
 
 
 def coverage() -> dict:
-    """How many current NOS (validity current) evidence at least one behaviour."""
+    """How many current NOS (validity current) evidence at least one behaviour (`standing_for`)."""
     current = Standard.objects.filter(current__validity="current")
-    covered = current.filter(id__in=Evidence.objects.values("standard_id")).count()
+    shown = Evidence.objects.filter(behaviour_id__in=list(standing_for())).values("standard_id")
+    covered = current.filter(id__in=shown).count()
     total = current.count()
     return {
         "behaviours_count": Behaviour.objects.exclude(status=MERGED).count(),

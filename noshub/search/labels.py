@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Max
 
-from noshub.behaviours.models import MERGED, Behaviour, Event, Evidence
+from noshub.behaviours import services as behaviour_services
+from noshub.behaviours.models import MERGED, Behaviour, Event
 from noshub.themes import services as themes
 
 EMPTY: tuple[str, ...] = ()
@@ -47,22 +48,11 @@ def stamp() -> tuple:
 
 def _load(at: tuple) -> Labels:
     reach, theme_sets = themes.facet_values()
-    # A behaviour merged into another counts as the one it was merged into.
-    into = dict(Behaviour.objects.exclude(merged_into=None).values_list("id", "merged_into_id"))
-    names = dict(Behaviour.objects.exclude(status=MERGED).values_list("id", "slug"))
-    behaviours: dict[int, set[str]] = {}
-    for sid, bid in Evidence.objects.values_list("standard_id", "behaviour_id").distinct().iterator(chunk_size=20000):
-        seen = set()
-        while bid in into and bid not in seen:
-            seen.add(bid)
-            bid = into[bid]
-        if bid in names:
-            behaviours.setdefault(sid, set()).add(names[bid])
     return Labels(
         stamp=at,
         reach=reach,
         themes=theme_sets,
-        behaviours={sid: tuple(sorted(v)) for sid, v in behaviours.items()},
+        behaviours=behaviour_services.slugs_by_standard(),  # the behaviours app's one rule for merged behaviours
         behaviour_names=dict(Behaviour.objects.exclude(status=MERGED).values_list("slug", "name")),
     )
 

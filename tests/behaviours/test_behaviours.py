@@ -241,6 +241,27 @@ def test_merge_rename_and_confirmed_links_survive_a_rebuild(built):
     assert list(b.events.values_list("action", flat=True))[:3] == ["confirm_mapping", "rename", "merged_in"]
 
 
+def test_a_merged_behaviours_evidence_counts_under_the_one_it_was_merged_into_on_page_and_facet(built):
+    """One meaning per name: evidence left on a merged behaviour (a restored backup, an older
+    build) counts under the behaviour it was merged into, along a chain of merges, for the NOS
+    page and the search facet alike, so a NOS found by a behaviour lists it on its page."""
+    from noshub.search.labels import current_labels
+
+    target, middle, source = list(Behaviour.objects.exclude(status=MERGED).order_by("-nos_count"))[:3]
+    standard = (
+        Standard.objects.exclude(current=None).exclude(id__in=Evidence.objects.values("standard_id")).order_by("id").first()
+    )
+    for b, into in ((middle, target), (source, middle)):
+        b.status, b.merged_into = MERGED, into
+        b.save()
+    Evidence.objects.create(behaviour=source, standard=standard, field="title", text="Work as part of a team", confidence=0.9)
+    Event.objects.create(behaviour=source, action="test")
+    page = services.for_standard(standard)
+    assert [(b["slug"], [s["text"] for s in b["statements"]]) for b in page] == [(target.slug, ["Work as part of a team"])]
+    assert current_labels().behaviours_of(standard.id) == (target.slug,)
+    assert standard.id in services.behaviours_by_standard() and services.slugs_by_standard()[standard.id] == (target.slug,)
+
+
 # -- imported text enriches the catalogue --------------------------------------------------------------
 
 
