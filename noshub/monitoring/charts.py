@@ -58,7 +58,8 @@ def trend(points: list[tuple[dt.date, float | None]], *, title: str, unit: str, 
     if unit == "percent":
         ax.set_ylim(0, 100)
     fig.autofmt_xdate()
-    ax.legend(loc="best", frameon=False)
+    if xs or target is not None:  # nothing labelled, no legend
+        ax.legend(loc="best", frameon=False)
     svg = _svg(fig)
     if not xs:
         alt = _("%(title)s: no values yet.") % {"title": title}

@@ -317,14 +317,19 @@ def test_every_figure_has_its_definition_and_query_in_the_twin(annual):
     assert [c["number"] for c in annual["twin"]["chapters"]] == [1, 2, 3, 4, 5, 6, 7]
 
 
-def test_the_pdf_is_tagged_and_its_charts_have_text_alternatives(annual):
+@pytest.fixture(scope="module")
+def annual_pdf(annual):
+    return report.pdf(annual["html"])
+
+
+def test_the_pdf_is_tagged_and_its_charts_have_text_alternatives(annual, annual_pdf):
     import io
 
     from pypdf import PdfReader
 
     assert annual["html"].count("<img") >= 3
     assert annual["html"].count("<img") == annual["html"].count('alt="') - annual["html"].count('alt=""')
-    data = report.pdf(annual["html"])
+    data = annual_pdf
     assert data == report.pdf(annual["html"]), "same data, same bytes"
     pdf = PdfReader(io.BytesIO(data))
     root = pdf.trailer["/Root"]
@@ -470,3 +475,36 @@ def test_every_number_the_report_links_to_a_definition_is_a_figure_of_its_twin(a
         f = figures[key]
         allowed = {f["formatted"], "Definition"} | {f"{n:.0f}" for n in (f["numerator"], f["denominator"]) if n is not None}
         assert text in allowed, (key, text, allowed)
+
+
+def test_the_infographic_is_one_page_of_the_pdf(annual, annual_pdf):
+    import io
+
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(annual_pdf)).pages]
+    on = [i for i, text in enumerate(pages) if "The year in figures" in text and "Contents" not in text]
+    assert len(on) == 1, on
+    page = " ".join(pages[on[0]].split())
+    for key in annual["twin"]["infographic"]:
+        assert " ".join(annual["twin"]["figures"][key]["name"].split()) in page, key
+    assert "Objective 1" not in page  # the chapters start on the next page
+
+
+def test_the_commands_keep_measures_and_write_the_welsh_report(tmp_path):
+    from click.testing import CliRunner
+
+    from noshub.cli import main
+    from noshub.monitoring.models import MeasureValue
+
+    runner = CliRunner()
+    kept = runner.invoke(main, ["monitoring", "measure", "--as-of", "2026-12-01", "--measure", "suites_active"])
+    assert kept.exit_code == 0, kept.output
+    value = MeasureValue.objects.get(measure__key="suites_active", as_of=dt.date(2026, 12, 1))
+    assert kept.output.strip() == f"suites_active: {value.value:g}" and value.value > 100
+    listed = runner.invoke(main, ["monitoring", "measures", "--format", "json"])
+    assert {r["key"] for r in json.loads(listed.output)} == set(measures.REGISTRY)
+    made = runner.invoke(main, ["report", "annual", "--year", "2026", "--out", str(tmp_path), "--language", "cy", "--no-pdf"])
+    assert made.exit_code == 0, made.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["annual-report-2026-cy.html", "annual-report-2026.json"]
+    assert "Adroddiad blynyddol" in (tmp_path / "annual-report-2026-cy.html").read_text()
