@@ -98,7 +98,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = os.environ.get("NOSHUB_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "noshub.web.apps.AdminConfig",  # django.contrib.admin; its site also admits the administrator role
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

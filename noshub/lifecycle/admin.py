@@ -1,11 +1,13 @@
 """Admin: people's lifecycle profiles can be edited (audited); projects, drafts, comments and
 the audit log are read-only here, since every change to them goes through the services that
-check roles and stage rules."""
+check roles and stage rules. The administrator role (not only Django staff with model
+permissions) sets profiles and reads these records (the site admits it: noshub/web/admin_site.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from noshub.catalogue.roles import ADMINISTRATOR, roles
 from noshub.core.model import TEMPLATE_COLUMNS
 
 from .messages import Reason
@@ -13,7 +15,17 @@ from .models import Approval, AuditEntry, Comment, ConsultationEvent, Draft, Nat
 from .services import audit
 
 
+def _administrator(request) -> bool:
+    return ADMINISTRATOR in roles(request.user)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return _administrator(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _administrator(request) or super().has_view_permission(request, obj)
+
     def has_add_permission(self, request):
         return False
 
@@ -29,7 +41,20 @@ class ProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "organisation", "nation")
     list_filter = ("nation",)
     autocomplete_fields = ()
-    raw_id_fields = ("user", "organisation")
+    raw_id_fields = ()  # lists (a few dozen organisations, a few people): no lookup pop-up a role cannot open
+
+    # The administrator role sets profiles, whatever Django model permissions it has.
+    def has_module_permission(self, request):
+        return _administrator(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _administrator(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return _administrator(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _administrator(request) or super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         before = {k: form.initial.get(k) for k in form.changed_data} if change else None

@@ -1,7 +1,8 @@
 """Charts as SVG (matplotlib, no pyplot: thread-safe) with their text alternatives.
 
 Reproducible: no date in the SVG's metadata, a fixed salt for its element ids, text kept as
-text (not paths), so the same figures give the same bytes."""
+text (not paths), so the same figures give the same bytes. The words (legend, text
+alternatives) are in the active language."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import datetime as dt
 import io
 
 import matplotlib
+from django.utils.translation import gettext as _
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
@@ -48,20 +50,35 @@ def trend(points: list[tuple[dt.date, float | None]], *, title: str, unit: str, 
     if xs:
         ax.plot(xs, ys, marker="o", color=BLUE, linewidth=2, label=title)
     if target is not None:
-        ax.axhline(target, color=GREEN, linestyle="--", linewidth=1.5, label=f"Target {_fmt(target, unit)}")
+        ax.axhline(
+            target, color=GREEN, linestyle="--", linewidth=1.5, label=_("Target %(target)s") % {"target": _fmt(target, unit)}
+        )
     ax.set_title(title, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     if unit == "percent":
         ax.set_ylim(0, 100)
     fig.autofmt_xdate()
-    ax.legend(loc="best", frameon=False)
+    if xs or target is not None:  # nothing labelled, no legend
+        ax.legend(loc="best", frameon=False)
     svg = _svg(fig)
     if not xs:
-        alt = f"{title}: no values yet."
+        alt = _("%(title)s: no values yet.") % {"title": title}
     else:
-        first, last = (xs[0], ys[0]), (xs[-1], ys[-1])
-        alt = f"{title}: {len(xs)} values from {first[0].isoformat()} ({_fmt(first[1], unit)}) to {last[0].isoformat()} ({_fmt(last[1], unit)})"
-        alt += f"; target {_fmt(target, unit)}." if target is not None else "."
+        words = {
+            "title": title,
+            "n": len(xs),
+            "first_day": xs[0].isoformat(),
+            "first": _fmt(ys[0], unit),
+            "last_day": xs[-1].isoformat(),
+            "last": _fmt(ys[-1], unit),
+            "target": _fmt(target, unit),
+        }
+        if target is None:
+            alt = _("%(title)s: %(n)s values from %(first_day)s (%(first)s) to %(last_day)s (%(last)s).") % words
+        else:
+            alt = (
+                _("%(title)s: %(n)s values from %(first_day)s (%(first)s) to %(last_day)s (%(last)s); target %(target)s.") % words
+            )
     return {"svg": svg, "alt": alt, "uri": data_uri(svg)}
 
 
@@ -80,6 +97,6 @@ def bars(items: list[tuple[str, float]], *, title: str, unit: str = "count") -> 
     alt = (
         f"{title}: " + "; ".join(f"{label} {_fmt(v, unit)}" for label, v in items) + "."
         if items
-        else f"{title}: nothing to show."
+        else _("%(title)s: nothing to show.") % {"title": title}
     )
     return {"svg": svg, "alt": alt, "uri": data_uri(svg)}

@@ -47,6 +47,29 @@ LABELS = {  # marked with N_: made in English, shown through gettext in the Wels
     "by_decision": N_("Duplicate decisions in force"),
     "by_endpoint": N_("API calls by endpoint"),
 }
+# The codes some breakdowns count by, as words on the bars (translated in the Welsh report).
+BAR_LABELS = {
+    "current": N_("Current"),
+    "legacy": N_("Legacy"),
+    "archive": N_("Archive"),
+    "not_stated": N_("Not stated"),
+    "confirmed": N_("Confirmed"),
+    "crosswalk": N_("Crosswalked"),
+    "suggested": N_("Suggested"),
+    "none": N_("None"),
+    "past": N_("Past"),
+    "not_past": N_("Not past"),
+    "no_real_date": N_("No real date"),
+    "same_text": N_("Same text"),
+    "imported_copy": N_("Imported copy"),
+    "near_duplicate": N_("Near-duplicate"),
+    "variant": N_("Variant"),
+    "keep_both": N_("Keep both"),
+    "imported_copy_of": N_("Imported copy of"),
+    "merge_into": N_("Merge into"),
+    "retire_legacy": N_("Retire as legacy"),
+}
+CODED = {"by_validity", "by_provenance", "past_review", "groups_by_kind", "by_decision"}  # bars labelled by code
 
 
 def formatted(value: float | None, unit: str) -> str:
@@ -59,7 +82,7 @@ def formatted(value: float | None, unit: str) -> str:
 def _breakdown_chart(key: str, result: m.Result) -> dict | None:
     b = result.breakdown
     if key == "nos_past_review" and b:
-        items, name = [("Past", b["past"]), ("Not past", b["not_past"]), ("No real date", b["no_real_date"])], "past_review"
+        items, name = [("past", b["past"]), ("not_past", b["not_past"]), ("no_real_date", b["no_real_date"])], "past_review"
     elif key == "soc2020_coverage" and b:
         items, name = [*b["by_provenance"].items(), ("none", b["none"])], "by_provenance"
     else:
@@ -70,17 +93,33 @@ def _breakdown_chart(key: str, result: m.Result) -> dict | None:
         else:
             return None
     items = [(str(k), v) for k, v in items]
-    chart = charts.bars(items, title=LABELS[name])
+    chart = charts.bars(_labelled(name, items), title=translation.gettext(LABELS[name]))
     return {"name": name, "title": LABELS[name], "uri": chart["uri"], "alt": chart["alt"], "items": items}
 
 
+def _labelled(name: str, items: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """A breakdown's bars with their codes as words in the active language (data, such as a
+    developer's name, as it is)."""
+    if name not in CODED:
+        return items
+    return [(translation.gettext(BAR_LABELS[k]) if k in BAR_LABELS else k, v) for k, v in items]
+
+
 def _chart_in(chart: dict | None, language: str) -> dict | None:
-    """A breakdown chart with its title (and so its text alternative) in `language`."""
+    """A breakdown chart with its title and bars (and so its text alternative) in `language`."""
     if chart is None or language == "en":
         return chart
     title = translation.gettext(chart["title"])
-    made = charts.bars(chart["items"], title=title)
+    made = charts.bars(_labelled(chart["name"], chart["items"]), title=title)
     return {**chart, "title": title, "uri": made["uri"], "alt": made["alt"]}
+
+
+def _trend_in(trend: dict | None, language: str) -> dict | None:
+    """A trend chart with its title, legend and text alternative in `language`."""
+    if trend is None or language == "en":
+        return trend
+    made = charts.trend(trend["points"], title=translation.gettext(trend["title"]), unit=trend["unit"], target=trend["target"])
+    return {**trend, "uri": made["uri"], "alt": made["alt"]}
 
 
 def figures(year: int) -> dict[str, dict]:
@@ -126,11 +165,24 @@ def _trend(key: str, figure: dict, year: int) -> dict | None:
     if len(points) < 2:
         return None
     chart = charts.trend(points, title=figure["name"], unit=figure["unit"], target=figure["target"])
-    return {"uri": chart["uri"], "alt": chart["alt"]}
+    return {
+        "uri": chart["uri"],
+        "alt": chart["alt"],
+        "points": points,
+        "title": figure["name"],
+        "unit": figure["unit"],
+        "target": figure["target"],
+    }
 
 
 def build(year: int) -> dict:
-    """The report's context (language-free): figures, chapters with their charts, infographic."""
+    """The report's context (language-free): figures, chapters with their charts (made in
+    English; `html` remakes them for another language), infographic."""
+    with translation.override("en"):
+        return _build(year)
+
+
+def _build(year: int) -> dict:
     figs = figures(year)
     chapters = []
     for number, objective in OBJECTIVES.items():
@@ -153,11 +205,11 @@ def build(year: int) -> dict:
 
 
 def _words(figure: dict, language: str) -> dict:
-    """A figure's name and no-data reason in `language` where the catalogue of translations has
-    them (`name_lang`, `no_data_lang`: the language each is shown in); its numbers untouched, so
-    the figures read the same in both languages. Definitions stay in English."""
+    """A figure's name, definition and no-data reason in `language` where the catalogue of
+    translations has them (`name_lang`, `definition_lang`, `no_data_lang`: the language each is
+    shown in); its numbers untouched, so the figures read the same in both languages."""
     out = dict(figure)
-    for field in ("name", "no_data"):
+    for field in ("name", "definition", "no_data"):
         text = figure.get(field) or ""
         shown = translation.gettext(text) if text else text
         out[field] = shown
@@ -171,7 +223,10 @@ def html(report: dict, language: str) -> str:
             {
                 **c,
                 "short": str(c["short"]),
-                "figures": [{**_words(f, language), "chart": _chart_in(f["chart"], language)} for f in c["figures"]],
+                "figures": [
+                    {**_words(f, language), "chart": _chart_in(f["chart"], language), "trend": _trend_in(f["trend"], language)}
+                    for f in c["figures"]
+                ],
             }
             for c in report["chapters"]
         ]

@@ -48,7 +48,7 @@ def dashboard(request: HttpRequest) -> Page:
     for row in services.sync():
         result = services.compute(row.key, start, end)
         points = [(v["as_of"], v["value"]) for v in services.series(row)]
-        chart = charts.trend(points, title=row.name, unit=row.unit, target=row.target) if html else None
+        chart = charts.trend(points, title=_(row.name), unit=row.unit, target=row.target) if html else None
         rows.append(
             {
                 **services.describe(row),
@@ -91,7 +91,7 @@ def measure(request: HttpRequest, key: str) -> Page:
     limit = _int(request, "limit", DRILL_LIMIT, DRILL_MAX)
     ids = result.nos or []
     points = [(v["as_of"], v["value"]) for v in services.series(row)]
-    chart = charts.trend(points, title=row.name, unit=row.unit, target=row.target) if request.page_format == "html" else None
+    chart = charts.trend(points, title=_(row.name), unit=row.unit, target=row.target) if request.page_format == "html" else None
     return Page(
         "monitoring/measure.html",
         {

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFilesConfig
 
 
@@ -14,3 +15,11 @@ class StaticFilesConfig(BaseStaticFilesConfig):
     the site serves its compiled CSS and JS only, and each file collected is compressed twice."""
 
     ignore_patterns = [*BaseStaticFilesConfig.ignore_patterns, "*.scss", "*.njk", "*.md", "*.html", "*.json"]
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose site also lets NOS Hub's administrator role in (noshub/web/admin_site.py).
+    Named in settings.INSTALLED_APPS; not this app's own configuration (that is WebConfig)."""
+
+    default = False
+    default_site = "noshub.web.admin_site.AdminSite"

@@ -9,6 +9,7 @@ import json
 import random
 import re
 from collections import Counter
+from html import escape as html_escape
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -210,10 +211,10 @@ def _workbook_rows(data_dir):
 
 
 def test_ten_report_figures_match_the_catalogue_workbooks(annual, data_dir):
-    """Ten figures recomputed from the workbooks with openpyxl, URN by URN. A URN the catalogue
-    reused for different standards (urn_clash, 97 in 2019) is told apart by title similarity,
-    which this check does not redo: those standards are counted from the database and every
-    other URN from the workbooks alone."""
+    """Eleven figures of the report recomputed from the workbooks with openpyxl, URN by URN. A URN
+    the catalogue reused for different standards (urn_clash, 97 in 2019) is told apart by title
+    similarity, which this check does not redo: those standards are counted from the database
+    and every other URN from the workbooks alone (each check: workbooks + reused URNs = report)."""
     latest = _workbook_rows(data_dir)
     clash_keys = set(Standard.objects.filter(urn_clash=True).values_list("urn_key", flat=True))
     clash_keys = {_urn_key(k) for k in clash_keys}
@@ -228,45 +229,72 @@ def test_ten_report_figures_match_the_catalogue_workbooks(annual, data_dir):
     dated = {k: review(r) for k, r in current.items() if review(r) and review(r) >= dt.date(1950, 1, 1)}
     clash = set(Standard.objects.filter(urn_clash=True).values_list("id", flat=True))
 
-    def db(result):  # (from the workbooks' URNs, from reused URNs)
-        ids = result.nos
-        return len([i for i in ids if i not in clash]), len([i for i in ids if i in clash])
+    def reused(ids) -> int:  # the standards of reused URNs among `ids`, counted from the database
+        return len([i for i in ids if i in clash])
 
-    got_current = m.nos_current(start, end)
+    def ours(ids) -> int:  # NOS Hub's count of the others, to match the workbooks'
+        return len([i for i in ids if i not in clash])
+
+    current_ids = m.nos_current(start, end).nos
     past = m.nos_past_review(start, end)
-    due = m.nos_due_review(start, end)
-    missing = m.nos_review_date_missing(start, end)
-    soc = m.soc2010_coded(start, end)
-    legacy_db = Standard.objects.filter(current__validity="legacy")
-    f = annual["twin"]["figures"]
-    checks = {
-        "nos_current": (db(got_current), len(current), f["nos_current"]["value"]),
-        "nos_past_review.numerator": (db(past), sum(d < end for d in dated.values()), f["nos_past_review"]["numerator"]),
-        "nos_due_review": (db(due), sum(d.year == 2026 for d in dated.values()), f["nos_due_review"]["value"]),
-        "nos_review_date_missing": (db(missing), len(current) - len(dated), f["nos_review_date_missing"]["value"]),
-        "soc2010_coded": (db(soc), sum(_has_soc_code(r["SOC Code"]) for r in current.values()), f["soc2010_coded"]["value"]),
-    }
-    mismatches = {}
-    for name, ((ours, reused), expected, reported) in checks.items():
-        if ours != expected or reported != ours + reused:
-            mismatches[name] = {"workbooks": expected, "nos_hub": ours, "reused_urns": reused, "report": reported}
-    # Figures derived from those: the denominator and the undated, the legacy count, the shares.
-    dated_db = db(past)[0] + len([i for i in (past.nos or []) if i in clash])
-    assert f["nos_past_review"]["denominator"] == past.denominator and past.numerator == dated_db
-    undated_wb = len(current) - len(dated)
-    if f["nos_past_review"]["breakdown"]["no_real_date"] != undated_wb + sum(1 for i in missing.nos if i in clash):
-        mismatches["nos_past_review.no_real_date"] = f["nos_past_review"]["breakdown"]["no_real_date"]
+    due = m.nos_due_review(start, end).nos
+    missing = m.nos_review_date_missing(start, end).nos
+    soc = m.soc2010_coded(start, end).nos
+    dated_ids = [i for i, d in m._review_dates() if d is not None and d >= m.PLACEHOLDER_BEFORE]
+    legacy_ids = list(Standard.objects.filter(current__validity="legacy").values_list("id", flat=True))
     legacy_wb = sum(str(r["Validity"] or "").strip().lower() == "legacy" for r in latest.values())
-    legacy_ours = legacy_db.exclude(id__in=clash).count()
-    if legacy_ours != legacy_wb:
-        mismatches["legacy"] = {"workbooks": legacy_wb, "nos_hub": legacy_ours}
-    assert f["nos_current"]["breakdown"]["by_validity"]["legacy"] == legacy_db.count()
+    past_wb = sum(d < end for d in dated.values())
+    f = annual["twin"]["figures"]
+    # name: (from the workbooks, NOS Hub's count of the same URNs, from reused URNs, in the report)
+    checks = {
+        "nos_current": (len(current), ours(current_ids), reused(current_ids), f["nos_current"]["value"]),
+        "nos_past_review.numerator": (past_wb, ours(past.nos), reused(past.nos), f["nos_past_review"]["numerator"]),
+        "nos_past_review.denominator": (len(dated), ours(dated_ids), reused(dated_ids), f["nos_past_review"]["denominator"]),
+        "nos_past_review.no_real_date": (
+            len(current) - len(dated),
+            ours(missing),
+            reused(missing),
+            f["nos_past_review"]["breakdown"]["no_real_date"],
+        ),
+        "nos_due_review": (sum(d.year == 2026 for d in dated.values()), ours(due), reused(due), f["nos_due_review"]["value"]),
+        "nos_review_date_missing": (
+            len(current) - len(dated),
+            ours(missing),
+            reused(missing),
+            f["nos_review_date_missing"]["value"],
+        ),
+        "soc2010_coded": (
+            sum(_has_soc_code(r["SOC Code"]) for r in current.values()),
+            ours(soc),
+            reused(soc),
+            f["soc2010_coded"]["value"],
+        ),
+        "nos_current.by_validity.legacy": (
+            legacy_wb,
+            ours(legacy_ids),
+            reused(legacy_ids),
+            f["nos_current"]["breakdown"]["by_validity"]["legacy"],
+        ),
+        "welsh_coverage.denominator": (len(current), ours(current_ids), reused(current_ids), f["welsh_coverage"]["denominator"]),
+        "soc2020_coverage.denominator": (
+            len(current),
+            ours(current_ids),
+            reused(current_ids),
+            f["soc2020_coverage"]["denominator"],
+        ),
+    }
+    mismatches = {
+        name: {"workbooks": wb, "nos_hub": mine, "reused_urns": extra, "report": reported}
+        for name, (wb, mine, extra, reported) in checks.items()
+        if mine != wb or reported != wb + extra
+    }
+    # The share, from the workbooks' counts (and the reused URNs'): the eleventh figure.
+    share = round(100 * (past_wb + reused(past.nos)) / (len(dated) + reused(dated_ids)), 1)
+    if f["nos_past_review"]["value"] != share:
+        mismatches["nos_past_review"] = {"workbooks": share, "report": f["nos_past_review"]["value"]}
+    assert len(checks) + 1 >= 10 and not mismatches, mismatches
     assert f["nos_reviewed_in_year"]["value"] == 0  # the workbooks are of 2019: nothing approved in 2026
-    assert f["welsh_coverage"]["numerator"] == 0  # no Welsh text is held
-    assert f["nos_past_review"]["value"] == round(
-        100 * f["nos_past_review"]["numerator"] / f["nos_past_review"]["denominator"], 1
-    )
-    assert not mismatches, mismatches
+    assert f["welsh_coverage"]["numerator"] == 0  # the workbooks hold no Welsh text
 
 
 def test_every_figure_has_its_definition_and_query_in_the_twin(annual):
@@ -289,14 +317,19 @@ def test_every_figure_has_its_definition_and_query_in_the_twin(annual):
     assert [c["number"] for c in annual["twin"]["chapters"]] == [1, 2, 3, 4, 5, 6, 7]
 
 
-def test_the_pdf_is_tagged_and_its_charts_have_text_alternatives(annual):
+@pytest.fixture(scope="module")
+def annual_pdf(annual):
+    return report.pdf(annual["html"])
+
+
+def test_the_pdf_is_tagged_and_its_charts_have_text_alternatives(annual, annual_pdf):
     import io
 
     from pypdf import PdfReader
 
     assert annual["html"].count("<img") >= 3
     assert annual["html"].count("<img") == annual["html"].count('alt="') - annual["html"].count('alt=""')
-    data = report.pdf(annual["html"])
+    data = annual_pdf
     assert data == report.pdf(annual["html"]), "same data, same bytes"
     pdf = PdfReader(io.BytesIO(data))
     root = pdf.trailer["/Root"]
@@ -324,10 +357,14 @@ def test_the_pdf_is_tagged_and_its_charts_have_text_alternatives(annual):
 def test_the_report_in_welsh_has_welsh_labels(annual):
     page = report.html(annual["report"], "cy")
     assert 'lang="cy"' in page and "Adroddiad blynyddol" in page
-    # The measures' names and the charts' titles in Welsh, each marked as Welsh; definitions in English.
+    # The measures' names, definitions, charts' titles and bars in Welsh, each marked as Welsh.
     assert '<h3 id="figure-nos_current" lang="cy">SGC cyfredol</h3>' in page
-    assert '<td lang="cy">Ymweliadau â thudalennau SGC</td><td lang="en">Views of NOS pages' in page
-    assert "Safonau yn ôl dilysrwydd" in page and 'alt="Safonau yn ôl dilysrwydd: ' in page
+    assert '<td lang="cy">Ymweliadau â thudalennau SGC</td><td lang="cy">Ymweliadau â thudalennau SGC (y dudalen' in page
+    assert "Safonau yn ôl dilysrwydd" in page and 'alt="Safonau yn ôl dilysrwydd: Cyfredol ' in page
+    assert 'alt="Standards by validity: Current ' in annual["html"]
+    for d in measures.REGISTRY.values():  # no definition is left in English
+        assert html_escape(d.definition) not in page and html_escape(d.definition) in annual["html"], d.key
+    assert '<td lang="en">' not in page.split('id="definitions"')[1].replace('<td lang="en">NOS Governance Group</td>', "")
     assert "Standards by validity" not in page and ">Current NOS<" not in page
     # The figures read the same in both languages.
     english = annual["html"]
@@ -362,3 +399,112 @@ def test_only_staff_see_the_measures():
     services.record(dt.date(2026, 12, 1), ["nos_current"])
     services.record(dt.date(2026, 12, 2), ["nos_current"])
     assert len(client.get("/monitoring/measures/nos_current.json").json()["series"]) == 2
+
+
+# -- Welsh words (issue 24: Welsh interface labels) ----------------------------------------------
+
+
+def test_every_measure_and_chart_word_is_translated_into_welsh():
+    from django.utils import translation
+
+    from noshub.monitoring import charts
+
+    words = [w for d in measures.REGISTRY.values() for w in (d.name, d.definition)]
+    words += [*report.LABELS.values(), *report.BAR_LABELS.values()]
+    with translation.override("cy"):
+        untranslated = [w for w in words if translation.gettext(w) == w]
+        trend = charts.trend([(dt.date(2026, 1, 1), 10.0), (dt.date(2026, 6, 1), 20.0)], title="T", unit="percent", target=25.0)
+        empty = charts.bars([], title="T")
+    assert not untranslated, untranslated
+    assert trend["alt"] == "T: 2 gwerth o 2026-01-01 (10%) i 2026-06-01 (20%); targed 25%." and "Targed 25%" in trend["svg"]
+    assert empty["alt"] == "T: dim i’w ddangos."
+
+
+def test_a_measures_page_in_welsh_gives_its_name_and_definition_in_welsh():
+    admin = User.objects.create_user("admin-monitoring-cy", password="x-long-password-5")
+    admin.groups.add(Group.objects.get(name=ADMINISTRATOR))
+    client = Client()
+    client.force_login(admin)
+    client.cookies["django_language"] = "cy"
+    page = client.get("/monitoring/measures/suites_active/").content.decode()
+    assert '<h1 class="govuk-heading-l">Cyfresi sydd ag SGC cyfredol</h1>' in page
+    assert "Cyfresi sy’n cynnwys o leiaf un SGC cyfredol." in page and "Suites that hold" not in page
+    twin = client.get("/monitoring/measures/suites_active.json?limit=1").json()  # the twin keeps the code's English
+    assert twin["measure"]["definition"] == "Suites that hold at least one current NOS."
+
+
+def test_lifecycle_days_and_consultation_responses_are_read_from_the_audit_trail_exactly():
+    """Two projects with known moves: each stage's median days, each nation's days to respond,
+    the comments of a consultation by moderation."""
+    from noshub.catalogue.models import Organisation
+    from noshub.lifecycle.models import Approval, AuditEntry, Comment, Draft, Project
+
+    year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+    day = dt.timedelta(days=1)
+    org = Organisation.objects.get_or_create(name="Lantra")[0]
+    a, b = (Project.objects.create(title=t, organisation=org) for t in ("A", "B"))
+    Project.objects.filter(pk__in=[a.pk, b.pk]).update(created_at=t0)
+    for project, stage, at in ((a, "part_b", t0 + 10 * day), (a, "drafting", t0 + 30 * day), (b, "part_b", t0 + 20 * day)):
+        entry = AuditEntry.objects.create(
+            action="advance", project=project, object_type="Project", summary="moved", after={"stage": stage}
+        )
+        AuditEntry.objects.filter(pk=entry.pk).update(at=at)
+    Approval.objects.create(project=a, approval="part_a", nation="england", response="approve", responded_at=t0 + 4 * day)
+    Approval.objects.create(project=a, approval="part_b", nation="scotland", response="approve", responded_at=t0 + 16 * day)
+    stages = measures.lifecycle_stage_days(*year)
+    assert stages.value == 20.0  # the median of 10, 20 (proposal) and 20 (part B) days
+    assert stages.breakdown == {
+        "by_stage": {"part_b": {"median": 20.0, "n": 1}, "proposal": {"median": 15.0, "n": 2}},
+        "by_nation": {"england": {"median": 4.0, "n": 1}, "scotland": {"median": 6.0, "n": 1}},
+    }
+    assert measures.consultation_responses(*year).no_data  # no consultation held yet: no data, not 0
+    Project.objects.filter(pk=a.pk).update(consultation_opens=t0 + 31 * day)
+    draft = Draft.objects.create(project=a, urn="ZZMON1", title="A draft")
+    for moderation, decision in (("published", "accepted"), ("published", ""), ("pending", "")):
+        Comment.objects.create(project=a, draft=draft, text="A comment", moderation=moderation, decision=decision)
+    responses = measures.consultation_responses(*(dt.date.today(), dt.date.today()))
+    assert responses.value == 3 and responses.breakdown == {"by_moderation": {"pending": 1, "published": 2}, "decided": 1}
+
+
+def test_every_number_the_report_links_to_a_definition_is_a_figure_of_its_twin(annual):
+    figures = annual["twin"]["figures"]
+    shown = re.findall(r'<a href="#def-([a-z0-9_]+)">([^<]+)</a>', annual["html"])
+    assert len({key for key, _ in shown}) >= 15
+    for key, text in shown:
+        f = figures[key]
+        allowed = {f["formatted"], "Definition"} | {f"{n:.0f}" for n in (f["numerator"], f["denominator"]) if n is not None}
+        assert text in allowed, (key, text, allowed)
+
+
+def test_the_infographic_is_one_page_of_the_pdf(annual, annual_pdf):
+    import io
+
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(annual_pdf)).pages]
+    on = [i for i, text in enumerate(pages) if "The year in figures" in text and "Contents" not in text]
+    assert len(on) == 1, on
+    page = " ".join(pages[on[0]].split())
+    for key in annual["twin"]["infographic"]:
+        assert " ".join(annual["twin"]["figures"][key]["name"].split()) in page, key
+    assert "Objective 1" not in page  # the chapters start on the next page
+
+
+def test_the_commands_keep_measures_and_write_the_welsh_report(tmp_path):
+    from click.testing import CliRunner
+
+    from noshub.cli import main
+    from noshub.monitoring.models import MeasureValue
+
+    runner = CliRunner()
+    kept = runner.invoke(main, ["monitoring", "measure", "--as-of", "2026-12-01", "--measure", "suites_active"])
+    assert kept.exit_code == 0, kept.output
+    value = MeasureValue.objects.get(measure__key="suites_active", as_of=dt.date(2026, 12, 1))
+    assert kept.output.strip() == f"suites_active: {value.value:g}" and value.value > 100
+    listed = runner.invoke(main, ["monitoring", "measures", "--format", "json"])
+    assert {r["key"] for r in json.loads(listed.output)} == set(measures.REGISTRY)
+    made = runner.invoke(main, ["report", "annual", "--year", "2026", "--out", str(tmp_path), "--language", "cy", "--no-pdf"])
+    assert made.exit_code == 0, made.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["annual-report-2026-cy.html", "annual-report-2026.json"]
+    assert "Adroddiad blynyddol" in (tmp_path / "annual-report-2026-cy.html").read_text()
