@@ -6,6 +6,7 @@ home page, a suite's PDF, and the real server under load.
     .venv/bin/python bench/pages_speed.py --requests 500 --json bench/results/pages.json
     .venv/bin/python bench/pages_speed.py --no-load-test  # in-process timings only
     .venv/bin/python bench/pages_speed.py --baseline /path/to/checkout-before  # the load test, before/after
+    .venv/bin/python bench/pages_speed.py --load-only --baseline /path/to/checkout-before  # only the load test
 
 The database must hold the loaded catalogue with its search index (`noshub load`). Requests go
 through Django's whole stack (middleware, view, templates, CSP header) with the test Client, in
@@ -17,8 +18,10 @@ catalogue changes). A suite's PDF (a suite of 20-40 NOS) is asked for until it i
 202 while it is built in the background): the first build's time is reported, then cached GETs.
 The load test starts the real server (`noshub serve`: gunicorn, a worker per core) on a free
 loopback port and sends it searches (results pages; 1,200 realistic queries, as in
-bench/search_speed.py, drawn at random) and NOS pages (random URNs)
-from 8 concurrent clients in a second process (bench/loadtest.py: wrk when installed, for
+bench/search_speed.py, drawn at random: a query comes up again, as on a real site, and
+a server that keeps results gains from it), searches of all-distinct queries (every request
+a query no run asked before: NOS titles and ONS job titles, so nothing kept helps) and NOS
+pages (random URNs) from 8 concurrent clients in a second process (bench/loadtest.py: wrk when installed, for
 `--load-seconds`; else Python threads in this process, each path once).
 Targets on this 2-core machine: NOS page p95 ≤ 50 ms, results page p95 ≤ 100 ms, home page p95
 ≤ 50 ms warm, suite PDF from cache p95 ≤ 100 ms; under load ≥ 200 searches/s and ≥ 200 NOS pages/s
@@ -106,6 +109,12 @@ def main() -> int:
     parser.add_argument("--no-load-test", action="store_true", help="skip the load test on the real server")
     parser.add_argument("--counting-only", action="store_true", help="only the page-view counting pairs")
     parser.add_argument("--baseline", type=Path, help="another checkout to load-test beside this one (before/after)")
+    parser.add_argument("--load-only", action="store_true", help="only the load test on the real server")
+    parser.add_argument("--workers", type=int, help="server worker processes (default: noshub serve's, one per core)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4); GUNICORN_CMD_ARGS reaches gunicorn too")
+    parser.add_argument(
+        "--kinds", default="searches,searches_distinct,nos_pages", help="load-test kinds (default: searches,searches_distinct,nos_pages)"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "noshub.settings")
@@ -127,6 +136,9 @@ def main() -> int:
         counting = time_counting([rng.choice(slugs) for _ in range(args.requests)])
         print(json.dumps(counting, indent=2))
         return 0 if counting["added_p95_ms"] <= COUNTING_TARGET_MS else 1
+    if args.load_only:
+        ok, figures = True, {"database": connection.vendor, "nos_in_catalogue": len(slugs)}
+        return report_load(args, slugs, rng, figures, ok)
     client_en, client_cy = Client(), Client()
     client_cy.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
 
@@ -205,31 +217,57 @@ def main() -> int:
         f"{'yes' if counting['meets_target'] else 'NO'}"
     )
     if not args.no_load_test:
-        pool = build_queries()
-        queries = [rng.choice(pool) for _ in range(args.load_requests)]
-        figures["load"] = load_test(slugs, queries, args.clients, args.load_seconds, args.baseline)
-        client = next(iter(figures["load"].values()))["client"]
-        print(
-            f"the real server (noshub serve) under {args.clients} concurrent clients ({client}) on loopback; "
-            f"load average {load_average()}"
-        )
-        print(f"{'kind':10} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}  target: ≥ {LOAD_TARGETS['rps']:.0f}/s, p99 ≤ {LOAD_TARGETS['p99']:.0f} ms, 0 errors")
-        for kind, row in figures["load"].items():
-            row["meets_target"] = row["rps"] >= LOAD_TARGETS["rps"] and row["p99"] <= LOAD_TARGETS["p99"] and row["errors"] == LOAD_TARGETS["errors"]
-            if kind.endswith("_baseline"):
-                row["meets_target"] = None  # the baseline's figures are for the ratio only
-                print(f"{kind:10} {row['rps']:8.1f} {row['p50']:8.1f} {row['p95']:8.1f} {row['p99']:8.1f} {row['errors']:7d}  (baseline)")
-                continue
-            ok &= row["meets_target"]
-            print(f"{kind:10} {row['rps']:8.1f} {row['p50']:8.1f} {row['p95']:8.1f} {row['p99']:8.1f} {row['errors']:7d}  {'yes' if row['meets_target'] else 'NO'}")
-        for kind in ("searches", "nos_pages"):
-            before = figures["load"].get(f"{kind}_baseline")
-            if before:
-                now = figures["load"][kind]
-                print(
-                    f"{kind}: {now['rps'] / before['rps']:.2f}× the baseline's requests/s, "
-                    f"p99 {now['p99'] / before['p99']:.2f}× ({args.baseline}, same run, alternating)"
-                )
+        return report_load(args, slugs, rng, figures, ok)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0 if ok else 1
+
+
+def distinct_queries() -> list[str]:
+    """Every distinct NOS title and ONS coding-index job title, shuffled (fixed seed): queries that
+    come up once each."""
+    from noshub.catalogue.models import NosVersion
+    from noshub.soc.models import CodingIndexEntry
+
+    titles = NosVersion.objects.exclude(standard__current=None).values_list("title", flat=True)
+    jobs = CodingIndexEntry.objects.values_list("title", flat=True)
+    queries = sorted({" ".join(t.lower().replace(",", " ").split()) for t in [*titles, *jobs]} - {""})
+    random.Random(11).shuffle(queries)
+    return queries
+
+
+def report_load(args, slugs: list[str], rng: random.Random, figures: dict, ok: bool) -> int:
+    """The load test on the real server, printed beside the baseline's; the figures written to --json."""
+    pool = build_queries()
+    queries = [rng.choice(pool) for _ in range(args.load_requests)]
+    kinds = args.kinds.split(",")
+    at_start = load_average()
+    server = {"workers": args.workers, "threads": args.threads}
+    figures["load"] = load_test(slugs, queries, args.clients, args.load_seconds, args.baseline, kinds, server)
+    client = next(iter(figures["load"].values()))["client"]
+    print(
+        f"the real server (noshub serve: {args.workers or 'one per core'} workers, {args.threads} threads"
+        f"{', ' + os.environ['GUNICORN_CMD_ARGS'] if os.environ.get('GUNICORN_CMD_ARGS') else ''}) under {args.clients} "
+        f"concurrent clients ({client}) on loopback; load average {at_start} at the start, {load_average()} at the end"
+    )
+    print(f"{'kind':26} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}  target: ≥ {LOAD_TARGETS['rps']:.0f}/s, p99 ≤ {LOAD_TARGETS['p99']:.0f} ms, 0 errors")
+    for kind, row in figures["load"].items():
+        row["meets_target"] = row["rps"] >= LOAD_TARGETS["rps"] and row["p99"] <= LOAD_TARGETS["p99"] and row["errors"] == LOAD_TARGETS["errors"]
+        if kind.endswith("_baseline"):
+            row["meets_target"] = None  # the baseline's figures are for the ratio only
+            print(f"{kind:26} {row['rps']:8.1f} {row['p50']:8.1f} {row['p95']:8.1f} {row['p99']:8.1f} {row['errors']:7d}  (baseline)")
+            continue
+        ok &= row["meets_target"]
+        print(f"{kind:26} {row['rps']:8.1f} {row['p50']:8.1f} {row['p95']:8.1f} {row['p99']:8.1f} {row['errors']:7d}  {'yes' if row['meets_target'] else 'NO'}")
+    for kind in kinds:
+        before = figures["load"].get(f"{kind}_baseline")
+        if before:
+            now = figures["load"][kind]
+            print(
+                f"{kind}: {now['rps'] / before['rps']:.2f}× the baseline's requests/s, "
+                f"p99 {now['p99'] / before['p99']:.2f}× ({args.baseline}, same run, alternating)"
+            )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2))
@@ -311,30 +349,49 @@ def time_counting(slugs: list[str]) -> dict:
     }
 
 
-def load_test(slugs: list[str], queries: list[str], clients: int, seconds: float, baseline: Path | None = None) -> dict:
+def load_test(
+    slugs: list[str],
+    queries: list[str],
+    clients: int,
+    seconds: float,
+    baseline: Path | None = None,
+    kinds: list[str] | None = None,
+    server: dict | None = None,
+) -> dict:
     """Searches and NOS pages against `noshub serve`, one kind after the other; with `baseline`,
     against that checkout's server too, alternating (this, baseline, baseline, this: half the
-    time each), its figures under "<kind>_baseline"."""
+    time each), its figures under "<kind>_baseline". `searches_distinct`: each run its own
+    slice of `distinct_queries()`, longer than the run asks for, so no query is asked twice of
+    a server."""
     from contextlib import ExitStack
     from urllib.parse import quote, urlencode
 
     rng = random.Random(7)
-    kinds = {
+    paths = {
         "searches": ["/search/?" + urlencode({"q": q}) for q in queries],
         "nos_pages": [f"/nos/{quote(rng.choice(slugs))}/" for _ in queries],
     }
+    if "searches_distinct" in (kinds or []):
+        paths["searches_distinct"] = ["/search/?" + urlencode({"q": q}) for q in distinct_queries()]
+    kinds = {kind: paths[kind] for kind in kinds or ("searches", "nos_pages")}
     with ExitStack() as stack:
-        bases = {"": stack.enter_context(served())}
+        bases = {"": stack.enter_context(served(**(server or {})))}
         if baseline:
-            bases["_baseline"] = stack.enter_context(served(root=baseline.resolve()))
+            bases["_baseline"] = stack.enter_context(served(root=baseline.resolve(), **(server or {})))
         order = ["", "_baseline", "_baseline", ""] if baseline else [""]
         figures = {}
         for kind, paths in kinds.items():
+            distinct = kind == "searches_distinct"
+            warm = kinds["searches"][:50] if distinct and "searches" in kinds else paths[:50]
             for base in bases.values():
-                load(base, paths[:50], clients=clients, seconds=3)  # every worker's templates and caches warm
+                load(base, warm if not distinct else paths[-50:], clients=clients, seconds=3)  # every worker's templates and caches warm
             runs: dict[str, list[dict]] = {}
-            for suffix in order:
-                runs.setdefault(suffix, []).append(load(bases[suffix], paths, clients=clients, seconds=seconds / len(order) * len(bases)))
+            for n, suffix in enumerate(order):
+                asked = paths
+                if distinct:  # a slice of its own for each run (the last 50 warmed up)
+                    size = (len(paths) - 50) // len(order)
+                    asked = paths[n * size : (n + 1) * size]
+                runs.setdefault(suffix, []).append(load(bases[suffix], asked, clients=clients, seconds=seconds / len(order) * len(bases)))
             for suffix, rows in runs.items():
                 figures[kind + suffix] = rows[0] if len(rows) == 1 else _merged(rows)
         return figures

@@ -126,6 +126,7 @@ NOT_STORED: dict[str, str] = {
     "sessions.session": "sign-ins in progress: people sign in again",
     "search.searchdocument": "derived: the search index is rebuilt from the catalogue after a restore",
     "search.indexstate": "derived: set by the rebuild of the search index",
+    "catalogue.cataloguestamp": "derived: where the caches of what pages show stand; moved on by the rebuilds after a restore",
     "search.embedding": "derived: sentence vectors are recomputed (from the machine's cache) after a restore",
     "axes.accessattempt": "sign-in throttling (django-axes): failed attempts count for 15 minutes only",
     "axes.accessattemptexpiration": "sign-in throttling (django-axes): when a count of failed attempts ends",

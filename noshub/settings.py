@@ -28,6 +28,7 @@ NOSHUB_DB_WAIT    SQLite: seconds a web request waits for the write lock before 
 NOSHUB_IMPORT_DB_WAIT  SQLite: seconds an import or load waits for the write lock (default 600)
 NOSHUB_QUERY_LOG_FLUSH  seconds zero-result queries stay buffered before one write (default 10; 0 = each request)
 NOSHUB_USAGE_FLUSH  seconds counted usage stays buffered before one write (default 10; 0 = each request)
+NOSHUB_SEARCH_RESULTS_KEPT  search results each process keeps until the catalogue changes (default 2000)
 """
 
 from __future__ import annotations
@@ -121,6 +122,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The catalogue stamp, read at most once a request by the caches that ask (noshub/catalogue/stamp.py).
+    "noshub.catalogue.stamp.StampMiddleware",
     # Static files (and GOV.UK Frontend's /assets/) straight from STATIC_ROOT: hashed names cached
     # for a year, gzip and brotli copies made by collectstatic (noshub/web/staticfiles.py).
     "noshub.web.staticfiles.StaticFilesMiddleware",
@@ -206,7 +209,16 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 
 # Public API: requests per client per minute (0 turns the limit off).
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("NOSHUB_API_RATE_LIMIT", "600"))
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "noshub"}}
+# Per process. "search": search results kept until the catalogue stamp moves on (noshub/search/engine.py),
+# at most NOSHUB_SEARCH_RESULTS_KEPT of them (the least recently used go first).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "noshub"},
+    "search": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "noshub-search",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("NOSHUB_SEARCH_RESULTS_KEPT", "2000"))},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -86,9 +86,10 @@ def load_reports(django_db_setup):
 def _fresh_rate_limits():
     """Each test starts with no requests counted against the per-client limit of the API and
     the JSON twins: the whole suite is one client (127.0.0.1) and would otherwise reach it."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["search"].clear()  # search results kept by an earlier test's catalogue
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.models import Standard
 from noshub.core.behaviours.mapper import LINK_TYPES
 from noshub.core.behaviours.reference import SCHEMES
@@ -100,3 +101,9 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def save(self, *args, **kwargs) -> None:
+        """Every change of the catalogue is an event: pages and search facets show it at their
+        next request (the behaviours part of the catalogue stamp moves on, in the same transaction)."""
+        super().save(*args, **kwargs)
+        catalogue_stamp.bump("behaviours")

@@ -205,7 +205,7 @@ def build(progress: ProgressCallback | None = None, limit: int = LIMIT, standard
         behaviour_statements=len(kept),
         seconds=round(time.perf_counter() - started, 1),
     )
-    Event.objects.create(action="build", by=by, after=report)
+    Event.objects.create(action="build", by=by, after=report)  # (pages and search facets show the new catalogue: `Event.save`)
     return report
 
 

@@ -239,3 +239,15 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+
+class CatalogueStamp(models.Model):
+    """Where one part of what the pages show stands (`noshub.catalogue.stamp`): its number moves on
+    with every change of that part, in the same transaction as the change."""
+
+    part = models.CharField(max_length=32, unique=True, help_text="index, themes, behaviours, duplicates, frameworks …")
+    value = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.value}"

@@ -29,6 +29,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from noshub.catalogue import roles
+from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.models import NosVersion, Standard
 from noshub.core.duplicates import KINDS, DuplicateFinder, NosText, Settings, explain_pair
 from noshub.core.errors import NotFound
@@ -80,6 +81,7 @@ def run_detection(
         with transaction.atomic():
             run.finished_at = timezone.now()
             run.save()
+            catalogue_stamp.bump("duplicates")  # search collapses and NOS pages name the new groups
             ids = dict(Standard.objects.values_list("slug", "id"))
             groups = [
                 DuplicateGroup(

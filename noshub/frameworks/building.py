@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from noshub.catalogue import stamp as catalogue_stamp
 from noshub.core.errors import ImportRejected
 from noshub.core.occupations.titles import TitleIndex
 from noshub.core.progress import ProgressCallback, tell
@@ -168,6 +169,7 @@ def build(data_dir: Path | None = None, progress: ProgressCallback | None = None
     records = [*ref.isco, *ref.esco, *ref.onet, *ref.ifate]
     tell(progress, "Writing occupations and links")
     with transaction.atomic():
+        catalogue_stamp.bump("frameworks")  # pages show the new map
         OccupationLink.objects.all().delete()
         ExternalOccupation.objects.all().delete()
         ExternalOccupation.objects.bulk_create(

@@ -23,6 +23,7 @@ The steps live in their own modules: `params` (what is asked), `index_cache` (th
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,7 +31,11 @@ from datetime import date
 from itertools import chain
 
 import numpy as np
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.translation import get_language
 
+from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.names import shown_name
 from noshub.core.search import embeddings
 from noshub.core.urns import normalise_urn
@@ -92,7 +97,45 @@ class _Ranked:
 
 
 def search(params: SearchParams, log: bool = True) -> SearchResult:
+    """The results of `params` (which it cleans in place: the query's text, the names of a suite
+    or developer filter). A result is kept, per process, until the catalogue changes (its stamp,
+    `noshub.catalogue.stamp`), the day does (a NOS's review falls due) or it is among the least
+    recently used of `RESULTS_KEPT`: the same search (words, filters, page, language) again is
+    read back, not computed again. Only a repeated search gains; every answer is the same."""
     started = time.perf_counter()
+    key = _result_key(params)
+    kept = results_cache().get(key)
+    if kept is not None:
+        result, empty_query = kept
+        vars(params).update(vars(result.params))  # cleaned as the first time
+        result.params = params
+        result.took_ms = (time.perf_counter() - started) * 1000
+    else:
+        result, empty_query = _search(params, started)
+        results_cache().set(key, (result, empty_query), RESULTS_SECONDS)
+    if log and not empty_query and result.total == 0:
+        _log_no_results(params, result)
+    return result
+
+
+RESULTS_SECONDS = 24 * 3600
+RESULTS_KEPT = "search"  # the Django cache that keeps results (settings.CACHES: bounded, per process)
+
+
+def results_cache():
+    """Where search results are kept (settings.CACHES["search"], else the default cache)."""
+    return caches[RESULTS_KEPT] if RESULTS_KEPT in settings.CACHES else caches["default"]
+
+
+def _result_key(params: SearchParams) -> str:
+    """What makes a search's result: its parameters, the language (reasons are worded in it),
+    the day (review status) and where the catalogue stands."""
+    stamp = catalogue_stamp.current().key()
+    asked = repr((sorted(vars(params).items()), get_language(), date.today().isoformat(), embeddings.available(), stamp))
+    return "search-result:" + hashlib.sha256(asked.encode()).hexdigest()
+
+
+def _search(params: SearchParams, started: float) -> tuple[SearchResult, bool]:
     # A suite or developer filter may be a spelling the sources used (a link made before the
     # names were merged): it filters by the name shown (`noshub.catalogue.names`).
     if params.suite:
@@ -126,9 +169,7 @@ def search(params: SearchParams, log: bool = True) -> SearchResult:
         (time.perf_counter() - started) * 1000,
         welsh,
     )
-    if log and not parsed.is_empty and result.total == 0:
-        _log_no_results(params, result)
-    return result
+    return result, parsed.is_empty
 
 
 def scored_candidates(params: SearchParams) -> tuple[list[str], np.ndarray]:

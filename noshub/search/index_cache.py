@@ -1,7 +1,7 @@
 """The per-process cache of the search index: every indexed NOS with its filter fields, the
 full-text index over them (tantivy, in memory), the catalogue's vocabulary, the ONS job titles,
 and the embedding matrices; reloaded when the index changes (its generation in `IndexState`
-moves on) and kept per database."""
+moves on: its part of the catalogue stamp) and kept per database."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.db import connection
 
+from noshub.catalogue import stamp
 from noshub.core.search import embeddings
 
 from .fulltext import FullTextIndex
-from .models import IndexState, SearchDocument
+from .models import SearchDocument
 from .text.query import occupation_words, words
 
 if TYPE_CHECKING:
@@ -190,12 +191,12 @@ _caches: dict[str, IndexCache] = {}
 
 
 def index_generation() -> tuple:
-    """Where the index stands: it moves on with every change of a standard (an import, a load,
-    publishing, SOC coding or review, a duplicate decision), in the database, so every process
-    sees it. The generation with the time of its build: a reindex rolled back with its
-    transaction leaves its generation number free for the next one, which must not find what
-    was cached for the rolled-back one."""
-    return IndexState.objects.filter(id=1).values_list("generation", "built_at").first() or (0, None)
+    """Where the index stands: its part of the catalogue stamp (`noshub.catalogue.stamp`), moved
+    on by every rebuild of the index (an import, a load, publishing, SOC coding or review, a
+    duplicate decision), in the database, so every process sees it; with the time of its change:
+    a reindex rolled back with its transaction leaves its number free for the next one, which must
+    not find what was cached for the rolled-back one."""
+    return stamp.current().of("index")[0]
 
 
 def current_index() -> IndexCache:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from noshub.catalogue import stamp
 from noshub.catalogue.models import NosSocCode, NosVersion
 from noshub.core.html import plain_text
 from noshub.core.model import FREE_TEXT_SECTIONS, LIST_SECTIONS
@@ -138,6 +139,7 @@ def rebuild(ids: Iterable[int] | None = None, progress: Callable[[int, int], Non
         SearchDocument.objects.bulk_create(docs, batch_size=1000)
         state, _ = IndexState.objects.get_or_create(id=1)
         IndexState.objects.filter(id=1).update(generation=F("generation") + 1, built_at=timezone.now())
+        stamp.bump("index")  # every cache of what pages show sees the change at its next request
     return len(docs)
 
 

@@ -3,8 +3,8 @@ themes (`noshub.themes`), and the work behaviours it evidences (`noshub.behaviou
 
 These change without the index changing (a themes build, a person's reach decision, a behaviours
 build or a staff merge), so they are kept apart from the index cache: per database, reloaded
-when their stamp moves on (the latest themes build and reach decision, the latest behaviours
-history event; three small queries a search). Search sits above both apps (pyproject's layers),
+when their parts of the catalogue stamp move on (`noshub.catalogue.stamp`: a themes build or
+reach decision, a behaviours history event; read once a request). Search sits above both apps (pyproject's layers),
 so it reads their services and models directly.
 """
 
@@ -14,10 +14,10 @@ import threading
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Max
 
 from noshub.behaviours import services as behaviour_services
-from noshub.behaviours.models import MERGED, Behaviour, Event
+from noshub.behaviours.models import MERGED, Behaviour
+from noshub.catalogue import stamp as catalogue_stamp
 from noshub.themes import services as themes
 
 EMPTY: tuple[str, ...] = ()
@@ -42,8 +42,8 @@ class Labels:
 
 
 def stamp() -> tuple:
-    last = Event.objects.aggregate(id=Max("id"), at=Max("at"))
-    return (*themes.facet_stamp(), last["id"], last["at"])
+    """The themes' and behaviours' parts of the catalogue stamp (read once a request)."""
+    return catalogue_stamp.current().of("themes", "behaviours")
 
 
 def _load(at: tuple) -> Labels:

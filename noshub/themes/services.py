@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.models import NosSocCode, NosVersion, Standard
 from noshub.cleansing import services as cleansing
 from noshub.cleansing.corpus import load_corpus
@@ -254,6 +255,7 @@ def save(computed: Computed, progress: ProgressCallback | None = None) -> BuildR
         run.stats = stats
         run.finished_at = timezone.now()
         run.save(update_fields=["stats", "finished_at"])
+        catalogue_stamp.bump("themes")  # pages and search facets show the new classes and themes
     return run
 
 
@@ -513,6 +515,7 @@ def decide_reach(user, standard: Standard, reach_class: str, reason: str) -> Rea
     with transaction.atomic():
         Standard.objects.select_for_update().filter(pk=standard.pk).first()
         last = ReachDecision.objects.filter(standard=standard).order_by("-sequence").first()
+        catalogue_stamp.bump("themes")
         return ReachDecision.objects.create(
             standard=standard,
             sequence=(last.sequence + 1) if last else 1,
@@ -558,17 +561,6 @@ EXPORT_COLUMNS = [
 
 
 # -- for search facets ----------------------------------------------------------------------
-
-
-def facet_stamp() -> tuple:
-    """Where the classes and themes stand (the latest build, the latest decision): search
-    reloads its facet data when this moves on."""
-    from django.db.models import Max
-
-    run = latest_run()
-    last = ReachDecision.objects.aggregate(id=Max("id"), at=Max("decided_at"))
-    # (times as well as ids: a rolled-back transaction leaves its ids free for the next one)
-    return (run.id if run else None, run.finished_at if run else None, last["id"], last["at"])
 
 
 def facet_values() -> tuple[dict[int, str], dict[int, tuple[str, ...]]]:

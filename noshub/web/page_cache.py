@@ -1,39 +1,21 @@
 """What pages compute from the catalogue, cached until the catalogue changes.
 
-Every change of a standard (an import, a load, SOC coding, a lifecycle publish, a duplicate
-decision) moves the search index's generation, kept in the database (`index_generation`); a
-cached value is keyed by it (with its build time: a rolled-back reindex leaves its number free)
-and by the database, so each process sees a change made by any other process at its next
-request, for one small query, and none ever serves a page part older than that. Values go
-through Django's cache (pickled: each read is its own copy, safe to change).
+Every change that alters what pages show (an import, a load, SOC coding, a lifecycle publish, a
+duplicate decision or detection run, a themes, behaviours or frameworks build or decision) moves
+the catalogue stamp on (`noshub.catalogue.stamp`), kept in the database; a cached value is keyed
+by it and by the database, so each process sees a change made by any other process at its next
+request, for one small query a request, and none ever serves a page part older than that. Values
+go through Django's cache (pickled: each read is its own copy, safe to change).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
-from typing import Any
-
-from django.core.cache import cache
-from django.db import connection
-
-from noshub.search.index_cache import index_generation
-
-CACHE_SECONDS = 24 * 3600
+from noshub.catalogue.stamp import CACHE_SECONDS, Stamp, cached, current
 
 
-def catalogue_stamp() -> str:
-    """The database and the catalogue's generation, as one key part (one small query)."""
-    generation, built_at = index_generation()
-    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
-    return f"{database}:{generation}.{built_at.timestamp() if built_at else 0}"
+def catalogue_stamp() -> Stamp:
+    """The database and where the catalogue stands (one small query, once a request)."""
+    return current()
 
 
-def cached(name: str, parts: tuple, compute: Callable[[], Any], stamp: str | None = None) -> Any:
-    """`compute()` as of the catalogue's current state, under `name` and `parts` (str()-ed)."""
-    key = ":".join((name, stamp or catalogue_stamp(), *map(str, parts)))
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+__all__ = ["CACHE_SECONDS", "cached", "catalogue_stamp"]

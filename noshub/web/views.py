@@ -54,7 +54,7 @@ from . import browse, downloads, exports
 from .compare import compare as compare_nos
 from .figures import home_figures
 from .nos_view import label, present
-from .page_cache import cached, catalogue_stamp
+from .page_cache import Stamp, cached, catalogue_stamp
 from .summary import generate as generate_summary
 
 FACET_NAMES = ("validity", "category", "reach", "theme", "behaviour", "developer", "suite", "soc", "year")
@@ -237,6 +237,9 @@ def results(request: HttpRequest) -> Page:
         error = {"status": exc.status, "code": exc.code, "message": str(exc), **exc.details()}
         return Page("web/results.html", {"error": error, "params": SearchParams()}, status=400)
     result = search(params)
+    # The page's body is rendered once per query string, language, day and catalogue stamp (the
+    # template's cached fragment, beside the result the search keeps): what a repeated search gains.
+    request.results_fragment_key = f"{catalogue_stamp().key()}:{_language()}:{timezone.localdate()}:{request.get_full_path()}"
     return Page("web/results.html", _results_context(request, result, reverse("web:results")))
 
 
@@ -272,21 +275,30 @@ def _nos_catalogue(slug: str, language: str) -> dict:
         "developer_id": browse.developer_id(current["developed_by"]) if current.get("developed_by") else None,
         "labels": {k: label(k, language) for k in ("suites", "developed_by", "soc_codes", "original_urn", "validity")},
     }
-    return {"standard": standard, "detail": detail, "page": page, "related": browse.related(detail, suite_ids)}
+    return {
+        "standard": standard,
+        "detail": detail,
+        "page": page,
+        "related": browse.related(detail, suite_ids),
+        # What the other apps say of it, as of the same stamp (their builds and decisions move it on).
+        "same_text_copies": same_text_copies(standard),
+        "reach": reach_line(standard),
+        "work_behaviours": behaviour_services.for_standard(standard),
+    }
 
 
-def _nos_parts(slug: str, stamp: str | None = None) -> dict:
+def _nos_parts(slug: str, stamp: Stamp | None = None) -> dict:
     """`_nos_catalogue` for the URN or slug asked, in the page's language, until the catalogue
-    changes (`page_cache`: an import or a lifecycle publish moves the generation, `stamp`) or the
-    day does (a NOS's review falls overdue)."""
+    changes (`page_cache`: any change that alters what pages show moves the catalogue stamp on)
+    or the day does (a NOS's review falls overdue)."""
     language = _language()
     return cached("web-nos", (slug, language, timezone.localdate()), lambda: _nos_catalogue(slug, language), stamp)
 
 
 def _nos_context(parts: dict) -> dict:
     """The page's keys beside the NOS: the catalogue's part, and the other standards holding the
-    same text (the cleansing app's latest duplicate groups; read on every request)."""
-    return {**parts["page"], "same_text_copies": same_text_copies(parts["standard"])}
+    same text (the cleansing app's latest duplicate groups)."""
+    return {**parts["page"], "same_text_copies": parts["same_text_copies"]}
 
 
 @require_safe
@@ -299,10 +311,10 @@ def nos(request: HttpRequest, slug: str) -> Page | HttpResponse:
     if detail["slug"] != slug and _html(request):
         return redirect("web:nos", slug=detail["slug"])
     # The template's cached fragment (the NOS's sections, details and history), as long as `parts`.
-    request.nos_fragment_key = f"{stamp}:{detail['slug']}:{_language()}:{timezone.localdate()}"
-    context = {**detail, **_nos_context(parts), "related": parts["related"], "reach": reach_line(standard)}
+    request.nos_fragment_key = f"{stamp.key()}:{detail['slug']}:{_language()}:{timezone.localdate()}"
+    context = {**detail, **_nos_context(parts), "related": parts["related"], "reach": parts["reach"]}
     context["qualifications_using"] = qualifications_using(standard)  # the qualifications whose units are this NOS
-    context["work_behaviours"] = behaviour_services.for_standard(standard)  # the catalogue's behaviours evidenced by this NOS (not its own Behaviours field)
+    context["work_behaviours"] = parts["work_behaviours"]  # the catalogue's behaviours evidenced by this NOS (not its own Behaviours field)
     return Page("web/nos.html", context)
 
 

@@ -10,6 +10,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from noshub.catalogue import stamp
 from noshub.cli import main
 from noshub.core.errors import ImportRejected
 from noshub.frameworks import building, services
@@ -43,6 +44,7 @@ def _best(scheme: str, code: str, target: str = SOC2020) -> OccupationLink:
 def test_build_reads_every_system_and_types_every_link(built):
     assert built["occupations"]["ifate"] == 515 and built["occupations"]["onet"] == 1016 and built["occupations"]["esco"] > 3000
     assert built["soc_coder"] is True
+    assert stamp.current().of("frameworks")[0][0] >= 1  # pages showing the map see the build at their next request
     assert set(OccupationLink.objects.values_list("relation", flat=True)) <= RELATIONS
     assert set(OccupationLink.objects.values_list("provenance", flat=True)) == PROVENANCE
     assert (

@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from noshub.catalogue import stamp
 from noshub.search.engine import InvalidParameter, SearchParams, search
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def test_manage_a_budget_is_one_result_with_its_copies(detection_run):
     assert hit.group and len(hit.copies) >= 5
     assert all(c["title"].lower().startswith("manage") for c in hit.copies)
     assert hit.also_in_suites and not set(hit.also_in_suites) & set(hit.suites)
+    assert stamp.current().of("duplicates")[0][0] >= 1  # the run moved the stamp on: results kept before it are not used
 
 
 def test_every_copy_on_request_and_the_group_filter(detection_run):

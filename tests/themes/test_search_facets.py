@@ -10,7 +10,9 @@ import pytest
 from click.testing import CliRunner
 from django.contrib.auth.models import User
 
+from noshub.behaviours import services as behaviours
 from noshub.behaviours.models import Behaviour, Event, Evidence
+from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.services import get_standard
 from noshub.cli import main
 from noshub.core.errors import InvalidParameter
@@ -58,6 +60,22 @@ def test_a_persons_decision_moves_a_nos_between_reach_classes(themes_built):
     services.decide_reach(boss, get_standard("CFAMLD2"), "job_specific", "testing the facet")
     after = search(SearchParams(q="CFAMLD2", mode="keyword", reach="job_specific"), log=False)
     assert after.hits and after.hits[0].slug == "CFAMLD2"
+
+
+def test_a_decision_and_a_behaviour_change_show_on_the_nos_page_at_the_next_request(themes_built, teamwork, client):
+    """The NOS page keeps its reach line and behaviours with its catalogue part (`web.page_cache`):
+    a person's decision and a behaviours edit move the catalogue stamp on, so neither is stale."""
+    page = client.get("/nos/CFAMLD2/").content.decode()
+    assert 'data-reach="job_specific"' not in page and ">Work in teams</a>" in page
+    before = catalogue_stamp.current()
+    boss = User.objects.create_superuser("stampboss", password="pw")
+    services.decide_reach(boss, get_standard("CFAMLD2"), "job_specific", "testing the page")
+    behaviours.rename(boss, teamwork.slug, "Work as one team", reason="plainer")
+    after = catalogue_stamp.current()
+    assert after.of("themes") != before.of("themes") and after.of("behaviours") != before.of("behaviours")
+    assert after.of("index") == before.of("index")  # the search index is not rebuilt for them
+    page = client.get("/nos/CFAMLD2/").content.decode()
+    assert 'data-reach="job_specific"' in page and ">Work as one team</a>" in page and "Work in teams" not in page
 
 
 def test_behaviour_facet_and_filter(themes_built, teamwork):

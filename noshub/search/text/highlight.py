@@ -12,12 +12,12 @@ from .query import fold
 
 def highlight(text: str, words: list[str]) -> str:
     """`text` escaped as HTML, each word starting like a query word wrapped in <mark>."""
-    stems = sorted({prefix_stem(fold(w)) for w in words if len(w) > 1}, key=len, reverse=True)
+    stems = tuple({prefix_stem(fold(w)) for w in words if len(w) > 1})
     if not stems:
         return html.escape(text)
     out: list[str] = []
     for token in re.split(r"(\W+)", text):
-        if token and any(fold(token).startswith(s) for s in stems):
+        if token and fold(token).startswith(stems):  # (any of them)
             out.append(f"<mark>{html.escape(token)}</mark>")
         else:
             out.append(html.escape(token))
