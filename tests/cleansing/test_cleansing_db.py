@@ -4,7 +4,6 @@ the quality report, "already covered", the API, the pages and the CLI."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -116,13 +115,6 @@ def test_versions_of_one_standard_are_never_compared(real_result):
     assert len({d.key for d in finder.docs}) == len(finder.docs)  # one entry per standard
 
 
-def test_the_full_catalogue_run_is_fast(real_result):
-    finder, _ = real_result
-    start = time.perf_counter()
-    DuplicateFinder(finder.docs).find()
-    assert time.perf_counter() - start < 60
-
-
 # -- decisions -----------------------------------------------------------------------------------
 
 
@@ -201,14 +193,11 @@ def test_groups_api_and_explanation_page(load_reports, tmp_path):
     assert client.get("/cleansing/groups/nosuchgroup.json").json()["error"]["status"] == 404
 
 
-def test_already_covered_answers_in_under_200_ms(load_reports):
+def test_already_covered_finds_the_nos_and_statements_a_draft_repeats(load_reports):
+    # Its speed is bench/duplicates_speed.py's ("covered" query median / max ms), not a timed test.
     client = Client()
     text = "Prepare fish for basic dishes\nSelect the type and quantity of fish required for preparation"
-    first = client.get("/cleansing/covered.json", {"text": text})  # builds the index
-    assert first.status_code == 200
-    start = time.perf_counter()
     data = client.get("/cleansing/covered.json", {"text": text}).json()
-    assert (time.perf_counter() - start) * 1000 < 200
     assert data["nos"][0]["title"] == "Prepare fish for basic dishes" and data["nos"][0]["score"] >= 0.8
     assert data["statements"][0]["covered_by"][0]["score"] == 1.0
     posted = client.post(
