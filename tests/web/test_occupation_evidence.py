@@ -7,7 +7,6 @@ hidden by default, and the page says so. Real data, coded as `noshub soc crosswa
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -122,9 +121,12 @@ def test_bad_evidence_parameters_are_a_400_naming_them(client, query, parameter)
     assert client.get(f"/occupations/{CARE}/?{query}").status_code == 400
 
 
-def test_group_pages_stay_fast(client):
+def test_group_pages_answer_deep_pages_and_a_major_group(client):
+    """Later pages of the biggest unit group and a whole major group answer (their speed is
+    bench/pages_speed.py's, not a timed test's)."""
     client.get(f"/occupations/{CARE}/")  # the index cache is loaded
-    for url in (f"/occupations/{CARE}/?page=9", f"/occupations/{CARE}/?min_confidence=0&page=5", "/occupations/6/"):
-        started = time.perf_counter()
-        assert client.get(url).status_code == 200
-        assert time.perf_counter() - started < 1.0, url
+    assert client.get(f"/occupations/{CARE}/?page=9").status_code == 200
+    for url in (f"/occupations/{CARE}/?min_confidence=0&page=5", "/occupations/6/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"/nos/" in response.content, url
