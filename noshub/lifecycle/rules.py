@@ -341,6 +341,26 @@ def check_withdraw(stage: str, reason: str, confirmed: bool) -> None:
         raise StageError(reasons)
 
 
+def check_withdrawal_request(stage: str, reason: str, confirmed: bool, pending: bool) -> None:
+    """Withdrawal is asked for once, confirmed and with a reason, on a published project."""
+    check_withdraw(stage, reason, confirmed)
+    if pending:
+        raise StageError([Reason("withdrawal_already_requested")])
+
+
+def check_withdrawal_decision(pending: bool, own_request: bool, refusal_reason: str | None = None) -> None:
+    """An approval or refusal needs a request waiting, made by someone else; a refusal needs a reason."""
+    reasons = []
+    if not pending:
+        reasons.append(Reason("withdrawal_not_requested"))
+    elif own_request:
+        reasons.append(Reason("withdrawal_own_request"))
+    if refusal_reason is not None and not refusal_reason.strip():
+        reasons.append(Reason("withdrawal_refusal_reason_missing"))
+    if reasons:
+        raise StageError(reasons)
+
+
 def check_send_back(stage: str) -> None:
     if stage not in SEND_BACK_STAGES:
         raise StageError([Reason("send_back_refused", stage=stage)])
