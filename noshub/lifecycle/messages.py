@@ -369,7 +369,8 @@ MESSAGES = {
     "abandon_refused": gettext_noop("A project in %(stage)s cannot be abandoned."),
     "abandon_reason_missing": gettext_noop("Say why the project is abandoned."),
     "withdraw_needs_confirmation": gettext_noop(
-        "Withdrawal is not a next step: use “Withdraw to legacy”, confirm it and give a reason."
+        "Withdrawal is not a next step: use “Ask to withdraw to legacy”, confirm it and give a reason; "
+        "an administrator approves it."
     ),
     "withdraw_refused": gettext_noop("Only a published project's NOS can be withdrawn; this one is in %(stage)s."),
     "withdraw_reason_missing": gettext_noop("Say why the NOS are withdrawn."),

@@ -306,7 +306,8 @@ def blockers(facts: ProjectFacts) -> list[Reason]:
 
 def check_advance(facts: ProjectFacts, to_stage: str) -> None:
     """Raise `StageError` unless the project may move to `to_stage` now. Withdrawal is not a
-    step forward: it has its own confirmed, reasoned action (`services.withdraw`)."""
+    step forward: it has its own confirmed, reasoned request, approved by an administrator
+    (`services.request_withdrawal`, `approve_withdrawal`)."""
     if to_stage == WITHDRAWN and facts.stage == PUBLISHED:
         raise StageError([Reason("withdraw_needs_confirmation")])
     expected = next_stage(facts.stage)
