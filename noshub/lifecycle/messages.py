@@ -134,6 +134,8 @@ AUDIT_ACTION_LABELS = {
     "update_profile": gettext_noop("profile changed"),
     "abandon": gettext_noop("project abandoned"),
     "withdraw_project": gettext_noop("project withdrawn to legacy"),
+    "request_withdrawal": gettext_noop("withdrawal to legacy requested"),
+    "refuse_withdrawal": gettext_noop("withdrawal to legacy refused"),
     "consent": gettext_noop("owner consented"),
     "justify_duplicate": gettext_noop("duplicate justified"),
     "reminder_done": gettext_noop("review reminder closed"),
@@ -367,11 +369,18 @@ MESSAGES = {
     "abandon_refused": gettext_noop("A project in %(stage)s cannot be abandoned."),
     "abandon_reason_missing": gettext_noop("Say why the project is abandoned."),
     "withdraw_needs_confirmation": gettext_noop(
-        "Withdrawal is not a next step: use “Withdraw to legacy”, confirm it and give a reason."
+        "Withdrawal is not a next step: use “Ask to withdraw to legacy”, confirm it and give a reason; "
+        "an administrator approves it."
     ),
     "withdraw_refused": gettext_noop("Only a published project's NOS can be withdrawn; this one is in %(stage)s."),
     "withdraw_reason_missing": gettext_noop("Say why the NOS are withdrawn."),
     "withdraw_not_confirmed": gettext_noop("Confirm that the NOS become legacy."),
+    "withdrawal_already_requested": gettext_noop("Withdrawal of this project's NOS is already waiting for approval."),
+    "withdrawal_not_requested": gettext_noop("No withdrawal of this project's NOS is waiting for approval."),
+    "withdrawal_own_request": gettext_noop(
+        "You asked for this withdrawal: another administrator must approve or refuse it."
+    ),
+    "withdrawal_refusal_reason_missing": gettext_noop("Say why the withdrawal is refused."),
     "not_owner": gettext_noop(
         "%(urn)s is developed by %(owner)s, not %(organisation)s: %(owner)s must consent before "
         "this project revises or withdraws it."
@@ -379,6 +388,11 @@ MESSAGES = {
     "consent_reason_missing": gettext_noop("Say how and when the owner consented."),
     "audit_abandoned": gettext_noop("“%(title)s” abandoned: %(reason)s"),
     "audit_withdrawn_project": gettext_noop("“%(title)s” withdrawn to legacy: %(reason)s"),
+    "audit_withdrawal_requested": gettext_noop("Withdrawal of “%(title)s” to legacy requested: %(reason)s"),
+    "audit_withdrawal_approved": gettext_noop(
+        "“%(title)s” withdrawn to legacy, asked for by %(requester)s: %(reason)s"
+    ),
+    "audit_withdrawal_refused": gettext_noop("Withdrawal of “%(title)s” to legacy refused: %(reason)s"),
     "audit_consent": gettext_noop("%(owner)s consented to “%(title)s” revising %(urn)s: %(note)s"),
     "audit_comments_moderated": gettext_noop("%(n)s comment(s): %(outcome)s"),
     "comment_too_many": gettext_noop("One submission can hold at most %(n)s comments."),

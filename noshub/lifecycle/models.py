@@ -59,6 +59,14 @@ class Project(models.Model):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(blank=True, help_text="Why the project was abandoned, or its NOS withdrawn")
+    # Withdrawal is asked for by the project's developer and approved by an administrator
+    # (services.request_withdrawal, approve_withdrawal, refuse_withdrawal); open while the project is
+    # published and `withdrawal_requested_at` is set. A refusal clears the request (the audit log keeps it).
+    withdrawal_requested_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True, help_text="Why withdrawal to legacy was asked for")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -72,6 +80,11 @@ class Project(models.Model):
     @property
     def stage_label(self) -> str:
         return lc.STAGE_LABELS.get(self.stage, self.stage)
+
+    @property
+    def withdrawal_pending(self) -> bool:
+        """Has withdrawal to legacy been asked for and not yet approved or refused?"""
+        return self.stage == lc.PUBLISHED and self.withdrawal_requested_at is not None
 
 
 class NationPart(models.Model):

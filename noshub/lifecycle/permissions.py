@@ -6,7 +6,7 @@ Roles are Django auth groups (made by migration 0002):
   comments on an open consultation, reads the review list and version differences.
 - ``standards developer``: works on its own organisation's projects (profile organisation):
   creates them, writes Part A/B and drafts, moves stages on, moderates and answers comments,
-  publishes and withdraws. Sees no other organisation's projects.
+  publishes and asks for withdrawal to legacy. Sees no other organisation's projects.
 - ``nation reviewer``: responds for one nation (profile nation) to the approval that is open;
   reads every project and all its comments (moderated or not). Changes nothing else.
 - ``steering group member``: signs off for the steering group of the projects that name them
@@ -14,7 +14,8 @@ Roles are Django auth groups (made by migration 0002):
 - ``standards and frameworks panel``: signs off the final NOS for the Standards and Frameworks
   Panel on every project that has that sign-off; reads every project.
 - ``administrator`` (or a superuser): everything a developer may do, on every project, and
-  reads the audit log. An administrator does not respond for a nation.
+  reads the audit log; approves or refuses a developer's request to withdraw a published
+  project's NOS to legacy (never their own request). An administrator does not respond for a nation.
 """
 
 from __future__ import annotations
@@ -40,12 +41,13 @@ from noshub.lifecycle import rules as lc
 # action -> roles that may do it (subject to the organisation / nation / stage conditions below)
 VIEW_PROJECT = "view_project"
 CREATE_PROJECT = "create_project"
-EDIT_PROJECT = "edit_project"  # Part A/B, drafts, stage changes, consultation dates, publish, withdraw
+EDIT_PROJECT = "edit_project"  # Part A/B, drafts, stage changes, consultation dates, publish, ask to withdraw
 RESPOND = "respond"  # a nation's response to an approval
 MODERATE = "moderate"  # publish or reject a comment; record a decision on it; export comments
 COMMENT = "comment"
 VIEW_COMMENTS = "view_comments"  # read every comment of a project, moderated or not (reviewers read them to respond)
 VIEW_AUDIT = "view_audit"
+APPROVE_WITHDRAWAL = "approve_withdrawal"  # approve or refuse a request to withdraw NOS to legacy
 
 _ALLOWED = {
     VIEW_PROJECT: {DEVELOPER, REVIEWER, ADMINISTRATOR, STEERING_MEMBER, PANEL_MEMBER},
@@ -56,6 +58,7 @@ _ALLOWED = {
     COMMENT: {PUBLIC, DEVELOPER, REVIEWER, ADMINISTRATOR},
     VIEW_COMMENTS: {DEVELOPER, REVIEWER, ADMINISTRATOR, STEERING_MEMBER, PANEL_MEMBER},
     VIEW_AUDIT: {ADMINISTRATOR},
+    APPROVE_WITHDRAWAL: {ADMINISTRATOR},
 }
 # Actions a developer may take only on its own organisation's projects.
 _OWN_ORGANISATION = {VIEW_PROJECT, CREATE_PROJECT, EDIT_PROJECT, MODERATE, VIEW_COMMENTS}

@@ -306,7 +306,8 @@ def blockers(facts: ProjectFacts) -> list[Reason]:
 
 def check_advance(facts: ProjectFacts, to_stage: str) -> None:
     """Raise `StageError` unless the project may move to `to_stage` now. Withdrawal is not a
-    step forward: it has its own confirmed, reasoned action (`services.withdraw`)."""
+    step forward: it has its own confirmed, reasoned request, approved by an administrator
+    (`services.request_withdrawal`, `approve_withdrawal`)."""
     if to_stage == WITHDRAWN and facts.stage == PUBLISHED:
         raise StageError([Reason("withdraw_needs_confirmation")])
     expected = next_stage(facts.stage)
@@ -337,6 +338,26 @@ def check_withdraw(stage: str, reason: str, confirmed: bool) -> None:
         reasons.append(Reason("withdraw_reason_missing"))
     if not confirmed:
         reasons.append(Reason("withdraw_not_confirmed"))
+    if reasons:
+        raise StageError(reasons)
+
+
+def check_withdrawal_request(stage: str, reason: str, confirmed: bool, pending: bool) -> None:
+    """Withdrawal is asked for once, confirmed and with a reason, on a published project."""
+    check_withdraw(stage, reason, confirmed)
+    if pending:
+        raise StageError([Reason("withdrawal_already_requested")])
+
+
+def check_withdrawal_decision(pending: bool, own_request: bool, refusal_reason: str | None = None) -> None:
+    """An approval or refusal needs a request waiting, made by someone else; a refusal needs a reason."""
+    reasons = []
+    if not pending:
+        reasons.append(Reason("withdrawal_not_requested"))
+    elif own_request:
+        reasons.append(Reason("withdrawal_own_request"))
+    if refusal_reason is not None and not refusal_reason.strip():
+        reasons.append(Reason("withdrawal_refusal_reason_missing"))
     if reasons:
         raise StageError(reasons)
 

@@ -102,6 +102,7 @@ def _project_rows(request: HttpRequest) -> dict:
     waiting = [
         (p, responder) for responder in mine for p in services.waiting_for(responder, active, user=request.user)
     ]
+    withdrawals = services.pending_withdrawals(request.user, visible)
     return {
         "projects": [
             {"id": p.pk, "title": p.title, "organisation": p.organisation.name, "stage": p.stage, "stage_label": p.stage_label}
@@ -110,6 +111,18 @@ def _project_rows(request: HttpRequest) -> dict:
         # a nation's approvers: the approvals waiting for their response
         "waiting_for_you": [
             {"id": p.pk, "title": p.title, "stage": p.stage, "responder": responder} for p, responder in waiting
+        ],
+        # an administrator's: withdrawals to legacy waiting for approval (not their own requests)
+        "withdrawals_waiting": [
+            {
+                "id": p.pk,
+                "title": p.title,
+                "organisation": p.organisation.name,
+                "requested_by": p.withdrawal_requested_by.get_username() if p.withdrawal_requested_by else "",
+                "requested_at": p.withdrawal_requested_at.isoformat(),
+                "reason": p.withdrawal_reason,
+            }
+            for p in withdrawals
         ],
         "open_consultations": [
             {"id": p.pk, "title": p.title, "organisation": p.organisation.name, "closes": p.consultation_closes.isoformat()}
@@ -188,6 +201,9 @@ def project_detail(request: HttpRequest, pk: int) -> Page:
             "approval_tables": approval_tables,
             "stages": list(lc.STAGES),
             "can_send_back": project.stage in lc.SEND_BACK_STAGES,
+            "can_decide_withdrawal": project.withdrawal_pending
+            and perms.can(request.user, perms.APPROVE_WITHDRAWAL, project)
+            and project.withdrawal_requested_by_id != request.user.pk,
             "part": part,
             "part_fields": part_fields,
             "nation_rows": nation_rows,
@@ -382,17 +398,45 @@ def abandon(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    """Withdraw a published project's NOS to legacy: confirmed, with a reason, by the owner."""
+    """Ask for a published project's NOS to be withdrawn to legacy: confirmed, with a reason, by
+    the owner; an administrator approves or refuses (`withdrawal_approve`, `withdrawal_refuse`)."""
     project = _project(request, pk, perms.EDIT_PROJECT)
     urns = ", ".join(project.drafts.exclude(standard=None).values_list("urn", flat=True))
     return _closing_form(
         request,
         project,
         f.WithdrawForm(request.POST or None),
-        lambda data: services.withdraw(request.user, project, data["reason"], confirmed=data["confirm"]),
-        heading=_("Withdraw the NOS of “%(title)s” to legacy") % {"title": project.title},
-        lead=_("These NOS become legacy: %(urns)s.") % {"urns": urns},
-        submit=_("Withdraw to legacy"),
+        lambda data: services.request_withdrawal(request.user, project, data["reason"], confirmed=data["confirm"]),
+        heading=_("Ask to withdraw the NOS of “%(title)s” to legacy") % {"title": project.title},
+        lead=_("These NOS become legacy once an administrator approves: %(urns)s.") % {"urns": urns},
+        submit=_("Ask for withdrawal to legacy"),
+    )
+
+
+@require_POST
+def withdrawal_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator (not the one who asked) approves the withdrawal: the NOS become legacy."""
+    project = _project(request, pk)
+    try:
+        services.approve_withdrawal(request.user, project)
+    except lc.StageError as exc:
+        return _stage_error(request, project, exc.reasons)
+    return redirect("lifecycle:project", pk=project.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def withdrawal_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator (not the one who asked) refuses the withdrawal, with a reason."""
+    project = _project(request, pk)
+    perms.require(request.user, perms.APPROVE_WITHDRAWAL, project)
+    return _closing_form(
+        request,
+        project,
+        f.ReasonForm(request.POST or None),
+        lambda data: services.refuse_withdrawal(request.user, project, data["reason"]),
+        heading=_("Refuse the withdrawal of “%(title)s” to legacy") % {"title": project.title},
+        lead=_("The request is closed and the NOS stay current."),
+        submit=_("Refuse the withdrawal"),
     )
 
 

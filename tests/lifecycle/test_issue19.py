@@ -251,8 +251,9 @@ def test_the_draft_form_has_soc_status_and_original_urn(client, project, people)
 # -- 5. no one-click withdrawal --------------------------------------------------------------------
 
 
-def test_withdrawal_needs_confirmation_a_reason_and_the_owners_right(client, project, people):
+def test_withdrawal_needs_confirmation_a_reason_the_owners_right_and_an_administrators_approval(client, project, people):
     from noshub.catalogue.models import Standard
+    from noshub.lifecycle.models import AuditEntry
 
     project = drive(project, people, lc.PUBLISHED)
     with pytest.raises(lc.StageError):
@@ -260,16 +261,81 @@ def test_withdrawal_needs_confirmation_a_reason_and_the_owners_right(client, pro
     client.force_login(people["developer"])
     assert client.post(f"/lifecycle/projects/{project.pk}/advance/", {"to_stage": lc.WITHDRAWN}).status_code == 400
     with pytest.raises(PermissionDenied):
-        services.withdraw(people["other_developer"], project, "Out of date", confirmed=True)
+        services.request_withdrawal(people["other_developer"], project, "Out of date", confirmed=True)
     with pytest.raises(lc.StageError):
-        services.withdraw(people["developer"], project, "", confirmed=True)
+        services.request_withdrawal(people["developer"], project, "", confirmed=True)
     with pytest.raises(lc.StageError):
-        services.withdraw(people["developer"], project, "Out of date", confirmed=False)
+        services.request_withdrawal(people["developer"], project, "Out of date", confirmed=False)
     page = client.get(f"/lifecycle/projects/{project.pk}/withdraw/")
     assert page.status_code == 200 and 'name="reason"' in page.content.decode()
     response = client.post(f"/lifecycle/projects/{project.pk}/withdraw/", {"reason": "Replaced by ZZLIFE2", "confirm": "on"})
     assert response.status_code == 302
+    # asked for, not done: the NOS stay current and the request shows to everyone who sees the project
+    assert Standard.objects.get(urn_key="ZZLIFE1").current.validity == "current"
+    project.refresh_from_db()
+    assert project.stage == lc.PUBLISHED and project.withdrawal_requested_by == people["developer"]
+    for who in ("developer", "reviewer_wales", "admin"):
+        client.force_login(people[who])
+        shown = client.get(f"/lifecycle/projects/{project.pk}/")
+        assert "waiting for approval" in shown.content.decode(), who
+        assert client.get(f"/lifecycle/projects/{project.pk}.json").json()["withdrawal_request"]["reason"] == "Replaced by ZZLIFE2"
+    with pytest.raises(lc.StageError):  # asked once
+        services.request_withdrawal(people["developer"], project, "Again", confirmed=True)
+    # a developer (the requester) cannot approve: the role is checked in the service and on the page
+    with pytest.raises(PermissionDenied):
+        services.approve_withdrawal(people["developer"], project)
+    client.force_login(people["developer"])
+    assert client.post(f"/lifecycle/projects/{project.pk}/withdrawal/approve/").status_code == 403
+    assert Standard.objects.get(urn_key="ZZLIFE1").current.validity == "current"
+    # the administrator sees it waiting and approves: now the NOS become legacy, audited
+    client.force_login(people["admin"])
+    waiting = client.get("/lifecycle/projects.json").json()["withdrawals_waiting"]
+    assert [w["id"] for w in waiting] == [project.pk] and waiting[0]["requested_by"] == "dev"
+    assert "Approve the withdrawal to legacy" in client.get(f"/lifecycle/projects/{project.pk}/").content.decode()
+    assert client.post(f"/lifecycle/projects/{project.pk}/withdrawal/approve/").status_code == 302
     assert Standard.objects.get(urn_key="ZZLIFE1").current.validity == "legacy"
+    project.refresh_from_db()
+    assert project.stage == lc.WITHDRAWN and project.closed_reason == "Replaced by ZZLIFE2"
+    entry = AuditEntry.objects.filter(action="withdraw_project", project=project).get()
+    assert entry.username == "ada" and "asked for by dev" in entry.summary
+    assert client.get("/lifecycle/projects.json").json()["withdrawals_waiting"] == []
+
+
+def test_a_withdrawal_is_never_approved_by_its_requester_and_a_refusal_keeps_the_nos_current(
+    client, django_user_model, project, people
+):
+    from noshub.catalogue.models import Standard
+    from noshub.lifecycle.models import AuditEntry
+
+    from .conftest import _user
+
+    second_admin = _user(django_user_model, "bea", "administrator")
+    project = drive(project, people, lc.PUBLISHED)
+    services.request_withdrawal(people["admin"], project, "Out of date", confirmed=True)
+    with pytest.raises(lc.StageError, match="another administrator"):
+        services.approve_withdrawal(people["admin"], project)
+    with pytest.raises(lc.StageError, match="another administrator"):
+        services.refuse_withdrawal(people["admin"], project, "Changed my mind")
+    client.force_login(people["admin"])
+    assert client.post(f"/lifecycle/projects/{project.pk}/withdrawal/approve/").status_code == 400
+    assert client.get("/lifecycle/projects.json").json()["withdrawals_waiting"] == []  # not their own request
+    assert "Approve the withdrawal to legacy" not in client.get(f"/lifecycle/projects/{project.pk}/").content.decode()
+    # another administrator refuses, with a reason: the request closes, the NOS stay current
+    client.force_login(second_admin)
+    assert client.post(f"/lifecycle/projects/{project.pk}/withdrawal/refuse/", {"reason": " "}).status_code in (200, 400)
+    project.refresh_from_db()
+    assert project.withdrawal_pending
+    response = client.post(f"/lifecycle/projects/{project.pk}/withdrawal/refuse/", {"reason": "Still used by employers"})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.stage == lc.PUBLISHED and not project.withdrawal_pending
+    assert Standard.objects.get(urn_key="ZZLIFE1").current.validity == "current"
+    entry = AuditEntry.objects.filter(action="refuse_withdrawal", project=project).get()
+    assert entry.username == "bea" and entry.before["withdrawal_requested_by"] == "ada"
+    assert entry.after["refusal_reason"] == "Still used by employers"
+    assert "waiting for approval" not in client.get(f"/lifecycle/projects/{project.pk}/").content.decode()
+    with pytest.raises(lc.StageError, match="No withdrawal"):
+        services.approve_withdrawal(second_admin, project)
 
 
 # -- 6. consultation ---------------------------------------------------------------------------------

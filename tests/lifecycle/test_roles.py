@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from noshub.lifecycle import permissions as perms
 from noshub.lifecycle import rules as lc
 from noshub.lifecycle import services
-from noshub.lifecycle.models import AuditEntry, Comment
+from noshub.lifecycle.models import AuditEntry, Comment, Project
 
 from .conftest import PART_A, add_good_draft, comment, drive
 
@@ -30,6 +30,9 @@ MATRIX = {
     "view_comments": {"developer", "reviewer_wales", "steering", "panel", "admin"},  # those who approve read comments
     "bulk_moderate_comments": {"developer", "admin"},
     "abandon_project": {"developer", "admin"},
+    # withdrawal to legacy: the developer asks, an administrator approves (never their own request)
+    "request_withdrawal": {"developer", "admin"},
+    "approve_withdrawal": {"admin"},
     # the owner of a NOS (Lantra's developer, for LANACT3) consents to another organisation's project
     "consent_to_revision_of_own_nos": {"developer", "admin"},
     "view_audit_log": {"admin"},
@@ -70,6 +73,12 @@ def _do(action, client, project, people):
         return client.post(f"/lifecycle/projects/{pk}/advance/", {"to_stage": lc.PART_B})
     if action == "abandon_project":
         return client.post(f"/lifecycle/projects/{pk}/abandon/", {"reason": "No longer needed"})
+    if action in ("request_withdrawal", "approve_withdrawal"):
+        Project.objects.filter(pk=pk).update(stage=lc.PUBLISHED)  # the rules are tested in test_issue19
+        if action == "request_withdrawal":
+            return client.post(f"/lifecycle/projects/{pk}/withdraw/", {"reason": "Out of date", "confirm": "on"})
+        services.request_withdrawal(people["developer"], project, "Out of date", confirmed=True)
+        return client.post(f"/lifecycle/projects/{pk}/withdrawal/approve/")
     if action == "consent_to_revision_of_own_nos":
         from noshub.catalogue.models import Organisation
 
@@ -139,6 +148,7 @@ def test_role_matrix(action, role, client, people, project):
             "view_comments",
             "bulk_moderate_comments",
             "consent_to_revision_of_own_nos",
+            "approve_withdrawal",
             "sign_off_for_steering_group",
             "sign_off_for_panel",
         ):
@@ -155,6 +165,7 @@ def test_the_matrix_covers_every_action_in_the_permissions_table():
         perms.COMMENT,
         perms.VIEW_COMMENTS,
         perms.VIEW_AUDIT,
+        perms.APPROVE_WITHDRAWAL,
     }
 
 

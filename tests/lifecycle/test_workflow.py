@@ -141,7 +141,9 @@ def test_withdrawal_makes_a_legacy_version_current(project, people):
 
     project = drive(project, people, lc.PUBLISHED)
     published = Standard.objects.get(urn_key="ZZLIFE1").current
-    project = services.withdraw(people["developer"], project, "Replaced", confirmed=True, now=NOW + timedelta(days=60))
+    project = services.request_withdrawal(people["developer"], project, "Replaced", confirmed=True, now=NOW + timedelta(days=59))
+    assert Standard.objects.get(urn_key="ZZLIFE1").current == published  # asked for: still current
+    project = services.approve_withdrawal(people["admin"], project, now=NOW + timedelta(days=60))
     standard = Standard.objects.get(urn_key="ZZLIFE1")
     assert standard.current.validity == "legacy" and standard.current.sequence == published.sequence + 1
     assert standard.versions.count() == 2

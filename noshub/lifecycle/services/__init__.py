@@ -64,7 +64,16 @@ from .reach import (
 )
 from .reading import audit_entries, audit_page, draft_dict, draft_diff, project_dict, version_diff
 from .reminders import make_reminders, mark_done, reminder_dict, reminders_for
-from .stages import abandon, advance, project_facts, send_back, withdraw
+from .stages import (
+    abandon,
+    advance,
+    approve_withdrawal,
+    pending_withdrawals,
+    project_facts,
+    refuse_withdrawal,
+    request_withdrawal,
+    send_back,
+)
 
 __all__ = [
     "COMMENT_MAX_LENGTH",
@@ -102,7 +111,10 @@ __all__ = [
     "give_consent",
     "justify_duplicate",
     "owner",
-    "withdraw",
+    "request_withdrawal",
+    "approve_withdrawal",
+    "refuse_withdrawal",
+    "pending_withdrawals",
     "waiting_for",
     "advance",
     "audit",

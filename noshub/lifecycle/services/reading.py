@@ -69,6 +69,14 @@ def project_dict(project: Project, now: datetime | None = None, *, with_drafts: 
         },
         "approvals": _approvals(project, facts),
         "closed_reason": project.closed_reason,
+        # a withdrawal to legacy asked for and waiting for an administrator's approval (else None)
+        "withdrawal_request": {
+            "by": project.withdrawal_requested_by.get_username() if project.withdrawal_requested_by else "",
+            "at": _jsonable(project.withdrawal_requested_at),
+            "reason": project.withdrawal_reason,
+        }
+        if project.withdrawal_pending
+        else None,
         "can_abandon": project.stage in lc.ABANDON_STAGES,
         "drafts": [draft_dict(d) for d in project.drafts.select_related("project__organisation", "standard")]
         if with_drafts

@@ -166,17 +166,92 @@ def abandon(user, project: Project, reason: str, now: datetime | None = None) ->
     return _close(user, project, lc.ABANDONED, reason, "abandon", summary)
 
 
-@transaction.atomic
-def withdraw(user, project: Project, reason: str, *, confirmed: bool, now: datetime | None = None) -> Project:
-    """Withdraw a published project's NOS to legacy: confirmed, with a reason, by someone who
-    may change the project, and only NOS its organisation owns (or whose owner consented)."""
+WITHDRAWAL_FIELDS = ("withdrawal_requested_at", "withdrawal_requested_by", "withdrawal_reason")
+
+
+def _withdrawal_snapshot(project: Project) -> dict:
+    by = project.withdrawal_requested_by
+    return {
+        "withdrawal_requested_at": project.withdrawal_requested_at.isoformat() if project.withdrawal_requested_at else None,
+        "withdrawal_requested_by": by.get_username() if by else None,
+        "withdrawal_reason": project.withdrawal_reason,
+    }
+
+
+def _check_owners(project: Project) -> None:
     from .ownership import check_owner
 
-    perms.require(user, perms.EDIT_PROJECT, project)
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    lc.check_withdraw(project.stage, reason, confirmed)
     for draft in project.drafts.select_related("standard"):
         if draft.standard_id:
             check_owner(project, draft.standard)
-    summary = Reason("audit_withdrawn_project", title=project.title, reason=reason.strip())
+
+
+@transaction.atomic
+def request_withdrawal(user, project: Project, reason: str, *, confirmed: bool, now: datetime | None = None) -> Project:
+    """Ask for a published project's NOS to be withdrawn to legacy: confirmed, with a reason, by
+    someone who may change the project, and only NOS its organisation owns (or whose owner
+    consented). The NOS stay current until an administrator approves (`approve_withdrawal`)."""
+    perms.require(user, perms.EDIT_PROJECT, project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    lc.check_withdrawal_request(project.stage, reason, confirmed, project.withdrawal_pending)
+    _check_owners(project)
+    before = _withdrawal_snapshot(project)
+    project.withdrawal_requested_at = now or timezone.now()
+    project.withdrawal_requested_by = user if user.is_authenticated else None
+    project.withdrawal_reason = reason.strip()
+    project.save(update_fields=[*WITHDRAWAL_FIELDS, "updated_at"])
+    summary = Reason("audit_withdrawal_requested", title=project.title, reason=project.withdrawal_reason)
+    audit(user, "request_withdrawal", summary, obj=project, project=project, before=before, after=_withdrawal_snapshot(project))
+    return project
+
+
+def _decision(user, project: Project, refusal_reason: str | None = None) -> Project:
+    perms.require(user, perms.APPROVE_WITHDRAWAL, project)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    own = project.withdrawal_requested_by_id is not None and project.withdrawal_requested_by_id == user.pk
+    lc.check_withdrawal_decision(project.withdrawal_pending, own, refusal_reason)
+    return project
+
+
+@transaction.atomic
+def approve_withdrawal(user, project: Project, now: datetime | None = None) -> Project:
+    """An administrator other than the one who asked approves a withdrawal request: the project's
+    NOS become legacy (each audited) and the project is withdrawn, with the request's reason."""
+    project = _decision(user, project)
+    _check_owners(project)  # ownership may have changed since the request
+    requester = project.withdrawal_requested_by.get_username() if project.withdrawal_requested_by else ""
+    reason = project.withdrawal_reason
+    summary = Reason("audit_withdrawal_approved", title=project.title, reason=reason, requester=requester)
     return _close(user, project, lc.WITHDRAWN, reason, "withdraw_project", summary, withdraw_at=now or timezone.now())
+
+
+@transaction.atomic
+def refuse_withdrawal(user, project: Project, reason: str) -> Project:
+    """An administrator other than the one who asked refuses a withdrawal request, with a reason:
+    the request is closed (kept in the audit log) and the NOS stay current."""
+    project = _decision(user, project, reason)
+    before = _withdrawal_snapshot(project)
+    project.withdrawal_requested_at = None
+    project.withdrawal_requested_by = None
+    project.withdrawal_reason = ""
+    project.save(update_fields=[*WITHDRAWAL_FIELDS, "updated_at"])
+    summary = Reason("audit_withdrawal_refused", title=project.title, reason=reason.strip())
+    audit(
+        user,
+        "refuse_withdrawal",
+        summary,
+        obj=project,
+        project=project,
+        before=before,
+        after={**_withdrawal_snapshot(project), "refusal_reason": reason.strip()},
+    )
+    return project
+
+
+def pending_withdrawals(user, projects) -> list[Project]:
+    """The withdrawal requests among `projects` that `user` may approve or refuse (an
+    administrator's waiting list; never their own requests)."""
+    if not perms.can(user, perms.APPROVE_WITHDRAWAL):
+        return []
+    waiting = projects.filter(stage=lc.PUBLISHED, withdrawal_requested_at__isnull=False).select_related("withdrawal_requested_by")
+    return [p for p in waiting.order_by("withdrawal_requested_at", "id") if p.withdrawal_requested_by_id != user.pk]
