@@ -85,8 +85,6 @@ FAMILIES = (
     ("keyword codes", ("keyword",)),
     ("naive Bayes (title words)", ("bayes",)),
     ("suite-mates' text", ("mates_full", "mates_centroid", "mates_bayes", "mates_probe", "mates_unit")),
-    ("title vs coded records (sentence vectors, nearest)", ("sem_record",)),
-    ("title vs coded records (sentence vectors, centroids)", ("sem_rcentroid",)),
 )
 
 

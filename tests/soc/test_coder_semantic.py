@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
@@ -72,21 +70,6 @@ def test_the_semantic_signals_find_a_unit_group_that_shares_no_word_with_the_que
     assert off["sem_nos"][0].sum() == 0
     assert on["sem_nos"][0].argmax() == chefs
     assert with_vectors.suggest(query, top=1)[0].code == "5434"
-
-
-def test_a_title_is_compared_with_the_coded_nos_whole_records():
-    # the coded hair NOS carry "salon" as a keyword: their whole records' sentence vectors are
-    # nearest a query that says "salon"
-    rows = [Labelled(replace(x.nos, keywords=("salon",)), x.labels) if x.nos.key.startswith("h") else x for x in _labelled()]
-    coder = SocCoder.fit(_reference(), rows, encoder=fake_encoder)
-    pool = np.ones(len(rows), bool)
-    signals = coder._signals.compute([CoderText.free_text("salon")], pool)
-    hair = coder.units.index("6221")
-    assert signals["sem_record"][0].argmax() == hair and signals["sem_record_max"][0] > 0.5
-    assert signals["sem_rcentroid"][0].argmax() == hair
-    left_out = SocCoder.fit(_reference(), rows, encoder=fake_encoder, without=frozenset({"sem_record"}))
-    silent = left_out._signals.compute([CoderText.free_text("salon")], pool)
-    assert not silent["sem_record"].any() and silent["sem_record_max"][0] == 0
 
 
 def test_confidence_grows_with_the_combined_score_in_every_regime():
@@ -198,6 +181,9 @@ def test_a_signal_left_out_is_silent_and_an_unknown_one_is_an_error():
     coder = SocCoder.fit(_reference(), _labelled(), without=frozenset({"bayes", "trees"}))
     signals = coder._signals.compute([CoderText.free_text("barber colour")], np.ones(48, bool))
     assert signals["bayes"].sum() == 0 and signals["nos_title"].sum() > 0
+    left_out = SocCoder.fit(_reference(), _labelled(), without=frozenset({"nos_title"}))
+    silent = left_out._signals.compute([CoderText.free_text("barber colour")], np.ones(48, bool))
+    assert not silent["nos_title"].any() and silent["nos_title_max"][0] == 0  # how near its nearest is, too
     assert coder.suggest("barber colour", top=1)  # without trees, the signals' consensus ranks
     with pytest.raises(ValueError, match="no such signal: prior"):
         SocCoder.fit(_reference(), _labelled(), without=frozenset({"prior"}))

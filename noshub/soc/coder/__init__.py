@@ -31,10 +31,8 @@ How a suggestion is scored (each *signal* gives every unit group a score for one
   (``sem_nos``), each unit group's nearest coding-index title (``sem_index``), the nearest
   Volume 1 tasks (``sem_task``), the unit group's title and description (``sem_unit``), and a
   ridge regression from sentence vectors to unit groups learnt from coded NOS titles, index
-  titles and tasks (``sem_probe``), and the title against the coded NOS's *whole records*
-  (title, occupations, keywords, suites, the start of the overview): their nearest
-  (``sem_record``) and each unit group's mean record (``sem_rcentroid``). They see that
-  "Prepare and cook fish dishes" is close to "fish cook" and "Drive a lorry" to "HGV driver". Without an encoder they are zero and the
+  titles and tasks (``sem_probe``). They see that "Prepare and cook fish dishes" is close to
+  "fish cook" and "Drive a lorry" to "HGV driver". Without an encoder they are zero and the
   combiner learns to do without them.
 
 The combiner (`_RankModel`) is gradient-boosted trees over each (query, candidate unit

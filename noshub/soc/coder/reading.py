@@ -59,13 +59,6 @@ def _full_text(nos: CoderText) -> str:
     return " \n".join(p for p in parts if p)
 
 
-def _record_text(nos: CoderText) -> str:
-    """What the sentence model reads of a coded NOS's whole record: its title, occupations,
-    keywords, suites and the start of its overview (the model reads about 250 words)."""
-    parts = [_title(nos), ", ".join(nos.occupations), ", ".join(nos.keywords), "; ".join(nos.suites), nos.overview[:400]]
-    return ". ".join(p for p in parts if p)
-
-
 def _context_text(nos: CoderText) -> str:
     """What a NOS says about its occupation besides its own wording: occupations and suites."""
     return " ; ".join((*nos.occupations, *nos.suites))

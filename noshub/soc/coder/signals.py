@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from .reading import _context_text, _first_word, _full_text, _norm_key, _record_text, _title, _tokens, _vectorizer
+from .reading import _context_text, _first_word, _full_text, _norm_key, _title, _tokens, _vectorizer
 from .records import CoderText, Encoder, Labelled, SocReference
 from .votes import _dense_topk_vote, _row_normalise, _topk_vote
 
@@ -48,12 +48,10 @@ SIGNALS = (
     "sem_task",
     "sem_unit",
     "sem_probe",
-    "sem_record",
-    "sem_rcentroid",
 )
 #: The signals that need sentence vectors (an ``encoder`` given to `SocCoder.fit`); without
 #: one they are zero and the combiner gives them no weight.
-SEMANTIC = ("sem_nos", "sem_index", "sem_task", "sem_unit", "sem_probe", "sem_record", "sem_rcentroid")
+SEMANTIC = ("sem_nos", "sem_index", "sem_task", "sem_unit", "sem_probe")
 FIELDS = ("suite", "developer", "occupation", "keyword")
 EXTRAS = (
     "mates",
@@ -61,7 +59,6 @@ EXTRAS = (
     "nos_title_max",
     "sem_nos_max",
     "sem_index_max",
-    "sem_record_max",
     "suite_known",
     "title_only",
     "short",
@@ -160,9 +157,6 @@ class _Signals:
         self.encoder = encoder
         if encoder is not None:
             self.sem_nos = encoder([_title(x.nos) for x in labelled])
-            # the coded NOS's whole records (title, overview, occupations, keywords, suites), which a
-            # query's title is compared with: a title says little, the record it matches says more
-            self.sem_record = encoder([_record_text(x.nos) for x in labelled])
             order = np.argsort(index_units, kind="stable")
             units_sorted = np.asarray(index_units)[order]
             self.sem_index_starts = np.flatnonzero(np.r_[True, units_sorted[1:] != units_sorted[:-1]])
@@ -345,14 +339,9 @@ class _Signals:
         extra = out
         out["sem_nos_max"] = np.zeros(n, np.float32)
         out["sem_index_max"] = np.zeros(n, np.float32)
-        out["sem_record_max"] = np.zeros(n, np.float32)
         sl = slice(0, n)
         Q = self.encoder([_title(q) for q in chunk])
         nos_p = self.sem_nos[pool_idx]
-        record_p = self.sem_record[pool_idx]
-        # Rocchio over whole-record vectors: the label-weighted mean record of each unit group
-        record_c = Yp.T @ record_p
-        record_c /= np.maximum(np.linalg.norm(record_c, axis=1, keepdims=True), 1e-6)
         # a ridge regression from sentence vectors to unit groups, learnt from the pool's NOS
         # titles and the reference's titles and tasks
         gram = self.probe_gram + nos_p.T @ nos_p + PROBE_RIDGE * np.eye(nos_p.shape[1], dtype=np.float32)
@@ -370,6 +359,4 @@ class _Signals:
             out["sem_task"][rows], _ = _dense_topk_vote(q @ self.sem_task.T, self.task_labels, 5, SEM_POWER)
             out["sem_unit"][rows] = np.clip(q @ self.sem_unit.T, 0, None) ** 2
             out["sem_probe"][rows] = np.clip(q @ probe, 0, None)
-            out["sem_record"][rows], extra["sem_record_max"][rows] = _dense_topk_vote(q @ record_p.T, Yp, 15, SEM_POWER)
-            out["sem_rcentroid"][rows] = np.clip(q @ record_c.T, 0, None) ** 2
         return out
