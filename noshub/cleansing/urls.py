@@ -11,5 +11,5 @@ urlpatterns = [
     path("quality.json", views.quality_json, name="quality-json"),
     path("quality/", views.quality_page, name="quality"),
     path("decisions/", views.decide, name="decide"),
-    path("decisions/<str:slug>.json", views.decisions_json, name="decisions-json"),
+    path("decisions/<path:slug>.json", views.decisions_json, name="decisions-json"),
 ]

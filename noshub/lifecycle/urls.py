@@ -54,8 +54,8 @@ urlpatterns = [
     path("reviews/reminders/", views.reminders, name="reminders"),
     path("reviews/reminders.json", views.reminders, {"format": "json"}, name="reminders-json"),
     path("reviews/reminders/<int:pk>/done/", views.reminder_done, name="reminder-done"),
-    path("nos/<str:slug>/diff/", views.version_diff, name="diff"),
-    path("nos/<str:slug>/diff.json", views.version_diff, {"format": "json"}, name="diff-json"),
+    path("nos/<path:slug>/diff/", views.version_diff, name="diff"),
+    path("nos/<path:slug>/diff.json", views.version_diff, {"format": "json"}, name="diff-json"),
     path("audit/", views.audit_log, name="audit"),
     path("audit.json", views.audit_log, {"format": "json"}, name="audit-json"),
     path(

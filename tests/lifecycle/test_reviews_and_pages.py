@@ -84,6 +84,26 @@ def test_diff_of_two_real_versions_page_json_and_cli(client, load_reports):
     assert out.exit_code == 0 and "Performance criteria:" in out.output
 
 
+def test_nos_whose_urn_holds_a_slash_have_pages_and_differences(client, load_reports):
+    """33 real URNs hold a "/" ("PPL 1FPC6/10"); the page of one with two versions links to its
+    differences, which once failed to build that link (a 500 for the whole NOS page)."""
+    from django.db.models import Count
+
+    from noshub.catalogue.models import Standard
+
+    slashed = Standard.objects.filter(slug__contains="/").exclude(current=None).annotate(n=Count("versions"))
+    assert slashed.count() >= 30
+    standard = slashed.filter(n__gte=2).first()
+    assert standard is not None, "a real NOS with a '/' in its URN and two versions"
+    page = client.get(f"/nos/{standard.slug}/")
+    assert page.status_code == 200 and "What changed between its versions" in page.content.decode()
+    seqs = sorted(standard.versions.values_list("sequence", flat=True))
+    diff = client.get(f"/lifecycle/nos/{standard.slug}/diff.json?from={seqs[0]}&to={seqs[-1]}")
+    assert diff.status_code == 200 and diff.json()["to"]["sequence"] == seqs[-1]
+    assert client.get(f"/lifecycle/nos/{standard.slug}/diff/?from={seqs[0]}&to={seqs[-1]}").status_code == 200
+    assert client.get(f"/cleansing/decisions/{standard.slug}.json").status_code == 200
+
+
 def test_a_review_draft_page_shows_its_changes_from_the_published_version(client, people, org, load_reports):
     project = services.create_project(people["developer"], title="Animal therapies review", organisation=org, kind="review")
     project = drive(project, people, lc.DRAFTING, with_draft=False)
