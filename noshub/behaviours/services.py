@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from noshub.catalogue import roles
+from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.models import NosSocCode, NosVersion, Standard
 from noshub.core import pdf as core_pdf
 from noshub.core.behaviours import grouping
@@ -480,11 +481,15 @@ def slugs_by_standard() -> dict[int, tuple[str, ...]]:
     return {sid: tuple(sorted(slugs[b] for b in ids)) for sid, ids in behaviours_by_standard().items()}
 
 
+def _standing_and_names() -> tuple[dict[int, int], dict[int, tuple[str, str]]]:
+    names = {i: (slug, name) for i, slug, name in Behaviour.objects.exclude(status=MERGED).values_list("id", "slug", "name")}
+    return standing_for(), names
+
+
 def for_standard(standard: Standard) -> list[dict]:
     """The behaviours a NOS evidences, with the statements that show them (for the NOS page);
     evidence of a merged behaviour shows under the behaviour it was merged into (`standing_for`)."""
-    into = standing_for()
-    names = {i: (slug, name) for i, slug, name in Behaviour.objects.exclude(status=MERGED).values_list("id", "slug", "name")}
+    into, names = catalogue_stamp.cached("behaviours-standing", (), _standing_and_names)
     out: dict[int, dict] = {}
     rows = (
         Evidence.objects.filter(standard=standard)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch
+from django.db.models import F
 
 from noshub.core.errors import NotFound
 from noshub.core.finder_links import official_page
@@ -29,12 +29,31 @@ def get_standard(urn_or_slug: str) -> Standard:
 
 
 def _version_queryset():
-    return NosVersion.objects.select_related("developed_by", "original_standard").prefetch_related(
-        "suites",
-        "occupations",
-        "keywords",
-        Prefetch("nossoccode_set", queryset=NosSocCode.objects.select_related("soc_code").order_by("position")),
+    return NosVersion.objects.select_related("developed_by", "original_standard")
+
+
+def _listed(version: NosVersion) -> dict:
+    """A version's listed fields (occupations, suites, keywords, SOC codes), as values: four small
+    queries, none of them building a model (the NOS page's largest cost once)."""
+
+    def names(field: str, column: str) -> list[str]:
+        through = getattr(NosVersion, field).through
+        return list(through.objects.filter(nosversion_id=version.id).values_list(column, flat=True))
+
+    codes = (
+        NosSocCode.objects.filter(version_id=version.id)
+        .order_by("position")
+        .values_list("soc_code__code", "soc_code__classification", "source", "weight", "confidence")
     )
+    return {
+        "relevant_occupations": sorted(names("occupations", "occupation__name")),
+        "suites": sorted(names("suites", "suite__name")),
+        "keywords": sorted(names("keywords", "keyword__text"), key=str.lower),
+        "soc_codes": [
+            {"code": code, "classification": classification, "source": source, "weight": weight, "confidence": confidence}
+            for code, classification, source, weight, confidence in codes
+        ],
+    }
 
 
 def version_dict(version: NosVersion) -> dict:
@@ -53,19 +72,7 @@ def version_dict(version: NosVersion) -> dict:
         "originating_organisation": version.originating_organisation,
         "original_urn": version.original_urn,
         "original_standard": version.original_standard.slug if version.original_standard_id else None,
-        "relevant_occupations": sorted(o.name for o in version.occupations.all()),
-        "suites": sorted(s.name for s in version.suites.all()),
-        "keywords": sorted((k.text for k in version.keywords.all()), key=str.lower),
-        "soc_codes": [
-            {
-                "code": link.soc_code.code,
-                "classification": link.soc_code.classification,
-                "source": link.source,
-                "weight": link.weight,
-                "confidence": link.confidence,
-            }
-            for link in version.nossoccode_set.all()
-        ],
+        **_listed(version),
         "welsh": {name: getattr(version, welsh_column(name)) for name in WELSH_SECTIONS},
         "text_partial": version.text_partial,
         "provenance": {
@@ -83,7 +90,12 @@ def standard_detail(standard: Standard) -> dict:
     """A NOS with its current version and its history: what `show`, the NOS page and the API give."""
     versions = list(_version_queryset().filter(standard=standard).order_by("-sequence"))
     current = next((v for v in versions if v.id == standard.current_id), None)
-    siblings = Standard.objects.filter(urn_key=standard.urn_key).exclude(id=standard.id).values_list("slug", flat=True)
+    # Only a standard whose URN is shared (`urn_clash`, set when the second one arrives) has siblings.
+    siblings = (
+        Standard.objects.filter(urn_key=standard.urn_key).exclude(id=standard.id).values_list("slug", flat=True)
+        if standard.urn_clash
+        else []
+    )
     return {
         "slug": standard.slug,
         "urn": standard.urn,

@@ -111,6 +111,13 @@ def latest_run() -> DetectionRun | None:
     return DetectionRun.objects.filter(finished_at__isnull=False).order_by("-started_at", "-id").first()
 
 
+def latest_run_id() -> int | None:
+    """The latest run's id, kept until the catalogue stamp moves on (a run moves it): what every NOS
+    page asks, in no query once known."""
+    found = catalogue_stamp.cached("cleansing-latest-run", (), lambda: getattr(latest_run(), "id", 0))
+    return found or None
+
+
 def _member_rows(group_ids: list[int]) -> dict[int, list[dict]]:
     rows = (
         GroupMember.objects.filter(group_id__in=group_ids)
@@ -376,15 +383,21 @@ SAME_TEXT_KINDS = ("same_text", "imported_copy")
 def same_text_copies(standard: Standard, run: DetectionRun | None = None) -> list[dict]:
     """The other members of this standard's same-text groups in the latest detection run
     (slug, URN, title, validity, kind of group), by URN: what a NOS page names as its copies."""
-    run = run or latest_run()
-    if run is None:
+    run_id = run.id if run is not None else latest_run_id()
+    if run_id is None:
         return []
     # From the standard's own memberships (an index on the standard), not from the run's groups:
     # the run has thousands of groups and most NOS are in none of them.
     memberships = list(GroupMember.objects.filter(standard=standard).values_list("group_id", flat=True))
-    group_ids = list(
-        DuplicateGroup.objects.filter(id__in=memberships, run=run, kind__in=SAME_TEXT_KINDS).values_list("id", flat=True)
-    ) if memberships else []
+    group_ids = (
+        list(
+            DuplicateGroup.objects.filter(id__in=memberships, run_id=run_id, kind__in=SAME_TEXT_KINDS).values_list(
+                "id", flat=True
+            )
+        )
+        if memberships
+        else []
+    )
     if not group_ids:
         return []
     rows = (

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from django.db.models import Count, F
 
+from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.models import NameAlias, NosVersion, Organisation, Suite
 from noshub.catalogue.services import NotFound
 from noshub.core.names import name_key
@@ -129,11 +130,18 @@ def nos_in(params: SearchParams, sort: str = "title") -> SearchResult:
 
 
 def suite_ids(names: list[str]) -> dict[str, int]:
-    return dict(Suite.objects.filter(name__in=names).values_list("name", "id"))
+    """The suites' ids by name, in the database's order of names (kept until the catalogue stamp
+    moves on: NOS of one suite ask the same)."""
+    return catalogue_stamp.cached(
+        "web-suite-ids", tuple(names), lambda: dict(Suite.objects.filter(name__in=names).values_list("name", "id"))
+    )
 
 
 def developer_id(name: str) -> int | None:
-    return Organisation.objects.filter(name=name).values_list("id", flat=True).first()
+    found = catalogue_stamp.cached(
+        "web-developer-id", (name,), lambda: Organisation.objects.filter(name=name).values_list("id", flat=True).first() or 0
+    )
+    return found or None
 
 
 def related(detail: dict, ids: dict[str, int] | None = None) -> list[dict]:
