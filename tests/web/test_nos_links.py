@@ -1,0 +1,50 @@
+"""`{% nos_url slug %}` gives the address `{% url 'web:nos' slug %}` gives, for every slug."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from noshub.web.templatetags.nos_links import nos_url
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_any_slug_gets_the_address_reverse_gives(slug):
+    try:
+        expected = reverse("web:nos", args=[slug])
+    except NoReverseMatch:
+        with pytest.raises(NoReverseMatch):
+            nos_url(slug)
+        return
+    assert nos_url(slug) == expected
+
+
+@pytest.mark.django_db
+def test_every_real_slug_gets_the_address_reverse_gives(load_reports):
+    from noshub.catalogue.models import Standard
+
+    slugs = list(Standard.objects.values_list("slug", flat=True))
+    assert len(slugs) > 20000 and any("/" in s for s in slugs) and any("&" in s for s in slugs)
+    assert [s for s in slugs if nos_url(s) != reverse("web:nos", args=[s])] == []
+
+
+def test_under_a_script_prefix_and_in_a_template():
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/hub/")
+        assert nos_url("CFAM&LAA1") == reverse("web:nos", args=["CFAM&LAA1"]) == "/hub/nos/CFAM&LAA1/"
+    finally:
+        set_script_prefix(before)
+    html = Template("{% load nos_links %}<a href=\"{% nos_url s %}\">").render(Context({"s": 'A"<b>'}))
+    assert html == '<a href="/nos/A%22%3Cb%3E/">'  # quoted, so nothing to escape
+
+
+def test_no_slug_is_refused_as_reverse_refuses_it():
+    with pytest.raises(NoReverseMatch):
+        nos_url("")
+    with pytest.raises(NoReverseMatch):
+        reverse("web:nos", args=[""])
