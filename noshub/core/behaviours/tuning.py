@@ -163,3 +163,46 @@ def encoder_of(model, batch_size: int = 64) -> Callable[[list[str]], np.ndarray]
         return np.stack([seen[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
     return encode
+
+
+#: Sub-folder of the vector cache holding fine-tuned weights, one folder per training run's key.
+FOLDER = "tuned-models"
+
+
+def pairs_key(anchors: Sequence[str], positives: Sequence[str], **settings) -> str:
+    """What a fine-tune on pairs depends on: the base model, the pairs in order, the settings."""
+    import hashlib
+    import json
+
+    from noshub.core.search.embeddings import MODEL_NAME
+
+    blob = json.dumps({"base": MODEL_NAME, "pairs": list(zip(anchors, positives, strict=True)), **settings}, sort_keys=True)
+    return "tuned-pairs-" + hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def cached_pairs_model(folder, anchors: Sequence[str], positives: Sequence[str], progress: Progress | None = None, **settings):
+    """(model, key): `tune_pairs(anchors, positives, **settings)` trained once and its weights kept
+    under `folder`/tuned-models/<key> (key: `pairs_key`), read back by later calls; a run stopped
+    half-way leaves nothing that is read (the folder is renamed into place once saved)."""
+    import contextlib
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from sentence_transformers import SentenceTransformer
+
+    key = pairs_key(anchors, positives, **settings)
+    target = Path(folder) / FOLDER / key
+    if (target / "modules.json").exists():
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        return SentenceTransformer(str(target), device="cpu"), key
+    model = tune_pairs(anchors, positives, progress=progress, **settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=target.parent))
+    try:
+        model.save(str(scratch))
+        with contextlib.suppress(OSError):  # another process saved the same key first: theirs is as good
+            scratch.rename(target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return model, key
