@@ -62,7 +62,7 @@ def test_group_names_weigh_statements_above_titles():
 
 @pytest.fixture
 def tiny_tune(monkeypatch):
-    """One epoch on twelve ESCO pairs, the top layer only: seconds, not minutes."""
+    """One epoch on twelve ESCO pairs, the top layer only, six ESCO concepts to map to: seconds, not minutes."""
     from noshub.core.search.vector_cache import available
 
     if not available():
@@ -75,6 +75,8 @@ def tiny_tune(monkeypatch):
         return anchors[:12], positives[:12]
 
     monkeypatch.setattr(services, "esco_pairs", twelve)
+    catalogues = services.reference()
+    monkeypatch.setattr(services, "reference", lambda: {**catalogues, reference.ESCO: catalogues[reference.ESCO][:6]})
     monkeypatch.setattr(services, "_tuned", {})
     services.mapper.cache_clear()
     yield
