@@ -237,7 +237,7 @@ def build(progress: ProgressCallback | None = None, limit: int = LIMIT, standard
         else:
             group_vectors = kept_vectors
         # The ESCO mapper reads its own (fine-tuned) vectors when it has them, not the base ones.
-        mapped_vectors = kept_vectors if esco.encoder is enc else None
+        mapped_vectors = kept_vectors if getattr(esco.encoder, "model", None) is None else None
         all_scores = esco.confidence_of(esco.scores([f.text for f in kept], mapped_vectors))
         groups = grouping.group(
             [f.text for f in kept],
