@@ -10,6 +10,8 @@ NOSHUB_SOC_CODER_DIR  fitted SOC coders, one file per fit named by an id kept in
 NOSHUB_EXPORTS_DIR  suite PDF and DOCX downloads, built once per suite version (default: var/exports
                   in the checkout)
 NOSHUB_SEMANTIC   "0" turns semantic ranking off even when its extra is installed
+NOSHUB_BEHAVIOURS_TUNED_MAPPER  "0": the behaviours' ESCO mapper reads the base sentence model, not
+                  the copy fine-tuned (once, kept under NOSHUB_CACHE_DIR) on ESCO's alternative labels
 NOSHUB_SECRET_KEY secret key; set it for any deployment. When unset, a random key made once per
                   install is kept in var/secret_key (outside git), and `noshub serve` and the WSGI
                   application refuse to start unless NOSHUB_LOCAL_ONLY or NOSHUB_DEBUG is "1"
@@ -55,6 +57,9 @@ SOC_CODER_DIR = Path(os.environ.get("NOSHUB_SOC_CODER_DIR") or CACHE_DIR / "soc-
 # from here (noshub.web.downloads); each file is named by a fingerprint of what went into it.
 EXPORTS_DIR = Path(os.environ.get("NOSHUB_EXPORTS_DIR") or BASE_DIR / "var" / "exports")
 DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", BASE_DIR.parent / "shared" / "data")).resolve()
+# The behaviours' ESCO mapper: the sentence model fine-tuned on ESCO's alternative labels (the
+# first build trains it, minutes on 2 cores; later builds read its weights from CACHE_DIR).
+BEHAVIOURS_TUNED_MAPPER = os.environ.get("NOSHUB_BEHAVIOURS_TUNED_MAPPER", "1") != "0"
 
 
 def _flag(name: str) -> bool:

@@ -52,6 +52,9 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_modify_db_sett
     from noshub.loading import load_all
 
     settings.SOC_CODER_DIR = tmp_path_factory.mktemp("soc-coder")
+    # The fine-tuned ESCO mapper takes minutes to train on a fresh machine: the tests read the base
+    # model, and tests/behaviours trains a tiny one to test the fine-tuned path.
+    settings.BEHAVIOURS_TUNED_MAPPER = False
     if not DATA_DIR.is_dir():
         yield None
         return

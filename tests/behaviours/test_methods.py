@@ -55,3 +55,64 @@ def test_group_names_weigh_statements_above_titles():
         ["t1", "t2", "t3", "s"], vectors, lambda m: scores[m], ["creative", "teamwork"], limit=1, weights=[0.25, 0.25, 0.25, 1]
     )
     assert plain[0].key == "creative" and weighted[0].key == "teamwork"
+
+
+# -- the fine-tuned sentence model (a tiny fine-tune: the real one takes minutes) ---------------------
+
+
+@pytest.fixture
+def tiny_tune(monkeypatch):
+    """One epoch on twelve ESCO pairs, the top layer only, six ESCO concepts to map to: seconds, not minutes."""
+    from noshub.core.search.vector_cache import available
+
+    if not available():
+        pytest.skip("sentence vectors not installed")
+    monkeypatch.setattr(services, "TUNE_SETTINGS", {"epochs": 1, "batch_size": 4, "max_length": 16, "train_layers": 1})
+    full = services.esco_pairs
+
+    def twelve():
+        anchors, positives = full()
+        return anchors[:12], positives[:12]
+
+    monkeypatch.setattr(services, "esco_pairs", twelve)
+    catalogues = services.reference()
+    monkeypatch.setattr(services, "reference", lambda: {**catalogues, reference.ESCO: catalogues[reference.ESCO][:6]})
+    monkeypatch.setattr(services, "_tuned", {})
+    services.mapper.cache_clear()
+    yield
+    services.mapper.cache_clear()
+
+
+def test_a_fine_tuned_model_is_trained_once_and_read_back(tmp_path, tiny_tune):
+    from noshub.core.behaviours import tuning
+
+    anchors, positives = services.esco_pairs()
+    settings = {"epochs": 1, "batch_size": 4, "max_length": 16, "train_layers": 1}
+    model, key = tuning.cached_pairs_model(tmp_path, anchors, positives, **settings)
+    assert (tmp_path / tuning.FOLDER / key / "modules.json").exists()
+    again, same = tuning.cached_pairs_model(tmp_path, anchors, positives, **settings)
+    assert same == key
+    texts = ["work in a team", "show initiative"]
+    assert np.allclose(tuning.encoder_of(model)(texts), tuning.encoder_of(again)(texts), atol=1e-5)
+    # Other pairs or other settings are another model.
+    assert tuning.pairs_key(anchors[:-1], positives[:-1], **settings) != key
+    assert tuning.pairs_key(anchors, positives, **{**settings, "epochs": 2}) != key
+    base = tuning.encoder_of(tuning.base_model())(texts)
+    assert not np.allclose(base, tuning.encoder_of(model)(texts), atol=1e-4)  # it did learn something
+
+
+def test_the_esco_mapper_reads_the_fine_tuned_model_when_set(settings, tmp_path, tiny_tune):
+    settings.CACHE_DIR = tmp_path
+    settings.BEHAVIOURS_TUNED_MAPPER = False
+    assert services.mapper(reference.ESCO).encoder.name == "all-MiniLM-L6-v2"
+    services.mapper.cache_clear()
+    settings.BEHAVIOURS_TUNED_MAPPER = True
+    heard = []
+    services.esco_encoder(lambda stage, done, total: heard.append((stage, done, total)))
+    esco = services.mapper(reference.ESCO)
+    assert esco.encoder.name.startswith("tuned-pairs-") and heard and heard[-1][1] == heard[-1][2] > 0
+    assert (esco.w_mean, esco.w_stems) == (services.TUNED_WEIGHTS["w_mean"], services.TUNED_WEIGHTS["w_stems"])
+    assert services.mapper(reference.ONET).encoder.name == "all-MiniLM-L6-v2"  # the other catalogues: the base model
+    vectors, cached = esco.encoder.lookup(["work in a team", "show initiative"])
+    assert vectors.shape == (2, 384) and esco.encoder.lookup(["work in a team"])[1] == 1  # its vectors are cached too
+    assert esco.map(["work well with other people"])[0][0].concept.scheme == reference.ESCO

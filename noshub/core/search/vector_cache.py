@@ -12,6 +12,7 @@ No Django here: the folder is passed in (callers use ``settings.CACHE_DIR``).
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -33,20 +34,43 @@ class CachedEncoder:
     """texts → float32 vectors (rows L2-normalised), read from or added to the cache file.
 
     Pickles as its folder and batch size only, so a pickled coder holds no open connection and
-    no `progress` callback (``progress(done, total)``, heard by every call while it is set)."""
+    no `progress` callback (``progress(done, total)``, heard by every call while it is set).
+
+    Another model (a fine-tuned copy, `noshub.core.behaviours.tuning`) is cached in the same file
+    when given with a `name` that identifies its weights (its vectors are keyed by that name); such
+    an encoder is not pickled."""
 
     progress: Callable[[int, int], None] | None = None
+    model_name: str = embeddings.MODEL_NAME
+    model = None
 
-    def __init__(self, folder: Path | str, batch_size: int = 256) -> None:
+    def __init__(self, folder: Path | str, batch_size: int = 256, model=None, name: str | None = None) -> None:
         self.folder = Path(folder)
         self.batch_size = batch_size
+        if model is not None:
+            if not name:
+                raise ValueError("a model other than the base one needs a name for its vectors' keys")
+            self.model, self.model_name = model, name
 
     def __getstate__(self) -> dict:
+        if self.model is not None:
+            raise TypeError("an encoder of a fine-tuned model is not pickled")
         return {"folder": self.folder, "batch_size": self.batch_size}
 
     @property
     def name(self) -> str:
-        return embeddings.MODEL_NAME
+        return self.model_name
+
+    def _hash(self, text: str) -> str:
+        if self.model is None:
+            return embeddings.text_hash(text)
+        return hashlib.sha256(f"{self.model_name}\0{text}".encode()).hexdigest()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if self.model is None:
+            return embeddings.encode(texts, batch_size=64)
+        vectors = self.model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
 
     def _connect(self) -> sqlite3.Connection:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -55,7 +79,7 @@ class CachedEncoder:
         return conn
 
     def __call__(self, texts: list[str]) -> np.ndarray:
-        if len(texts) == 1:  # one free-text query (the API, the CLI): remembered in memory only
+        if len(texts) == 1 and self.model is None:  # one free-text query (the API, the CLI): remembered in memory only
             out = np.zeros((1, embeddings.DIMENSIONS), np.float32)
             out[0] = embeddings.encode_query(texts[0])
             return out
@@ -67,7 +91,7 @@ class CachedEncoder:
         out = np.zeros((len(texts), embeddings.DIMENSIONS), np.float32)
         if not texts:
             return out, 0
-        hashes = [embeddings.text_hash(t) for t in texts]
+        hashes = [self._hash(t) for t in texts]
         found: dict[str, np.ndarray] = {}
         with closing(self._connect()) as conn:
             distinct = list(dict.fromkeys(hashes))
@@ -80,8 +104,8 @@ class CachedEncoder:
             missing = list(dict.fromkeys(t for t, h in zip(texts, hashes, strict=True) if h not in found))
             for start in range(0, len(missing), self.batch_size):
                 batch = missing[start : start + self.batch_size]
-                vectors = embeddings.encode(batch, batch_size=64)
-                rows = [(embeddings.text_hash(t), vectors[i].tobytes()) for i, t in enumerate(batch)]
+                vectors = self._encode(batch)
+                rows = [(self._hash(t), vectors[i].tobytes()) for i, t in enumerate(batch)]
                 conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
                 conn.commit()
                 for (digest, _), v in zip(rows, vectors, strict=True):
