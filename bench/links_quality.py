@@ -33,10 +33,11 @@ machine):
   standard without those fields (title, overview, duties, keywords): its evidence
   (`noshub.frameworks.building.soc_evidence`: the SOC coder, fitted on NOS, never on IfATE, on
   its text; sentence vectors of its title and overview) weighed by
-  `noshub.core.occupations.socrank.EvidenceRanker`, fitted on four folds of the judged
-  standards and on the standards outside the judged set whose job titles lean to one unit group,
-  and judged on the fifth. Peers: the fixed weights `frameworks build` uses
-  (`soclink.combine`), the SOC coder alone. Baseline: the nearest coding-index title to the
+  `noshub.core.occupations.socrank.EvidenceRanker` through `frameworks build`'s own functions
+  (`noshub.frameworks.linking.fit_soc_ranker`, `ranked_soc_links`), fitted on four folds of the
+  judged standards and on the standards outside the judged set whose job titles lean to one unit
+  group (`linking.soc_labels`, the build's training standards), and judged on the fifth. Peers:
+  the fixed weights `frameworks build` used before (`soclink.combine`), the SOC coder alone. Baseline: the nearest coding-index title to the
   standard's title (character n-gram TF-IDF), the issue's ~46%.
 - ESCO → O*NET on the crosswalk's rows (their O*NET codes resolved to O*NET 29.3), in 5
   random folds: the ranker (`noshub.core.occupations.ranker`) learns its ISCO-08 tables and its
@@ -60,13 +61,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FOLDS = 5
-#: A standard outside the judged set trains the IfATE linker when at least this share of its
-#: job titles' coding-index votes name one unit group (that unit group is its label).
-IFATE_LABEL_SHARE = 0.5
-#: The evidence the IfATE linker always weighs (each earned at least half a point of top-1 in
-#: the first run's ablation); each outer fold may add one other, chosen by inner folds of its
-#: training standards alone.
-IFATE_EVIDENCE = ("coder_text", "sem_overview", "sem_title")
 #: The signal groups the ESCO → O*NET ablation leaves out one at a time.
 ESCO_ABLATION = (
     ("isco4_soc", "isco4_minor", "isco3_minor"),
@@ -274,14 +268,17 @@ def _topk(ranked: list[list[str]], truth: list[str], k: int) -> float:
 
 
 def run_ifate_soc(ablate: bool = False) -> dict:
-    """IfATE standard → SOC 2020 unit group with the job-title fields hidden (see the docstring)."""
+    """IfATE standard → SOC 2020 unit group with the job-title fields hidden (see the docstring).
+
+    NOS Hub is `frameworks build`'s own code (`linking.soc_labels`, `fit_soc_ranker`,
+    `ranked_soc_links` on `building.soc_evidence`), its training standards less the held-out fold."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from noshub.core.occupations.soclink import combine
-    from noshub.core.occupations.socrank import EvidenceRanker
     from noshub.core.occupations.titles import TitleIndex
     from noshub.frameworks import building
+    from noshub.frameworks.linking import IFATE_EVIDENCE, fit_soc_ranker, ranked_soc_links, soc_labels
     from noshub.soc.services import ready_coder
 
     started = time.time()
@@ -301,29 +298,28 @@ def run_ifate_soc(ablate: bool = False) -> dict:
     coder_only = [sorted(t, key=lambda u: -t[u]) for t in text]
     title_only = [[s.unit for s in combine(r.title, [], {}, index, units, top=5)] for r in records]
 
-    # Every standard's evidence with its job titles hidden. The judged standards are ranked in
-    # folds by a model fitted on the other folds' judged standards and on every standard outside
-    # the judged set whose job titles, in the coding index, lean to one unit group (its label:
-    # the unit group most of them name; those job titles are never evidence).
+    # Every standard's evidence with its job titles hidden, as `frameworks build` computes it.
+    # The judged standards are ranked in folds by the model the build fits, fitted here on the
+    # other folds' judged standards and on every standard outside the judged set whose job
+    # titles lean to one unit group (the build's labels; those job titles are never evidence).
     semantic = building.semantic_soc(entries)
     evidence = building.soc_evidence(ref.ifate, index, entries, coder, semantic, job_titles=False)
     at = {r.code: i for i, r in enumerate(ref.ifate)}
-    judged_codes = {r.code for r in records}
-    extra = []
-    for i, r in enumerate(ref.ifate):
-        votes = index.votes(list(r.alt_titles))
-        if r.code not in judged_codes and votes:
-            unit, share = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
-            if share >= IFATE_LABEL_SHARE:
-                extra.append((i, unit))
+    judged_at = {at[r.code] for r in records}
+    labels = soc_labels(ref.ifate, index)
+    assert all(labels.get(at[r.code]) == u for r, u in judged)  # the build's labels agree with the judged truth
+    extra = [(i, u) for i, u in sorted(labels.items()) if i not in judged_at]
     names = list(evidence[0])
     fold = np.arange(len(records)) % FOLDS
     np.random.default_rng(23).shuffle(fold)
 
-    def fitted(use: list[str], learner: str, prior: bool, train: list[tuple[int, str]]) -> EvidenceRanker:
-        return EvidenceRanker(use, learner, prior).fit(
-            [evidence[i] for i, _ in train], [ref.ifate[i].detail["route"] for i, _ in train], [u for _, u in train]
-        )
+    def build_ranked(ranker, rows) -> list[list[str]]:
+        """The unit groups `ranked_soc_links` gives the records at `rows`, best first."""
+        links = ranked_soc_links("ifate", [ref.ifate[i] for i in rows], [evidence[i] for i in rows], ranker, index, units, top=5)
+        out: dict[str, list[str]] = {}
+        for link in links:
+            out.setdefault(link.code, []).append(link.target_code)
+        return [out.get(ref.ifate[i].code, []) for i in rows]
 
     def chosen(options: list[list[str]], inner: np.ndarray, outside: list) -> list[str]:
         """The evidence set with the best top-1 over inner folds of the training standards alone."""
@@ -333,14 +329,14 @@ def run_ifate_soc(ablate: bool = False) -> dict:
             for g in range(FOLDS - 1):
                 test = set(inner[g :: FOLDS - 1].tolist())
                 train = [(at[records[i].code], truth[i]) for i in inner if i not in test]
-                model = fitted(use, "logistic", False, train + outside)
+                model = fit_soc_ranker(evidence, train + outside, use)
                 right += sum(model.rank(evidence[at[records[i].code]], top=1)[0].unit == truth[i] for i in test)
             return right
 
         return max(options, key=score)  # the first (fewest evidence) among equals
 
     def held_out(
-        use: list[str], learner: str = "logistic", prior: bool = True, outside: bool = True, options: list[list[str]] = ()
+        use=IFATE_EVIDENCE, learner: str = "logistic", outside: bool = True, options: list[list[str]] = ()
     ) -> list[list[str]]:
         ranked: list[list[str]] = [[] for _ in records]
         for f in range(FOLDS):
@@ -349,26 +345,28 @@ def run_ifate_soc(ablate: bool = False) -> dict:
                 use = chosen(list(options), inner, extra if outside else [])
                 picked.append(use)
             train = [(at[records[i].code], truth[i]) for i in inner] + (extra if outside else [])
-            model = fitted(use, learner, prior, train)
-            for i in np.flatnonzero(fold == f):
-                r = records[i]
-                ranked[i] = [x.unit for x in model.rank(evidence[at[r.code]], r.detail["route"], top=5)]
+            model = fit_soc_ranker(evidence, train, use, learner)
+            test = np.flatnonzero(fold == f)
+            for i, r in zip(test, build_ranked(model, [at[records[i].code] for i in test]), strict=True):
+                ranked[i] = r
         return ranked
 
     picked: list[list[str]] = []
-    optional = [n for n in names if n not in IFATE_EVIDENCE]
-    ours = held_out(list(IFATE_EVIDENCE), prior=False, options=[list(IFATE_EVIDENCE)] + [[*IFATE_EVIDENCE, n] for n in optional])
-    ablation = {"the three evidence alone (no choice on the folds)": held_out(list(IFATE_EVIDENCE), prior=False)}
+    ours = held_out()
+    ablation = {}
     if ablate:
-        ablation["every evidence and the route's prior (as first built)"] = held_out(names)
-        ablation["trained on the judged folds only"] = held_out(list(IFATE_EVIDENCE), prior=False, outside=False)
-        ablation["gradient boosting instead of logistic"] = held_out(list(IFATE_EVIDENCE), "boosting", prior=False)
-        ablation["with the route's prior"] = held_out(list(IFATE_EVIDENCE))
+        optional = [n for n in names if n not in IFATE_EVIDENCE]
+        ablation["one more evidence chosen per fold by inner folds"] = held_out(
+            options=[list(IFATE_EVIDENCE)] + [[*IFATE_EVIDENCE, n] for n in optional]
+        )
+        ablation["every evidence"] = held_out(names)
+        ablation["trained on the judged folds only"] = held_out(outside=False)
+        ablation["gradient boosting instead of logistic"] = held_out(learner="boosting")
         for name in names:
             if name in IFATE_EVIDENCE:
-                ablation[f"without {name}"] = held_out([n for n in IFATE_EVIDENCE if n != name], prior=False)
+                ablation[f"without {name}"] = held_out([n for n in IFATE_EVIDENCE if n != name])
             else:
-                ablation[f"with {name}"] = held_out([*IFATE_EVIDENCE, name], prior=False)
+                ablation[f"with {name}"] = held_out([*IFATE_EVIDENCE, name])
     # Baseline: the nearest coding-index title to the standard's title.
     titles = [t for t, _, _ in entries]
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True).fit(titles)
@@ -376,23 +374,24 @@ def run_ifate_soc(ablate: bool = False) -> dict:
     nearest = np.asarray(sims.argmax(axis=1)).ravel()
     base = [[entries[i][1]] for i in nearest]
     reach = sum(
-        t in {u for name in names for u in evidence[at[r.code]].get(name, {})} for r, t in zip(records, truth, strict=True)
+        t in {u for name in IFATE_EVIDENCE for u in evidence[at[r.code]].get(name, {})}
+        for r, t in zip(records, truth, strict=True)
     )
     return {
         "standards": len(ref.ifate),
         "judged": len(records),
         "trained_outside_judged": len(extra),
-        "evidence": names,
+        "evidence": list(IFATE_EVIDENCE),
         "evidence_chosen_per_fold": [[n for n in use if n not in IFATE_EVIDENCE] for use in picked],
         "answer_among_candidates": round(reach / len(records), 4),
         "top1": {
-            "NOS Hub (learnt from evidence, held out)": round(_topk(ours, truth, 1), 4),
+            "NOS Hub (frameworks build, held out)": round(_topk(ours, truth, 1), 4),
             "fixed weights (coding index + SOC coder)": round(_topk(fixed, truth, 1), 4),
             "SOC coder alone": round(_topk(coder_only, truth, 1), 4),
             "coding index, title alone": round(_topk(title_only, truth, 1), 4),
             "baseline: nearest index title": round(_topk(base, truth, 1), 4),
         },
-        "top3": {"NOS Hub (learnt from evidence, held out)": round(_topk(ours, truth, 3), 4)},
+        "top3": {"NOS Hub (frameworks build, held out)": round(_topk(ours, truth, 3), 4)},
         "ablation": {
             name: {"top1": round(_topk(r, truth, 1), 4), "top3": round(_topk(r, truth, 3), 4)} for name, r in ablation.items()
         },
@@ -493,11 +492,12 @@ def print_ifate(i: dict) -> None:
     for name, value in i["top1"].items():
         print(f"  top-1 {name:<42} {value:.1%}")
     print(
-        f"  top-3 NOS Hub {i['top3']['NOS Hub (learnt from evidence, held out)']:.1%}; the answer is among the candidates "
+        f"  top-3 NOS Hub {i['top3']['NOS Hub (frameworks build, held out)']:.1%}; the answer is among the candidates "
         f"for {i['answer_among_candidates']:.1%}; {i['trained_outside_judged']} standards outside the judged set also "
         f"trained on ({i['seconds']} s)"
     )
-    print(f"  evidence added on each fold (chosen on its training standards): {i['evidence_chosen_per_fold']}")
+    if i["evidence_chosen_per_fold"]:
+        print(f"  evidence added on each fold (chosen on its training standards): {i['evidence_chosen_per_fold']}")
     for name, v in i["ablation"].items():
         print(f"    ablation: {name:<44} top-1 {v['top1']:.1%}  top-3 {v['top3']:.1%}")
 

@@ -165,7 +165,14 @@ def build(data_dir: Path | None = None, progress: ProgressCallback | None = None
     enc = encoder()
     if enc is not None and progress is not None:
         enc.progress = lambda done, total: tell(progress, "Sentence vectors for occupations", done, total)
-    links = all_links(ref, entries, unit_titles(), coder_scores(coder, progress=progress), enc, progress)
+    # IfATE standards: their evidence with the job titles hidden, weighed by a model learnt from
+    # the standards whose job titles lean to one unit group (`linking.ifate_soc_links`).
+    tell(progress, "Evidence for IfATE standards (SOC coder, sentence vectors)")
+    index = TitleIndex((t, u) for t, u, _ in entries)
+    ifate_evidence = soc_evidence(ref.ifate, index, entries, coder, semantic_soc(entries), job_titles=False)
+    links = all_links(
+        ref, entries, unit_titles(), coder_scores(coder, progress=progress), enc, progress, ifate_evidence=ifate_evidence
+    )
     records = [*ref.isco, *ref.esco, *ref.onet, *ref.ifate]
     tell(progress, "Writing occupations and links")
     with transaction.atomic():

@@ -6,8 +6,14 @@
   title or base code); an occupation the crosswalk lacks inherits its broader ESCO occupation's
   match and is ranked by the text model (`noshub.core.occupations.ranker`).
 * ESCO → SOC 2020: its labels found in the coding index, with its ISCO group's SOC shares.
-* O*NET and IfATE → SOC 2020: title and job titles in the coding index, and the SOC coder on
-  their text (`noshub.core.occupations.soclink`).
+* O*NET → SOC 2020: title and reported titles in the coding index, and the SOC coder on its text
+  (`noshub.core.occupations.soclink`).
+* IfATE → SOC 2020: each standard's evidence from its text (`building.soc_evidence` with the job
+  titles hidden: the SOC coder, sentence vectors) weighed by a model
+  (`noshub.core.occupations.socrank.EvidenceRanker`) learnt from the standards whose typical job
+  titles lean, in the coding index, to one unit group (`soc_labels`); the job titles label the
+  training standards and corroborate a link, they are never the model's evidence, so
+  `bench/links_quality.py` measures this very code on standards held out of the training.
 
 Every link: (source scheme, source code, target scheme, target code, relation, confidence,
 provenance, reason). NOS reach the other systems through their own SOC 2020 codes.
@@ -20,11 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from noshub.core.occupations.ranker import OccupationRanker
-from noshub.core.occupations.soclink import combine
+from noshub.core.occupations.soclink import CLOSE_TEXT, combine
+from noshub.core.occupations.socrank import EvidenceRanker
 from noshub.core.occupations.titles import TitleIndex
 from noshub.core.progress import ProgressCallback, tell
 from noshub.core.readers.occupations import ESCO, IFATE, ISCO, ONET, CrosswalkRow, OccupationRecord
-from noshub.core.text.titlekeys import title_content_key
+from noshub.core.text.titlekeys import title_content_key, title_match_key
 
 from .models import BROAD, CLOSE, CODING_INDEX, CROSSWALK, EXACT, NARROW, RELATED, SOC2020, TEXT_MODEL
 
@@ -32,6 +39,12 @@ CROSSWALK_CONFIDENCE = {2.0: 0.95, 1.0: 0.85, 0.5: 0.6}
 #: ESCO → O*NET links the text model adds for an occupation the crosswalk lacks.
 TEXT_LINKS = 3
 SOC_LINKS = 3
+#: The evidence the IfATE linker weighs (each earned at least half a point of top-1 in the
+#: bench's ablation; the others, offered one at a time, were never chosen by inner folds).
+IFATE_EVIDENCE = ("coder_text", "sem_overview", "sem_title")
+#: A standard trains the IfATE linker when at least this share of its job titles' coding-index
+#: votes name one unit group (that unit group is its label).
+LABEL_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -220,6 +233,102 @@ def soc_links(
     return out
 
 
+# -- IfATE → SOC 2020: evidence weighed by a learnt model -------------------------------------------
+
+
+def soc_labels(records: list[OccupationRecord], index: TitleIndex, share: float = LABEL_SHARE) -> dict[int, str]:
+    """Record position → the unit group its job titles lean to in the coding index (at least
+    `share` of their votes); records whose job titles do not lean are left out."""
+    out = {}
+    for i, r in enumerate(records):
+        votes = index.votes(list(r.alt_titles))
+        if votes:
+            unit, top = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
+            if top >= share:
+                out[i] = unit
+    return out
+
+
+def fit_soc_ranker(
+    evidence: list[dict[str, dict[str, float]]],
+    labelled: list[tuple[int, str]],
+    use: tuple[str, ...] | list[str] = IFATE_EVIDENCE,
+    learner: str = "logistic",
+) -> EvidenceRanker | None:
+    """The model weighing `use` evidence, learnt from (record position, unit group) pairs
+    (None when no labelled record has any of that evidence)."""
+    train = [(i, u) for i, u in labelled if any(evidence[i].get(name) for name in use)]
+    if not train:
+        return None
+    return EvidenceRanker(list(use), learner, prior=False).fit(
+        [evidence[i] for i, _ in train], [""] * len(train), [u for _, u in train]
+    )
+
+
+def ranked_soc_links(
+    scheme: str,
+    records: list[OccupationRecord],
+    evidence: list[dict[str, dict[str, float]]],
+    ranker: EvidenceRanker | None,
+    index: TitleIndex,
+    unit_titles: dict[str, str],
+    top: int = SOC_LINKS,
+) -> list[Link]:
+    """Each record's `top` unit groups by the learnt model (the fixed weights of
+    `soclink.combine` for a record the model has nothing to say about). Relation: exact when the
+    unit group's title is the record's title, broad when its title or job titles are coding-index
+    titles of it, close when the model is sure, related otherwise; provenance: coding index when
+    its titles corroborate the link, the text model otherwise."""
+    out = []
+    for r, ev in zip(records, evidence, strict=True):
+        ranked = ranker.rank(ev, top=top) if ranker is not None else []
+        if not ranked:
+            for s in combine(r.title, list(r.alt_titles), ev.get("coder_text", {}), index, unit_titles, top):
+                out.append(Link(scheme, r.code, SOC2020, s.unit, s.relation, s.confidence, s.provenance, s.reason))
+            continue
+        key = title_match_key(r.title)
+        for rank, x in enumerate(ranked):
+            named = [t for t in (r.title, *r.alt_titles) if x.unit in index.units(t)]
+            said = [
+                f"text model rank {rank + 1} (probability {x.probability:.2f}): the SOC coder and sentence vectors on its title, overview and duties"
+            ]
+            if named:
+                said.append(f"coding-index job titles of {x.unit}: {', '.join(named[:5])}")
+            if key and key == title_match_key(unit_titles.get(x.unit, "")):
+                relation = EXACT
+            elif named:
+                relation = BROAD
+            elif rank == 0 and x.probability >= CLOSE_TEXT:
+                relation = CLOSE
+            else:
+                relation = RELATED
+            out.append(
+                Link(
+                    scheme,
+                    r.code,
+                    SOC2020,
+                    x.unit,
+                    relation,
+                    x.confidence,
+                    CODING_INDEX if named else TEXT_MODEL,
+                    "; ".join(said),
+                )
+            )
+    return out
+
+
+def ifate_soc_links(
+    records: list[OccupationRecord],
+    evidence: list[dict[str, dict[str, float]]],
+    index: TitleIndex,
+    unit_titles: dict[str, str],
+) -> list[Link]:
+    """IfATE → SOC 2020 as `frameworks build` links it: the model learnt from every standard
+    whose job titles lean to one unit group, then every standard ranked."""
+    ranker = fit_soc_ranker(evidence, sorted(soc_labels(records, index).items()))
+    return ranked_soc_links(IFATE, records, evidence, ranker, index, unit_titles)
+
+
 def all_links(
     ref: Reference,
     index_entries: list[tuple[str, str, str]],
@@ -227,9 +336,12 @@ def all_links(
     coder_scores: Callable[[list[OccupationRecord]], list[dict[str, float]]] | None,
     encoder=None,
     progress: ProgressCallback | None = None,
+    ifate_evidence: list[dict[str, dict[str, float]]] | None = None,
 ) -> list[Link]:
     """Every link of the map. `index_entries`: (job title, SOC 2020 unit, ISCO-08) of the coding
-    index; `coder_scores`: the SOC coder's unit-group probabilities for records (None: no coder)."""
+    index; `coder_scores`: the SOC coder's unit-group probabilities for records (None: no coder);
+    `ifate_evidence`: each IfATE standard's evidence with its job titles hidden
+    (`building.soc_evidence`; None: the fixed weights of `soclink.combine`)."""
     index = TitleIndex((t, u) for t, u, _ in index_entries)
     shares = isco_soc_shares(index_entries)
     tell(progress, "Linking ISCO-08 and ESCO to SOC 2020")
@@ -245,6 +357,9 @@ def all_links(
     )
     tell(progress, "Linking O*NET occupations and IfATE standards to SOC 2020")
     links += soc_links(ONET, ref.onet, index, unit_titles, coder_scores, "the SOC coder")
-    links += soc_links(IFATE, ref.ifate, index, unit_titles, coder_scores, "the SOC coder")
+    if ifate_evidence is not None:
+        links += ifate_soc_links(ref.ifate, ifate_evidence, index, unit_titles)
+    else:
+        links += soc_links(IFATE, ref.ifate, index, unit_titles, coder_scores, "the SOC coder")
     links += esco_onet_links(ref, encoder, progress)
     return links

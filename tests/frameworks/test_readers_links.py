@@ -15,7 +15,16 @@ from noshub.core.occupations.socrank import EvidenceRanker
 from noshub.core.occupations.titles import TitleIndex
 from noshub.core.readers import occupations as readers
 from noshub.core.readers.occupations import CrosswalkRow, OccupationRecord
-from noshub.frameworks.linking import Reference, isco_soc_links, isco_soc_shares, resolve_onet
+from noshub.frameworks.linking import (
+    Reference,
+    fit_soc_ranker,
+    ifate_soc_links,
+    isco_soc_links,
+    isco_soc_shares,
+    ranked_soc_links,
+    resolve_onet,
+    soc_labels,
+)
 
 # -- real files --------------------------------------------------------------------------------------
 
@@ -238,3 +247,31 @@ def test_evidence_ranker_learns_which_evidence_to_trust():
     assert ranked[0].unit == "5434" and ranked[0].confidence > ranked[1].confidence
     assert abs(sum(r.confidence for r in ranked) - 1) < 0.01
     assert EvidenceRanker(["good"]).rank({"good": {"1000": 1.0}}) == []  # not fitted: nothing to say
+
+
+def test_ifate_links_learn_from_standards_whose_job_titles_lean():
+    """`frameworks build`'s IfATE path: standards whose job titles lean to one unit group label
+    the model's training; every standard is then ranked from its evidence alone (job titles
+    only corroborate: relation and provenance), and a standard with no evidence the model weighs
+    falls back to the fixed weights."""
+    index = TitleIndex([("Baker", "5432"), ("Cook", "5435"), ("Chef", "5434"), ("Chef", "5435"), ("Waiter", "9264")])
+    titles = {"5432": "Bakers and flour confectioners", "5434": "Chefs", "5435": "Cooks"}
+    records, evidence = [], []
+    for i in range(30):
+        right, wrong = ("5432", "5435") if i % 2 else ("5435", "5432")
+        records.append(OccupationRecord("ifate", f"ST{i:04}", f"Standard {i}", "", alt_titles=("baker" if i % 2 else "cook",)))
+        evidence.append({"coder_text": {right: 0.6, wrong: 0.3}, "sem_title": {wrong: 0.9, right: 0.5}})
+    assert soc_labels(records, index)[1] == "5432" and len(soc_labels(records, index)) == 30
+    assert soc_labels([OccupationRecord("ifate", "x", "x", "", alt_titles=("waiter", "baker", "cook"))], index) == {}
+    ranker = fit_soc_ranker(evidence, sorted(soc_labels(records, index).items()))
+    links = ranked_soc_links("ifate", records[:2], evidence[:2], ranker, index, titles)
+    best = {link.code: link for link in reversed(links)}
+    assert best["ST0001"].target_code == "5432" and best["ST0001"].relation == "broad"
+    assert best["ST0001"].provenance == "coding index" and "Baker" not in best["ST0001"].reason  # its job title is "baker"
+    assert "baker" in best["ST0001"].reason and "text model rank 1" in best["ST0001"].reason
+    assert best["ST0000"].target_code == "5435"
+    unknown = OccupationRecord("ifate", "ST9999", "Cook", "")
+    fallback = ranked_soc_links("ifate", [unknown], [{}], ranker, index, titles)
+    assert fallback[0].target_code == "5435" and fallback[0].relation == "broad"  # its title is an index title
+    assert len(ifate_soc_links(records, evidence, index, titles)) == 2 * len(records)  # two candidates each
+    assert fit_soc_ranker(evidence, []) is None
