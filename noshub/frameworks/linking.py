@@ -21,6 +21,7 @@ provenance, reason). NOS reach the other systems through their own SOC 2020 code
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -324,9 +325,53 @@ def ifate_soc_links(
     unit_titles: dict[str, str],
 ) -> list[Link]:
     """IfATE → SOC 2020 as `frameworks build` links it: the model learnt from every standard
-    whose job titles lean to one unit group, then every standard ranked."""
-    ranker = fit_soc_ranker(evidence, sorted(soc_labels(records, index).items()))
-    return ranked_soc_links(IFATE, records, evidence, ranker, index, unit_titles)
+    whose job titles lean to one unit group, every standard ranked by it, then the job titles
+    given their say (`job_titles_lead`)."""
+    labels = soc_labels(records, index)
+    ranker = fit_soc_ranker(evidence, sorted(labels.items()))
+    return job_titles_lead(records, ranked_soc_links(IFATE, records, evidence, ranker, index, unit_titles), index, unit_titles)
+
+
+def job_titles_lead(
+    records: list[OccupationRecord], links: list[Link], index: TitleIndex, unit_titles: dict[str, str]
+) -> list[Link]:
+    """What a standard's own typical job titles say, where they lean to one unit group (at least
+    `LABEL_SHARE` of their coding-index votes, and no other as many): the strongest evidence NOS Hub has, so that unit
+    group leads. Confidence is the mixture of the two readings: the job titles' share of votes
+    `s` for their unit group, and the text model's confidences scaled by 1 - s (so a unit group
+    both name gains both). The figure `bench/links_quality.py` reports is the text model's alone,
+    the job titles hidden, as the issue asks; this step is what a person would do with them."""
+    by_code: dict[str, list[Link]] = {}
+    for link in links:
+        by_code.setdefault(link.code, []).append(link)
+    out: list[Link] = []
+    for r in records:
+        own = by_code.pop(r.code, [])
+        votes = index.votes([r.title, *r.alt_titles])
+        ranked_votes = sorted(votes.values(), reverse=True)
+        unit, share = max(votes.items(), key=lambda kv: (kv[1], kv[0])) if votes else ("", 0.0)
+        if share < LABEL_SHARE or (len(ranked_votes) > 1 and ranked_votes[1] == share):  # no lean, or a tie
+            out += own
+            continue
+        named = [t for t in (r.title, *r.alt_titles) if unit in index.units(t)]
+        ranked = next((x for x in own if x.target_code == unit), None)
+        key = title_match_key(r.title)
+        lead = Link(
+            IFATE,
+            r.code,
+            SOC2020,
+            unit,
+            EXACT if key and key == title_match_key(unit_titles.get(unit, "")) else BROAD,
+            round(share + (1 - share) * (ranked.confidence if ranked else 0.0), 4),
+            CODING_INDEX,
+            f"its typical job titles lean to {unit} in the coding index ({share:.0%} of their votes: "
+            f"{', '.join(named[:5])})" + (f"; {ranked.reason}" if ranked else ""),
+        )
+        others = [dataclasses.replace(x, confidence=round((1 - share) * x.confidence, 4)) for x in own if x.target_code != unit]
+        out += [lead, *others[: SOC_LINKS - 1]]
+    for rest in by_code.values():
+        out += rest
+    return out
 
 
 def all_links(

@@ -21,6 +21,7 @@ from noshub.frameworks.linking import (
     ifate_soc_links,
     isco_soc_links,
     isco_soc_shares,
+    job_titles_lead,
     ranked_soc_links,
     resolve_onet,
     soc_labels,
@@ -275,3 +276,26 @@ def test_ifate_links_learn_from_standards_whose_job_titles_lean():
     assert fallback[0].target_code == "5435" and fallback[0].relation == "broad"  # its title is an index title
     assert len(ifate_soc_links(records, evidence, index, titles)) == 2 * len(records)  # two candidates each
     assert fit_soc_ranker(evidence, []) is None
+
+
+def test_job_titles_that_lean_to_one_unit_group_lead_the_build_s_links():
+    """In the build (not in the bench, which hides them), a standard's own job titles lead where
+    they lean to one unit group; confidences are the mixture of both readings."""
+    from noshub.frameworks.linking import Link
+
+    index = TitleIndex([("Baker", "5432"), ("Cook", "5435"), ("Chef", "5434"), ("Chef", "5435")])
+    titles = {"5432": "Bakers and flour confectioners", "5434": "Chefs", "5435": "Cooks"}
+    leaning = OccupationRecord("ifate", "ST1", "Bakery operative", "", alt_titles=("baker",))
+    torn = OccupationRecord("ifate", "ST2", "Kitchen standard", "", alt_titles=("chef",))  # half 5434, half 5435
+    ranked = [
+        Link("ifate", "ST1", "soc2020", "5435", "related", 0.7, "text model", "text model rank 1"),
+        Link("ifate", "ST1", "soc2020", "5432", "related", 0.2, "text model", "text model rank 2"),
+        Link("ifate", "ST2", "soc2020", "5434", "close", 0.6, "text model", "text model rank 1"),
+    ]
+    out = job_titles_lead([leaning, torn], ranked, index, titles)
+    st1 = [x for x in out if x.code == "ST1"]
+    assert [x.target_code for x in st1] == ["5432", "5435"]
+    assert st1[0].provenance == "coding index" and st1[0].relation == "broad" and st1[0].confidence == 1.0
+    assert "baker" in st1[0].reason and "text model rank 2" in st1[0].reason and st1[1].confidence == 0.0
+    assert [x for x in out if x.code == "ST2"] == ranked[2:]  # no unit group has more than half: the model's word stands
+    assert sum(x.confidence for x in st1) <= 1.0
