@@ -102,10 +102,11 @@ def esco_pairs() -> tuple[list[str], list[str]]:
     return anchors, positives
 
 
-def esco_encoder(progress: ProgressCallback | None = None):
+def esco_encoder(progress: ProgressCallback | None = None, train: bool = False):
     """The ESCO mapper's encoder: all-MiniLM-L6-v2 fine-tuned on ESCO's alternative labels
-    (`settings.BEHAVIOURS_TUNED_MAPPER`; trained once, its weights under `settings.CACHE_DIR`, its
-    vectors in the vector cache), or the base encoder."""
+    (`settings.BEHAVIOURS_TUNED_MAPPER`; trained once, by `build` (`train`), its weights under
+    `settings.CACHE_DIR`, its vectors in the vector cache), or the base encoder: elsewhere (a staff
+    split in a web request) while no build has trained it on this machine."""
     base = encoder()
     if base is None or not settings.BEHAVIOURS_TUNED_MAPPER:
         return base
@@ -114,14 +115,19 @@ def esco_encoder(progress: ProgressCallback | None = None):
         from noshub.core.search.vector_cache import CachedEncoder
 
         anchors, positives = esco_pairs()
-        tell(progress, "Fine-tuning the ESCO mapper (once; kept with the vectors)", 0, 0)
+        stage = "Fine-tuning the ESCO mapper (once; kept with the vectors)"
+        if train:
+            tell(progress, stage, 0, 0)
         model, key = tuning.cached_pairs_model(
             settings.CACHE_DIR,
             anchors,
             positives,
-            progress=lambda done, total: tell(progress, "Fine-tuning the ESCO mapper (once; kept with the vectors)", done, total),
+            progress=lambda done, total: tell(progress, stage, done, total),
+            train=train,
             **TUNE_SETTINGS,
         )
+        if model is None:
+            return base
         _tuned["esco"] = CachedEncoder(settings.CACHE_DIR, model=model, name=key)
     return _tuned["esco"]
 
@@ -222,7 +228,8 @@ def build(progress: ProgressCallback | None = None, limit: int = LIMIT, standard
             keep.append(i)
     tell(progress, "Finding behaviours", len(found), len(found))
     kept = [found[i] for i in keep]
-    esco_encoder(progress)  # the ESCO mapper's model: fine-tuned once, with progress shown
+    esco_encoder(progress, train=True)  # the ESCO mapper's model: fine-tuned once, with progress shown
+    mapper.cache_clear()  # a mapper made before it was trained (a split in this process) read the base model
     esco = mapper(ESCO)
     kept_vectors = vectors[keep] if vectors is not None else None
     tell(progress, "Grouping", 0, 0)

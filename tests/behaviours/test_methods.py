@@ -107,8 +107,11 @@ def test_the_esco_mapper_reads_the_fine_tuned_model_when_set(settings, tmp_path,
     assert services.mapper(reference.ESCO).encoder.name == "all-MiniLM-L6-v2"
     services.mapper.cache_clear()
     settings.BEHAVIOURS_TUNED_MAPPER = True
+    # Outside a build (a staff split in a web request) nothing is trained: the base model, nothing written.
+    assert services.mapper(reference.ESCO).encoder.name == "all-MiniLM-L6-v2" and not (tmp_path / "tuned-models").exists()
+    services.mapper.cache_clear()
     heard = []
-    services.esco_encoder(lambda stage, done, total: heard.append((stage, done, total)))
+    services.esco_encoder(lambda stage, done, total: heard.append((stage, done, total)), train=True)
     esco = services.mapper(reference.ESCO)
     assert esco.encoder.name.startswith("tuned-pairs-") and heard and heard[-1][1] == heard[-1][2] > 0
     assert (esco.w_mean, esco.w_stems) == (services.TUNED_WEIGHTS["w_mean"], services.TUNED_WEIGHTS["w_stems"])

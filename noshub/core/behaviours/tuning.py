@@ -180,10 +180,14 @@ def pairs_key(anchors: Sequence[str], positives: Sequence[str], **settings) -> s
     return "tuned-pairs-" + hashlib.sha256(blob.encode()).hexdigest()[:24]
 
 
-def cached_pairs_model(folder, anchors: Sequence[str], positives: Sequence[str], progress: Progress | None = None, **settings):
+def cached_pairs_model(
+    folder, anchors: Sequence[str], positives: Sequence[str], progress: Progress | None = None, train: bool = True, **settings
+):
     """(model, key): `tune_pairs(anchors, positives, **settings)` trained once and its weights kept
     under `folder`/tuned-models/<key> (key: `pairs_key`), read back by later calls; a run stopped
-    half-way leaves nothing that is read (the folder is renamed into place once saved)."""
+    half-way leaves nothing that is read (the folder is renamed into place once saved). With
+    `train=False` (a web request: minutes of training have no place there) weights not yet kept
+    give (None, key) and nothing is written."""
     import contextlib
     import shutil
     import tempfile
@@ -196,6 +200,8 @@ def cached_pairs_model(folder, anchors: Sequence[str], positives: Sequence[str],
     if (target / "modules.json").exists():
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         return SentenceTransformer(str(target), device="cpu"), key
+    if not train:
+        return None, key
     model = tune_pairs(anchors, positives, progress=progress, **settings)
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=target.parent))
