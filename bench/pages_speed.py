@@ -113,7 +113,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, help="server worker processes (default: noshub serve's, one per core)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4); GUNICORN_CMD_ARGS reaches gunicorn too")
     parser.add_argument(
-        "--kinds", default="searches,searches_distinct,nos_pages", help="load-test kinds (default: searches,searches_distinct,nos_pages)"
+        "--kinds",
+        default="searches,searches_distinct,nos_pages",
+        help="load-test kinds (default: searches,searches_distinct,nos_pages; also home: the floor of any page)",
     )
     args = parser.parse_args()
 
@@ -370,6 +372,9 @@ def load_test(
     paths = {
         "searches": ["/search/?" + urlencode({"q": q}) for q in queries],
         "nos_pages": [f"/nos/{quote(rng.choice(slugs))}/" for _ in queries],
+        # The floor: the home page, its figures kept, through the same server and middleware (what
+        # any page costs before its own work; `--kinds home`).
+        "home": ["/" for _ in queries],
     }
     if "searches_distinct" in (kinds or []):
         paths["searches_distinct"] = ["/search/?" + urlencode({"q": q}) for q in distinct_queries()]

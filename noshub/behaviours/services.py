@@ -33,6 +33,7 @@ from django.utils.text import slugify
 from noshub.catalogue import roles
 from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.models import NosSocCode, NosVersion, Standard
+from noshub.catalogue.prepared import Prepared
 from noshub.core import pdf as core_pdf
 from noshub.core.behaviours import grouping
 from noshub.core.behaviours.detector import BehaviourDetector
@@ -546,17 +547,22 @@ def _standing_and_names() -> tuple[dict[int, int], dict[int, tuple[str, str]]]:
     return standing_for(), names
 
 
+# A NOS's evidence statements, most confident first (a prepared query: the NOS page asks it of every NOS).
+_EVIDENCE_OF = Prepared(
+    lambda standard_id: (
+        Evidence.objects.filter(standard_id=standard_id)
+        .order_by("-confidence", "id")
+        .values_list("behaviour_id", "field", "ref", "text", "confidence")
+    )
+)
+
+
 def for_standard(standard: Standard) -> list[dict]:
     """The behaviours a NOS evidences, with the statements that show them (for the NOS page);
     evidence of a merged behaviour shows under the behaviour it was merged into (`standing_for`)."""
     into, names = catalogue_stamp.cached("behaviours-standing", (), _standing_and_names)
     out: dict[int, dict] = {}
-    rows = (
-        Evidence.objects.filter(standard=standard)
-        .order_by("-confidence", "id")
-        .values_list("behaviour_id", "field", "ref", "text", "confidence")
-    )
-    for behaviour_id, field, ref, text, confidence in rows:
+    for behaviour_id, field, ref, text, confidence in _EVIDENCE_OF(standard.id):
         if behaviour_id not in into:
             continue
         bid = into[behaviour_id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F
 
 from noshub.core.errors import NotFound
@@ -10,6 +11,13 @@ from noshub.core.model import TEXT_SECTIONS, WELSH_SECTIONS, welsh_column
 from noshub.core.urns import normalise_urn
 
 from .models import NosSocCode, NosVersion, Standard
+from .prepared import Prepared
+
+# The standards under a URN (a prepared query: every NOS page asks it), as models.
+_STANDARD_FIELDS = [field.attname for field in Standard._meta.concrete_fields]
+_BY_URN_KEY = Prepared(
+    lambda urn_key: Standard.objects.filter(urn_key=urn_key).order_by("variant").values_list(*_STANDARD_FIELDS), kinds=(str,)
+)
 
 
 def find_standards(urn: str) -> list[Standard]:
@@ -18,7 +26,7 @@ def find_standards(urn: str) -> list[Standard]:
     text = "".join(c for c in urn if c.isprintable()).strip()
     if "~" in text:
         return list(Standard.objects.filter(slug=normalise_urn(text.split("~")[0]) + "~" + text.split("~")[1]))
-    return list(Standard.objects.filter(urn_key=normalise_urn(text)).order_by("variant"))
+    return [Standard.from_db(DEFAULT_DB_ALIAS, _STANDARD_FIELDS, row) for row in _BY_URN_KEY(normalise_urn(text))]
 
 
 def get_standard(urn_or_slug: str) -> Standard:
@@ -28,102 +36,152 @@ def get_standard(urn_or_slug: str) -> Standard:
     return found[0]
 
 
-def _version_queryset():
-    return NosVersion.objects.select_related("developed_by", "original_standard")
+def _names_of(field: str, column: str) -> Prepared:
+    through = getattr(NosVersion, field).through
+    return Prepared(lambda version_id: through.objects.filter(nosversion_id=version_id).values_list(column, flat=True))
 
 
-def _listed(version: NosVersion) -> dict:
-    """A version's listed fields (occupations, suites, keywords, SOC codes), as values: four small
-    queries, none of them building a model (the NOS page's largest cost once)."""
-
-    def names(field: str, column: str) -> list[str]:
-        through = getattr(NosVersion, field).through
-        return list(through.objects.filter(nosversion_id=version.id).values_list(column, flat=True))
-
-    codes = (
-        NosSocCode.objects.filter(version_id=version.id)
+# A version's listed fields, each one small query compiled once (`prepared`): the NOS page asks them of every NOS.
+_OCCUPATIONS = _names_of("occupations", "occupation__name")
+_SUITES = _names_of("suites", "suite__name")
+_KEYWORDS = _names_of("keywords", "keyword__text")
+_SOC_CODES = Prepared(
+    lambda version_id: (
+        NosSocCode.objects.filter(version_id=version_id)
         .order_by("position")
         .values_list("soc_code__code", "soc_code__classification", "source", "weight", "confidence")
     )
+)
+# Standards whose current version names this one as its Original URN.
+_DERIVED = Prepared(
+    lambda standard_id: NosVersion.objects.filter(original_standard_id=standard_id, standard__current_id=F("id")).values_list(
+        "standard__slug", flat=True
+    )
+)
+
+
+def _listed(version_id: int) -> dict:
+    """A version's listed fields (occupations, suites, keywords, SOC codes), as values: four small
+    prepared queries, none of them building a model (the NOS page's largest cost once)."""
     return {
-        "relevant_occupations": sorted(names("occupations", "occupation__name")),
-        "suites": sorted(names("suites", "suite__name")),
-        "keywords": sorted(names("keywords", "keyword__text"), key=str.lower),
+        "relevant_occupations": sorted(_OCCUPATIONS(version_id)),
+        "suites": sorted(_SUITES(version_id)),
+        "keywords": sorted(_KEYWORDS(version_id), key=str.lower),
         "soc_codes": [
             {"code": code, "classification": classification, "source": source, "weight": weight, "confidence": confidence}
-            for code, classification, source, weight, confidence in codes
+            for code, classification, source, weight, confidence in _SOC_CODES(version_id)
         ],
     }
 
 
-def version_dict(version: NosVersion) -> dict:
+# A version's own fields, as the NOS template orders them, with its developer's name and its
+# original's slug (one prepared query: what `version_dict` gives).
+_VERSION_FIELDS = (
+    "urn",
+    *TEXT_SECTIONS,
+    "version_number",
+    "date_approved",
+    "indicative_review_date",
+    "indicative_review_date_raw",
+    "validity",
+    "status",
+    "category",
+    "originating_organisation",
+    "original_urn",
+    *(welsh_column(name) for name in WELSH_SECTIONS),
+    "text_partial",
+    "sequence",
+    "source_kind",
+    "source_file",
+    "source_row",
+    "effective_at",
+)
+_VERSION = Prepared(
+    lambda version_id: NosVersion.objects.filter(id=version_id).values_list(
+        *_VERSION_FIELDS, "developed_by__name", "original_standard__slug"
+    )
+)
+# A standard's versions, latest first: what its history shows (and a finder page's own address).
+_HISTORY = Prepared(
+    lambda standard_id: (
+        NosVersion.objects.filter(standard_id=standard_id)
+        .order_by("-sequence")
+        .values_list(
+            "id", "sequence", "title", "validity", "source_kind", "source_file", "source_row", "effective_at", "raw__url"
+        )
+    )
+)
+
+
+def version_dict(version_id: int) -> dict:
     """A version in the template's field order, JSON-ready."""
-    data = {
-        "urn": version.urn,
-        **{name: getattr(version, name) for name in TEXT_SECTIONS},
-        "developed_by": version.developed_by.name if version.developed_by_id else "",
-        "version_number": version.version_number,
-        "date_approved": version.date_approved.isoformat() if version.date_approved else None,
-        "indicative_review_date": version.indicative_review_date.isoformat() if version.indicative_review_date else None,
-        "indicative_review_date_raw": version.indicative_review_date_raw,
-        "validity": version.validity,
-        "status": version.status,
-        "category": version.category,
-        "originating_organisation": version.originating_organisation,
-        "original_urn": version.original_urn,
-        "original_standard": version.original_standard.slug if version.original_standard_id else None,
-        **_listed(version),
-        "welsh": {name: getattr(version, welsh_column(name)) for name in WELSH_SECTIONS},
-        "text_partial": version.text_partial,
+    row = _VERSION(version_id)
+    if not row:
+        raise NotFound(f"No NOS version with id {version_id}")
+    v = dict(zip((*_VERSION_FIELDS, "developed_by", "original_standard"), row[0], strict=True))
+    return {
+        "urn": v["urn"],
+        **{name: v[name] for name in TEXT_SECTIONS},
+        "developed_by": v["developed_by"] or "",
+        "version_number": v["version_number"],
+        "date_approved": v["date_approved"].isoformat() if v["date_approved"] else None,
+        "indicative_review_date": v["indicative_review_date"].isoformat() if v["indicative_review_date"] else None,
+        "indicative_review_date_raw": v["indicative_review_date_raw"],
+        "validity": v["validity"],
+        "status": v["status"],
+        "category": v["category"],
+        "originating_organisation": v["originating_organisation"],
+        "original_urn": v["original_urn"],
+        "original_standard": v["original_standard"],
+        **_listed(version_id),
+        "welsh": {name: v[welsh_column(name)] for name in WELSH_SECTIONS},
+        "text_partial": v["text_partial"],
         "provenance": {
-            "sequence": version.sequence,
-            "source": version.source_kind,
-            "file": version.source_file,
-            "row": version.source_row,
-            "effective_at": version.effective_at.isoformat(),
+            "sequence": v["sequence"],
+            "source": v["source_kind"],
+            "file": v["source_file"],
+            "row": v["source_row"],
+            "effective_at": v["effective_at"].isoformat(),
         },
     }
-    return data
 
 
 def standard_detail(standard: Standard) -> dict:
     """A NOS with its current version and its history: what `show`, the NOS page and the API give."""
-    versions = list(_version_queryset().filter(standard=standard).order_by("-sequence"))
-    current = next((v for v in versions if v.id == standard.current_id), None)
+    versions = _HISTORY(standard.id)
     # Only a standard whose URN is shared (`urn_clash`, set when the second one arrives) has siblings.
     siblings = (
         Standard.objects.filter(urn_key=standard.urn_key).exclude(id=standard.id).values_list("slug", flat=True)
         if standard.urn_clash
         else []
     )
+    current = version_dict(standard.current_id) if standard.current_id else None
     return {
         "slug": standard.slug,
         "urn": standard.urn,
         "urn_clash": standard.urn_clash,
         "other_standards_with_this_urn": list(siblings),
-        "current": version_dict(current) if current else None,
+        "current": current,
         # Its page on the official NOS finder: a held finder page's own address, else the
         # address the finder's slug rule gives for the current title (`core.finder_links`).
         "finder_url": official_page(
             standard.urn,
-            current.title if current else "",
-            [(v.raw or {}).get("url", "") for v in versions if v.source_kind == "page"],
+            current["title"] if current else "",
+            [url or "" for _, _, _, _, kind, _, _, _, url in versions if kind == "page"],
         ),
         "history": [
             {
-                "sequence": v.sequence,
-                "title": v.title,
-                "validity": v.validity,
-                "source": v.source_kind,
-                "file": v.source_file,
-                "row": v.source_row,
-                "effective_at": v.effective_at.isoformat(),
-                "is_current": v.id == standard.current_id,
+                "sequence": sequence,
+                "title": title,
+                "validity": validity,
+                "source": kind,
+                "file": file,
+                "row": row,
+                "effective_at": effective_at.isoformat(),
+                "is_current": version_id == standard.current_id,
             }
-            for v in versions
+            for version_id, sequence, title, validity, kind, file, row, effective_at, _ in versions
         ],
         # Standards whose current version names this one as its Original URN.
-        "derived_standards": sorted(
-            set(standard.derived_versions.filter(standard__current_id=F("id")).values_list("standard__slug", flat=True))
-        ),
+        "derived_standards": sorted(set(_DERIVED(standard.id))),
     }

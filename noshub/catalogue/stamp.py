@@ -34,6 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import CatalogueStamp
+from .prepared import Prepared
 
 CACHE_SECONDS = 24 * 3600
 
@@ -57,9 +58,13 @@ class Stamp:
 _request: ContextVar[list | None] = ContextVar("catalogue_stamp", default=None)
 
 
+# The stamp's parts (a prepared query: read once by every request that a cache serves).
+_PARTS = Prepared(lambda: CatalogueStamp.objects.order_by("part").values_list("part", "value", "changed_at"), kinds=())
+
+
 def _read() -> Stamp:
     database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
-    rows = CatalogueStamp.objects.order_by("part").values_list("part", "value", "changed_at")
+    rows = _PARTS()
     return Stamp(database, tuple((part, value, at.timestamp() if at else 0.0) for part, value, at in rows))
 
 

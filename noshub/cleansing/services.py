@@ -31,6 +31,7 @@ from django.utils import timezone
 from noshub.catalogue import roles
 from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.models import NosVersion, Standard
+from noshub.catalogue.prepared import Prepared
 from noshub.core.duplicates import KINDS, DuplicateFinder, NosText, Settings, explain_pair
 from noshub.core.errors import NotFound
 from noshub.core.progress import ProgressCallback, tell
@@ -380,48 +381,55 @@ def hidden_standard_ids() -> set[int]:
 SAME_TEXT_KINDS = ("same_text", "imported_copy")
 
 
+# A standard's same-text groups in a run, then each group's other members, by URN: two prepared
+# queries from the standard's own memberships (an index on the standard), never from the run's
+# thousands of groups (most NOS are in none of them).
+_MEMBERSHIPS = Prepared(
+    lambda standard_id: GroupMember.objects.filter(standard_id=standard_id).order_by().values_list("group_id", flat=True)
+)
+_SAME_TEXT_KIND = Prepared(
+    lambda group_id, run_id: (
+        DuplicateGroup.objects.filter(id=group_id, run_id=run_id, kind__in=SAME_TEXT_KINDS)
+        .order_by()
+        .values_list("kind", flat=True)
+    ),
+    kinds=(int, int),
+)
+_GROUP_MEMBERS = Prepared(
+    lambda group_id: (
+        GroupMember.objects.filter(group_id=group_id)
+        .order_by("standard__urn_key", "standard__variant")
+        .values_list(
+            "standard_id",
+            "standard__urn_key",
+            "standard__variant",
+            "standard__slug",
+            "standard__urn",
+            "standard__current__title",
+            "standard__current__validity",
+        )
+    )
+)
+
+
 def same_text_copies(standard: Standard, run: DetectionRun | None = None) -> list[dict]:
     """The other members of this standard's same-text groups in the latest detection run
     (slug, URN, title, validity, kind of group), by URN: what a NOS page names as its copies."""
     run_id = run.id if run is not None else latest_run_id()
     if run_id is None:
         return []
-    # From the standard's own memberships (an index on the standard), not from the run's groups:
-    # the run has thousands of groups and most NOS are in none of them.
-    memberships = list(GroupMember.objects.filter(standard=standard).values_list("group_id", flat=True))
-    group_ids = (
-        list(
-            DuplicateGroup.objects.filter(id__in=memberships, run_id=run_id, kind__in=SAME_TEXT_KINDS).values_list(
-                "id", flat=True
-            )
-        )
-        if memberships
-        else []
-    )
-    if not group_ids:
-        return []
-    rows = (
-        GroupMember.objects.filter(group_id__in=group_ids)
-        .exclude(standard=standard)
-        .select_related("standard__current", "group")
-        .order_by("standard__urn_key", "standard__variant")
-    )
-    copies, seen = [], set()
-    for m in rows:
-        if m.standard_id in seen:
+    found: dict[int, tuple] = {}
+    for group_id in sorted(_MEMBERSHIPS(standard.id)):
+        kind = _SAME_TEXT_KIND(group_id, run_id)
+        if not kind:
             continue
-        seen.add(m.standard_id)
-        v = m.standard.current
-        copies.append(
-            {
-                "slug": m.standard.slug,
-                "urn": m.standard.urn,
-                "title": v.title if v else "",
-                "validity": v.validity if v else "",
-                "kind": m.group.kind,
-            }
-        )
-    return copies
+        for standard_id, urn_key, variant, slug, urn, title, validity in _GROUP_MEMBERS(group_id):
+            if standard_id != standard.id and standard_id not in found:  # a standard in two groups: once
+                found[standard_id] = (urn_key, variant, slug, urn, title, validity, kind[0])
+    return [
+        {"slug": slug, "urn": urn, "title": title or "", "validity": validity or "", "kind": kind}
+        for _, _, slug, urn, title, validity, kind in sorted(found.values(), key=lambda row: row[:2])
+    ]
 
 
 def canonical_for(standard: Standard) -> Standard:

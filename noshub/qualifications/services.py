@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from noshub.catalogue.models import NosVersion, Standard, Suite
+from noshub.catalogue.prepared import Prepared
 from noshub.catalogue.roles import ADMINISTRATOR, DEVELOPER, REVIEWER, roles
 from noshub.core.errors import Forbidden, InvalidParameter, NotFound
 
@@ -357,10 +358,10 @@ def _suite_names(slugs: list[str]):
     return NosVersion.suites.through.objects.filter(nosversion_id__in=current).values_list("suite__name", flat=True)
 
 
-def qualifications_using(standard: Standard) -> list[dict]:
-    """The qualifications whose units link to this NOS (for the NOS page): one query of values."""
-    links = (
-        UnitLink.objects.filter(standard=standard)
+# The units linked to a NOS with their qualifications, by title (a prepared query: every NOS page asks it).
+_QUALIFICATIONS_USING = Prepared(
+    lambda standard_id: (
+        UnitLink.objects.filter(standard_id=standard_id)
         .exclude(status=NO_NOS)
         .order_by("unit__qualification__title", "unit__position")
         .values_list(
@@ -374,6 +375,12 @@ def qualifications_using(standard: Standard) -> list[dict]:
             "status",
         )
     )
+)
+
+
+def qualifications_using(standard: Standard) -> list[dict]:
+    """The qualifications whose units link to this NOS (for the NOS page): one query of values."""
+    links = _QUALIFICATIONS_USING(standard.id)
     out: dict[int, dict] = {}
     for q_id, q_key, q_code, q_title, code, title, kind, status in links:
         entry = out.setdefault(q_id, {"id": q_id, "key": q_key, "code": q_code, "title": q_title, "units": []})

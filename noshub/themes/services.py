@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.models import NosSocCode, NosVersion, Standard
+from noshub.catalogue.prepared import Prepared
 from noshub.cleansing import services as cleansing
 from noshub.cleansing.corpus import load_corpus
 from noshub.cleansing.models import GroupMember
@@ -479,25 +480,40 @@ def reach_of(standard: Standard) -> dict:
     }
 
 
+# What the NOS page's reach line reads, each a prepared query (`catalogue.prepared`).
+_REACH_ROW = Prepared(
+    lambda standard_id, run_id: (
+        Reach.objects.filter(run_id=run_id, standard_id=standard_id)
+        .order_by("id")
+        .values_list("reach_class", "suites", "developers", "confidence")[:1]
+    ),
+    kinds=(int, int),
+)
+_DECIDED_CLASS = Prepared(
+    lambda standard_id: (
+        ReachDecision.objects.filter(standard_id=standard_id).order_by("-sequence").values_list("reach_class", flat=True)[:1]
+    )
+)
+
+
 def reach_line(standard: Standard) -> dict | None:
     """What the NOS page shows in one line (None before the first build)."""
     run_id = latest_run_id()
     if run_id is None:
         return None
-    row = (
-        Reach.objects.filter(run_id=run_id, standard=standard).values("reach_class", "suites", "developers", "confidence").first()
-    )
-    if row is None:
+    rows = _REACH_ROW(standard.id, run_id)
+    if not rows:
         return None
-    decision = decision_in_force(standard)
-    cls = decision.reach_class if decision else row["reach_class"]
+    computed, suites, developers, confidence = rows[0]
+    decided = _DECIDED_CLASS(standard.id)
+    cls = decided[0] if decided else computed
     return {
         "reach_class": cls,
         "label": class_label(cls),
-        "suites": row["suites"],
-        "developers": row["developers"],
-        "confidence": row["confidence"],
-        "confirmed": bool(decision),
+        "suites": suites,
+        "developers": developers,
+        "confidence": confidence,
+        "confirmed": bool(decided),
     }
 
 

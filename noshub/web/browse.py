@@ -13,6 +13,7 @@ from django.db.models import Count, F
 
 from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.models import NameAlias, NosVersion, Organisation, Suite
+from noshub.catalogue.prepared import Prepared
 from noshub.catalogue.services import NotFound
 from noshub.core.names import name_key
 from noshub.search.engine import SearchParams, SearchResult, search
@@ -144,21 +145,32 @@ def developer_id(name: str) -> int | None:
     return found or None
 
 
+# A suite's current NOS by title (one prepared query; kept until the catalogue stamp moves on:
+# every NOS of a suite lists the same others).
+_SUITE_MEMBERS = Prepared(
+    lambda suite_id: (
+        NosVersion.objects.filter(suites=suite_id, standard__current_id=F("id"))
+        .order_by("title")
+        .values_list("standard__slug", "urn", "title")
+    )
+)
+
+
+def suite_members(suite_id: int) -> list[tuple[str, str, str]]:
+    """A suite's current NOS (slug, URN, title), by title."""
+    return catalogue_stamp.cached("web-suite-members", (suite_id,), lambda: _SUITE_MEMBERS(suite_id))
+
+
 def related(detail: dict, ids: dict[str, int] | None = None) -> list[dict]:
-    """Other NOS in each suite of this NOS (current versions, by title), with each suite's size:
-    one query per suite. `ids`: the suites' ids by name as `suite_ids` gives them (in the
-    database's order of names), if already looked up."""
+    """Other NOS in each suite of this NOS (current versions, by title), with each suite's size.
+    `ids`: the suites' ids by name as `suite_ids` gives them (in the database's order of names),
+    if already looked up."""
     v = detail["current"] or {}
     if ids is None:
         ids = suite_ids(v.get("suites") or [])
     out = []
     for name, suite_id in ids.items():
-        members = list(
-            NosVersion.objects.filter(suites=suite_id, standard__current_id=F("id"))
-            .exclude(standard__slug=detail["slug"])
-            .order_by("title")
-            .values_list("standard__slug", "urn", "title")
-        )
+        members = [m for m in suite_members(suite_id) if m[0] != detail["slug"]]
         out.append(
             {
                 "suite_id": suite_id,

@@ -1,4 +1,5 @@
-"""`{% nos_url slug %}` gives the address `{% url 'web:nos' slug %}` gives, for every slug."""
+"""`{% nos_url slug name %}` gives the address `{% url name slug %}` gives, for every slug and every
+NOS address the pages build with it."""
 
 from __future__ import annotations
 
@@ -8,19 +9,35 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_p
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from noshub.web.templatetags.nos_links import nos_url
+from noshub.catalogue.templatetags.nos_links import nos_url
+
+# The NOS addresses the templates build with `nos_url`.
+NAMES = [
+    "web:nos",
+    "web:nos-json",
+    "web:nos-pdf",
+    "web:nos-docx",
+    "web:nos-summary",
+    "web:nos-print",
+    "themes:reach",
+    "lifecycle:diff",
+    "frameworks:nos",
+    "api:nos",
+    "api:nos-jsonld",
+]
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(min_size=1, max_size=40))
-def test_any_slug_gets_the_address_reverse_gives(slug):
+@given(st.text(min_size=1, max_size=40), st.sampled_from(NAMES))
+def test_any_slug_gets_the_address_reverse_gives(slug, name):
     try:
-        expected = reverse("web:nos", args=[slug])
+        expected = reverse(name, args=[slug])
     except NoReverseMatch:
         with pytest.raises(NoReverseMatch):
-            nos_url(slug)
+            nos_url(slug, name)
         return
-    assert nos_url(slug) == expected
+    assert nos_url(slug, name) == expected
+    assert name != "web:nos" or nos_url(slug) == expected  # the NOS page: the default
 
 
 @pytest.mark.django_db
@@ -30,7 +47,8 @@ def test_every_real_slug_gets_the_address_reverse_gives(load_reports):
     slugs = list(Standard.objects.values_list("slug", flat=True))
     # real slugs hold "/" (PPL1FPC6/10), "~" (a URN's variants), "(" and characters beyond ASCII ("M³/HR", "’")
     assert len(slugs) > 20000 and all(any(c in s for s in slugs) for c in "/~(³’")
-    assert [s for s in slugs if nos_url(s) != reverse("web:nos", args=[s])] == []
+    for name in NAMES:
+        assert [s for s in slugs if nos_url(s, name) != reverse(name, args=[s])] == [], name
 
 
 def test_under_a_script_prefix_and_in_a_template():
@@ -49,3 +67,11 @@ def test_no_slug_is_refused_as_reverse_refuses_it():
         nos_url("")
     with pytest.raises(NoReverseMatch):
         reverse("web:nos", args=[""])
+
+
+def test_an_address_whose_slug_is_no_path_is_refused():
+    """A behaviour's API address takes no "/" (`<str:slug>`): `nos_url` would give one it cannot serve."""
+    with pytest.raises(NoReverseMatch):
+        nos_url("listening", "api:behaviour")
+    with pytest.raises(NoReverseMatch):
+        nos_url("CFAM&LAA1", "web:no-such-page")
