@@ -6,15 +6,20 @@
 Units: every unit of the SQA structure files in qualifications-svq/ (each qualification once).
 Truth: a unit's NOS is settled by its developer code when that code (exactly, or once
 normalised) names exactly one standard; the title plays no part in the truth. The linker then
-sees only the unit's title and its qualification (its other units' titles, its code and SCQF
-level), never a unit code.
+sees only the unit's title and its qualification (its other units' titles, its code, SCQF level
+and date), never a unit code.
 
 Printed, in one run, on the same units:
 
-- NOS Hub (`noshub.qualifications.matcher`): TF-IDF of words and character n-grams, the
-  qualification's other units as context (suite, developer, URN prefix of their matches);
-  its context weights chosen on the other folds (5 folds of qualifications) with `--tune`;
-- NOS Hub without context (the same scores, each unit alone);
+- NOS Hub (`noshub.qualifications.matcher`): TF-IDF of words and character n-grams gives
+  candidates; a logistic ranking learnt on four folds of qualifications (`Matcher.fit_ranking`,
+  what `noshub qualifications link` learns from every settled unit) weighs each candidate's
+  title similarity, the qualification's other units as context (suite, developer, URN prefix,
+  NOS-database batch), level and time (`matcher.time_features`: legacy at the qualification's
+  date, entered the NOS database after it), judged on the fifth;
+- peers: the same learnt without the time features (and without each feature alone); the fixed
+  context weights with legacy read at the qualification's date; the old linker (fixed weights,
+  legacy today; `--tune` chooses its weights on the other folds); the scores without context;
 - the baseline: TF-IDF of title words, top-1 cosine (the issue's ~89%).
 
 Confidence: a logistic model of the match's features fitted on four folds of qualifications
@@ -36,7 +41,9 @@ machine):
   `noshub.core.occupations.socrank.EvidenceRanker` through `frameworks build`'s own functions
   (`noshub.frameworks.linking.fit_soc_ranker`, `ranked_soc_links`), fitted on four folds of the
   judged standards and on the standards outside the judged set whose job titles lean to one unit
-  group (`linking.soc_labels`, the build's training standards), and judged on the fifth. Peers:
+  group (`linking.soc_labels`, the build's training standards), and judged on the fifth. Beside
+  it, the same trained with the labels before one rule (50/50 ties broken by unit code) and with
+  the standard's title counted as a job title (`linking.job_titles_lean`). Peers:
   the fixed weights `frameworks build` used before (`soclink.combine`), the SOC coder alone. Baseline: the nearest coding-index title to the
   standard's title (character n-gram TF-IDF), the issue's ~46%.
 - ESCO → O*NET on the crosswalk's rows (their O*NET codes resolved to O*NET 29.3), in 5
@@ -61,6 +68,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FOLDS = 5
+#: The time features (`matcher.time_features`) the unit → NOS peers leave out.
+TIME = ("legacy_then", "later")
 #: The signal groups the ESCO → O*NET ablation leaves out one at a time.
 ESCO_ABLATION = (
     ("isco4_soc", "isco4_minor", "isco3_minor"),
@@ -78,9 +87,12 @@ GRID = [
 ]
 
 
-def _units(data_dir: Path):
+def _units(data_dir: Path, dates: dict[str, object] | None = None):
+    """Every unit of the structure files; `dates`: qualification key → its date as the service
+    sees it (`matcher.qualification_date` of the loaded qualification, which the listing may
+    have completed), else the structure file's own."""
     from noshub.core.readers import qualifications as reader
-    from noshub.qualifications.matcher import UnitIn, svq_level
+    from noshub.qualifications.matcher import UnitIn, qualification_date, svq_level
 
     units, seen = [], set()
     for path in reader.structure_files(data_dir / "qualifications-svq"):
@@ -89,8 +101,9 @@ def _units(data_dir: Path):
             continue
         seen.add(record.key)
         level = svq_level(record.code, record.level)
+        when = (dates or {}).get(record.key) or qualification_date(record.structure_approved, record.accredited_from)
         for u in record.units():
-            units.append(UnitIn(len(units), record.key, u.title, u.code, level))
+            units.append(UnitIn(len(units), record.key, u.title, u.code, level, when))
     return units
 
 
@@ -133,69 +146,15 @@ def _ece(probs, correct, bins: int = 10) -> tuple[float, list[dict]]:
     return err, table
 
 
-def run(tune: bool) -> dict:
-    from benchdb import setup_loaded_database
-
-    setup_loaded_database()
-    from django.conf import settings
-
+def _calibration(m, folds, units, truth, pred, feats) -> dict:
+    """The confidence model fitted on four folds' links, judged on the fifth's."""
     from noshub.qualifications import matcher as M
-    from noshub.qualifications.services import catalogue_for_matching
 
-    started = time.time()
-    catalogue = catalogue_for_matching()
-    by_id = {n.standard_id: n for n in catalogue}
-    m = M.Matcher(catalogue)
-    units = _units(Path(settings.DATA_DIR))
-    truth = {}
-    for u in units:
-        found = m.code_candidates(u.code)
-        if len(found) == 1:
-            truth[u.ref] = found[0].standard_id
-    hidden = [M.UnitIn(u.ref, u.qualification, u.title, "", u.level) for u in units]
-    folds = _folds(units)
-
-    # The baseline and NOS Hub without context.
-    base = _baseline(catalogue, hidden)
-    alone = {x.ref: (x.nos.standard_id if x.nos else None) for x in m.link(hidden, use_codes=False, context=False)}
-
-    # NOS Hub, weights chosen on the other folds (or the shipped weights), judged per held-out fold.
-    default_weights = dict(m.weights)
-    pred, feats, chosen = {}, {}, []
-    grid_scores: dict[int, list[float]] = {}
-    if tune:
-        for gi, w in enumerate(GRID):
-            m.weights = w
-            res = {x.ref: x for x in m.link(hidden, use_codes=False)}
-            grid_scores[gi] = res  # type: ignore[assignment]
-    for fold in folds:
-        if tune:
-            train = [r for r in truth if units[r].qualification not in fold]
-            best = max(
-                range(len(GRID)),
-                key=lambda gi: _top1(
-                    {r: (x.nos.standard_id if x.nos else None) for r, x in grid_scores[gi].items()}, truth, train
-                ),
-            )
-            chosen.append(GRID[best])
-            res = grid_scores[best]
-        else:
-            m.weights = default_weights
-            res = {x.ref: x for x in m.link(hidden, use_codes=False)}
-        for u in units:
-            if u.qualification in fold:
-                x = res[u.ref]
-                pred[u.ref] = x.nos.standard_id if x.nos else None
-                feats[u.ref] = x.features
-    m.weights = default_weights
-
-    # Calibration: fitted on four folds, judged on the fifth.
     probs, correct, review, accepted_right, accepted = [], [], 0, 0, 0
     for fold in folds:
         train = [r for r in truth if units[r].qualification not in fold and feats.get(r)]
         test = [r for r in truth if units[r].qualification in fold]
-        coef = M.fit_logistic([feats[r] for r in train], [int(pred[r] == truth[r]) for r in train])
-        m.calibration = coef
+        m.calibration = M.fit_logistic([feats[r] for r in train], [int(pred[r] == truth[r]) for r in train])
         for r in test:
             p = m.confidence(feats[r]) if feats.get(r) else 0.0
             ok = int(pred.get(r) == truth[r])
@@ -206,12 +165,147 @@ def run(tune: bool) -> dict:
             else:
                 accepted += 1
                 accepted_right += ok
-    ece, table = _ece(probs, correct)
-    brier = sum((p - c) ** 2 for p, c in zip(probs, correct, strict=True)) / len(probs)
-
-    # With the codes present, as the service links (calibration fitted on the code-settled units).
     m.calibration = None
-    m.fit_calibration(units)
+    ece, table = _ece(probs, correct)
+    return {
+        "ece": round(ece, 4),
+        "brier": round(sum((p - c) ** 2 for p, c in zip(probs, correct, strict=True)) / len(probs), 4),
+        "bins": table,
+        "review_share": round(review / len(probs), 4),
+        "accepted_precision": round(accepted_right / accepted, 4) if accepted else None,
+    }
+
+
+def _time_breakdown(units, truth, pred, old, by_id) -> dict:
+    """Where the qualification's date changes a NOS's status (`matcher.time_features`: legacy
+    then is not legacy today) for the right NOS or for the old linker's wrong choice, and how
+    each linker does there."""
+    from noshub.qualifications.matcher import time_features
+
+    def changes(nos, when) -> bool:
+        return time_features(nos, when)["legacy_then"] != float(nos.legacy)
+
+    spoke = [
+        r
+        for r, t in truth.items()
+        if changes(by_id[t], units[r].when) or (old.get(r) not in (None, t) and changes(by_id[old[r]], units[r].when))
+    ]
+    return {
+        "units_where_time_speaks": len(spoke),
+        "noshub_right": sum(pred.get(r) == truth[r] for r in spoke),
+        "old_right": sum(old.get(r) == truth[r] for r in spoke),
+        "changed": [
+            {
+                "unit": units[r].title,
+                "qualification": units[r].qualification,
+                "truth": by_id[truth[r]].urn_key,
+                "old": by_id[old[r]].urn_key if old.get(r) else None,
+                "noshub": by_id[pred[r]].urn_key if pred.get(r) else None,
+            }
+            for r in truth
+            if pred.get(r) != old.get(r)
+        ],
+    }
+
+
+def run(tune: bool) -> dict:
+    from benchdb import setup_loaded_database
+
+    setup_loaded_database()
+    from django.conf import settings
+
+    from noshub.qualifications import matcher as M
+    from noshub.qualifications.models import Qualification
+    from noshub.qualifications.services import catalogue_for_matching
+
+    started = time.time()
+    catalogue = catalogue_for_matching()
+    by_id = {n.standard_id: n for n in catalogue}
+    m = M.Matcher(catalogue)
+    dates = {q.key: M.qualification_date(q.structure_approved, q.accredited_from) for q in Qualification.objects.all()}
+    units = _units(Path(settings.DATA_DIR), dates)
+    truth = {}
+    for u in units:
+        found = m.code_candidates(u.code)
+        if len(found) == 1:
+            truth[u.ref] = found[0].standard_id
+    hidden = [M.UnitIn(u.ref, u.qualification, u.title, "", u.level, u.when) for u in units]
+    folds = _folds(units)
+
+    # The baseline and NOS Hub without context.
+    base = _baseline(catalogue, hidden)
+    alone = {x.ref: (x.nos.standard_id if x.nos else None) for x in m.link(hidden, use_codes=False, context=False)}
+
+    def learnt(use) -> tuple[dict[int, int | None], dict[int, tuple], list]:
+        """The learnt ranking (`Matcher.fit_ranking`, what `link_units` does) weighing `use`,
+        fitted on four folds' code-settled units (their codes hidden) and judged on the fifth."""
+        out, feats, coefs = {}, {}, []
+        for fold in folds:
+            train = {r: t for r, t in truth.items() if units[r].qualification not in fold}
+            m.fit_ranking(hidden, train, use)
+            coefs.append(dict(zip(("intercept", *m.ranking[0]), (round(c, 2) for c in m.ranking[1]), strict=True)))
+            for x in m.link(hidden, use_codes=False):
+                if units[x.ref].qualification in fold:
+                    out[x.ref] = x.nos.standard_id if x.nos else None
+                    feats[x.ref] = x.features
+        m.ranking = None
+        return out, feats, coefs
+
+    def fixed(dated: bool) -> tuple[dict[int, int | None], dict[int, tuple], list]:
+        """The fixed context weights (the shipped ones, or chosen on the other folds with
+        --tune), legacy read at the qualification's date (`dated`, NOS Hub) or today (the old
+        linker)."""
+        m.dated = dated
+        out, feats, chosen = {}, {}, []
+        default_weights = dict(m.weights)
+        grid_scores: dict[int, dict] = {}
+        if tune:
+            for gi, w in enumerate(GRID):
+                m.weights = w
+                grid_scores[gi] = {x.ref: x for x in m.link(hidden, use_codes=False)}
+        else:
+            shipped = {x.ref: x for x in m.link(hidden, use_codes=False)}
+        for fold in folds:
+            if tune:
+                train = [r for r in truth if units[r].qualification not in fold]
+                best = max(
+                    range(len(GRID)),
+                    key=lambda gi: _top1(
+                        {r: (x.nos.standard_id if x.nos else None) for r, x in grid_scores[gi].items()}, truth, train
+                    ),
+                )
+                chosen.append(GRID[best])
+                res = grid_scores[best]
+            else:
+                res = shipped
+            for u in units:
+                if u.qualification in fold:
+                    x = res[u.ref]
+                    out[u.ref] = x.nos.standard_id if x.nos else None
+                    feats[u.ref] = x.features
+        m.weights = default_weights
+        m.dated = True
+        return out, feats, chosen or [default_weights]
+
+    # NOS Hub, as `noshub qualifications link` links: the ranking learnt from every feature, time
+    # and batch included (`matcher.RANKED_ON`). Peers: the same learnt without the time features;
+    # the fixed weights with legacy read at the qualification's date; the old linker (fixed
+    # weights, legacy today).
+    pred, feats, coefs = learnt(M.RANKED_ON)
+    peers = {"learnt ranking, without time": learnt([f for f in M.RANKED_ON if f not in TIME] + ["legacy"])[0]}
+    for name in ("later", "legacy_then", "batch"):
+        use = [f for f in M.RANKED_ON if f != name] + (["legacy"] if name == "legacy_then" else [])
+        peers[f"learnt ranking, without {name}"] = learnt(use)[0]
+    peers["fixed weights, legacy at the date"], _, chosen = fixed(dated=True)
+    old, old_feats, _ = fixed(dated=False)
+
+    # Calibration: fitted on four folds, judged on the fifth (NOS Hub's, and the old linker's).
+    calibration = _calibration(m, folds, units, truth, pred, feats)
+    old_calibration = _calibration(m, folds, units, truth, old, old_feats)
+
+    # With the codes present, as the service links (`Matcher.fit`, then `link`).
+    m.calibration = None
+    ranked_on, calibrated_on = m.fit(units)
     live = m.link(units)
     methods = Counter(x.method or "none" for x in live)
     live_review = sum(
@@ -235,9 +329,17 @@ def run(tune: bool) -> dict:
         "judged_units": len(truth),
         "top1": {
             "noshub": round(_top1(pred, truth), 4),
+            "old linker (legacy today)": round(_top1(old, truth), 4),
+            **{name: round(_top1(p, truth), 4) for name, p in peers.items()},
             "noshub_without_context": round(_top1(alone, truth), 4),
             "baseline_tfidf_title": round(_top1(base, truth), 4),
         },
+        "right": {
+            "noshub": sum(pred.get(r) == t for r, t in truth.items()),
+            "old": sum(old.get(r) == t for r, t in truth.items()),
+        },
+        "time": _time_breakdown(units, truth, pred, old, by_id),
+        "ranking_coefficients": coefs,
         "breakdown": {
             "code_names_other_title": len(disagree),
             "top1_where_code_and_title_agree": round(_top1(pred, truth, agreeing), 4),
@@ -246,18 +348,15 @@ def run(tune: bool) -> dict:
             "top1_on_those": round(_top1(pred, truth, list(twins)), 4),
             "baseline_on_those": round(_top1(base, truth, list(twins)), 4),
         },
-        "weights": chosen or [default_weights],
-        "calibration_held_out": {
-            "ece": round(ece, 4),
-            "brier": round(brier, 4),
-            "bins": table,
-            "review_share": round(review / len(probs), 4),
-            "accepted_precision": round(accepted_right / accepted, 4) if accepted else None,
-        },
+        "weights": chosen,
+        "calibration_held_out": calibration,
+        "old_calibration_held_out": old_calibration,
         "with_codes": {
             "linked_share": round(sum(1 for x in live if x.nos) / len(live), 4),
             "by_method": dict(methods),
             "links_for_review": live_review,
+            "ranking_learnt_on": ranked_on,
+            "calibrated_on": calibrated_on,
         },
         "seconds": round(time.time() - started, 1),
     }
@@ -272,13 +371,22 @@ def run_ifate_soc(ablate: bool = False) -> dict:
 
     NOS Hub is `frameworks build`'s own code (`linking.soc_labels`, `fit_soc_ranker`,
     `ranked_soc_links` on `building.soc_evidence`), its training standards less the held-out fold."""
+    import dataclasses
+
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from noshub.core.occupations.soclink import combine
     from noshub.core.occupations.titles import TitleIndex
     from noshub.frameworks import building
-    from noshub.frameworks.linking import IFATE_EVIDENCE, fit_soc_ranker, ranked_soc_links, soc_labels
+    from noshub.frameworks.linking import (
+        IFATE_EVIDENCE,
+        LABEL_SHARE,
+        fit_soc_ranker,
+        job_titles_lean,
+        ranked_soc_links,
+        soc_labels,
+    )
     from noshub.soc.services import ready_coder
 
     started = time.time()
@@ -336,15 +444,16 @@ def run_ifate_soc(ablate: bool = False) -> dict:
         return max(options, key=score)  # the first (fewest evidence) among equals
 
     def held_out(
-        use=IFATE_EVIDENCE, learner: str = "logistic", outside: bool = True, options: list[list[str]] = ()
+        use=IFATE_EVIDENCE, learner: str = "logistic", outside: bool = True, options: list[list[str]] = (), others=None
     ) -> list[list[str]]:
+        others = extra if others is None else others
         ranked: list[list[str]] = [[] for _ in records]
         for f in range(FOLDS):
             inner = np.flatnonzero(fold != f)
             if options:
-                use = chosen(list(options), inner, extra if outside else [])
+                use = chosen(list(options), inner, others if outside else [])
                 picked.append(use)
-            train = [(at[records[i].code], truth[i]) for i in inner] + (extra if outside else [])
+            train = [(at[records[i].code], truth[i]) for i in inner] + (others if outside else [])
             model = fit_soc_ranker(evidence, train, use, learner)
             test = np.flatnonzero(fold == f)
             for i, r in zip(test, build_ranked(model, [at[records[i].code] for i in test]), strict=True):
@@ -353,6 +462,23 @@ def run_ifate_soc(ablate: bool = False) -> dict:
 
     picked: list[list[str]] = []
     ours = held_out()
+    # The labels before one rule (`linking.job_titles_lean`): job titles only, 50/50 ties broken
+    # by the higher unit code; the same judged standards and folds.
+    tie_broken = []
+    for i, r in enumerate(ref.ifate):
+        votes = index.votes(list(r.alt_titles))
+        unit, top = max(votes.items(), key=lambda kv: (kv[1], kv[0])) if votes else ("", 0.0)
+        if top >= LABEL_SHARE and i not in judged_at:
+            tie_broken.append((i, unit))
+    before = held_out(others=tie_broken)
+    # The one rule with the standard's title counted as a job title (not shipped: see
+    # `job_titles_lean`); the judged standards keep their truth.
+    titled = [
+        (i, lean[0])
+        for i, r in enumerate(ref.ifate)
+        if i not in judged_at and (lean := job_titles_lean(dataclasses.replace(r, alt_titles=(r.title, *r.alt_titles)), index))
+    ]
+    with_title = held_out(others=titled)
     ablation = {}
     if ablate:
         optional = [n for n in names if n not in IFATE_EVIDENCE]
@@ -386,12 +512,19 @@ def run_ifate_soc(ablate: bool = False) -> dict:
         "answer_among_candidates": round(reach / len(records), 4),
         "top1": {
             "NOS Hub (frameworks build, held out)": round(_topk(ours, truth, 1), 4),
+            "labels with ties broken by unit code": round(_topk(before, truth, 1), 4),
+            "labels counting the standard's title": round(_topk(with_title, truth, 1), 4),
             "fixed weights (coding index + SOC coder)": round(_topk(fixed, truth, 1), 4),
             "SOC coder alone": round(_topk(coder_only, truth, 1), 4),
             "coding index, title alone": round(_topk(title_only, truth, 1), 4),
             "baseline: nearest index title": round(_topk(base, truth, 1), 4),
         },
-        "top3": {"NOS Hub (frameworks build, held out)": round(_topk(ours, truth, 3), 4)},
+        "top3": {
+            "NOS Hub (frameworks build, held out)": round(_topk(ours, truth, 3), 4),
+            "labels with ties broken by unit code": round(_topk(before, truth, 3), 4),
+        },
+        "trained_outside_judged_with_ties_broken": len(tie_broken),
+        "trained_outside_judged_counting_the_title": len(titled),
         "ablation": {
             name: {"top1": round(_topk(r, truth, 1), 4), "top3": round(_topk(r, truth, 3), 4)} for name, r in ablation.items()
         },
@@ -492,7 +625,9 @@ def print_ifate(i: dict) -> None:
     for name, value in i["top1"].items():
         print(f"  top-1 {name:<42} {value:.1%}")
     print(
-        f"  top-3 NOS Hub {i['top3']['NOS Hub (frameworks build, held out)']:.1%}; the answer is among the candidates "
+        f"  top-3 NOS Hub {i['top3']['NOS Hub (frameworks build, held out)']:.1%} (labels with ties broken by unit code "
+        f"{i['top3']['labels with ties broken by unit code']:.1%}, {i['trained_outside_judged_with_ties_broken']} standards "
+        f"outside the judged set; counting the title {i['trained_outside_judged_counting_the_title']}); the answer is among the candidates "
         f"for {i['answer_among_candidates']:.1%}; {i['trained_outside_judged']} standards outside the judged set also "
         f"trained on ({i['seconds']} s)"
     )
@@ -548,7 +683,7 @@ def main() -> None:
         f"Unit → NOS links, unit codes hidden: {r['judged_units']} units judged (of {r['units']} in {r['qualifications']} qualifications)"
     )
     for name, value in r["top1"].items():
-        print(f"  top-1 {name:<26} {value:.1%}")
+        print(f"  top-1 {name:<34} {value:.1%}")
     b = r["breakdown"]
     print(
         f"  {b['code_names_other_title']} units' codes name a NOS with another title; where code and title agree: "
@@ -558,17 +693,28 @@ def main() -> None:
         f"  {b['title_held_by_several_nos']} units' titles are held by several NOS: NOS Hub {b['top1_on_those']:.1%}, "
         f"baseline {b['baseline_on_those']:.1%}"
     )
-    c = r["calibration_held_out"]
+    print(f"  right: NOS Hub {r['right']['noshub']:,}, old linker {r['right']['old']:,} of {r['judged_units']:,}")
+    t = r["time"]
     print(
-        f"Confidence (held-out folds): ECE {c['ece']:.3f}, Brier {c['brier']:.3f}; review {c['review_share']:.1%}, accepted precision {c['accepted_precision']:.1%}"
+        f"  the qualification's date speaks for {t['units_where_time_speaks']} units: NOS Hub right on {t['noshub_right']}, "
+        f"the old linker on {t['old_right']}; {len(t['changed'])} units linked otherwise than by the old linker:"
     )
-    for b in c["bins"]:
-        print(f"    {b['bin']}: n={b['n']:<5} confidence {b['confidence']:.2f} accuracy {b['accuracy']:.2f}")
+    for x in t["changed"]:
+        print(f"    {x['qualification']} {x['unit'][:60]!r}: truth {x['truth']}, old {x['old']}, NOS Hub {x['noshub']}")
+    for name, c in (("NOS Hub", r["calibration_held_out"]), ("old linker", r["old_calibration_held_out"])):
+        print(
+            f"Confidence of {name} (held-out folds): ECE {c['ece']:.3f}, Brier {c['brier']:.3f}; review {c['review_share']:.1%}, "
+            f"accepted precision {c['accepted_precision']:.1%}"
+        )
+        for b in c["bins"]:
+            print(f"    {b['bin']}: n={b['n']:<5} confidence {b['confidence']:.2f} accuracy {b['accuracy']:.2f}")
     w = r["with_codes"]
     print(
-        f"With codes present: {w['linked_share']:.1%} of units linked {w['by_method']}; {w['links_for_review']} links for review"
+        f"With codes present: {w['linked_share']:.1%} of units linked {w['by_method']}; {w['links_for_review']} links for review "
+        f"(ranking learnt on {w['ranking_learnt_on']} settled units, confidence on {w['calibrated_on']} held-out links)"
     )
     print(f"Weights: {r['weights']}")
+    print(f"NOS Hub's learnt ranking, per fold: {r['ranking_coefficients']}")
     print(f"{r['seconds']} s on {r['machine']}")
     if "frameworks" in r:
         print_frameworks(r["frameworks"])

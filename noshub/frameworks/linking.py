@@ -22,6 +22,7 @@ provenance, reason). NOS reach the other systems through their own SOC 2020 code
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -237,16 +238,36 @@ def soc_links(
 # -- IfATE → SOC 2020: evidence weighed by a learnt model -------------------------------------------
 
 
+def job_titles_lean(record: OccupationRecord, index: TitleIndex, share: float = LABEL_SHARE) -> tuple[str, float] | None:
+    """The unit group a standard's typical job titles lean to in the coding index, with its share
+    of their votes (`TitleIndex.votes`): at least `share`, and no other unit group as many (a tie
+    leans nowhere: no unit code breaks it). None when they do not lean.
+
+    The one rule for both readings: the labels the learnt ranker trains on (`soc_labels`) and the
+    lead the build gives the job titles (`job_titles_lead`). Only the job-title fields count, not
+    the standard's title: the title is the ranker's own evidence (the SOC coder and the sentence
+    vectors read it), so a label made from it would partly be the model's input; and the judged
+    truth of `bench/links_quality.py` is the job titles alone (the issue's "typical job titles
+    name one unit group"), with which the labels must agree: a title filed elsewhere in the index
+    would split a judged standard's votes into a tie and drop it from the training."""
+    votes = index.votes(list(record.alt_titles))
+    if not votes:
+        return None
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    unit, top = ranked[0]
+    if top < share - 1e-9 or (len(ranked) > 1 and math.isclose(ranked[1][1], top, abs_tol=1e-9)):
+        return None
+    return unit, top
+
+
 def soc_labels(records: list[OccupationRecord], index: TitleIndex, share: float = LABEL_SHARE) -> dict[int, str]:
-    """Record position → the unit group its job titles lean to in the coding index (at least
-    `share` of their votes); records whose job titles do not lean are left out."""
+    """Record position → the unit group its job titles lean to (`job_titles_lean`); records whose
+    job titles do not lean, ties included, are left out."""
     out = {}
     for i, r in enumerate(records):
-        votes = index.votes(list(r.alt_titles))
-        if votes:
-            unit, top = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
-            if top >= share:
-                out[i] = unit
+        lean = job_titles_lean(r, index, share)
+        if lean is not None:
+            out[i] = lean[0]
     return out
 
 
@@ -335,9 +356,9 @@ def ifate_soc_links(
 def job_titles_lead(
     records: list[OccupationRecord], links: list[Link], index: TitleIndex, unit_titles: dict[str, str]
 ) -> list[Link]:
-    """What a standard's own typical job titles say, where they lean to one unit group (at least
-    `LABEL_SHARE` of their coding-index votes, and no other as many): the strongest evidence NOS Hub has, so that unit
-    group leads. Confidence is the mixture of the two readings: the job titles' share of votes
+    """What a standard's own typical job titles say, where they lean to one unit group
+    (`job_titles_lean`, the rule the training labels follow): the strongest evidence NOS Hub has,
+    so that unit group leads. Confidence is the mixture of the two readings: the job titles' share of votes
     `s` for their unit group, and the text model's confidences scaled by 1 - s (so a unit group
     both name gains both). The figure `bench/links_quality.py` reports is the text model's alone,
     the job titles hidden, as the issue asks; this step is what a person would do with them."""
@@ -347,13 +368,12 @@ def job_titles_lead(
     out: list[Link] = []
     for r in records:
         own = by_code.pop(r.code, [])
-        votes = index.votes([r.title, *r.alt_titles])
-        ranked_votes = sorted(votes.values(), reverse=True)
-        unit, share = max(votes.items(), key=lambda kv: (kv[1], kv[0])) if votes else ("", 0.0)
-        if share < LABEL_SHARE or (len(ranked_votes) > 1 and ranked_votes[1] == share):  # no lean, or a tie
+        lean = job_titles_lean(r, index)
+        if lean is None:  # no lean, or a tie: the model's word stands
             out += own
             continue
-        named = [t for t in (r.title, *r.alt_titles) if unit in index.units(t)]
+        unit, share = lean
+        named = [t for t in r.alt_titles if unit in index.units(t)]
         ranked = next((x for x in own if x.target_code == unit), None)
         key = title_match_key(r.title)
         lead = Link(

@@ -7,16 +7,23 @@ qualification's other units. Works on plain data (no database), so the benchmark
    (``COSVR641 v2``), hyphens and dots (``SEMPEO2-04`` is ``SEMPEO204``), zero padding
    (``SUMHV4``/``SUMHV04``) and the trailing legacy letter (``LANCS20L``). A URN held by more
    than one standard is settled by the title.
-2. **Title and context**: TF-IDF (words and character n-grams) of the unit's title against every
-   NOS title gives candidates; the same title often exists under several URNs (a suite copied
-   by another developer), so each candidate gains from the qualification's other units: the
-   share of them linked into the candidate's suites, to its developer and to its URN's prefix.
-   The other units' NOS are their code links when they have codes, else their first-pass
-   title matches.
+2. **Title, context and time**: TF-IDF (words and character n-grams) of the unit's title
+   against every NOS title gives candidates; the same title often exists under several URNs (a
+   suite copied by another developer, a legacy NOS and its successor), so each candidate has
+   features beyond its title: the share of the qualification's other units linked into its
+   suites, to its developer, to its URN's prefix and to its batch (the day it entered the NOS
+   database); its level; and time (`time_features`): whether it was legacy at the
+   qualification's date (a NOS whose successor came after that date was current then; the
+   successor did not exist yet) and whether it entered the NOS database after that date. The
+   other units' NOS are their code links when they have codes, else their first-pass title
+   matches. A logistic model learnt from the units whose codes settle their NOS (`settled`,
+   their codes hidden; `fit_ranking`) weighs the features; without one, fixed weights (title
+   plus context, less a legacy penalty).
 
-Confidence is a logistic model of the match's features (score, margin over the runner-up,
-context agreement), fitted on the units whose codes settle the truth, with their codes hidden
-(`fit_calibration`); a link below `REVIEW_BELOW` goes to the review queue.
+Confidence is a logistic model of the match's features (title, margin over the runner-up,
+context agreement), fitted on links the ranking made without having seen the unit's
+qualification (`fit`: the ranking learnt on the other folds of qualifications); a link below
+`REVIEW_BELOW` goes to the review queue.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from noshub.core.urns import normalise_urn
 
@@ -34,6 +42,21 @@ MIN_TITLE_SCORE = 0.3  # below this a title match is no candidate at all
 TOP_K = 25
 # Context weights (tuned on folds of qualifications in bench/links_quality.py --tune).
 W_SUITE, W_DEVELOPER, W_PREFIX, W_LEGACY, W_LEVEL = 0.10, 0.0, 0.10, 0.03, 0.0
+
+#: The features of a unit's candidate NOS: title similarity; the share of the qualification's
+#: other units its suite, developer, URN prefix and batch cover; the level its suite names
+#: agreeing with the qualification's; legacy today; and time (`time_features`): legacy at the
+#: qualification's date, and entered the NOS database after it.
+RANK_FEATURES = ("title", "suite", "developer", "prefix", "batch", "level", "legacy", "legacy_then", "later")
+#: Those a learnt ranking (`Matcher.fit_ranking`, measured beside the fixed weights) weighs by default.
+RANKED_ON = ("title", "suite", "developer", "prefix", "batch", "level", "legacy_then", "later")
+RANKING_C = 1.0  # the ranking model's inverse regularisation
+FIT_FOLDS = 5  # folds of qualifications for the confidence of the learnt ranking (`Matcher.fit`)
+#: The NOS database's first load: every NOS of its time was entered on 31 March or 23 April 2014,
+#: so a creation date up to this one only says the NOS existed by then.
+FIRST_LOAD = date(2014, 4, 30)
+#: A NOS entered more than this after the qualification's date did not exist when it was written.
+GRACE = timedelta(days=180)
 
 
 @dataclass(frozen=True)
@@ -46,6 +69,13 @@ class Nos:
     developer: str = ""
     legacy: bool = False
     version_id: int | None = None
+    #: When the NOS database first held it (its earliest version's creation; NOS migrated at the
+    #: database's first load carry that load's date, `FIRST_LOAD`, which only says "by then").
+    created: date | None = None
+    #: When a later standard that names it as its Original URN (its successor) was first held.
+    replaced: date | None = None
+    #: It names another NOS as its Original URN (it is that NOS's successor).
+    successor: bool = False
 
     @property
     def level(self) -> int | None:
@@ -59,6 +89,7 @@ class UnitIn:
     title: str
     code: str = ""
     level: int | None = None  # the qualification's SVQ level (`svq_level`), which suites follow
+    when: date | None = None  # the qualification's date (`qualification_date`): the NOS of its time
 
 
 @dataclass
@@ -71,6 +102,7 @@ class Match:
     reason: str = ""
     features: tuple[float, ...] = ()
     candidates: list[tuple[Nos, float]] = field(default_factory=list)
+    rows: list[tuple[Nos, dict[str, float]]] = field(default_factory=list)  # every candidate's features, best first
 
 
 # ----------------------------------------------------------------------------- codes
@@ -131,7 +163,12 @@ class Matcher:
         self.word_matrix = self.words.fit_transform(titles)
         self.char_matrix = self.chars.fit_transform(titles)
         self.calibration: tuple[float, ...] | None = None
+        #: (feature names, logistic coefficients) of the learnt ranking (`fit_ranking`); None: fixed weights.
+        self.ranking: tuple[tuple[str, ...], tuple[float, ...]] | None = None
         self.weights = {"suite": W_SUITE, "developer": W_DEVELOPER, "prefix": W_PREFIX, "legacy": W_LEGACY, "level": W_LEVEL}
+        #: The fixed weights' legacy penalty reads the status a NOS had at the qualification's
+        #: date (`time_features`); False: its status today (the linker before time).
+        self.dated = True
         self._cache: dict[str, list[tuple[int, float]]] = {}  # a title's candidates, worked out once
 
     # ------------------------------------------------------------------ by code
@@ -218,24 +255,25 @@ class Matcher:
                     matches[u.ref] = m
         rest = [u for u in units if u.ref not in matches]
         cands = self.title_candidates([u.title for u in rest])
-        # The context of a qualification: how well its units are covered by each suite, developer
-        # and URN prefix. A unit linked by code counts 1 for its NOS's; a unit linked by title
-        # counts, for each suite (developer, prefix), its best title score among its candidates
-        # there, so a title held in several suites votes for all of them and the suite that
-        # covers the most of the qualification wins.
+        # The context of a qualification: how well its units are covered by each suite, developer,
+        # URN prefix and batch (the day NOS entered the database together). A unit linked by
+        # code counts 1 for its NOS's; a unit linked by title counts, for each suite (developer,
+        # prefix, batch), its best title score among its candidates there, so a title held in
+        # several suites votes for all of them and the suite that covers the most of the
+        # qualification wins.
+        kinds = ("suite", "developer", "prefix", "batch")
         support: dict[str, dict[str, Counter]] = {}
         own: dict[int, dict[str, dict[str, float]]] = {}
         sizes: Counter = Counter()
 
         def add(u: UnitIn, scored_nos: list[tuple[Nos, float]]) -> None:
-            best: dict[str, dict[str, float]] = {"suite": {}, "developer": {}, "prefix": {}}
+            best: dict[str, dict[str, float]] = {kind: {} for kind in kinds}
             for nos, score in scored_nos:
-                keys = {"suite": set(nos.suites), "developer": {nos.developer} - {""}, "prefix": {urn_prefix(nos.urn_key)}}
-                for kind, values in keys.items():
+                for kind, values in _context_keys(nos).items():
                     for value in values:
                         best[kind][value] = max(best[kind].get(value, 0.0), score)
             own[u.ref] = best
-            qual = support.setdefault(u.qualification, {"suite": Counter(), "developer": Counter(), "prefix": Counter()})
+            qual = support.setdefault(u.qualification, {kind: Counter() for kind in kinds})
             for kind, values in best.items():
                 qual[kind].update(values)
             sizes[u.qualification] += 1
@@ -245,55 +283,140 @@ class Matcher:
                 add(u, [(matches[u.ref].nos, 1.0)])
         for u, cand in zip(rest, cands, strict=True):
             add(u, [(self.catalogue[i], cos) for i, cos in cand if cos >= MIN_TITLE_SCORE])
-        w = self.weights
         for u, cand in zip(rest, cands, strict=True):
             qual = support.get(u.qualification)
             others = sizes[u.qualification] - 1
-            scored = []
+            rows = []
+            if self.ranking is not None:  # the learnt ranking knows only candidates close enough
+                cand = [(i, cos) for i, cos in cand if cos >= MIN_TITLE_SCORE]
             for index, cos in cand:
                 nos = self.catalogue[index]
-                f = {"suite": 0.0, "developer": 0.0, "prefix": 0.0}
+                f = dict.fromkeys(RANK_FEATURES, 0.0)
+                f["title"] = cos
                 if context and others > 0 and qual is not None:
                     mine = own[u.ref]
-                    f["suite"] = max((qual["suite"][s] - mine["suite"].get(s, 0.0) for s in nos.suites), default=0.0) / others
-                    if nos.developer:
-                        f["developer"] = (qual["developer"][nos.developer] - mine["developer"].get(nos.developer, 0.0)) / others
-                    prefix = urn_prefix(nos.urn_key)
-                    f["prefix"] = (qual["prefix"][prefix] - mine["prefix"].get(prefix, 0.0)) / others
-                f_level = 0.0 if u.level is None or nos.level is None else (1.0 if nos.level == u.level else 0.0)
-                score = (
-                    cos
-                    + w["suite"] * f["suite"]
-                    + w["developer"] * f["developer"]
-                    + w["prefix"] * f["prefix"]
-                    + w["level"] * f_level
-                    - w["legacy"] * nos.legacy
-                )
-                scored.append((score, cos, f["suite"], f["developer"], f["prefix"], nos, f_level))
-            scored.sort(key=lambda s: -s[0])
-            if not scored or scored[0][1] < MIN_TITLE_SCORE:
+                    for kind, values in _context_keys(nos).items():
+                        f[kind] = max((qual[kind][v] - mine[kind].get(v, 0.0) for v in values), default=0.0) / others
+                f["level"] = 0.0 if u.level is None or nos.level is None else (1.0 if nos.level == u.level else 0.0)
+                f["legacy"] = float(nos.legacy)
+                f.update(time_features(nos, u.when))
+                rows.append((nos, f))
+            scored = sorted(((self.score(f), nos, f) for nos, f in rows), key=lambda s: -s[0])
+            if not scored or scored[0][2]["title"] < MIN_TITLE_SCORE:
                 matches[u.ref] = Match(u.ref, None, "", reason="no NOS title is close enough to the unit's title")
                 continue
-            best = scored[0]
-            margin = best[0] - (scored[1][0] if len(scored) > 1 else 0.0)
-            feats = (best[1], margin, best[2], best[3], best[4], best[6])
-            parts = [f"title similarity {best[1]:.2f}"]
-            if best[2]:
-                parts.append(f"its suite covers {best[2]:.0%} of the qualification's other units")
-            if best[4]:
-                parts.append(f"its URN prefix {urn_prefix(best[5].urn_key)} covers {best[4]:.0%} of them")
+            best_score, best_nos, f = scored[0]
+            margin = best_score - (scored[1][0] if len(scored) > 1 else 0.0)
+            feats = (f["title"], margin, f["suite"], f["developer"], f["prefix"], f["level"])
+            parts = [f"title similarity {f['title']:.2f}"]
+            if f["suite"]:
+                parts.append(f"its suite covers {f['suite']:.0%} of the qualification's other units")
+            if f["prefix"]:
+                parts.append(f"its URN prefix {urn_prefix(best_nos.urn_key)} covers {f['prefix']:.0%} of them")
+            if self.ranking is not None and "batch" in self.ranking[0] and f["batch"]:
+                parts.append(f"NOS that entered the NOS database with it cover {f['batch']:.0%} of them")
+            if self.dated and u.when is not None:
+                parts.extend(time_reasons(best_nos, u.when))
             m = Match(
                 u.ref,
-                best[5],
+                best_nos,
                 "title",
-                score=best[0],
+                score=best_score,
                 reason="; ".join(parts) + f"; ahead of the next NOS by {margin:.2f}",
                 features=feats,
-                candidates=[(s[5], round(s[0], 3)) for s in scored[:5]],
+                candidates=[(s[1], round(s[0], 3)) for s in scored[:5]],
+                rows=[(s[1], s[2]) for s in scored],
             )
             m.confidence = self.confidence(feats)
             matches[u.ref] = m
         return [matches[u.ref] for u in units]
+
+    def score(self, f: dict[str, float]) -> float:
+        """A candidate's score: the learnt ranking model's probability that it is the unit's NOS
+        (`fit_ranking`) when there is one, else the title similarity plus the fixed context
+        weights."""
+        if self.ranking is not None:
+            names, coef = self.ranking
+            z = coef[0] + sum(c * f[name] for c, name in zip(coef[1:], names, strict=True))
+            return 1.0 / (1.0 + math.exp(-z))
+        w = self.weights
+        return (
+            f["title"]
+            + w["suite"] * f["suite"]
+            + w["developer"] * f["developer"]
+            + w["prefix"] * f["prefix"]
+            + w["level"] * f["level"]
+            - w["legacy"] * (f["legacy_then"] if self.dated else f["legacy"])
+        )
+
+    # ------------------------------------------------------------------ the learnt ranking
+
+    def settled(self, units: Sequence[UnitIn]) -> dict[int, int]:
+        """Unit ref → standard id for the units whose code (exactly, or once normalised) names
+        exactly one NOS: the truth the ranking and the confidence learn from (and the one
+        `bench/links_quality.py` judges on)."""
+        out = {}
+        for u in units:
+            found = self.code_candidates(u.code)
+            if len(found) == 1:
+                out[u.ref] = found[0].standard_id
+        return out
+
+    def fit_ranking(self, units: Sequence[UnitIn], truth: dict[int, int] | None = None, use: Sequence[str] = RANKED_ON) -> int:
+        """Learn how to weigh a candidate's features (`use` of `RANK_FEATURES`) from units whose
+        NOS is known (`truth`: unit ref → standard id; by default `settled`), linked with their
+        codes hidden: a logistic model of "this candidate is the unit's NOS" over every candidate
+        (title similarity at least `MIN_TITLE_SCORE`) of every known unit whose NOS is among
+        them. The units' qualifications are the context, all of them as given. Returns how many
+        units it learnt from (0: too few; the model is left as it was)."""
+        truth = self.settled(units) if truth is None else truth
+        hidden = [UnitIn(u.ref, u.qualification, u.title, "", u.level, u.when) for u in units]
+        saved, self.ranking = self.ranking, None
+        matches = self.link(hidden, use_codes=False)
+        self.ranking = saved
+        X, y, learnt = [], [], 0
+        for m in matches:
+            answer = truth.get(m.ref)
+            rows = [(nos, f) for nos, f in m.rows if f["title"] >= MIN_TITLE_SCORE]
+            if answer is None or not any(nos.standard_id == answer for nos, _ in rows):
+                continue
+            learnt += 1
+            for nos, f in rows:
+                X.append([f[name] for name in use])
+                y.append(int(nos.standard_id == answer))
+        if learnt < 50:
+            return 0
+        self.ranking = (tuple(use), fit_logistic(X, y, c=RANKING_C))
+        return learnt
+
+    def fit(self, units: Sequence[UnitIn], folds: int = FIT_FOLDS) -> tuple[int, int]:
+        """What `link_units` does before linking: learn the ranking (`fit_ranking`) from the
+        settled units, and the confidence from links the ranking made without having seen their
+        qualification (the ranking learnt on the other folds of qualifications, the units' codes
+        hidden), so it is not the ranking's view of its own training units. Falls back to the
+        fixed weights (and `fit_calibration`) when too few units are settled. Returns (units the
+        ranking learnt from, links the confidence learnt from)."""
+        truth = self.settled(units)
+        quals = sorted({u.qualification for u in units})
+        hidden = [UnitIn(u.ref, u.qualification, u.title, "", u.level, u.when) for u in units]
+        qual_of = {u.ref: u.qualification for u in units}
+        self.ranking = None
+        X, y = [], []
+        for k in range(folds):
+            fold = set(quals[k::folds])
+            self.ranking = None
+            if not self.fit_ranking(units, {r: t for r, t in truth.items() if qual_of[r] not in fold}):
+                continue
+            for m in self.link([u for u in hidden if u.qualification in fold], use_codes=False):
+                if m.ref in truth and m.nos is not None:
+                    X.append(m.features)
+                    y.append(int(m.nos.standard_id == truth[m.ref]))
+        self.ranking = None
+        learnt = self.fit_ranking(units, truth)
+        if not learnt or len(y) < 50 or len(set(y)) < 2:
+            return learnt, self.fit_calibration(units, truth)
+        self.calibration = fit_logistic(X, y)
+        return learnt, len(y)
 
     # ------------------------------------------------------------------ confidence
 
@@ -302,17 +425,19 @@ class Matcher:
         z = coef[0] + sum(c * f for c, f in zip(coef[1:], feats, strict=False))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def fit_calibration(self, units: Sequence[UnitIn]) -> int:
-        """Fit the confidence on units whose code settles their NOS: link them with their codes
-        hidden and learn how often a match with these features is right. Returns how many
-        units it learnt from (0: too few, or all right or all wrong; the defaults stay)."""
-        truth = {}
-        for u in units:
-            nos, method, _ = self.by_code(u.code, u.title)
-            if nos is not None and method == "code":
-                truth[u.ref] = nos.standard_id
+    def fit_calibration(self, units: Sequence[UnitIn], truth: dict[int, int] | None = None) -> int:
+        """Fit the confidence on units whose code settles their NOS (`truth`; by default those
+        whose code is exactly a URN): link them with their codes hidden and learn how often a
+        match with these features is right. Returns how many units it learnt from (0: too few,
+        or all right or all wrong; the defaults stay)."""
+        if truth is None:
+            truth = {}
+            for u in units:
+                nos, method, _ = self.by_code(u.code, u.title)
+                if nos is not None and method == "code":
+                    truth[u.ref] = nos.standard_id
         known = [u for u in units if u.ref in truth]
-        hidden = [UnitIn(u.ref, u.qualification, u.title) for u in units]
+        hidden = [UnitIn(u.ref, u.qualification, u.title, "", u.level, u.when) for u in units]
         matches = {m.ref: m for m in self.link(hidden, use_codes=False)}
         X, y = [], []
         for u in known:
@@ -331,12 +456,65 @@ class Matcher:
 DEFAULT_CALIBRATION = (-4.0, 6.0, 12.0, 1.0, 0.5, 1.0, 0.5)
 
 
-def fit_logistic(X: Sequence[Sequence[float]], y: Sequence[int]) -> tuple[float, ...]:
+def fit_logistic(X: Sequence[Sequence[float]], y: Sequence[int], c: float = 1.0) -> tuple[float, ...]:
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=1.0, max_iter=1000)
+    model = LogisticRegression(C=c, max_iter=1000)
     model.fit(X, y)
     return (float(model.intercept_[0]), *(float(c) for c in model.coef_[0]))
+
+
+# ----------------------------------------------------------------------------- time and batch
+
+
+def _context_keys(nos: Nos) -> dict[str, set[str]]:
+    """The values a NOS shares with the other units' NOS: suites, developer, URN prefix, and its
+    batch (the day it entered the NOS database, for NOS entered after the first load)."""
+    batch = {nos.created.isoformat()} if nos.created and nos.created > FIRST_LOAD else set()
+    return {"suite": set(nos.suites), "developer": {nos.developer} - {""}, "prefix": {urn_prefix(nos.urn_key)}, "batch": batch}
+
+
+def _after(day: date | None, when: date) -> bool:
+    """`day` is after `when` by more than `GRACE`, and after the first load (before which a date
+    says nothing)."""
+    return day is not None and day > FIRST_LOAD and day > when + GRACE
+
+
+def time_features(nos: Nos, when: date | None) -> dict[str, float]:
+    """What the qualification's date says of a candidate NOS.
+
+    `legacy_then`: the NOS was not the current one at that date. Its legacy status today is
+    re-read where the catalogue knows its succession (a successor names it as its Original URN):
+    a NOS whose successor entered the NOS database only after the date was current then, its
+    successor did not exist yet (legacy then); a NOS whose successor was already there had been
+    replaced. Elsewhere its status today stands. `later`: a NOS with no known predecessor entered
+    the NOS database after the date (a weaker reading: many NOS in use were re-entered after the
+    first load; a successor's entry is `legacy_then`'s, not counted twice). With no date,
+    today's status and 0."""
+    if when is None:
+        return {"legacy_then": float(nos.legacy), "later": 0.0}
+    later = _after(nos.created, when)
+    if nos.replaced is not None:
+        legacy_then = not _after(nos.replaced, when)
+    elif nos.successor and later:
+        legacy_then = True
+    else:
+        legacy_then = nos.legacy
+    return {"legacy_then": float(legacy_then), "later": float(later and not nos.successor)}
+
+
+def time_reasons(nos: Nos, when: date) -> list[str]:
+    """What the reason of a link says of time, where the qualification's date changed the NOS's
+    status."""
+    if nos.legacy and nos.replaced is not None and _after(nos.replaced, when):
+        return [f"legacy now, but current at the qualification's date ({when:%d %B %Y}): its successor came in {nos.replaced:%Y}"]
+    return []
+
+
+def qualification_date(structure_approved: date | None, accredited_from: date | None) -> date | None:
+    """The date a qualification's units were chosen: its structure's approval, else the start of
+    its accreditation."""
+    return structure_approved or accredited_from
 
 
 _SUITE_LEVEL = re.compile(r"\b(?:suite|level)\s*(\d)\b", re.I)

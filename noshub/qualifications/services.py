@@ -34,15 +34,47 @@ from .models import (
 
 
 def catalogue_for_matching() -> list[matcher.Nos]:
+    """The current NOS as the matcher sees them, with their dates: when the NOS database first
+    held each (its earliest version's creation) and when a successor naming it as its Original
+    URN was first held."""
     suites: dict[int, list[str]] = {}
     for vid, name in _current_suites():
         suites.setdefault(vid, []).append(name)
+    created: dict[int, object] = {}
+    for sid, when in NosVersion.objects.exclude(source_created__isnull=True).values_list("standard_id", "source_created"):
+        day = when.date()
+        if sid not in created or day < created[sid]:
+            created[sid] = day
+    replaced: dict[int, object] = {}
+    successors = set()
+    pairs = Standard.objects.filter(current__original_standard__isnull=False).values_list("id", "current__original_standard_id")
+    for sid, original in pairs:
+        day = created.get(sid)
+        if original == sid:
+            continue
+        successors.add(sid)
+        if day is not None and (original not in replaced or day < replaced[original]):
+            replaced[original] = day
     out = []
     rows = Standard.objects.filter(current__isnull=False).values_list(
         "id", "slug", "urn_key", "current_id", "current__title", "current__developed_by__name", "current__validity"
     )
     for sid, slug, key, vid, title, dev, validity in rows:
-        out.append(matcher.Nos(sid, slug, key, title or "", tuple(suites.get(vid, ())), dev or "", validity == "legacy", vid))
+        out.append(
+            matcher.Nos(
+                sid,
+                slug,
+                key,
+                title or "",
+                tuple(suites.get(vid, ())),
+                dev or "",
+                validity == "legacy",
+                vid,
+                created.get(sid),
+                replaced.get(sid),
+                sid in successors,
+            )
+        )
     return out
 
 
@@ -67,7 +99,8 @@ def _units_in(units) -> list[matcher.UnitIn]:
     out = []
     for u in units:
         q = u.qualification
-        out.append(matcher.UnitIn(u.pk, q.key, u.title, u.code, matcher.svq_level(q.code, q.level)))
+        when = matcher.qualification_date(q.structure_approved, q.accredited_from)
+        out.append(matcher.UnitIn(u.pk, q.key, u.title, u.code, matcher.svq_level(q.code, q.level), when))
     return out
 
 
@@ -81,7 +114,7 @@ def link_units(qualification_keys: list[str] | None = None, progress=None) -> di
     if not units:
         return {"units": 0}
     m = _matcher()
-    learnt = m.fit_calibration(_units_in(units))
+    ranked_on, learnt = m.fit(_units_in(units))
     todo = [u for u in units if qualification_keys is None or u.qualification.key in qualification_keys]
     matches = {x.ref: x for x in m.link(_units_in(todo))}
     decisions = _latest_decisions()
@@ -120,7 +153,7 @@ def link_units(qualification_keys: list[str] | None = None, progress=None) -> di
         UnitLink.objects.bulk_update(
             changed, ["standard", "version", "method", "confidence", "reason", "status", "candidates"], batch_size=500
         )
-    return {"units": len(todo), "calibrated_on": learnt, **counts}
+    return {"units": len(todo), "ranking_learnt_on": ranked_on, "calibrated_on": learnt, **counts}
 
 
 def _signature(unit: Unit) -> tuple[str, str, str]:

@@ -22,6 +22,7 @@ from noshub.frameworks.linking import (
     isco_soc_links,
     isco_soc_shares,
     job_titles_lead,
+    job_titles_lean,
     ranked_soc_links,
     resolve_onet,
     soc_labels,
@@ -299,3 +300,29 @@ def test_job_titles_that_lean_to_one_unit_group_lead_the_build_s_links():
     assert "baker" in st1[0].reason and "text model rank 2" in st1[0].reason and st1[1].confidence == 0.0
     assert [x for x in out if x.code == "ST2"] == ranked[2:]  # no unit group has more than half: the model's word stands
     assert sum(x.confidence for x in st1) <= 1.0
+
+
+def test_one_rule_for_job_titles_that_lean_ties_lean_nowhere_and_the_title_does_not_count():
+    """The training labels and the build's lead read the job titles by one rule
+    (`job_titles_lean`): a 50/50 tie leans nowhere (no unit code breaks it), and the standard's
+    own title, the model's evidence, is no vote."""
+    from noshub.frameworks.linking import Link
+
+    index = TitleIndex([("Baker", "5432"), ("Cook", "5435"), ("Chef", "5434"), ("Chef", "5435")])
+    titles = {"5432": "Bakers and flour confectioners", "5434": "Chefs", "5435": "Cooks"}
+    tie = OccupationRecord("ifate", "ST1", "Kitchen standard", "", alt_titles=("baker", "cook"))
+    titled = OccupationRecord("ifate", "ST2", "Baker", "", alt_titles=("cook",))  # its title names 5432
+    split = OccupationRecord("ifate", "ST3", "Cook", "", alt_titles=("baker",))
+    assert job_titles_lean(tie, index) is None
+    assert job_titles_lean(titled, index) == ("5435", 1.0) and job_titles_lean(split, index) == ("5432", 1.0)
+    assert soc_labels([tie, titled, split], index) == {1: "5435", 2: "5432"}  # not {0: "5435", ...}
+    ranked = [
+        Link("ifate", "ST1", "soc2020", "5434", "related", 0.5, "text model", "text model rank 1"),
+        Link("ifate", "ST2", "soc2020", "5432", "related", 0.6, "text model", "text model rank 1"),
+        Link("ifate", "ST3", "soc2020", "5435", "related", 0.6, "text model", "text model rank 1"),
+    ]
+    out = job_titles_lead([tie, titled, split], ranked, index, titles)
+    lead = {x.code: x for x in reversed(out)}
+    assert lead["ST1"] == ranked[0]  # the tie leaves the model's word
+    assert lead["ST2"].target_code == "5435" and lead["ST2"].provenance == "coding index"
+    assert lead["ST3"].target_code == "5432" and "Cook" not in lead["ST3"].reason.split(": ")[1]

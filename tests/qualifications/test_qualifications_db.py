@@ -189,3 +189,40 @@ def test_publishing_a_new_version_of_a_nos_used_by_two_qualifications_alerts_bot
     from noshub.qualifications.alerts import record_changes
 
     assert record_changes({standard.pk}) == 0
+
+
+def test_the_time_signal_picks_the_nos_current_at_the_qualification_s_date_for_a_real_twin_pair():
+    """GK9M (structure approved June 2015) codes its heating unit SUMHV04, the legacy NOS whose
+    current successor BSEHV04 (Original URN SUMHV04, same title) entered the NOS database only in
+    2019. With the codes hidden and the ranking `link_units` learns (`Matcher.fit`): the unit
+    alone (no context) is SUMHV04 at the qualification's date and BSEHV04 at a date after the
+    successor came, or with no date (today's status): the date alone decides; in its
+    qualification, at its date, SUMHV04, the reason saying why."""
+    from datetime import date
+
+    from noshub.qualifications import matcher
+    from noshub.qualifications.models import Unit
+    from noshub.qualifications.services import _units_in, catalogue_for_matching
+
+    m = matcher.Matcher(catalogue_for_matching())
+    by_urn = {n.urn_key: n for n in m.catalogue}
+    legacy, successor = by_urn["SUMHV04"], by_urn["BSEHV04"]
+    assert legacy.legacy and not successor.legacy and successor.successor
+    assert legacy.replaced is not None and legacy.replaced.year == 2019
+    assert matcher.clean_title(legacy.title) == successor.title
+    units = _units_in(Unit.objects.select_related("qualification"))
+    ranked_on, calibrated_on = m.fit(units)
+    assert ranked_on > 1000 and calibrated_on > 1000 and "legacy_then" in m.ranking[0]
+    gk9m = [u for u in units if u.qualification == "GK9M"]
+    heating = next(u for u in gk9m if u.code == "SUMHV04")
+    assert heating.when == date(2015, 6, 10)
+
+    def linked(when, context=True):
+        hidden = [matcher.UnitIn(u.ref, u.qualification, u.title, "", u.level, when) for u in gk9m]
+        return next(x for x in m.link(hidden, use_codes=False, context=context) if x.ref == heating.ref)
+
+    assert linked(heating.when, context=False).nos.urn_key == "SUMHV04"
+    assert linked(date(2020, 1, 1), context=False).nos.urn_key == "BSEHV04"
+    assert linked(None, context=False).nos.urn_key == "BSEHV04"
+    then = linked(heating.when)
+    assert then.nos.urn_key == "SUMHV04" and "current at the qualification's date" in then.reason

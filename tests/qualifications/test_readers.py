@@ -116,3 +116,26 @@ def test_a_workbook_without_a_unit_table_is_rejected(tmp_path):
 def test_qualification_keys_join_the_files():
     assert q.qualification_key("GK56 22") == q.qualification_key("GK5622") == q.qualification_key("GK56") == "GK56"
     assert q.qualification_key("", "SVQ 2 in Surveying") == "T-svq-2-in-surveying"
+
+
+def test_time_features_read_a_nos_status_at_the_qualification_s_date():
+    """The real pair SUMHV04 (legacy, in the NOS database since its first load) and BSEHV04 (its
+    successor, entered 1 April 2019): for a qualification of 2015 the legacy one was current and
+    its successor did not exist; for one of 2020, as today."""
+    from datetime import date
+
+    from noshub.qualifications.matcher import Nos, time_features
+
+    old = Nos(
+        1, "SUMHV04", "SUMHV04", "Install and test … Legacy", legacy=True, created=date(2014, 3, 31), replaced=date(2019, 4, 1)
+    )
+    new = Nos(2, "BSEHV04", "BSEHV04", "Install and test …", created=date(2019, 4, 1), successor=True)
+    assert time_features(old, date(2015, 6, 10)) == {"legacy_then": 0.0, "later": 0.0}
+    assert time_features(new, date(2015, 6, 10)) == {"legacy_then": 1.0, "later": 0.0}  # counted once, as legacy then
+    assert (
+        time_features(old, date(2020, 1, 1))["legacy_then"] == 1.0 and time_features(new, date(2020, 1, 1))["legacy_then"] == 0.0
+    )
+    assert time_features(old, None)["legacy_then"] == 1.0 and time_features(new, None) == {"legacy_then": 0.0, "later": 0.0}
+    # A date before the first load says nothing of a NOS the first load carried.
+    assert time_features(Nos(3, "X1", "X1", "x", created=date(2014, 3, 31)), date(2010, 1, 1))["later"] == 0.0
+    assert time_features(Nos(4, "X2", "X2", "x", created=date(2016, 2, 26)), date(2014, 1, 22))["later"] == 1.0
