@@ -163,6 +163,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `{% url %}` as Django's, its addresses kept per process (noshub/catalogue/templatetags/kept_urls.py).
+            "builtins": ["noshub.catalogue.templatetags.kept_urls"],
         },
     },
 ]
