@@ -36,7 +36,7 @@ class CachedEncoder:
     Pickles as its folder and batch size only, so a pickled coder holds no open connection and
     no `progress` callback (``progress(done, total)``, heard by every call while it is set).
 
-    Another model (a fine-tuned copy, `noshub.core.behaviours.tuning`) is cached in the same file
+    Another model (a fine-tuned copy, `noshub.core.tuning`) is cached in the same file
     when given with a `name` that identifies its weights (its vectors are keyed by that name); such
     an encoder is not pickled."""
 
