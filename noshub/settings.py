@@ -64,7 +64,7 @@ DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", BASE_DIR.parent / "shared" / "
 BEHAVIOURS_TUNED_MAPPER = os.environ.get("NOSHUB_BEHAVIOURS_TUNED_MAPPER", "1") != "0"
 # The SOC coder's semantic signals read a copy of the sentence model fine-tuned on the ONS coding
 # index and Volume 1 tasks (`noshub.soc.coder.tuned`; the first fit on a machine trains it).
-SOC_TUNED_ENCODER = os.environ.get("NOSHUB_SOC_TUNED_ENCODER", "0") == "1"
+SOC_TUNED_ENCODER = os.environ.get("NOSHUB_SOC_TUNED_ENCODER", "1") != "0"
 
 
 def _flag(name: str) -> bool:
