@@ -337,8 +337,8 @@ def encoder(train: bool = False, progress: ProgressCallback | None = None) -> ve
     key = tuning.pairs_key(anchors, positives, **TUNE_SETTINGS)
     if key not in _tuned:
         stage = gettext("Fine-tuning the SOC coder's sentence model (once; kept with the vectors)")
-        if train:
-            tell(progress, stage, 0, 0)
+        if train and not (settings.CACHE_DIR / tuning.FOLDER / key / "modules.json").exists():
+            tell(progress, stage, 0, 0)  # said only when it trains: reading the kept weights back takes a second
         model, key = tuning.cached_pairs_model(
             settings.CACHE_DIR,
             anchors,

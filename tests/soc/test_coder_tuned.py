@@ -90,6 +90,7 @@ def test_the_setting_chooses_the_model_and_only_a_fit_trains_it(settings, tmp_pa
     assert tuned.tuned and tuned.name.startswith("tuned-pairs-") and (tuned.path / "modules.json").exists()
     assert heard and "Fine-tuning" in heard[-1][0] and heard[-1][1] == heard[-1][2] > 0
     monkeypatch.setattr(services, "_tuned", {})  # another process: reads the kept weights, trains nothing
-    again = services.encoder()
-    assert again.tuned and again.name == tuned.name
+    heard.clear()
+    again = services.encoder(train=True, progress=lambda stage, done=0, total=0: heard.append((stage, done, total)))
+    assert again.tuned and again.name == tuned.name and heard == []  # nothing said of a fine-tune
     assert np.allclose(again(["head chef", "load goods"]), tuned(["head chef", "load goods"]), atol=1e-5)
