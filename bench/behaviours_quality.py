@@ -21,7 +21,7 @@
    stems' weight held at 0.
    Baseline: TF-IDF cosine between the label and each concept's label, description and other
    alternative labels.
-4. Fine-tuned sentence model (`--tuned`, SetFit-style, `noshub.core.behaviours.tuning`), in the
+4. Fine-tuned sentence model (`--tuned`, SetFit-style, `noshub.core.tuning`), in the
    same folds: for the detector, in each fold a copy of all-MiniLM-L6-v2 is trained on the
    TRAINING standards only (BatchAllTripletLoss on the three classes, at most 400 statements a
    class, the top 2 of its 6 layers, 1 epoch), then its vectors replace the base vectors in the
@@ -140,7 +140,7 @@ def detector_figures(encoder, tuned: bool = False) -> dict:
         model = BehaviourDetector(encoder).fit(*fit_args)
         ours[test] = model.confidence(*test_args)
         if tuned and encoder is not None:
-            from noshub.core.behaviours import tuning
+            from noshub.core import tuning
 
             t = time.perf_counter()
             # Trained on this fold's training standards only; the held-out standards are never seen.
@@ -254,7 +254,7 @@ def mapper_figures(encoder, tuned: bool = False) -> dict:
     plain1, plain3, _ = held_out([w for w in grid if w[2] == 0.0 and w[3] == stems[0]])
     extra = {}
     if tuned and encoder is not None:
-        from noshub.core.behaviours import tuning
+        from noshub.core import tuning
 
         t = time.perf_counter()
         hits1 = hits3 = 0

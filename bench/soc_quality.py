@@ -231,6 +231,48 @@ def knn_text(nos) -> str:
 # --------------------------------------------------------------------------- the run
 
 
+def _encoders(args, soc_encoder) -> tuple:
+    """(the coder's encoder, the base model's encoder for `--compare-base` or None, what the
+    fine-tune cost): the encoder is `noshub.soc.services.encoder`'s, the one `noshub soc code`
+    fits with (the fine-tuned model unless NOSHUB_SOC_TUNED_ENCODER=0), trained here if this
+    machine has not trained it yet."""
+    if args.no_semantic:
+        return None, None, None
+    from django.conf import settings
+
+    from noshub.core.search.vector_cache import CachedEncoder
+
+    last = [0.0]
+
+    def progress(stage: str, done: int = 0, total: int = 0) -> None:
+        if time.perf_counter() - last[0] > 30 or (total and done >= total):
+            last[0] = time.perf_counter()
+            print(f"{stage}: {done}/{total}", file=sys.stderr)
+
+    t = time.perf_counter()
+    trained = [False]
+
+    def heard(stage: str, done: int = 0, total: int = 0) -> None:
+        trained[0] = trained[0] or "Fine-tuning" in stage
+        progress(stage, done, total)
+
+    encoder = soc_encoder(train=True, progress=heard)
+    tune = None
+    if getattr(encoder, "tuned", False):
+        from noshub.soc.coder.tuned import tuning_pairs
+        from noshub.soc.data import soc_reference
+
+        size = sum(f.stat().st_size for f in Path(encoder.path).rglob("*") if f.is_file())
+        tune = {
+            "pairs": len(tuning_pairs(soc_reference())[0]),
+            "seconds": round(time.perf_counter() - t, 1),
+            "trained": trained[0],
+            "megabytes": round(size / 1e6, 1),
+        }
+    base = CachedEncoder(settings.CACHE_DIR) if args.compare_base and getattr(encoder, "tuned", False) else None
+    return encoder, base, tune
+
+
 def _code(coder, labelled, test) -> dict[str, list[tuple[list[str], float]]]:
     from noshub.soc.coder import CoderText
 
@@ -293,8 +335,8 @@ def evaluate(args) -> dict:
     from noshub.soc.data import labelled_from
     from noshub.soc.services import encoder as soc_encoder
 
-    encoder = None if args.no_semantic else soc_encoder()
     load_s = time.perf_counter() - t0
+    encoder, base_encoder, tune = _encoders(args, soc_encoder)
     data_dir = Path(os.environ.get("NOSHUB_DATA_DIR", ROOT.parent / "shared" / "data"))
     rule, mapped = truth_tables(data_dir / "soc2020" / "ONS_SOC2010_SOC2020.xlsx")
     coded_items = [it for it in items if any(c in rule for c in it.soc2010)]
@@ -305,6 +347,10 @@ def evaluate(args) -> dict:
     n = len(labelled)
     k = 2 if args.quick else args.folds
     folds = held_out_folds(n, k)
+    if args.tenth is not None:  # one tenth the five reported folds never hold out: for choosing settings
+        if args.tenth < k:
+            raise SystemExit(f"--tenth {args.tenth} is held out by one of the {k} reported folds: choose {k} to 9")
+        folds, k = [held_out_folds(n, 10)[args.tenth]], 1
     result: dict = {
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
         "coded_nos": n,
@@ -312,11 +358,15 @@ def evaluate(args) -> dict:
         "folds": k,
         "held_out_per_fold": len(folds[0][1]),
         "semantic": encoder is not None,
+        "tuned": bool(getattr(encoder, "tuned", False)),
+        **({"fine_tune": tune} if tune else {}),
     }
     ours: dict[str, dict[int, tuple[list[str], float]]] = {"full": {}, "title": {}}
     knn: dict[str, dict[int, list[str]]] = {"full": {}, "title": {}}
     variants: dict[str, dict[str, dict[int, list[str]]]] = defaultdict(lambda: {"full": {}, "title": {}})
     reranking: dict[str, dict[int, list[str]]] = {"full": {}, "title": {}}
+    #: the same folds coded by the coder with the base sentence model (`--compare-base`)
+    base_model: dict[str, dict[int, list[str]]] = {"full": {}, "title": {}}
     ablation_folds = 0 if args.quick else min(args.ablation_folds, k)
     fit_seconds = []
     for fold, (train, test) in enumerate(folds):
@@ -334,6 +384,15 @@ def evaluate(args) -> dict:
             f"fold {fold + 1}/{k}: {len(train)} coded NOS learnt from, {len(test)} held out, fit {fit_seconds[-1]:.1f}s",
             file=sys.stderr,
         )
+        if base_encoder is not None:
+            t = time.perf_counter()
+            other = SocCoder.fit(reference, [labelled[i] for i in train], encoder=base_encoder)
+            got = _code(other, labelled, test)
+            del other
+            for mode in ("full", "title"):
+                for i, g in zip(test, got[mode], strict=True):
+                    base_model[mode][i] = g[0]
+            print(f"  fold {fold + 1}: the coder with the base sentence model {time.perf_counter() - t:.0f}s", file=sys.stderr)
         coder._co_right = None  # the same fit without the top-three re-ranking: every fold
         got = _code(coder, labelled, test)
         for mode in ("full", "title"):
@@ -359,6 +418,8 @@ def evaluate(args) -> dict:
             "ece": ece(bands),
             "thresholds": [at_threshold(conf, right, t) for t in THRESHOLDS],
         }
+        if base_model[mode]:
+            result["settings"][mode]["base_model"] = _summary([base_model[mode][i] for i in idx], t_issue, t_any)
     result["full_top3_room"] = _top3_room(ours["full"], knn["full"], truth, labelled, folds)
     conf_all = [ours[m][i][1] for m in ("full", "title") for i in sorted(ours[m])]
     right_all = [bool(ours[m][i][0][:1] and ours[m][i][0][0] in truth[i]) for m in ("full", "title") for i in sorted(ours[m])]
@@ -466,13 +527,23 @@ def print_text(r: dict) -> None:
         f"random held-out NOS (10%); {semantic} sentence vectors; fit {r['fit_seconds_mean']:.1f} s a fold\n"
     )
     print("Unit group top-1 / top-3, held-out NOS (issue rule: >= 5% in any ONS sample; 'any' rule: any mapped code)\n")
-    print("| text | NOS Hub (issue) | kNN (issue) | NOS Hub (any) | kNN (any) |")
-    print("|---|---|---|---|---|")
+    compare = all("base_model" in s for s in r["settings"].values())
+    extra = " NOS Hub, base sentence model (issue) |" if compare else ""
+    print("| text | NOS Hub (issue) | kNN (issue) | NOS Hub (any) | kNN (any) |" + extra)
+    print("|---|---|---|---|---|" + ("---|" if compare else ""))
     for mode, s in r["settings"].items():
         o, k = s["noshub"], s["knn"]
+        b = s.get("base_model")
         print(
             f"| {mode} | {_pct(o['top1'])} / {_pct(o['top3'])} | {_pct(k['top1'])} / {_pct(k['top3'])} "
             f"| {_pct(o['any_top1'])} / {_pct(o['any_top3'])} | {_pct(k['any_top1'])} / {_pct(k['any_top3'])} |"
+            + (f" {_pct(b['top1'])} / {_pct(b['top3'])} |" if b else "")
+        )
+    if r.get("fine_tune"):
+        ft = r["fine_tune"]
+        print(
+            f"\nThe sentence model fine-tuned on the ONS reference: {ft['pairs']} pairs, "
+            f"{ft['seconds']} s this run ({'trained' if ft['trained'] else 'weights read back'}), weights {ft['megabytes']} MB"
         )
     print("\nReliability of the first suggestion (issue rule): band: n, mean confidence → share right")
     for mode, s in r["settings"].items():
@@ -534,12 +605,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2 folds, no ablation")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--tenth", type=int, help="hold out only this tenth of the coded NOS (5-9: never held out by the 5 folds): tuning"
+    )
     parser.add_argument("--ablation-folds", type=int, default=2, help="folds the ablation refits on (0: none)")
     parser.add_argument(
         "--ablate", action="append", default=[], help="only the ablation rows whose name contains this (repeatable)"
     )
     parser.add_argument("--speed", action="store_true", help="also time fitting the coder and coding the catalogue")
     parser.add_argument("--no-semantic", action="store_true", help="without sentence vectors")
+    parser.add_argument(
+        "--compare-base",
+        action="store_true",
+        help="also fit each fold's coder with the base sentence model (when the coder reads the fine-tuned one)",
+    )
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--use-db", action="store_true", help="read the configured database instead of loading a fresh one")
     parser.add_argument("--database", help="database URL (with --use-db)")

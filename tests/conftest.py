@@ -55,6 +55,8 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_modify_db_sett
     # The fine-tuned ESCO mapper takes minutes to train on a fresh machine: the tests read the base
     # model, and tests/behaviours trains a tiny one to test the fine-tuned path.
     settings.BEHAVIOURS_TUNED_MAPPER = False
+    # Likewise the SOC coder's fine-tuned sentence model: tests/soc trains a tiny one.
+    settings.SOC_TUNED_ENCODER = False
     if not DATA_DIR.is_dir():
         yield None
         return

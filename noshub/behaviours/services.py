@@ -112,7 +112,7 @@ def esco_encoder(progress: ProgressCallback | None = None, train: bool = False):
     if base is None or not settings.BEHAVIOURS_TUNED_MAPPER:
         return base
     if "esco" not in _tuned:
-        from noshub.core.behaviours import tuning
+        from noshub.core import tuning
         from noshub.core.search.vector_cache import CachedEncoder
 
         anchors, positives = esco_pairs()

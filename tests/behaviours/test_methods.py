@@ -84,7 +84,7 @@ def tiny_tune(monkeypatch):
 
 
 def test_a_fine_tuned_model_is_trained_once_and_read_back(tmp_path, tiny_tune):
-    from noshub.core.behaviours import tuning
+    from noshub.core import tuning
 
     anchors, positives = services.esco_pairs()
     settings = {"epochs": 1, "batch_size": 4, "max_length": 16, "train_layers": 1}

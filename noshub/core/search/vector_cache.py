@@ -36,39 +36,64 @@ class CachedEncoder:
     Pickles as its folder and batch size only, so a pickled coder holds no open connection and
     no `progress` callback (``progress(done, total)``, heard by every call while it is set).
 
-    Another model (a fine-tuned copy, `noshub.core.behaviours.tuning`) is cached in the same file
-    when given with a `name` that identifies its weights (its vectors are keyed by that name); such
-    an encoder is not pickled."""
+    Another model (a fine-tuned copy, `noshub.core.tuning`) is cached in the same file when
+    given with a `name` that identifies its weights (its vectors are keyed by that name). Such an
+    encoder pickles only when given the folder its weights were saved in (`path`): it pickles as
+    that folder, and the copy reads the weights back the first time it has a text to encode."""
 
     progress: Callable[[int, int], None] | None = None
     model_name: str = embeddings.MODEL_NAME
     model = None
+    path: Path | None = None
 
-    def __init__(self, folder: Path | str, batch_size: int = 256, model=None, name: str | None = None) -> None:
+    def __init__(
+        self, folder: Path | str, batch_size: int = 256, model=None, name: str | None = None, path: Path | str | None = None
+    ) -> None:
         self.folder = Path(folder)
         self.batch_size = batch_size
-        if model is not None:
+        if model is not None or path is not None:
             if not name:
                 raise ValueError("a model other than the base one needs a name for its vectors' keys")
             self.model, self.model_name = model, name
+            self.path = Path(path) if path is not None else None
 
     def __getstate__(self) -> dict:
-        if self.model is not None:
-            raise TypeError("an encoder of a fine-tuned model is not pickled")
-        return {"folder": self.folder, "batch_size": self.batch_size}
+        if self.model is not None and self.path is None:
+            raise TypeError("an encoder of a fine-tuned model is pickled only with the folder of its weights")
+        state = {"folder": self.folder, "batch_size": self.batch_size}
+        if self.path is not None:
+            state.update(model_name=self.model_name, path=self.path)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     @property
     def name(self) -> str:
         return self.model_name
 
+    @property
+    def tuned(self) -> bool:
+        """A fine-tuned copy of the model, not the base one."""
+        return self.model is not None or self.path is not None
+
     def _hash(self, text: str) -> str:
-        if self.model is None:
+        if not self.tuned:
             return embeddings.text_hash(text)
         return hashlib.sha256(f"{self.model_name}\0{text}".encode()).hexdigest()
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        if self.model is None:
+        if not self.tuned:
             return embeddings.encode(texts, batch_size=64)
+        if self.model is None:  # an unpickled copy: its weights are read once, when first needed
+            import os
+
+            from sentence_transformers import SentenceTransformer
+
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            if not (self.path / "modules.json").exists():
+                raise FileNotFoundError(f"the fine-tuned sentence model's weights are gone from {self.path}")
+            self.model = SentenceTransformer(str(self.path), device="cpu")
         vectors = self.model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
@@ -79,9 +104,11 @@ class CachedEncoder:
         return conn
 
     def __call__(self, texts: list[str]) -> np.ndarray:
-        if len(texts) == 1 and self.model is None:  # one free-text query (the API, the CLI): remembered in memory only
+        if len(texts) == 1:  # one free-text query (the API, the CLI): never written to the file
+            if self.tuned:
+                return self._encode(texts)
             out = np.zeros((1, embeddings.DIMENSIONS), np.float32)
-            out[0] = embeddings.encode_query(texts[0])
+            out[0] = embeddings.encode_query(texts[0])  # remembered in memory
             return out
         return self.lookup(texts, self.progress)[0]
 

@@ -27,7 +27,8 @@ How a suggestion is scored (each *signal* gives every unit group a score for one
   arrives whole, and its NOS are coded together: a NOS titled "Work safely" is read with
   "Colour hair" and "Cut hair" beside it. Only the mates' text counts, never their codes;
 * ``sem_*`` (optional: only with an ``encoder`` of sentence vectors, e.g. all-MiniLM-L6-v2
-  through `noshub.core.search.vector_cache`): the title's nearest coded NOS titles
+  through `noshub.core.search.vector_cache`, or as `noshub soc code` fits it, a copy of it
+  fine-tuned on the ONS reference's job titles and tasks, `tuned`): the title's nearest coded NOS titles
   (``sem_nos``), each unit group's nearest coding-index title (``sem_index``), the nearest
   Volume 1 tasks (``sem_task``), the unit group's title and description (``sem_unit``), and a
   ridge regression from sentence vectors to unit groups learnt from coded NOS titles, index
@@ -52,7 +53,7 @@ confidence of 0.8 means right about 8 times in 10 in that regime.
 
 The package, one job per module: `records` (what the coder is given and gives back), `reading`
 (how it reads text), `votes` (nearest-neighbour votes), `signals`, `combiner` and `soc_coder`
-(`SocCoder`: fit, suggest, evidence).
+(`SocCoder`: fit, suggest, evidence); `tuned` (what the sentence model is fine-tuned on).
 """
 
 from .combiner import REGIMES
