@@ -234,7 +234,7 @@ def knn_text(nos) -> str:
 def _encoders(args, soc_encoder) -> tuple:
     """(the coder's encoder, the base model's encoder for `--compare-base` or None, what the
     fine-tune cost): the encoder is `noshub.soc.services.encoder`'s, the one `noshub soc code`
-    fits with (the fine-tuned model unless NOSHUB_SOC_TUNED_ENCODER=0), trained here if this
+    fits with (the base model; the fine-tuned one with NOSHUB_SOC_TUNED_ENCODER=1), trained here if this
     machine has not trained it yet."""
     if args.no_semantic:
         return None, None, None

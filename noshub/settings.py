@@ -12,8 +12,8 @@ NOSHUB_EXPORTS_DIR  suite PDF and DOCX downloads, built once per suite version (
 NOSHUB_SEMANTIC   "0" turns semantic ranking off even when its extra is installed
 NOSHUB_BEHAVIOURS_TUNED_MAPPER  "0": the behaviours' ESCO mapper reads the base sentence model, not
                   the copy fine-tuned (once, kept under NOSHUB_CACHE_DIR) on ESCO's alternative labels
-NOSHUB_SOC_TUNED_ENCODER  "0": the SOC coder reads the base sentence model, not the copy
-                  fine-tuned (once, kept under NOSHUB_CACHE_DIR) on the ONS coding index
+NOSHUB_SOC_TUNED_ENCODER  "1": the SOC coder reads a copy of the sentence model fine-tuned (once,
+                  kept under NOSHUB_CACHE_DIR) on the ONS coding index; off by default
 NOSHUB_SECRET_KEY secret key; set it for any deployment. When unset, a random key made once per
                   install is kept in var/secret_key (outside git), and `noshub serve` and the WSGI
                   application refuse to start unless NOSHUB_LOCAL_ONLY or NOSHUB_DEBUG is "1"
@@ -64,7 +64,7 @@ DATA_DIR = Path(os.environ.get("NOSHUB_DATA_DIR", BASE_DIR.parent / "shared" / "
 BEHAVIOURS_TUNED_MAPPER = os.environ.get("NOSHUB_BEHAVIOURS_TUNED_MAPPER", "1") != "0"
 # The SOC coder's semantic signals read a copy of the sentence model fine-tuned on the ONS coding
 # index and Volume 1 tasks (`noshub.soc.coder.tuned`; the first fit on a machine trains it).
-SOC_TUNED_ENCODER = os.environ.get("NOSHUB_SOC_TUNED_ENCODER", "1") != "0"
+SOC_TUNED_ENCODER = os.environ.get("NOSHUB_SOC_TUNED_ENCODER", "0") == "1"
 
 
 def _flag(name: str) -> bool:

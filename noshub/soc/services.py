@@ -49,9 +49,9 @@ from .permissions import may_review
 
 #: Suggestions at or above this confidence may be accepted in bulk. Justified by
 #: bench/soc_quality.py (issue 20's rule: a random tenth of the coded NOS held out, 5 folds,
-#: with the fine-tuned sentence model): first suggestions with a confidence of 0.95 or more are
-#: right 98.2% of the time from the full record (77.4% of NOS reach it) and 97.4% from a title
-#: alone (30.9%). The bench no longer measures NOS of suites with no coded NOS (47% of the
+#: with sentence vectors): first suggestions with a confidence of 0.95 or more are right 98.5%
+#: of the time from the full record (72.5% of NOS reach it) and 96.9% from a title alone
+#: (33.3%); with the fine-tuned model (`NOSHUB_SOC_TUNED_ENCODER=1`) 98.2% (77.4%) and 97.4% (30.9%). The bench no longer measures NOS of suites with no coded NOS (47% of the
 #: catalogue's 8,374 uncoded NOS; issue 7 measured 92% right at 0.95 for them, with the earlier
 #: coder and rule); the coder calibrates them apart, on suites held out whole inside its fit.
 #: Everything under the threshold goes to the queue.
