@@ -16,6 +16,7 @@ from django.utils import timezone
 from noshub.behaviours import services as behaviour_services
 from noshub.behaviours.models import Behaviour, Evidence
 from noshub.catalogue import services as catalogue_services
+from noshub.catalogue import stamp as catalogue_stamp
 from noshub.catalogue.models import NosSocCode, NosVersion, Standard
 from noshub.catalogue.prepared import Prepared, PreparedQueryError
 from noshub.cleansing import services as cleansing_services
@@ -56,6 +57,19 @@ def test_the_catalogue_queries_give_what_the_orm_gives(load_reports):
     assert any(same_as_orm(catalogue_services._DERIVED, s) for s in originals)
     suites = NosVersion.suites.through.objects.values_list("suite_id", flat=True).distinct()[:20]
     assert all(same_as_orm(browse._SUITE_MEMBERS, s) for s in suites)
+    # a version's fields (dates, booleans, JSON keys through the converters), history, standards by URN, the stamp
+    from_pages = NosVersion.objects.exclude(date_approved=None).exclude(source_kind="catalogue").order_by("id")[:10]
+    for version in [*from_pages, *NosVersion.objects.order_by("id")[:10]]:
+        row = same_as_orm(catalogue_services._VERSION, version.id)[0]
+        assert row[catalogue_services._VERSION_FIELDS.index("date_approved")] == version.date_approved
+        assert row[catalogue_services._VERSION_FIELDS.index("effective_at")] == version.effective_at
+        assert row[catalogue_services._VERSION_FIELDS.index("text_partial")] is version.text_partial
+        history = same_as_orm(catalogue_services._HISTORY, version.standard_id)
+        assert [h[-1] for h in history] == [(v.raw or {}).get("url") for v in version.standard.versions.order_by("-sequence")]
+    shared = Standard.objects.filter(urn_clash=True).values_list("urn_key", flat=True)[:5]
+    assert all(len(same_as_orm(catalogue_services._BY_URN_KEY, key)) > 1 for key in shared)
+    assert catalogue_services.find_standards("CFAM&LAA1") == list(Standard.objects.filter(urn_key="CFAM_LAA1"))
+    same_as_orm(catalogue_stamp._PARTS)
 
 
 def test_the_other_apps_queries_give_what_the_orm_gives(load_reports):
