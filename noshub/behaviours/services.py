@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from noshub.catalogue import roles
 from noshub.catalogue import stamp as catalogue_stamp
@@ -87,7 +88,6 @@ TUNE_SETTINGS = {"epochs": 3, "batch_size": 32, "lr": 2e-5, "max_length": 64, "s
 #: The fine-tuned ESCO mapper's weights (w_mean, w_words, w_stems, stem), as the bench chose them on
 #: the training half of the labels with the fine-tuned vectors (w_mean 0.75 and no words in both folds).
 TUNED_WEIGHTS = {"w_mean": 0.75, "w_words": 0.0, "w_stems": 0.4, "stem": 5}
-_tuned: dict[str, object] = {}
 
 
 def esco_pairs() -> tuple[list[str], list[str]]:
@@ -111,26 +111,14 @@ def esco_encoder(progress: ProgressCallback | None = None, train: bool = False):
     base = encoder()
     if base is None or not settings.BEHAVIOURS_TUNED_MAPPER:
         return base
-    if "esco" not in _tuned:
-        from noshub.core import tuning
-        from noshub.core.search.vector_cache import CachedEncoder
+    from noshub.core import tuning
 
-        anchors, positives = esco_pairs()
-        stage = "Fine-tuning the ESCO mapper (once; kept with the vectors)"
-        if train:
-            tell(progress, stage, 0, 0)
-        model, key = tuning.cached_pairs_model(
-            settings.CACHE_DIR,
-            anchors,
-            positives,
-            progress=lambda done, total: tell(progress, stage, done, total),
-            train=train,
-            **TUNE_SETTINGS,
-        )
-        if model is None:
-            return base
-        _tuned["esco"] = CachedEncoder(settings.CACHE_DIR, model=model, name=key)
-    return _tuned["esco"]
+    anchors, positives = esco_pairs()
+    stage = gettext("Fine-tuning the ESCO mapper (once; kept with the vectors)")
+    tuned = tuning.tuned_encoder(
+        settings.CACHE_DIR, anchors, positives, train, lambda done, total: tell(progress, stage, done, total), **TUNE_SETTINGS
+    )
+    return tuned or base
 
 
 @functools.lru_cache(maxsize=8)

@@ -212,3 +212,33 @@ def cached_pairs_model(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return model, key
+
+
+#: Fine-tuned models read or trained in this process, by key (a few at most: one per use).
+_kept: dict[str, object] = {}
+
+
+def tuned_encoder(
+    folder, anchors: Sequence[str], positives: Sequence[str], train: bool, progress: Progress | None = None, **settings
+):
+    """A `CachedEncoder` (vectors cached under `folder`) of `cached_pairs_model(...)`'s model, kept
+    in this process once read; None when its weights are not kept yet and `train` is False (the
+    caller reads the base model). `progress(done, total)` hears a training, and only a training:
+    `(0, 0)` first, so a caller can say what is starting; reading kept weights back says nothing."""
+    from pathlib import Path
+
+    from noshub.core.search.vector_cache import CachedEncoder
+
+    key = pairs_key(anchors, positives, **settings)
+    weights = Path(folder) / FOLDER / key
+    model = _kept.get(key)
+    if model is None:
+        if train and progress and not (weights / "modules.json").exists():
+            progress(0, 0)
+        model, _ = cached_pairs_model(folder, anchors, positives, progress=progress, train=train, **settings)
+        if model is None:
+            return None
+        if len(_kept) >= 4:
+            _kept.pop(next(iter(_kept)))
+        _kept[key] = model
+    return CachedEncoder(folder, model=model, name=key, path=weights)

@@ -312,10 +312,6 @@ def _fit_file(key: str) -> Path:
     return Path(settings.SOC_CODER_DIR) / f"{key}.pickle"
 
 
-#: The fine-tuned sentence model, once read or trained in this process: (weights key, model).
-_tuned: dict[str, tuple[str, object]] = {}
-
-
 def encoder(train: bool = False, progress: ProgressCallback | None = None) -> vector_cache.CachedEncoder | None:
     """Sentence vectors for the coder's semantic signals when the `semantic` extra is installed
     (cached under ``NOSHUB_CACHE_DIR``); None otherwise, and the coder uses words only.
@@ -334,25 +330,11 @@ def encoder(train: bool = False, progress: ProgressCallback | None = None) -> ve
     from .coder.tuned import TUNE_SETTINGS, tuning_pairs
 
     anchors, positives = tuning_pairs(data.soc_reference())
-    key = tuning.pairs_key(anchors, positives, **TUNE_SETTINGS)
-    if key not in _tuned:
-        stage = gettext("Fine-tuning the SOC coder's sentence model (once; kept with the vectors)")
-        if train and not (settings.CACHE_DIR / tuning.FOLDER / key / "modules.json").exists():
-            tell(progress, stage, 0, 0)  # said only when it trains: reading the kept weights back takes a second
-        model, key = tuning.cached_pairs_model(
-            settings.CACHE_DIR,
-            anchors,
-            positives,
-            progress=lambda done, total: tell(progress, stage, done, total),
-            train=train,
-            **TUNE_SETTINGS,
-        )
-        if model is None:
-            return base
-        _tuned.clear()
-        _tuned[key] = (key, model)
-    _, model = _tuned[key]
-    return vector_cache.CachedEncoder(settings.CACHE_DIR, model=model, name=key, path=settings.CACHE_DIR / tuning.FOLDER / key)
+    stage = gettext("Fine-tuning the SOC coder's sentence model (once; kept with the vectors)")
+    tuned = tuning.tuned_encoder(
+        settings.CACHE_DIR, anchors, positives, train, lambda done, total: tell(progress, stage, done, total), **TUNE_SETTINGS
+    )
+    return tuned or base
 
 
 def current_fit(fingerprint: str | None = None) -> CoderFit | None:
@@ -689,9 +671,7 @@ def code_catalogue(
         current = {sid: vid for sid, vid in current.items() if sid in wanted_ids}
         versions = list(current.values())
     settled = set(
-        NosSocCode.objects.filter(version_id__in=versions, source__in=SETTLED_SOURCES).values_list(
-            "version_id", flat=True
-        )
+        NosSocCode.objects.filter(version_id__in=versions, source__in=SETTLED_SOURCES).values_list("version_id", flat=True)
     )
     todo = [sid for sid, vid in current.items() if vid not in settled]
     report.skipped_with_codes = len(current) - len(todo)

@@ -77,7 +77,9 @@ def tiny_tune(monkeypatch):
     monkeypatch.setattr(services, "esco_pairs", twelve)
     catalogues = services.reference()
     monkeypatch.setattr(services, "reference", lambda: {**catalogues, reference.ESCO: catalogues[reference.ESCO][:6]})
-    monkeypatch.setattr(services, "_tuned", {})
+    from noshub.core import tuning
+
+    monkeypatch.setattr(tuning, "_kept", {})
     services.mapper.cache_clear()
     yield
     services.mapper.cache_clear()
@@ -119,3 +121,10 @@ def test_the_esco_mapper_reads_the_fine_tuned_model_when_set(settings, tmp_path,
     vectors, cached = esco.encoder.lookup(["work in a team", "show initiative"])
     assert vectors.shape == (2, 384) and esco.encoder.lookup(["work in a team"])[1] == 1  # its vectors are cached too
     assert esco.map(["work well with other people"])[0][0].concept.scheme == reference.ESCO
+    # another process reads the kept weights back: nothing is said of a fine-tune
+    from noshub.core import tuning
+
+    tuning._kept.clear()
+    heard.clear()
+    assert services.esco_encoder(lambda stage, done, total: heard.append((stage, done, total)), train=True).name == esco.encoder.name
+    assert heard == []

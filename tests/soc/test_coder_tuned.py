@@ -79,7 +79,7 @@ def test_the_setting_chooses_the_model_and_only_a_fit_trains_it(settings, tmp_pa
     settings.CACHE_DIR = tmp_path
     monkeypatch.setattr(services.data, "soc_reference", _reference)
     monkeypatch.setattr(soc_tuned, "TUNE_SETTINGS", TINY)
-    monkeypatch.setattr(services, "_tuned", {})
+    monkeypatch.setattr(tuning, "_kept", {})
     settings.SOC_TUNED_ENCODER = False
     assert not services.encoder(train=True).tuned and not (tmp_path / tuning.FOLDER).exists()
     settings.SOC_TUNED_ENCODER = True
@@ -89,7 +89,7 @@ def test_the_setting_chooses_the_model_and_only_a_fit_trains_it(settings, tmp_pa
     tuned = services.encoder(train=True, progress=lambda stage, done=0, total=0: heard.append((stage, done, total)))
     assert tuned.tuned and tuned.name.startswith("tuned-pairs-") and (tuned.path / "modules.json").exists()
     assert heard and "Fine-tuning" in heard[-1][0] and heard[-1][1] == heard[-1][2] > 0
-    monkeypatch.setattr(services, "_tuned", {})  # another process: reads the kept weights, trains nothing
+    monkeypatch.setattr(tuning, "_kept", {})  # another process: reads the kept weights, trains nothing
     heard.clear()
     again = services.encoder(train=True, progress=lambda stage, done=0, total=0: heard.append((stage, done, total)))
     assert again.tuned and again.name == tuned.name and heard == []  # nothing said of a fine-tune
