@@ -41,9 +41,6 @@ CROSSWALK_CONFIDENCE = {2.0: 0.95, 1.0: 0.85, 0.5: 0.6}
 #: ESCO → O*NET links the text model adds for an occupation the crosswalk lacks.
 TEXT_LINKS = 3
 SOC_LINKS = 3
-#: The ESCO → O*NET ranker counts the titles and alternative labels of an ESCO occupation's
-#: narrower occupations among its job titles (`narrower_labels`; the build and the bench).
-NARROWER_TITLES = False
 #: The evidence the IfATE linker weighs (each earned at least half a point of top-1 in the
 #: bench's ablation; the others, offered one at a time, were never chosen by inner folds).
 IFATE_EVIDENCE = ("coder_text", "sem_overview", "sem_title")
@@ -106,30 +103,6 @@ def crosswalk_answers(ref: Reference) -> tuple[dict[str, tuple[str, CrosswalkRow
     return answers, unresolved
 
 
-def narrower_labels(ref: Reference) -> dict[str, tuple[str, ...]]:
-    """ESCO occupation URI → the titles and alternative labels of every occupation under it in
-    ESCO's hierarchy (its narrower occupations, theirs, and so on), nearest level first, each
-    level's titles before its alternative labels."""
-    children: dict[str, list[str]] = defaultdict(list)
-    for child, parent in ref.broader.items():
-        children[parent].append(child)
-    by_uri = {e.uri: e for e in ref.esco}
-    out: dict[str, tuple[str, ...]] = {}
-    for e in ref.esco:
-        labels: list[str] = []
-        level, seen = children.get(e.uri, []), {e.uri}
-        while level:
-            level = sorted(set(level) - seen)
-            seen.update(level)
-            known = [by_uri[uri] for uri in level if uri in by_uri]
-            labels.extend(o.title for o in known)
-            labels.extend(t for o in known for t in o.alt_titles)
-            level = [c for uri in level for c in children.get(uri, [])]
-        if labels:
-            out[e.uri] = tuple(dict.fromkeys(labels))
-    return out
-
-
 def _same_title(a: str, b: str) -> bool:
     return title_content_key(a) == title_content_key(b)
 
@@ -161,7 +134,7 @@ def esco_onet_links(ref: Reference, encoder=None, progress: ProgressCallback | N
     missing = [e for e in ref.esco if e.uri not in answers]
     by_uri = {e.uri: e for e in ref.esco}
     tell(progress, "Ranking O*NET occupations for ESCO occupations", 0, len(missing))
-    ranker = OccupationRanker(ref.onet, encoder, narrower=narrower_labels(ref) if NARROWER_TITLES else None)
+    ranker = OccupationRanker(ref.onet, encoder)
     known = [(by_uri[u], a[0]) for u, a in answers.items() if u in by_uri]
     ranker.fit([q for q, _ in known], [a for _, a in known])
     ranked = ranker.rank(missing, top=TEXT_LINKS)

@@ -23,7 +23,6 @@ from noshub.frameworks.linking import (
     isco_soc_shares,
     job_titles_lead,
     job_titles_lean,
-    narrower_labels,
     ranked_soc_links,
     resolve_onet,
     soc_labels,
@@ -213,33 +212,6 @@ def test_ranker_learns_from_known_pairs():
     ranker = OccupationRanker(targets).fit(queries, ["1", "2", "3", "1"])
     ranked = ranker.rank([OccupationRecord("esco", "e", "bread maker", "They bake bread and rolls.", isco08="7512")], top=3)
     assert ranked[0][0].code == "1" and ranked[0][0].confidence > ranked[0][1].confidence
-
-
-def test_narrower_occupations_labels_count_among_the_query_s_job_titles():
-    """An ESCO occupation's narrower occupations (every level under it, nearest first, titles
-    before alternative labels) lend it their labels: a job title it shares with a target only
-    through them counts (`narrower`), and only when given."""
-    esco = [
-        OccupationRecord("esco", "a", "diplomat", "", uri="u:a"),
-        OccupationRecord("esco", "b", "ambassador", "", uri="u:b", alt_titles=("high commissioner",)),
-        OccupationRecord("esco", "c", "consul", "", uri="u:c"),
-        OccupationRecord("esco", "d", "vice consul", "", uri="u:d"),
-    ]
-    ref = Reference(esco, [], {"u:b": "u:a", "u:c": "u:a", "u:d": "u:c"}, [], [], [])
-    labels = narrower_labels(ref)
-    assert labels["u:a"] == ("ambassador", "consul", "high commissioner", "vice consul")
-    assert labels["u:c"] == ("vice consul",) and "u:d" not in labels
-    targets = [
-        OccupationRecord("onet", "1", "Ambassadors", "Represent a country abroad.", alt_titles=("High Commissioner",)),
-        OccupationRecord("onet", "2", "Welders", "Weld metal parts."),
-    ]
-    shared = FEATURES.index("shared_titles")
-    plain = OccupationRanker(targets).signals(esco[:1])
-    assert not plain[0, :, shared].any()
-    lent = OccupationRanker(targets, narrower=labels).signals(esco[:1])
-    assert lent[0, 0, shared] > 0 and lent[0, 1, shared] == 0
-    assert lent[0, 0, FEATURES.index("title_chars")] > plain[0, 0, FEATURES.index("title_chars")]
-    assert lent[0, 0, FEATURES.index("words")] == plain[0, 0, FEATURES.index("words")]  # not its whole text
 
 
 def test_ranker_ablation_and_own_vote():

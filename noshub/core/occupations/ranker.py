@@ -16,7 +16,7 @@ candidates, is the confidence. Fitted on some pairs, it is measured on pairs it 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,12 +49,10 @@ FEATURES = (
 #: still gets its group's share.
 GROUPS = {"isco4_soc": 7, "isco4_minor": 5, "isco3_minor": 5}
 TEXT_LIMIT = 1000
-#: At most this many of a query's narrower occupations' labels join its titles (`narrower`).
-NARROWER_LIMIT = 40
 
 
-def _titles(r: OccupationRecord, extra: Sequence[str] = ()) -> str:
-    return " ; ".join([r.title, *r.alt_titles[:20], *extra[:NARROWER_LIMIT]])
+def _titles(r: OccupationRecord) -> str:
+    return " ; ".join([r.title, *r.alt_titles[:20]])
 
 
 def _text(r: OccupationRecord) -> str:
@@ -105,15 +103,11 @@ class OccupationRanker:
         progress=None,
         without: Sequence[str] = (),
         remember: bool = False,
-        narrower: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         """`without`: signals left out (an ablation); `remember`: keep each query's text signals
         (for fitting and ranking the same queries again, as the bench's folds do; about 50 kB a
-        query); `narrower`: a query's URI → the titles and alternative labels of the narrower
-        occupations under it, counted among its job titles (shared titles, title character
-        n-grams and words; not its whole text nor its sentence vectors)."""
+        query)."""
         self.targets = list(targets)
-        self.narrower = narrower or {}
         self.without = [FEATURES.index(name) for name in without]
         self.memo: dict[OccupationRecord, np.ndarray] | None = {} if remember else None
         self.index = {t.code: i for i, t in enumerate(self.targets)}
@@ -175,17 +169,16 @@ class OccupationRanker:
         n, m = len(queries), len(self.targets)
         out = np.zeros((n, m, len(FEATURES)), np.float32)
         out[:, :, 0] = (self.words.transform([_text(q) for q in queries]) @ self.words_t.T).toarray()
-        titles = [_titles(q, self.narrower.get(q.uri, ())) for q in queries]
-        out[:, :, 1] = (self.chars.transform(titles) @ self.chars_t.T).toarray()
+        out[:, :, 1] = (self.chars.transform([_titles(q) for q in queries]) @ self.chars_t.T).toarray()
         if self.vectors is not None and self.encoder is not None:
             qv = self.encoder([x for q in queries for x in (q.title, _described(q))])
             qt, qd = qv[0::2], qv[1::2]
             out[:, :, 2] = qt @ self.vectors[0].T
             out[:, :, 3] = qd @ self.vectors[1].T
             out[:, :, 4] = qd @ self.vectors[2].T
-        out[:, :, 8] = (self.title_words.transform(titles) @ self.title_words_t.T).toarray()
+        out[:, :, 8] = (self.title_words.transform([_titles(q) for q in queries]) @ self.title_words_t.T).toarray()
         for i, q in enumerate(queries):
-            keys = {title_match_key(x) for x in (q.title, *q.alt_titles, *self.narrower.get(q.uri, ()))}
+            keys = {title_match_key(x) for x in (q.title, *q.alt_titles)}
             for j, tk in enumerate(self.title_keys):
                 shared = len(keys & tk)
                 if shared:
