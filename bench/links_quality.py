@@ -17,9 +17,15 @@ Printed, in one run, on the same units:
   title similarity, the qualification's other units as context (suite, developer, URN prefix,
   NOS-database batch), level and time (`matcher.time_features`: legacy at the qualification's
   date, entered the NOS database after it), judged on the fifth;
-- peers: the same learnt without the time features (and without each feature alone); the fixed
-  context weights with legacy read at the qualification's date; the old linker (fixed weights,
-  legacy today; `--tune` chooses its weights on the other folds); the scores without context;
+- peers: the same learnt without the time features (and without each feature alone), and with
+  each reading of time tried before (`matcher.TIME_FORMS`: "flags", the first; "twice", a
+  successor's late entry counted twice); the fixed context weights with legacy read at the
+  qualification's date; the old linker (fixed weights, legacy today; `--tune` chooses its
+  weights on the other folds); the scores without context;
+- nested (the shipped reading of time was chosen after seeing held-out results): for each outer
+  fold, the reading of time (`TIME_FORMS`) with the most units right on inner folds of its four
+  training folds alone (learnt on three, judged on the fourth; the simplest among equals), then
+  learnt on the four folds and judged on the fifth; printed with the reading each fold chose;
 - the baseline: TF-IDF of title words, top-1 cosine (the issue's ~89%).
 
 Confidence: a logistic model of the match's features fitted on four folds of qualifications
@@ -68,8 +74,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FOLDS = 5
-#: The time features (`matcher.time_features`) the unit → NOS peers leave out.
-TIME = ("legacy_then", "later")
 #: The signal groups the ESCO → O*NET ablation leaves out one at a time.
 ESCO_ABLATION = (
     ("isco4_soc", "isco4_minor", "isco3_minor"),
@@ -287,12 +291,52 @@ def run(tune: bool) -> dict:
         m.dated = True
         return out, feats, chosen or [default_weights]
 
+    def nested() -> tuple[dict[int, int | None], list[dict]]:
+        """The reading of time (`matcher.TIME_FORMS`) chosen for each outer fold by inner
+        cross-validation on its four training folds alone (each inner fold's units ranked by the
+        ranking learnt on the other three; the most right wins, the simplest among equals), then
+        learnt on the four folds and judged on the held-out fifth."""
+        out, chosen = {}, []
+        for fold in folds:
+            outer = sorted({u.qualification for u in units if u.qualification not in fold})
+            inner = [set(outer[i :: FOLDS - 1]) for i in range(FOLDS - 1)]
+            right = {}
+            for form in M.TIME_FORMS:
+                right[form] = 0
+                for g in inner:
+                    rest = set(outer) - g
+                    train = {r: t for r, t in truth.items() if units[r].qualification in rest}
+                    m.fit_ranking([u for u in hidden if u.qualification in rest], train, M.ranked_on(form))
+                    for x in m.link([u for u in hidden if u.qualification in g], use_codes=False):
+                        right[form] += x.ref in truth and x.nos is not None and x.nos.standard_id == truth[x.ref]
+            best = max(M.TIME_FORMS, key=lambda form: right[form])  # the first (simplest) among equals
+            chosen.append(
+                {"chosen": best, "inner_right": right, "inner_judged": sum(units[r].qualification in outer for r in truth)}
+            )
+            train = {r: t for r, t in truth.items() if units[r].qualification not in fold}
+            m.fit_ranking([u for u in hidden if u.qualification not in fold], train, M.ranked_on(best))
+            for x in m.link([u for u in hidden if u.qualification in fold], use_codes=False):
+                out[x.ref] = x.nos.standard_id if x.nos else None
+        m.ranking = None
+        return out, chosen
+
     # NOS Hub, as `noshub qualifications link` links: the ranking learnt from every feature, time
-    # and batch included (`matcher.RANKED_ON`). Peers: the same learnt without the time features;
-    # the fixed weights with legacy read at the qualification's date; the old linker (fixed
-    # weights, legacy today).
+    # and batch included (`matcher.RANKED_ON`). Peers: the same learnt without the time features
+    # and with each other reading of time (`matcher.TIME_FORMS`); the reading chosen on training
+    # folds alone (`nested`); the fixed weights with legacy read at the qualification's date; the
+    # old linker (fixed weights, legacy today).
     pred, feats, coefs = learnt(M.RANKED_ON)
-    peers = {"learnt ranking, without time": learnt([f for f in M.RANKED_ON if f not in TIME] + ["legacy"])[0]}
+    by_form = {form: pred if form == M.TIME_FORM else learnt(M.ranked_on(form))[0] for form in M.TIME_FORMS}
+    peers = {"learnt ranking, without time": by_form["none"]}
+    nested_pred, nested_choice = nested()
+    peers["learnt, time chosen on training folds"] = nested_pred
+    for form in M.TIME_FORMS:
+        if form not in ("none", M.TIME_FORM):
+            peers[f"learnt ranking, time read {form!r}"] = by_form[form]
+    for fold, c in zip(folds, nested_choice, strict=True):  # what each reading got on the held-out fold
+        tested = [r for r in truth if units[r].qualification in fold]
+        c["held_out_right"] = {form: sum(p.get(r) == truth[r] for r in tested) for form, p in by_form.items()}
+        c["held_out_judged"] = len(tested)
     for name in ("later", "legacy_then", "batch"):
         use = [f for f in M.RANKED_ON if f != name] + (["legacy"] if name == "legacy_then" else [])
         peers[f"learnt ranking, without {name}"] = learnt(use)[0]
@@ -336,9 +380,12 @@ def run(tune: bool) -> dict:
         },
         "right": {
             "noshub": sum(pred.get(r) == t for r, t in truth.items()),
+            "nested": sum(nested_pred.get(r) == t for r, t in truth.items()),
             "old": sum(old.get(r) == t for r, t in truth.items()),
         },
         "time": _time_breakdown(units, truth, pred, old, by_id),
+        "time_form_shipped": M.TIME_FORM,
+        "time_form_chosen_per_fold": nested_choice,
         "ranking_coefficients": coefs,
         "breakdown": {
             "code_names_other_title": len(disagree),
@@ -539,7 +586,7 @@ def run_esco_onet(ablate: bool = False) -> dict:
 
     from noshub.core.occupations.ranker import CANDIDATES, FEATURES, OccupationRanker, _text, _titles
     from noshub.frameworks import building
-    from noshub.frameworks.linking import crosswalk_answers
+    from noshub.frameworks.linking import NARROWER_TITLES, crosswalk_answers, narrower_labels
 
     started = time.time()
     ref = building.read_reference()
@@ -552,9 +599,10 @@ def run_esco_onet(ablate: bool = False) -> dict:
     if enc is not None:
         enc.progress = lambda done, total: print(f"  sentence vectors {done:,}/{total:,}", file=sys.stderr, flush=True)
     fold = np.random.default_rng(23).integers(0, FOLDS, len(pairs))
-    ranker = OccupationRanker(ref.onet, enc, remember=True)
+    narrower = narrower_labels(ref)
+    ranker = OccupationRanker(ref.onet, enc, remember=True, narrower=narrower if NARROWER_TITLES else None)
 
-    def held_out(without: tuple[str, ...] = (), ceiling: bool = False):
+    def held_out(without: tuple[str, ...] = (), ceiling: bool = False, ranker=ranker):
         """Each row ranked by a ranker fitted on the other folds (and whether its answer is
         among the candidates the ranker scores)."""
         ranker.without = [FEATURES.index(name) for name in without]
@@ -573,6 +621,10 @@ def run_esco_onet(ablate: bool = False) -> dict:
         return ranked, reached / len(pairs)
 
     ours, ceiling = held_out(ceiling=True)
+    # The peer: the narrower occupations' labels among the query's job titles, or not
+    # (`linking.NARROWER_TITLES`, what the build does), the other way round.
+    peer_name = "without narrower occupations' labels" if NARROWER_TITLES else "with narrower occupations' labels"
+    peer, _ = held_out(ranker=OccupationRanker(ref.onet, enc, remember=True, narrower=None if NARROWER_TITLES else narrower))
     ablation = {}
     if ablate:
         for group in ESCO_ABLATION:
@@ -598,6 +650,9 @@ def run_esco_onet(ablate: bool = False) -> dict:
         "unresolved_onet_codes": len(unresolved),
         "sentence_vectors": enc is not None,
         "NOS Hub ranker": {"top1": round(_topk(ours, truth, 1), 4), "top5": round(_topk(ours, truth, 5), 4)},
+        "narrower_titles": NARROWER_TITLES,
+        "queries_with_narrower_labels": sum(q.uri in narrower for q in queries),
+        f"peer: ranker {peer_name}": {"top1": round(_topk(peer, truth, 1), 4), "top5": round(_topk(peer, truth, 5), 4)},
         "answer_among_candidates": round(ceiling, 4),
         "candidates": CANDIDATES,
         "ablation": {
@@ -643,8 +698,12 @@ def print_esco(e: dict) -> None:
         f"({e['unresolved_onet_codes']} of {e['crosswalk_rows']} rows name an O*NET code not in O*NET 29.3; "
         f"sentence vectors {'on' if e['sentence_vectors'] else 'off'})"
     )
-    for name in ("NOS Hub ranker", "baseline: TF-IDF whole text", "peer: title character n-grams"):
-        print(f"  {name:<32} top-1 {e[name]['top1']:.1%}  top-5 {e[name]['top5']:.1%}")
+    print(
+        f"  narrower occupations' labels among the query's job titles: {'on' if e['narrower_titles'] else 'off'} "
+        f"({e['queries_with_narrower_labels']} judged rows have narrower occupations)"
+    )
+    for name in [k for k in e if k == "NOS Hub ranker" or k.startswith(("baseline:", "peer:"))]:
+        print(f"  {name:<52} top-1 {e[name]['top1']:.1%}  top-5 {e[name]['top5']:.1%}")
     print(f"  the answer is among the ranker's {e['candidates']} candidates for {e['answer_among_candidates']:.1%} of rows")
     for name, v in e["ablation"].items():
         print(f"    ablation: {name:<44} top-1 {v['top1']:.1%}  top-5 {v['top5']:.1%}")
@@ -683,7 +742,7 @@ def main() -> None:
         f"Unit → NOS links, unit codes hidden: {r['judged_units']} units judged (of {r['units']} in {r['qualifications']} qualifications)"
     )
     for name, value in r["top1"].items():
-        print(f"  top-1 {name:<34} {value:.1%}")
+        print(f"  top-1 {name:<40} {value:.1%}")
     b = r["breakdown"]
     print(
         f"  {b['code_names_other_title']} units' codes name a NOS with another title; where code and title agree: "
@@ -693,7 +752,18 @@ def main() -> None:
         f"  {b['title_held_by_several_nos']} units' titles are held by several NOS: NOS Hub {b['top1_on_those']:.1%}, "
         f"baseline {b['baseline_on_those']:.1%}"
     )
-    print(f"  right: NOS Hub {r['right']['noshub']:,}, old linker {r['right']['old']:,} of {r['judged_units']:,}")
+    print(
+        f"  right: NOS Hub {r['right']['noshub']:,}, time chosen on training folds {r['right']['nested']:,}, "
+        f"old linker {r['right']['old']:,} of {r['judged_units']:,}"
+    )
+    print(f"  reading of time chosen on each outer fold's training folds (shipped {r['time_form_shipped']!r}):")
+    for k, c in enumerate(r["time_form_chosen_per_fold"]):
+        inner = ", ".join(f"{form} {n:,}" for form, n in c["inner_right"].items())
+        held = ", ".join(f"{form} {n:,}" for form, n in c["held_out_right"].items())
+        print(
+            f"    fold {k + 1}: {c['chosen']!r} (right on inner folds of {c['inner_judged']:,}: {inner}; "
+            f"on the held-out fold of {c['held_out_judged']:,}: {held})"
+        )
     t = r["time"]
     print(
         f"  the qualification's date speaks for {t['units_where_time_speaks']} units: NOS Hub right on {t['noshub_right']}, "

@@ -46,10 +46,44 @@ W_SUITE, W_DEVELOPER, W_PREFIX, W_LEGACY, W_LEVEL = 0.10, 0.0, 0.10, 0.03, 0.0
 #: The features of a unit's candidate NOS: title similarity; the share of the qualification's
 #: other units its suite, developer, URN prefix and batch cover; the level its suite names
 #: agreeing with the qualification's; legacy today; and time (`time_features`): legacy at the
-#: qualification's date, and entered the NOS database after it.
-RANK_FEATURES = ("title", "suite", "developer", "prefix", "batch", "level", "legacy", "legacy_then", "later")
+#: qualification's date, entered the NOS database after it, and the readings of time tried
+#: before (`TIME_FORMS`).
+RANK_FEATURES = (
+    "title",
+    "suite",
+    "developer",
+    "prefix",
+    "batch",
+    "level",
+    "legacy",
+    *("legacy_then", "later", "later_any", "current_then", "replaced_then"),
+)
+#: The features every learnt ranking weighs, whatever it reads of time.
+BASE_RANKED_ON = ("title", "suite", "developer", "prefix", "batch", "level")
+#: The readings of time a learnt ranking can weigh (the features each adds to `BASE_RANKED_ON`),
+#: simplest first: "none", legacy today; "flags", the first tried: legacy today, entered the
+#: NOS database after the date (every NOS), and a legacy NOS current then / a NOS replaced by
+#: then; "twice": legacy then and entered after the date for every NOS (a successor's late entry
+#: counted in both); "once", shipped: legacy then, and entered after the date for a NOS with no
+#: known predecessor (`time_features`). `bench/links_quality.py --nested` chooses among them on
+#: training folds alone.
+TIME_FORMS = {
+    "none": ("legacy",),
+    "once": ("legacy_then", "later"),
+    "twice": ("legacy_then", "later_any"),
+    "flags": ("legacy", "later_any", "current_then", "replaced_then"),
+}
+#: The reading of time `noshub qualifications link` learns with.
+TIME_FORM = "once"
+
+
+def ranked_on(form: str = TIME_FORM) -> tuple[str, ...]:
+    """The features a learnt ranking weighs with the reading of time `form` (of `TIME_FORMS`)."""
+    return BASE_RANKED_ON + TIME_FORMS[form]
+
+
 #: Those a learnt ranking (`Matcher.fit_ranking`, measured beside the fixed weights) weighs by default.
-RANKED_ON = ("title", "suite", "developer", "prefix", "batch", "level", "legacy_then", "later")
+RANKED_ON = ranked_on()
 RANKING_C = 1.0  # the ranking model's inverse regularisation
 FIT_FOLDS = 5  # folds of qualifications for the confidence of the learnt ranking (`Matcher.fit`)
 #: The NOS database's first load: every NOS of its time was entered on 31 March or 23 April 2014,
@@ -490,17 +524,29 @@ def time_features(nos: Nos, when: date | None) -> dict[str, float]:
     replaced. Elsewhere its status today stands. `later`: a NOS with no known predecessor entered
     the NOS database after the date (a weaker reading: many NOS in use were re-entered after the
     first load; a successor's entry is `legacy_then`'s, not counted twice). With no date,
-    today's status and 0."""
+    today's status and 0.
+
+    The readings tried before (`TIME_FORMS`): `later_any`, entered after the date, successor or
+    not; `current_then`, legacy today but its successor entered only after the date;
+    `replaced_then`, its successor was already there."""
     if when is None:
-        return {"legacy_then": float(nos.legacy), "later": 0.0}
+        none = dict.fromkeys(("later", "later_any", "current_then", "replaced_then"), 0.0)
+        return {"legacy_then": float(nos.legacy), **none, "replaced_then": float(nos.replaced is not None)}
     later = _after(nos.created, when)
+    replaced_later = nos.replaced is not None and _after(nos.replaced, when)
     if nos.replaced is not None:
-        legacy_then = not _after(nos.replaced, when)
+        legacy_then = not replaced_later
     elif nos.successor and later:
         legacy_then = True
     else:
         legacy_then = nos.legacy
-    return {"legacy_then": float(legacy_then), "later": float(later and not nos.successor)}
+    return {
+        "legacy_then": float(legacy_then),
+        "later": float(later and not nos.successor),
+        "later_any": float(later),
+        "current_then": float(nos.legacy and replaced_later),
+        "replaced_then": float(nos.replaced is not None and not replaced_later),
+    }
 
 
 def time_reasons(nos: Nos, when: date) -> list[str]:

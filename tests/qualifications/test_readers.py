@@ -126,16 +126,51 @@ def test_time_features_read_a_nos_status_at_the_qualification_s_date():
 
     from noshub.qualifications.matcher import Nos, time_features
 
+    def shipped(nos, when):
+        f = time_features(nos, when)
+        return {"legacy_then": f["legacy_then"], "later": f["later"]}
+
     old = Nos(
         1, "SUMHV04", "SUMHV04", "Install and test … Legacy", legacy=True, created=date(2014, 3, 31), replaced=date(2019, 4, 1)
     )
     new = Nos(2, "BSEHV04", "BSEHV04", "Install and test …", created=date(2019, 4, 1), successor=True)
-    assert time_features(old, date(2015, 6, 10)) == {"legacy_then": 0.0, "later": 0.0}
-    assert time_features(new, date(2015, 6, 10)) == {"legacy_then": 1.0, "later": 0.0}  # counted once, as legacy then
+    assert shipped(old, date(2015, 6, 10)) == {"legacy_then": 0.0, "later": 0.0}
+    assert shipped(new, date(2015, 6, 10)) == {"legacy_then": 1.0, "later": 0.0}  # counted once, as legacy then
     assert (
         time_features(old, date(2020, 1, 1))["legacy_then"] == 1.0 and time_features(new, date(2020, 1, 1))["legacy_then"] == 0.0
     )
-    assert time_features(old, None)["legacy_then"] == 1.0 and time_features(new, None) == {"legacy_then": 0.0, "later": 0.0}
+    assert time_features(old, None)["legacy_then"] == 1.0 and shipped(new, None) == {"legacy_then": 0.0, "later": 0.0}
+    # The readings tried before (`TIME_FORMS`): the successor's late entry counted again
+    # ("twice"), and the legacy NOS current then / replaced by then ("flags").
+    assert time_features(new, date(2015, 6, 10))["later_any"] == 1.0
+    assert time_features(old, date(2015, 6, 10))["current_then"] == 1.0
+    assert time_features(old, date(2015, 6, 10))["replaced_then"] == 0.0
+    assert time_features(old, date(2020, 1, 1))["current_then"] == 0.0
+    assert time_features(old, date(2020, 1, 1))["replaced_then"] == 1.0
     # A date before the first load says nothing of a NOS the first load carried.
     assert time_features(Nos(3, "X1", "X1", "x", created=date(2014, 3, 31)), date(2010, 1, 1))["later"] == 0.0
     assert time_features(Nos(4, "X2", "X2", "x", created=date(2016, 2, 26)), date(2014, 1, 22))["later"] == 1.0
+
+
+def test_each_reading_of_time_is_a_set_of_ranking_features():
+    """The learnt ranking's readings of time (`TIME_FORMS`, chosen among by the nested bench)
+    are features the matcher computes; the shipped one is `RANKED_ON`; without time, legacy
+    today."""
+    from datetime import date
+
+    from noshub.qualifications.matcher import (
+        BASE_RANKED_ON,
+        RANK_FEATURES,
+        RANKED_ON,
+        TIME_FORM,
+        TIME_FORMS,
+        Nos,
+        ranked_on,
+        time_features,
+    )
+
+    assert RANKED_ON == ranked_on(TIME_FORM) == (*BASE_RANKED_ON, "legacy_then", "later")
+    assert ranked_on("none") == (*BASE_RANKED_ON, "legacy")
+    computed = set(time_features(Nos(1, "X", "X", "x"), date(2015, 1, 1))) | {"legacy", *BASE_RANKED_ON}
+    for form in TIME_FORMS:
+        assert set(ranked_on(form)) <= set(RANK_FEATURES) and set(ranked_on(form)) <= computed, form
