@@ -43,6 +43,7 @@ def test_serve_runs_gunicorn_with_a_worker_per_core_and_the_warm_up(monkeypatch)
     assert app.cfg.threads == 3 and app.cfg.worker_class_str == "gthread"
     assert app.cfg.post_worker_init.__module__ == "noshub.gunicorn_config"
     assert not app.cfg.preload_app  # nothing is loaded before the fork: no connection or thread pool shared
+    assert app.cfg.keepalive == 0  # each request accepted afresh by a free worker (none left idle)
 
     app = _gunicorn_config(gunicorn_command("::1", 9000, 5, 1), monkeypatch)
     assert app.cfg.bind == ["[::1]:9000"] and app.cfg.workers == 5 and app.cfg.threads == 1
@@ -94,3 +95,25 @@ def test_serve_answers_with_gunicorn_pages_gzipped_static_files_hashed(tmp_path)
         output = server.communicate(timeout=60)[0]
     assert "gunicorn" in output.lower() and "gthread" in output, output
     assert len(re.findall(r"Booting worker with pid", output)) == 2, output
+
+
+def test_a_warmed_up_worker_freezes_what_it_loaded(monkeypatch):
+    """After the warm-up, what the worker holds is kept out of full collections (`gc.freeze`): a
+    full collection then walks only what requests made since."""
+    import gc
+
+    for name in THREAD_SETTINGS:  # set by the config module when first imported: kept from the other tests
+        monkeypatch.setenv(name, os.environ.get(name, "unset here"))
+    from noshub import gunicorn_config
+
+    calls = []
+    monkeypatch.setattr(gunicorn_config, "warm_up", lambda: calls.append("warm_up"))
+    held = [[n] for n in range(1000)]  # tracked objects made before the warm-up ends
+    try:
+        gunicorn_config.post_worker_init(worker=None)
+        assert calls == ["warm_up"]
+        assert gc.get_freeze_count() >= len(held)
+        assert not any(any(o is h for h in held[:3]) for o in gc.get_objects())
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
