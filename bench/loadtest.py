@@ -4,8 +4,9 @@ loopback port as a subprocess, and concurrent clients in this second process.
     with served() as base:
         figures = load(base, urls, clients=8)
 
-Each client keeps one HTTP/1.1 connection open (as a browser does), so the figures are the
-server's, not connection set-up's. The clients are wrk's (Debian's `wrk`, C and epoll, on one
+Each client keeps its HTTP/1.1 connection open while the server lets it; `noshub serve` takes
+no keep-alive (`noshub/gunicorn_config.py`: each request accepted by a free worker), so the
+clients connect again for each request, over loopback (~0.1 ms). The clients are wrk's (Debian's `wrk`, C and epoll, on one
 thread: it takes a few percent of a core) when it is installed, else threads of this process
 (Python's http.client: on a 2-core machine they take most of a core the server then lacks, so
 their figures are lower; `client` in the figures says which ran). The server runs with the API rate limit off and
