@@ -586,7 +586,7 @@ def run_esco_onet(ablate: bool = False) -> dict:
 
     from noshub.core.occupations.ranker import CANDIDATES, FEATURES, OccupationRanker, _text, _titles
     from noshub.frameworks import building
-    from noshub.frameworks.linking import NARROWER_TITLES, crosswalk_answers, narrower_labels
+    from noshub.frameworks.linking import crosswalk_answers
 
     started = time.time()
     ref = building.read_reference()
@@ -599,10 +599,9 @@ def run_esco_onet(ablate: bool = False) -> dict:
     if enc is not None:
         enc.progress = lambda done, total: print(f"  sentence vectors {done:,}/{total:,}", file=sys.stderr, flush=True)
     fold = np.random.default_rng(23).integers(0, FOLDS, len(pairs))
-    narrower = narrower_labels(ref)
-    ranker = OccupationRanker(ref.onet, enc, remember=True, narrower=narrower if NARROWER_TITLES else None)
+    ranker = OccupationRanker(ref.onet, enc, remember=True)
 
-    def held_out(without: tuple[str, ...] = (), ceiling: bool = False, ranker=ranker):
+    def held_out(without: tuple[str, ...] = (), ceiling: bool = False):
         """Each row ranked by a ranker fitted on the other folds (and whether its answer is
         among the candidates the ranker scores)."""
         ranker.without = [FEATURES.index(name) for name in without]
@@ -621,10 +620,6 @@ def run_esco_onet(ablate: bool = False) -> dict:
         return ranked, reached / len(pairs)
 
     ours, ceiling = held_out(ceiling=True)
-    # The peer: the narrower occupations' labels among the query's job titles, or not
-    # (`linking.NARROWER_TITLES`, what the build does), the other way round.
-    peer_name = "without narrower occupations' labels" if NARROWER_TITLES else "with narrower occupations' labels"
-    peer, _ = held_out(ranker=OccupationRanker(ref.onet, enc, remember=True, narrower=None if NARROWER_TITLES else narrower))
     ablation = {}
     if ablate:
         for group in ESCO_ABLATION:
@@ -650,9 +645,6 @@ def run_esco_onet(ablate: bool = False) -> dict:
         "unresolved_onet_codes": len(unresolved),
         "sentence_vectors": enc is not None,
         "NOS Hub ranker": {"top1": round(_topk(ours, truth, 1), 4), "top5": round(_topk(ours, truth, 5), 4)},
-        "narrower_titles": NARROWER_TITLES,
-        "queries_with_narrower_labels": sum(q.uri in narrower for q in queries),
-        f"peer: ranker {peer_name}": {"top1": round(_topk(peer, truth, 1), 4), "top5": round(_topk(peer, truth, 5), 4)},
         "answer_among_candidates": round(ceiling, 4),
         "candidates": CANDIDATES,
         "ablation": {
@@ -698,12 +690,8 @@ def print_esco(e: dict) -> None:
         f"({e['unresolved_onet_codes']} of {e['crosswalk_rows']} rows name an O*NET code not in O*NET 29.3; "
         f"sentence vectors {'on' if e['sentence_vectors'] else 'off'})"
     )
-    print(
-        f"  narrower occupations' labels among the query's job titles: {'on' if e['narrower_titles'] else 'off'} "
-        f"({e['queries_with_narrower_labels']} judged rows have narrower occupations)"
-    )
-    for name in [k for k in e if k == "NOS Hub ranker" or k.startswith(("baseline:", "peer:"))]:
-        print(f"  {name:<52} top-1 {e[name]['top1']:.1%}  top-5 {e[name]['top5']:.1%}")
+    for name in ("NOS Hub ranker", "baseline: TF-IDF whole text", "peer: title character n-grams"):
+        print(f"  {name:<32} top-1 {e[name]['top1']:.1%}  top-5 {e[name]['top5']:.1%}")
     print(f"  the answer is among the ranker's {e['candidates']} candidates for {e['answer_among_candidates']:.1%} of rows")
     for name, v in e["ablation"].items():
         print(f"    ablation: {name:<44} top-1 {v['top1']:.1%}  top-5 {v['top5']:.1%}")
