@@ -37,7 +37,8 @@ How a suggestion is scored (each *signal* gives every unit group a score for one
   combiner learns to do without them.
 
 The combiner (`_RankModel`) is gradient-boosted trees over each (query, candidate unit
-group) pair: every signal's score and its share of the query's best on that signal, with
+group) pair: every signal's score, its share of the query's best on that signal and the
+candidate's place among all unit groups on it, with
 what kind of query it is (a full record whose suite already has coded NOS, a full record of
 a new suite, a title alone, a job title) and how close its nearest
 neighbours are. It learns on held-out queries made inside `fit`: three random sets of coded
