@@ -37,7 +37,8 @@ the bands' |accuracy - confidence| weighted by their share of NOS), and precisio
 at confidence >= 0.9 (and 0.95, the bulk-acceptance threshold).
 
 **Ablation** (`--ablation-folds`, default 2: the first folds, the same held-out NOS): the coder
-refitted without each signal family in turn (`SocCoder.fit(without=…)`), without sentence
+refitted without each signal family in turn (`SocCoder.fit(without=…)`), without the three
+word signals that read the same words (centroids, ONS text, naive Bayes) together, without sentence
 vectors, with the combiner's trees replaced by the signals' mean share of their best, and
 without the top-three re-ranking (`SocCoder._diversify`); each row gives the change in top-1
 and top-3 (issue rule) against the whole coder on the same folds. A part earns its place when
@@ -85,6 +86,11 @@ FAMILIES = (
     ("keyword codes", ("keyword",)),
     ("naive Bayes (title words)", ("bayes",)),
     ("suite-mates' text", ("mates_full", "mates_centroid", "mates_bayes", "mates_probe", "mates_unit")),
+    # the three word signals that earn < 0.5 points alone read the same words three ways: together
+    (
+        "word signals together (centroids, ONS text, naive Bayes)",
+        ("centroid", "unit_full", "unit_title", "unit_context", "bayes"),
+    ),
 )
 
 
