@@ -39,7 +39,8 @@ at confidence >= 0.9 (and 0.95, the bulk-acceptance threshold).
 **Ablation** (`--ablation-folds`, default 2: the first folds, the same held-out NOS): the coder
 refitted without each signal family in turn (`SocCoder.fit(without=…)`), without the three
 word signals that read the same words (centroids, ONS text, naive Bayes) together, without sentence
-vectors, with the combiner's trees replaced by the signals' mean share of their best, and
+vectors, without the combiner's rank features (each signal's place of the candidate), with the
+combiner's trees replaced by the signals' mean share of their best, and
 without the top-three re-ranking (`SocCoder._diversify`); each row gives the change in top-1
 and top-3 (issue rule) against the whole coder on the same folds. A part earns its place when
 leaving it out costs at least 0.5 points of top-1 or top-3 from the full record or the title.
@@ -444,7 +445,12 @@ def evaluate(args) -> dict:
 
     # the ablation, after the main table (which it does not change): each variant refitted
     for fold, (train, test) in enumerate(folds[:ablation_folds]):
-        for name, left_out in (*FAMILIES, ("sentence vectors", ()), ("combiner (trees)", ("trees",))):
+        for name, left_out in (
+            *FAMILIES,
+            ("sentence vectors", ()),
+            ("rank features", ("ranks",)),
+            ("combiner (trees)", ("trees",)),
+        ):
             if name == "sentence vectors" and encoder is None:
                 continue
             if args.ablate and not any(a.lower() in name.lower() for a in args.ablate):

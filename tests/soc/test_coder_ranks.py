@@ -48,9 +48,11 @@ def test_every_signal_has_a_rank_column_after_the_columns_consensus_reads():
     sig = {s: rng.random((3, 8)).astype(np.float32) for s in SIGNALS}
     sig.update({e: rng.random(3).astype(np.float32) for e in EXTRAS})
     qi, ui = np.array([0, 1, 2]), np.array([sig["nos_full"][i].argmax() for i in range(3)])
-    F = _RankModel.features(sig, qi, ui)
+    F = _RankModel().features(sig, qi, ui)
     assert F.shape == (3, 2 * len(SIGNALS) + len(EXTRAS) + len(SIGNALS) + 1)
     ranks = F[:, 2 * len(SIGNALS) + len(EXTRAS) : -1]
     assert (ranks[:, SIGNALS.index("nos_full")] == 0).all()  # each query's best on that signal
     assert (F[:, -1] == (ranks < 3).sum(axis=1)).all()
     assert np.allclose(_RankModel.consensus(F), F[:, 1 : 2 * len(SIGNALS) : 2].mean(axis=1))
+    without = _RankModel(ranks=False).features(sig, qi, ui)  # the bench's ablation: the same columns before
+    assert np.array_equal(without, F[:, : 2 * len(SIGNALS) + len(EXTRAS)])

@@ -47,16 +47,15 @@ def _signal_ranks(m: np.ndarray, qi: np.ndarray, ui: np.ndarray) -> np.ndarray:
     """The place (0 = first) of each candidate `ui[k]` among every unit group on one signal's
     scores for its query `qi[k]`, capped at `RANK_CAP`. The trees see the score and its share
     of the best; where the candidate stands among the others (second after a near tie, or
-    fifth) is what a top-three ranking turns on: measured on tenths the reported folds never
-    hold out, title top-3 +0.5 to +0.6 points, top-1 +0.5 to +0.7."""
+    fifth) is what a top-three ranking turns on (title top-1 / top-3 +0.5 / +0.6 on tenths the
+    reported folds never hold out, +0.5 / +0.2 on the five folds; `bench/soc_quality.py`'s
+    ablation row "rank features")."""
     if not len(qi):
         return np.zeros(0, np.float32)
-    rows = np.unique(qi)
-    order = np.argsort(-m[rows], axis=1, kind="stable")
+    order = np.argsort(-m, axis=1, kind="stable")
     place = np.empty_like(order)
     np.put_along_axis(place, order, np.broadcast_to(np.arange(m.shape[1]), order.shape), axis=1)
-    at = np.searchsorted(rows, qi)
-    out = place[at, ui].astype(np.float32)
+    out = place[qi, ui].astype(np.float32)
     out[m[qi, ui] <= 0] = RANK_CAP
     return np.minimum(out, RANK_CAP)
 
@@ -94,14 +93,15 @@ class _RankModel:
     #: every query-level extra of `_Signals.compute` is a feature of each of its candidates
     QUERY_FEATURES = EXTRAS
 
-    def __init__(self, trees: bool = True) -> None:
+    def __init__(self, trees: bool = True, ranks: bool = True) -> None:
         #: without trees (the bench's ablation), a candidate's score is `consensus`
         self.trees = trees
+        #: without ranks (the bench's ablation), `features` stops after the query-level extras
+        self.ranks = ranks
         self.model = None
         self.calibration: dict[int, tuple[LogisticRegression, IsotonicRegression, IsotonicRegression]] = {}
 
-    @staticmethod
-    def features(sig: dict[str, np.ndarray], qi: np.ndarray, ui: np.ndarray) -> np.ndarray:
+    def features(self, sig: dict[str, np.ndarray], qi: np.ndarray, ui: np.ndarray) -> np.ndarray:
         """One row per (query, candidate): each signal's score and its share of the query's best
         (the columns `consensus` reads), the query-level extras, then each signal's rank of the
         candidate among all unit groups (`_signal_ranks`) and on how many signals it is in the
@@ -114,8 +114,10 @@ class _RankModel:
             cols += [v, v / np.maximum(best, 1e-9)]
         for name in _RankModel.QUERY_FEATURES:
             cols.append(sig[name][qi])
-        ranks = [_signal_ranks(sig[s], qi, ui) for s in SIGNALS]
-        return np.stack([*cols, *ranks, sum(r < 3 for r in ranks)], axis=1).astype(np.float32)
+        if self.ranks:
+            ranks = [_signal_ranks(sig[s], qi, ui) for s in SIGNALS]
+            cols += [*ranks, sum(r < 3 for r in ranks)]
+        return np.stack(cols, axis=1).astype(np.float32)
 
     @staticmethod
     def consensus(F: np.ndarray) -> np.ndarray:

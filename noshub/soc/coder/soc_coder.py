@@ -61,17 +61,18 @@ class SocCoder:
         (at random, as `bench/soc_quality.py` hides them, and one fifth of the suites whole)
         and predicted from the rest, with the full record and with the title alone, so that
         its probabilities are honest for new NOS, for NOS of new suites and for free text.
-        `without` names signals (of `SIGNALS`) or "trees" (the combiner: then a candidate's
-        score is its mean share of each signal's best) to leave out: the bench's ablation."""
+        `without` names signals (of `SIGNALS`), "trees" (the combiner: then a candidate's
+        score is its mean share of each signal's best) or "ranks" (the combiner's rank features)
+        to leave out: the bench's ablation."""
         labelled = [x for x in labelled if x.labels]
         if len(labelled) < MIN_CODED:
             raise ValueError(
                 f"the SOC coder learns from NOS that carry codes: it needs at least {MIN_CODED}, and has {len(labelled)} "
                 "(load the catalogue and run 'noshub soc migrate' first)"
             )
-        signals = _Signals(reference, labelled, encoder, without=frozenset(without) - {"trees"})
+        signals = _Signals(reference, labelled, encoder, without=frozenset(without) - {"trees", "ranks"})
         signals.remember = True
-        combiner = _RankModel(trees="trees" not in without)
+        combiner = _RankModel(trees="trees" not in without, ranks="ranks" not in without)
         rng = np.random.default_rng(seed)
         n = len(labelled)
         X_parts, y_parts, r_parts, q_parts, g_parts = [], [], [], [], []
