@@ -6,13 +6,17 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.core.signals import request_finished
         from django.db.models.signals import post_save
 
         from noshub.catalogue.signals import standards_changed
+        from noshub.core.search import embeddings
 
         from .querylog import flush_if_due
         from .services import reindex
+
+        embeddings.use_folder(settings.CACHE_DIR)  # the ONNX copy that encodes queries is kept there
 
         def on_standards_changed(sender, standard_ids, **kwargs):
             reindex(standard_ids)

@@ -79,6 +79,7 @@ def build_embeddings(batch_size: int = 256, progress: ProgressCallback | None = 
         )
         Embedding.objects.exclude(standard_id__in=SearchDocument.objects.values("standard_id")).delete()
     unit_group_matrix()
+    embeddings.query_runtime()  # export the ONNX copy for queries now, not in a server's first search
     return {"available": True, "embedded": len(todo) - cached, "cached": cached, "unchanged": unchanged}
 
 
