@@ -7,6 +7,8 @@ its search index, before it takes a request.
 """
 
 import os
+import shutil
+import tempfile
 
 from noshub.serving import default_workers, freeze_heap, warm_up
 
@@ -30,6 +32,26 @@ graceful_timeout = 30
 # accepted afresh (`bench/pages_speed.py`, same run). A deployment's reverse proxy (TLS) keeps the
 # browsers' connections; the hop from it to gunicorn costs a loopback connect (~0.1 ms).
 keepalive = 0
+
+
+def on_starting(server) -> None:
+    """Before the workers are forked: unless NOSHUB_SEARCH_CACHE_DIR names one, a new folder of
+    this server's own in which every worker keeps search results for all (settings.CACHES). A
+    search asked of one worker is then read back by any other: with two workers, half the
+    repeated searches were computed twice. Every entry is keyed by the catalogue stamp and the
+    day, so what one worker kept is never older than what it would compute; the folder goes with
+    the server (`on_exit`)."""
+    if not os.environ.get("NOSHUB_SEARCH_CACHE_DIR"):
+        folder = tempfile.mkdtemp(prefix="noshub-search-")
+        os.environ["NOSHUB_SEARCH_CACHE_DIR"] = folder
+        os.environ["NOSHUB_SEARCH_CACHE_DIR_MADE"] = folder  # ours: removed at exit
+
+
+def on_exit(server) -> None:
+    """The server stops: the search folder it made goes (one named by the operator stays)."""
+    folder = os.environ.pop("NOSHUB_SEARCH_CACHE_DIR_MADE", "")
+    if folder and os.environ.get("NOSHUB_SEARCH_CACHE_DIR") == folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def post_worker_init(worker) -> None:

@@ -33,6 +33,9 @@ NOSHUB_IMPORT_DB_WAIT  SQLite: seconds an import or load waits for the write loc
 NOSHUB_QUERY_LOG_FLUSH  seconds zero-result queries stay buffered before one write (default 10; 0 = each request)
 NOSHUB_USAGE_FLUSH  seconds counted usage stays buffered before one write (default 10; 0 = each request)
 NOSHUB_SEARCH_RESULTS_KEPT  search results each process keeps until the catalogue changes (default 2000)
+NOSHUB_SEARCH_CACHE_DIR  a folder in which search results (and their pages' bodies) are kept on disk,
+                  shared by every process that names it (diskcache, at most 256 MB), not per process;
+                  `noshub serve` gives its workers a new one of their own when unset
 """
 
 from __future__ import annotations
@@ -225,11 +228,22 @@ API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("NOSHUB_API_RATE_LIMIT", "600"))
 # at most NOSHUB_SEARCH_RESULTS_KEPT of them (the least recently used go first).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "noshub"},
-    "search": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "noshub-search",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("NOSHUB_SEARCH_RESULTS_KEPT", "2000"))},
-    },
+    # Search results and their pages' bodies: per process by default; in a folder that the
+    # server's workers share under `noshub serve` (a search asked of one worker is not computed
+    # again by the other), least recently stored dropped first past 256 MB.
+    "search": (
+        {
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": os.environ["NOSHUB_SEARCH_CACHE_DIR"],
+            "OPTIONS": {"size_limit": 256 * 2**20},
+        }
+        if os.environ.get("NOSHUB_SEARCH_CACHE_DIR")
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "noshub-search",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("NOSHUB_SEARCH_RESULTS_KEPT", "2000"))},
+        }
+    ),
 }
 
 AUTH_PASSWORD_VALIDATORS = [

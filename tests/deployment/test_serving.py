@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from noshub.serving import default_workers, gunicorn_command
@@ -66,10 +67,12 @@ def test_serve_answers_with_gunicorn_pages_gzipped_static_files_hashed(tmp_path)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    temp = tmp_path / "temp"  # where the server makes its search folder
+    temp.mkdir()
     server = subprocess.Popen(
         [sys.executable, "-m", "noshub.cli", "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
         cwd=ROOT,
-        env=_env(tmp_path, NOSHUB_LOCAL_ONLY="1"),
+        env=_env(tmp_path, NOSHUB_LOCAL_ONLY="1", TMPDIR=str(temp)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -90,11 +93,48 @@ def test_serve_answers_with_gunicorn_pages_gzipped_static_files_hashed(tmp_path)
         css = re.search(r'href="(/static/govuk/govuk-frontend\.min\.[0-9a-f]{12}\.css)"', html).group(1)
         static = urllib.request.urlopen(urllib.request.Request(base + css, headers={"Accept-Encoding": "br"}), timeout=30)
         assert static.headers["Content-Encoding"] == "br" and "immutable" in static.headers["Cache-Control"]
+        # Both workers keep search results in one folder of the server's own.
+        (folder,) = temp.glob("noshub-search-*")
+        before = _kept(folder)
+        for _ in range(4):
+            assert urllib.request.urlopen(base + "/search/?q=" + urllib.parse.quote("no such words zqxj"), timeout=60).status == 200
+        assert _kept(folder) > before, "the search was kept in the shared folder"
     finally:
         server.terminate()
         output = server.communicate(timeout=60)[0]
     assert "gunicorn" in output.lower() and "gthread" in output, output
     assert len(re.findall(r"Booting worker with pid", output)) == 2, output
+    assert not list(temp.glob("noshub-search-*")), "the server's search folder goes with it"
+
+
+def _kept(folder) -> int:
+    from diskcache import FanoutCache
+
+    with FanoutCache(str(folder), shards=8) as kept:  # (diskcache.DjangoCache's default shards)
+        return len(kept)
+
+
+def test_the_server_makes_its_search_folder_unless_one_is_named(monkeypatch, tmp_path):
+    for name in THREAD_SETTINGS:
+        monkeypatch.setenv(name, os.environ.get(name, "unset here"))
+    from noshub import gunicorn_config
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.delenv("NOSHUB_SEARCH_CACHE_DIR", raising=False)
+    monkeypatch.delenv("NOSHUB_SEARCH_CACHE_DIR_MADE", raising=False)
+    gunicorn_config.on_starting(server=None)
+    made = os.environ["NOSHUB_SEARCH_CACHE_DIR"]
+    assert os.path.isdir(made) and os.path.dirname(made) == str(tmp_path)
+    gunicorn_config.on_exit(server=None)
+    assert not os.path.exists(made)
+
+    named = tmp_path / "operators"
+    named.mkdir()
+    monkeypatch.setenv("NOSHUB_SEARCH_CACHE_DIR", str(named))
+    gunicorn_config.on_starting(server=None)
+    assert os.environ["NOSHUB_SEARCH_CACHE_DIR"] == str(named)
+    gunicorn_config.on_exit(server=None)
+    assert named.is_dir(), "a folder the operator named is theirs: it stays"
 
 
 def test_a_warmed_up_worker_freezes_what_it_loaded(monkeypatch):
