@@ -9,7 +9,9 @@ import logging
 import numpy as np
 import pytest
 from django.conf import settings
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from noshub.core.search import embeddings
 
