@@ -55,7 +55,7 @@ from .ranking import (
     meaning_of,
     occupation_units,
 )
-from .reasons import reasons, review_status, snippet_of
+from .reasons import reasons, review_status, snippet_of, word_stems
 from .results import Hit, SearchResult
 from .scoring import FEATURES, feature_matrix, weights_for
 from .scoring import scores as score_rows
@@ -434,6 +434,7 @@ def _hits(
     group `soc`, its evidence there."""
     marks = parsed.all_words() + [c for c in (ranked.did_you_mean.split() if ranked.did_you_mean else [])]
     today = date.today()
+    stems = word_stems(marks)
     hits = []
     for d in page_docs:
         channels = [name for name, ids in ranked.channels if d.id in ids]
@@ -457,7 +458,7 @@ def _hits(
                 snippet_source=source,
                 review_date=d.review_date,
                 review_status=review_status(d.review_date, today),
-                why=reasons(d, channels, marks, ranked.job_titles, welsh.welsh_words),
+                why=reasons(d, channels, stems, ranked.job_titles, welsh.welsh_words),
                 group=groups.group_of.get(d.id, ""),
                 copies=[{"slug": c.slug, "urn": c.urn_key, "title": c.title, "suites": list(c.suites)} for c in others],
                 also_in_suites=sorted({s for c in others for s in c.suites} - set(d.suites)),

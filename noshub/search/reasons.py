@@ -60,12 +60,19 @@ def _found_in(text: str, stems: list[tuple[str, str]]) -> list[str]:
     return [word for word, stem in stems if stem in folded and re.search(r"(?<!\w)" + re.escape(stem), folded)]
 
 
-def reasons(doc: IndexedDoc, channels: list[str], marks: list[str], job_titles: list[dict], welsh_words: list[str]) -> list[dict]:
-    """The reasons a NOS was found, each {"code", details…, "text"}."""
+def word_stems(marks: list[str]) -> list[tuple[str, str]]:
+    """(word, stem) for each of the query's words as the engine matched it (the words, their other
+    spellings and synonyms): what `reasons` looks for in a NOS; one query's, for all its results."""
     asked = [w for w in dict.fromkeys(w for m in marks for w in words(m)) if len(w) > 1 and w not in SEARCH_STOP_WORDS]
-    # Each word also as the engine matched it: its other spellings and synonyms.
     forms = [*asked, *(v for w in asked for v in spelling_variants(w)), *(s for w in asked for s in SYNONYMS.get(w, ()))]
-    stems = [(w, prefix_stem(w)) for w in dict.fromkeys(w for f in forms for w in words(f)) if w not in SEARCH_STOP_WORDS]
+    return [(w, prefix_stem(w)) for w in dict.fromkeys(w for f in forms for w in words(f)) if w not in SEARCH_STOP_WORDS]
+
+
+def reasons(
+    doc: IndexedDoc, channels: list[str], stems: list[tuple[str, str]], job_titles: list[dict], welsh_words: list[str]
+) -> list[dict]:
+    """The reasons a NOS was found, each {"code", details…, "text"}; `stems` are the query's
+    (`word_stems`)."""
     out: list[dict] = []
     if "urn" in channels:
         out.append({"code": "urn", "text": _("Its URN is what you searched for")})
