@@ -19,12 +19,34 @@ from .engine import search as _search
 from .indexer import rebuild
 from .models import SearchDocument
 
-__all__ = ["InvalidParameter", "SearchParams", "SearchResult", "deferred_reindex", "index_is_empty", "reindex", "search"]
+__all__ = [
+    "InvalidParameter",
+    "SearchParams",
+    "SearchResult",
+    "deferred_reindex",
+    "index_is_empty",
+    "prepare_every_occupation",
+    "reindex",
+    "search",
+]
 
 
 def search(query: str | SearchParams, **filters) -> SearchResult:
     params = query if isinstance(query, SearchParams) else SearchParams(q=query, **filters)
     return _search(params)
+
+
+def prepare_every_occupation() -> int:
+    """Make now what ranking by job title otherwise makes the first time each SOC unit group is
+    named by a search (its NOS's titles stemmed, their closeness to the group: a few ms a group,
+    kept with the index): a server's warm-up, so that no search pays for it. How many groups."""
+    from .index_cache import current_index
+    from .ranking import unit_members
+
+    cache = current_index()
+    for unit in cache.by_unit:
+        unit_members(unit, cache)
+    return len(cache.by_unit)
 
 
 _deferred = threading.local()

@@ -104,3 +104,36 @@ def test_evidence_is_kept_per_unit_group(load_reports):
             else:
                 assert e["confidence"] == 1.0
     assert sources["crosswalk"] and sources["suggested"]
+
+
+def test_a_warmed_up_server_has_every_occupation_ready(load_reports):
+    """`prepare_every_occupation` (the server's warm-up) makes what job-title ranking keeps for
+    every unit group holding NOS; a job-title search after it makes none, and ranks as before."""
+    from django.core.cache import caches
+
+    from noshub.search import ranking
+    from noshub.search.services import prepare_every_occupation
+
+    cache = current_index()
+    made: list[dict] = []
+    real = ranking.UnitMembers
+
+    def job_title_search():
+        caches["search"].clear()
+        made.clear()
+        ranking.UnitMembers = lambda **kw: made.append(kw) or real(**kw)
+        try:
+            return [h.slug for h in search(SearchParams(q="care assistant", mode="keyword", per_page=20), log=False).hits]
+        finally:
+            ranking.UnitMembers = real
+
+    cache.unit_members.clear()
+    cold = job_title_search()
+    assert made, "a job title's first search makes its unit groups' members"
+    cache.unit_members.clear()
+    assert prepare_every_occupation() == len(cache.by_unit) > 100
+    assert set(cache.unit_members) == set(cache.by_unit)
+    kept = dict(cache.unit_members)
+    warm = job_title_search()
+    assert not made and all(cache.unit_members[u] is kept[u] for u in kept)
+    assert warm == cold
