@@ -83,7 +83,14 @@ def _param(name: str, description: str, schema: dict, required: bool = False, wh
 
 
 # A search parameter given empty (`sort=`) means its default, as an HTML form sends it: its enum
-# holds "" so that the document says what the API does.
+# holds "" so that the document says what the API does; a number given empty likewise (`_or_empty`).
+
+
+def _or_empty(schema: dict) -> dict:
+    """A number's schema, or an empty value (its default, as an HTML form's empty field sends it)."""
+    default = schema.pop("default", None)
+    either = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+    return either if default is None else {**either, "default": default}
 
 
 def openapi_document(server: str) -> dict:
@@ -117,7 +124,7 @@ def openapi_document(server: str) -> dict:
                             "category", "NOS category", {"type": "string", "enum": ["core", "generic", "job_specific", "none", ""]}
                         ),
                         _param("soc", "SOC 2020 group at any level", {"type": "string", "pattern": "^[0-9]{1,4}$"}, example="5434"),
-                        _param("year", "Approval year", {"type": "integer", "minimum": 1900, "maximum": 2100}),
+                        _param("year", "Approval year", _or_empty({"type": "integer", "minimum": 1900, "maximum": 2100})),
                         _param(
                             "sort", "Order", {"type": "string", "enum": ["relevance", "title", "date", "evidence", ""], "default": "relevance"}
                         ),
@@ -131,7 +138,7 @@ def openapi_document(server: str) -> dict:
                             "min_confidence",
                             "Only NOS whose best SOC 2020 code under `soc` is at least this confident (confirmed and "
                             "crosswalked codes are 1)",
-                            {"type": "number", "minimum": 0, "maximum": 1, "default": 0},
+                            _or_empty({"type": "number", "minimum": 0, "maximum": 1, "default": 0}),
                         ),
                         _param(
                             "reach",
@@ -149,8 +156,8 @@ def openapi_document(server: str) -> dict:
                             "Only NOS that evidence this work behaviour (its slug, as in /behaviours); facets.behaviour counts them",
                             {"type": "string", "pattern": "^([a-z0-9][a-z0-9-]{0,119})?$"},
                         ),
-                        _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}),
-                        _param("per_page", "Results per page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
+                        _param("page", "Page number", _or_empty({"type": "integer", "minimum": 1, "maximum": 10000, "default": 1})),
+                        _param("per_page", "Results per page", _or_empty({"type": "integer", "minimum": 1, "maximum": 100, "default": 20})),
                         _param("mode", "Ranking", {"type": "string", "enum": ["hybrid", "keyword", ""], "default": "hybrid"}),
                         _param(
                             "copies",
