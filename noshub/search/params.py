@@ -62,7 +62,15 @@ class SearchParams:
             try:
                 value = int(raw)
             except ValueError:
-                raise InvalidParameter(name, f"must be a whole number, not {raw[:40]!r}") from None
+                # A whole number written as a decimal ("20.0", "2e1") is one, as the API document's
+                # JSON Schema counts it; "2.5", "nan" and "inf" are not.
+                try:
+                    number = float(raw)
+                except ValueError:
+                    number = 0.5
+                if not number.is_integer():
+                    raise InvalidParameter(name, f"must be a whole number, not {raw[:40]!r}") from None
+                value = int(number)
             if not low <= value <= high:
                 raise InvalidParameter(name, f"must be between {low} and {high}")
             return value
