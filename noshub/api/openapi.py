@@ -88,9 +88,9 @@ def _param(name: str, description: str, schema: dict, required: bool = False, wh
 
 def _or_empty(schema: dict) -> dict:
     """A number's schema, or an empty value (its default, as an HTML form's empty field sends it)."""
-    default = schema.pop("default", None)
-    either = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
-    return either if default is None else {**either, "default": default}
+    number = {k: v for k, v in schema.items() if k != "default"}
+    either = {"anyOf": [number, {"type": "string", "maxLength": 0}]}
+    return either if "default" not in schema else {**either, "default": schema["default"]}
 
 
 def openapi_document(server: str) -> dict:
