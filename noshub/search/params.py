@@ -65,12 +65,9 @@ class SearchParams:
                 # A whole number written as a decimal ("20.0", "2e1") is one, as the API document's
                 # JSON Schema counts it; "2.5", "nan" and "inf" are not.
                 try:
-                    number = float(raw)
+                    value = _whole(float(raw))
                 except ValueError:
-                    number = 0.5
-                if not number.is_integer():
                     raise InvalidParameter(name, f"must be a whole number, not {raw[:40]!r}") from None
-                value = int(number)
             if not low <= value <= high:
                 raise InvalidParameter(name, f"must be between {low} and {high}")
             return value
@@ -166,3 +163,10 @@ class SearchParams:
     def shows_every_copy(self) -> bool:
         """Every copy of a duplicate NOS is its own result (asked for, or one group's copies)."""
         return self.copies == "all" or bool(self.group)
+
+
+def _whole(number: float) -> int:
+    """`number` as an int when it is whole (20.0, 2e1); ValueError for 2.5, nan and inf."""
+    if not number.is_integer():
+        raise ValueError(number)
+    return int(number)
