@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from noshub.catalogue import stamp
+
 if TYPE_CHECKING:
     from .index_cache import IndexCache, IndexedDoc
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 @dataclass
 class DuplicateGroups:
     run_id: int | None = None
+    stamp: tuple = ()  # the catalogue stamp's "duplicates" part these groups were read at
     group_of: dict[int, str] = field(default_factory=dict)  # standard id → group key
     canonical: dict[str, int] = field(default_factory=dict)  # group key → the canonical standard id
 
@@ -42,10 +45,15 @@ def latest_run_id() -> int | None:
 
 
 def duplicate_groups(cache: IndexCache) -> DuplicateGroups:
-    """The groups of the latest detection run, over this index (remade when the run changes)."""
-    run_id = latest_run_id()
-    if cache.duplicates is None or cache.duplicates.run_id != run_id:
-        cache.duplicates = _load(run_id, cache)
+    """The groups of the latest detection run, over this index (remade when the run changes).
+
+    A detection run moves the catalogue stamp's "duplicates" part on (`noshub.cleansing`), and a
+    duplicate decision rebuilds the index (a new `cache`): while the part stands, the groups read
+    for this index stand too, and a search asks the database nothing more for them."""
+    part = stamp.current().of("duplicates")[0]
+    if cache.duplicates is None or cache.duplicates.stamp != part:
+        cache.duplicates = _load(latest_run_id(), cache)
+        cache.duplicates.stamp = part
     return cache.duplicates
 
 

@@ -243,10 +243,7 @@ def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Rank
 
     # (a vector may outlive its NOS until vectors are rebuilt: only indexed NOS are candidates)
     candidates = [i for i in dict.fromkeys([*(i for i, _ in matches), *(meaning.ids if meaning else ()), *job_ids]) if i in cache.docs]
-    cosine = {}
-    if meaning is not None:
-        position = cache.embedding_position
-        cosine = {i: float(meaning.cosine[position[i]]) for i in candidates if i in position}
+    cosine = meaning.cosines(candidates) if meaning is not None else {}
     job_score = {i: 1.0 / (1.0 + r / JOB_TITLE_SPREAD) for r, i in enumerate(job_ids)}
     features = feature_matrix(candidates, bm25, stems, cache.fulltext, cosine, job_score)
     scores = score_rows(features, weights.vector())

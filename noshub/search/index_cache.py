@@ -20,6 +20,7 @@ from noshub.core.search import embeddings
 from .fulltext import FullTextIndex
 from .models import SearchDocument
 from .text.query import occupation_words, words
+from .vectors import NosVectors
 
 if TYPE_CHECKING:
     from .ranking import UnitMembers
@@ -114,7 +115,9 @@ class IndexCache:
             self.vocabulary.update(set(words(f"{row[3]} {row[13]} {row[14]} {row[12]}")))
             texts.append((doc.id, row[3], row[13], row[14], row[12]))
         self.fulltext = FullTextIndex(texts)
-        self.vocab_list = [w for w in self.vocabulary if len(w) > 2 and not w.isdigit()]
+        # In a fixed order (the vocabulary's follows the hashes of sets, which change with each
+        # process): the ten closest words of a misspelling are then the same in every process.
+        self.vocab_list = sorted(w for w in self.vocabulary if len(w) > 2 and not w.isdigit())
         self.id_limit = max(self.docs, default=0) + 1  # NOS ids are below this (arrays indexed by id)
         self.welsh_text = _welsh_text_index()
         self.duplicates: DuplicateGroups | None = None  # made on first use by duplicate_groups()
@@ -126,15 +129,15 @@ class IndexCache:
         # The words of each unit group's title and ONS description (job titles rank its NOS by them).
         self.unit_words = {code: frozenset(occupation_words(f"{title} {description}")) for code, title, description in units}
         self.unit_members: dict[str, UnitMembers] = {}  # made as job titles ask (`ranking.unit_members`)
-        self.embedding_ids: list[int] = []
-        self.embedding_position: dict[int, int] = {}
         self.current_soc_counts: Counter | None = None  # made on first use by soc_counts()
-        self.matrix = np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
+        ids: list[int] = []
+        matrix = np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
         if embeddings.available():
             from .semantic import load_matrix
 
-            self.embedding_ids, self.matrix = load_matrix()
-        self.embedding_position = {i: j for j, i in enumerate(self.embedding_ids)}
+            ids, matrix = load_matrix()
+        self.vectors = NosVectors(ids, matrix)  # the NOS closest to a query in meaning (`vectors`)
+        self.embedding_ids, self.matrix, self.embedding_position = ids, matrix, self.vectors.position
         self.unit_codes: list[str] = []
         self.unit_matrix = np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
         if len(self.embedding_ids):

@@ -22,6 +22,7 @@ from .welsh import is_welsh_word
 
 if TYPE_CHECKING:
     from .index_cache import IndexCache
+    from .vectors import NosVectors
 
 RARE_WORD = 3  # words in this many NOS or fewer may be misspellings
 SEMANTIC_POOL = 100  # closest NOS by meaning considered
@@ -51,13 +52,16 @@ def corrections(query: ParsedQuery, cache: IndexCache) -> dict[str, str]:
         if frequency > RARE_WORD:
             continue
         limit = 1 if len(word) < 6 else 2
-        matches = process.extract(word, cache.vocab_list, scorer=Levenshtein.distance, score_cutoff=limit, limit=10)
+        matches = process.extract(word, cache.vocab_list, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
         # A word the catalogue never uses takes its closest word; a rare one (itself perhaps a
         # misspelling in some NOS) only a far more common word one edit away.
         if frequency:
             matches = [m for m in matches if m[1] == 1 and cache.vocabulary[m[0]] >= 50 * frequency]
         if matches:
-            best = min(matches, key=lambda m: (m[1], -cache.vocabulary[m[0]]))
+            # Closest, then most used; between words used as often, one with the same first
+            # letter, then the first alphabetically ("tenter" is "tender", not "enter"; "cheff"
+            # is "chef", never "chefs" by chance).
+            best = min(matches, key=lambda m: (m[1], -cache.vocabulary[m[0]], m[0][:1] != word[:1], m[0]))
             found[word] = best[0]
     return found
 
@@ -188,15 +192,20 @@ def unit_members(unit: str, cache: IndexCache) -> UnitMembers:
 
 @dataclass(frozen=True)
 class Meaning:
-    """How close in meaning a query is to every NOS (`cosine`, by row of the index's matrix)
-    and the closest NOS above MEANING_FLOOR, best first (`ids`): those meaning alone can add."""
+    """A query's meaning: its vector, the NOS's vectors, and the closest NOS above
+    MEANING_FLOOR, best first (`ids`): those meaning alone can add."""
 
-    cosine: np.ndarray
+    query: np.ndarray
+    vectors: NosVectors
     ids: list[int]
+
+    def cosines(self, ids) -> dict[int, float]:
+        """The cosine similarity of each of these NOS to the query (those with a vector)."""
+        return self.vectors.cosines(ids, self.query)
 
 
 def meaning_of(query: str, cache: IndexCache) -> Meaning:
-    cosine = cache.matrix @ embeddings.encode_query(query)
-    top = np.argpartition(-cosine, min(SEMANTIC_POOL, len(cosine) - 1))[:SEMANTIC_POOL]
-    top = top[np.argsort(-cosine[top])]
-    return Meaning(cosine, [cache.embedding_ids[j] for j in top if cosine[j] > MEANING_FLOOR])
+    vector = embeddings.encode_query(query)
+    rows, cosine = cache.vectors.closest(vector, SEMANTIC_POOL)
+    ids = cache.vectors.ids
+    return Meaning(vector, cache.vectors, [ids[j] for j, c in zip(rows.tolist(), cosine.tolist(), strict=True) if c > MEANING_FLOOR])
