@@ -255,14 +255,14 @@ def _rank(q: str, parsed: ParsedQuery, cache: IndexCache, hybrid: bool) -> _Rank
     n_words = len(stems.groups) + len(stems.phrases)
     enough = n_words // 2 + 1 if n_words else 0
     holding_most = coverage * n_words >= enough - 1e-9
+    all_ids = [candidates[r] for r in order.tolist()]  # (Python ints and floats: no numpy scalar per candidate)
+    score = dict(zip(all_ids, scores[order].tolist(), strict=True))
     if int(holding_most.sum()) < FEW_MATCHES:
-        shown = list(order)
+        ids = list(all_ids)
     else:
         found_otherwise = set(meaning.ids if meaning else ()) | set(job_ids)
-        shown = [r for n, r in enumerate(order) if n < SHOWN_ANYWAY or holding_most[r] or candidates[r] in found_otherwise]
-    score = {candidates[r]: float(scores[r]) for r in order}
-    ids = [candidates[r] for r in shown]
-    all_ids = [candidates[r] for r in order]
+        most = holding_most[order].tolist()
+        ids = [i for n, i in enumerate(all_ids) if n < SHOWN_ANYWAY or most[n] or i in found_otherwise]
     ranked.note([i for i in ids if i in bm25], "keywords")
     if meaning is not None:
         ranked.note(meaning.ids, "meaning")
