@@ -100,18 +100,19 @@ def _query_url(path: str, params: dict, **changes) -> str:
             merged[key] = value
     if "page" not in changes:
         merged.pop("page", None)  # a new filter starts at page 1
-    return path + ("?" + urlencode(merged) if merged else "")
+    return path + ("?" + "&".join(_query_pair(str(k), str(v)) for k, v in merged.items()) if merged else "")
+
+
+@lru_cache(maxsize=4096)
+def _query_pair(key: str, value: str) -> str:
+    """`key=value` as `urlencode` writes it: a results page's ~60 filter links repeat the same
+    few parameters, each quoted once."""
+    return urlencode({key: value})
 
 
 def _facet_label(name: str, value) -> str:
-    if name == "validity":
-        return {"current": _("Current"), "legacy": _("Legacy"), "archive": _("Archive"), "not stated": _("Not stated")}.get(
-            value, str(value)
-        )
-    if name == "category":
-        return {"core": _("Core"), "generic": _("Generic"), "job_specific": _("Job specific"), "none": _("Not stated")}.get(
-            value, str(value)
-        )
+    if name in ("validity", "category"):
+        return _fixed_labels(get_language())[name].get(value, str(value))
     if name == "soc":
         title = _soc_titles().get(str(value), "")
         return f"{value} {title}".strip()
@@ -135,7 +136,23 @@ def _provenance_labels() -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=8)
+def _fixed_labels(language: str) -> dict[str, dict[str, str]]:
+    """The labels of validity and category values in the active language (`language`: the
+    cache's key), looked up once a language, not once a facet option."""
+    return {
+        "validity": {"current": _("Current"), "legacy": _("Legacy"), "archive": _("Archive"), "not stated": _("Not stated")},
+        "category": {"core": _("Core"), "generic": _("Generic"), "job_specific": _("Job specific"), "none": _("Not stated")},
+    }
+
+
 def _facet_heading(name: str) -> str:
+    return _facet_headings(get_language())[name]
+
+
+@lru_cache(maxsize=8)
+def _facet_headings(language: str) -> dict[str, str]:
+    """Every facet's heading in the active language (`language`: the cache's key)."""
     return {
         "validity": _("Validity"),
         "category": _("NOS category"),
@@ -147,7 +164,7 @@ def _facet_heading(name: str) -> str:
         "reach": _("Reach"),
         "theme": _("Pan-sector theme"),
         "behaviour": _("Work behaviour"),
-    }[name]
+    }
 
 
 def _page_links(path: str, raw: dict, page: int, pages: int) -> dict:

@@ -1,5 +1,7 @@
-"""A query's sentence vector from ONNX Runtime: the same vector as torch's, exported once into
-the folder it is given, and torch again whenever the copy cannot be trusted."""
+"""A search query's sentence vector from ONNX Runtime over an 8-bit copy of the model: close to
+torch's vector (cosine at least 0.98 on real queries, 0.95 on any text), exported and quantised
+once into the folder it is given, and torch again whenever the copy cannot be trusted; a text
+that must be exact (`exact_query`, the SOC coder's free text) gets torch's vector itself."""
 
 from __future__ import annotations
 
@@ -43,20 +45,37 @@ def test_queries_are_encoded_by_onnxruntime_from_an_exported_copy(onnx_folder):
     assert not list(onnx_folder.glob("*.part")), "no half-written file is left beside the copy"
 
 
+def test_the_copy_holds_8_bit_weights(onnx_folder):
+    import onnx
+
+    model = onnx.load(str(embeddings.onnx_path(onnx_folder)))
+    kinds = {node.op_type for node in model.graph.node}
+    assert "DynamicQuantizeLinear" in kinds and "MatMulInteger" in kinds
+    assert embeddings.onnx_path(onnx_folder).stat().st_size < 40 * 2**20  # 23 MB, not the 90 MB of 32-bit weights
+
+
 @pytest.mark.parametrize("query", QUERIES)
-def test_the_vector_is_torchs(onnx_folder, query):
+def test_the_vector_is_close_to_torchs(onnx_folder, query):
     got, want = embeddings.encode_query(query), embeddings.encode([query])[0]
     assert got.dtype == np.float32 and got.shape == (embeddings.DIMENSIONS,)
     assert abs(float(np.linalg.norm(got)) - 1.0) < 1e-5
-    np.testing.assert_allclose(got, want, atol=1e-5)
+    assert float(got @ want) >= embeddings.AGREEMENT
+    assert not np.allclose(got, want, atol=1e-5), "the 8-bit copy is used, not torch"
     assert not got.flags.writeable, "a remembered vector cannot be changed by a caller"
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_an_exact_vector_is_torchs(onnx_folder, query):
+    got = embeddings.exact_query(query)
+    np.testing.assert_allclose(got, embeddings.encode([query])[0], atol=1e-6)
+    assert not got.flags.writeable
 
 
 @hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=1, max_size=80))
-def test_any_text_gets_torchs_vector(onnx_folder, text):
+def test_any_text_gets_a_vector_close_to_torchs(onnx_folder, text):
     got, want = embeddings.encode_query(text), embeddings.encode([text])[0]
-    assert float(got @ want) > 0.99999
+    assert float(got @ want) > 0.95  # (seen: 0.971 at the least over 300 random texts)
 
 
 def test_torch_when_asked(onnx_folder, monkeypatch):

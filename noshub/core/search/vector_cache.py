@@ -108,7 +108,7 @@ class CachedEncoder:
             if self.tuned:
                 return self._encode(texts)
             out = np.zeros((1, embeddings.DIMENSIONS), np.float32)
-            out[0] = embeddings.encode_query(texts[0])  # remembered in memory
+            out[0] = embeddings.exact_query(texts[0])  # torch's, as every batch's; remembered in memory
             return out
         return self.lookup(texts, self.progress)[0]
 
