@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 from django.conf import settings
@@ -338,42 +339,34 @@ def _apply_filters(docs: list[IndexedDoc], p: SearchParams, labels: Labels | Non
 
 def _facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], p: SearchParams) -> dict[str, list[dict]]:
     """Counts over the results shown: a collapsed duplicate counts once for each value any of
-    its shown copies has, which is what that value's filter then shows."""
+    its shown copies has, which is what that value's filter then shows. Every facet is counted
+    in one pass over the results (`IndexedDoc.facet_values`); a value's place among values of
+    the same count is where it was first met, results standing alone before collapsed ones."""
 
     def top(counter: Counter, n: int = 20, key=None) -> list[dict]:
         items = counter.most_common() if key is None else sorted(counter.items(), key=key)
         return [{"value": v, "count": c} for v, c in items[:n]]
 
-    # Results standing alone are counted as before; a collapsed one once per value of its copies.
+    # Results standing alone are counted as they are; a collapsed one once per value of its copies.
     single = [d for d in docs if d.id not in copies] if copies else docs
     collapsed = [(d, *copies[d.id]) for d in docs if d.id in copies]
-
-    def union(values) -> chain:
-        return chain.from_iterable({v for member in members for v in values(member)} for members in collapsed)
-
-    # Counts of SOC groups one level below the chosen group (major groups when none is chosen).
-    level = min(len(p.soc) + 1, 4) if p.soc else 1
-    soc = Counter(chain.from_iterable(d.soc_levels[level - 1] for d in single))
-    soc.update(union(lambda d: d.soc_levels[level - 1]))
-    if p.soc:
-        soc = Counter({code: n for code, n in soc.items() if code.startswith(p.soc)})
-    validity = Counter(d.validity or "not stated" for d in single)
-    validity.update(union(lambda d: (d.validity or "not stated",)))
-    suite = Counter(chain.from_iterable(d.suites for d in single))
-    suite.update(union(lambda d: d.suites))
-    developer = Counter(d.developer for d in single if d.developer)
-    developer.update(union(lambda d: (d.developer,) if d.developer else ()))
-    category = Counter(d.category or "none" for d in single)
-    category.update(union(lambda d: (d.category or "none",)))
-    year = Counter(d.year for d in single if d.year)
-    year.update(union(lambda d: (d.year,) if d.year else ()))
+    counted = Counter(chain.from_iterable(map(attrgetter("facet_values"), single)))
+    counted.update(chain.from_iterable(dict.fromkeys(chain.from_iterable(m.facet_values for m in members)) for members in collapsed))
+    by_facet: dict[str, Counter] = {name: Counter() for name in ("validity", "suite", "developer", "category", "year", "soc")}
+    for (name, value), n in counted.items():
+        by_facet[name][value] = n
+    if p.soc:  # SOC groups one level below the chosen one (major groups when none is chosen)
+        level = min(len(p.soc) + 1, 4)
+        soc = Counter(chain.from_iterable(d.soc_levels[level - 1] for d in single))
+        soc.update(chain.from_iterable(dict.fromkeys(c for m in members for c in m.soc_levels[level - 1]) for members in collapsed))
+        by_facet["soc"] = Counter({code: n for code, n in soc.items() if code.startswith(p.soc)})
     return {
-        "validity": top(validity),
-        "suite": top(suite),
-        "developer": top(developer),
-        "category": top(category),
-        "soc": top(soc),
-        "year": top(year, n=30, key=lambda kv: -kv[0]),
+        "validity": top(by_facet["validity"]),
+        "suite": top(by_facet["suite"]),
+        "developer": top(by_facet["developer"]),
+        "category": top(by_facet["category"]),
+        "soc": top(by_facet["soc"]),
+        "year": top(by_facet["year"], n=30, key=lambda kv: -kv[0]),
     }
 
 

@@ -9,6 +9,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,6 +53,20 @@ class IndexedDoc:
     has_overview: bool = False  # the body starts with the overview
     review_date: date | None = None  # the indicative review date (None: none, or the 1905 placeholder)
     context: str = ""  # suites, occupations, developer, SOC group titles
+
+    @cached_property
+    def facet_values(self) -> tuple[tuple[str, object], ...]:
+        """(facet, value) for each value a search's facets count it under (`engine._facets`),
+        SOC major groups for the SOC facet: one tuple, so a search counts every facet of its
+        matches in one pass."""
+        return (
+            ("validity", self.validity or "not stated"),
+            *(("suite", s) for s in self.suites),
+            *((("developer", self.developer),) if self.developer else ()),
+            ("category", self.category or "none"),
+            *((("year", self.year),) if self.year else ()),
+            *(("soc", c) for c in (self.soc_levels[0] if self.soc_levels else ())),
+        )
 
 
 class IndexCache:
