@@ -136,7 +136,9 @@ def test_units_that_are_right_together_do_not_take_two_of_the_first_places():
 
 
 def test_a_single_free_text_query_is_not_written_to_the_cache_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(vector_cache.embeddings, "encode_query", lambda text: fake_encoder([text])[0])
+    # (a free text's vector is the exact one, as the coder's batches are: never the search's 8-bit copy)
+    monkeypatch.setattr(vector_cache.embeddings, "exact_query", lambda text: fake_encoder([text])[0])
+    monkeypatch.setattr(vector_cache.embeddings, "encode_query", lambda text: pytest.fail("the search's 8-bit vector was asked"))
     monkeypatch.setattr(vector_cache.embeddings, "DIMENSIONS", 8)
     vector = vector_cache.CachedEncoder(tmp_path)(["lorry driver"])
     assert vector.shape == (1, 8) and vector[0, 2] > 0
