@@ -130,9 +130,7 @@ class IndexCache:
             self.vocabulary.update(set(words(f"{row[3]} {row[13]} {row[14]} {row[12]}")))
             texts.append((doc.id, row[3], row[13], row[14], row[12]))
         self.fulltext = FullTextIndex(texts)
-        # In a fixed order (the vocabulary's follows the hashes of sets, which change with each
-        # process): the ten closest words of a misspelling are then the same in every process.
-        self.vocab_list = sorted(w for w in self.vocabulary if len(w) > 2 and not w.isdigit())
+        self.vocab_list = [w for w in self.vocabulary if len(w) > 2 and not w.isdigit()]
         self.id_limit = max(self.docs, default=0) + 1  # NOS ids are below this (arrays indexed by id)
         self.welsh_text = _welsh_text_index()
         self.duplicates: DuplicateGroups | None = None  # made on first use by duplicate_groups()

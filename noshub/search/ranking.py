@@ -60,7 +60,8 @@ def corrections(query: ParsedQuery, cache: IndexCache) -> dict[str, str]:
         if matches:
             # Closest, then most used; between words used as often, one with the same first
             # letter, then the first alphabetically ("tenter" is "tender", not "enter"; "cheff"
-            # is "chef", never "chefs" by chance).
+            # is "chef", never "chefs"): every word within reach is weighed, so the answer does
+            # not hang on the vocabulary's order (which follows the hash seed of each process).
             best = min(matches, key=lambda m: (m[1], -cache.vocabulary[m[0]], m[0][:1] != word[:1], m[0]))
             found[word] = best[0]
     return found
