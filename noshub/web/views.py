@@ -100,7 +100,12 @@ def _query_url(path: str, params: dict, **changes) -> str:
             merged[key] = value
     if "page" not in changes:
         merged.pop("page", None)  # a new filter starts at page 1
-    return path + ("?" + "&".join(_query_pair(str(k), str(v)) for k, v in merged.items()) if merged else "")
+    return path + ("?" + _encoded(merged) if merged else "")
+
+
+def _encoded(params: dict) -> str:
+    """`urlencode(params)`, each `key=value` quoted once a process (`_query_pair`)."""
+    return "&".join(_query_pair(str(k), str(v)) for k, v in params.items())
 
 
 @lru_cache(maxsize=4096)
