@@ -233,7 +233,8 @@ CACHES = {
     # again by the other), least recently stored dropped first past 256 MB.
     "search": (
         {
-            "BACKEND": "diskcache.DjangoCache",
+            # diskcache's, its connections kept open between requests (noshub/search/shared_store.py).
+            "BACKEND": "noshub.search.shared_store.SharedResults",
             "LOCATION": os.environ["NOSHUB_SEARCH_CACHE_DIR"],
             # Values up to 1 MB kept in its SQLite file, not a file each: a results page's body
             # (about 43 KB) is then stored in half the time (0.6 against 1.2 ms with its result).
