@@ -377,15 +377,12 @@ def _label_facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], l
     theme: Counter = Counter()
     behaviour: Counter = Counter()
     if labels.reach or labels.themes or labels.behaviours:
-        for d in docs:
-            others = copies.get(d.id)
-            if not others:  # (most results stand alone: no sets to make)
-                if cls := labels.reach.get(d.id):
-                    reach[cls] += 1
-                theme.update(labels.themes.get(d.id, ()))
-                behaviour.update(labels.behaviours.get(d.id, ()))
-                continue
-            members = (d, *others)
+        # Results standing alone (most of them) counted in one go: most NOS hold no label at all.
+        alone = [d.id for d in docs if d.id not in copies] if copies else [d.id for d in docs]
+        reach.update(filter(None, map(labels.reach.get, alone)))
+        theme.update(chain.from_iterable(filter(None, map(labels.themes.get, alone))))
+        behaviour.update(chain.from_iterable(filter(None, map(labels.behaviours.get, alone))))
+        for members in ((d, *copies[d.id]) for d in docs if d.id in copies):
             reach.update({labels.reach_of(m.id) for m in members} - {""})
             theme.update({t for m in members for t in labels.themes_of(m.id)})
             behaviour.update({b for m in members for b in labels.behaviours_of(m.id)})
