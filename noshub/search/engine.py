@@ -202,7 +202,7 @@ def _ranked_and_filtered(params: SearchParams) -> tuple[_Ranked, list[IndexedDoc
         ranked = _rank(q, parsed, cache, hybrid)
     _add_welsh_text(welsh, params.q, cache, ranked)
     ranked.cache = cache
-    return ranked, _visible([cache.docs[i] for i in ranked.ids], ranked, params), parsed, hybrid, welsh
+    return ranked, _visible(list(map(cache.docs.__getitem__, ranked.ids)), ranked, params), parsed, hybrid, welsh
 
 
 def _visible(docs: list[IndexedDoc], ranked: _Ranked, params: SearchParams) -> list[IndexedDoc]:
@@ -310,10 +310,13 @@ def _add_job_titles(q: str, parsed: ParsedQuery, cache: IndexCache, keyword_ids:
 
 def _apply_filters(docs: list[IndexedDoc], p: SearchParams, labels: Labels | None) -> list[IndexedDoc]:
     """The NOS passing the filters (`labels`: needed only for the reach, theme and behaviour filters)."""
+    # Validity first, in one comprehension: every search filters by it (unless "all"), most by nothing else.
+    if p.validity != "all":
+        docs = [d for d in docs if d.validity == p.validity]
+    if labels is None and not (p.suite or p.developer or p.category or p.soc or p.year):
+        return docs
     out = []
     for d in docs:
-        if p.validity != "all" and d.validity != p.validity:
-            continue
         if p.suite and p.suite not in d.suites:
             continue
         if p.developer and d.developer != p.developer:

@@ -25,6 +25,7 @@ import contextvars
 import json
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,9 +130,10 @@ def feature_matrix(
     out = np.zeros((len(candidates), len(FEATURES)), dtype=np.float64)
     if not candidates:
         return out
-    rows = np.fromiter((index.row_of[i] for i in candidates), dtype=np.int64, count=len(candidates))
+    n = len(candidates)
+    rows = np.fromiter(map(index.row_of.__getitem__, candidates), dtype=np.int64, count=n)
     best = max(bm25.values(), default=0.0) or 1.0
-    out[:, 0] = np.fromiter((bm25.get(i, 0.0) for i in candidates), dtype=np.float64, count=len(candidates)) / best
+    out[:, 0] = np.fromiter(map(bm25.get, candidates, repeat(0.0)), dtype=np.float64, count=n) / best
     held = np.zeros(len(candidates))
     in_title = np.zeros(len(candidates))
     for group, multi, prefixes in zip(stems.groups, stems.multiword, stems.prefixes, strict=True):
@@ -159,8 +161,8 @@ def feature_matrix(
             whole = np.nonzero(in_title == n_groups)[0]
             out[whole, 4] = [_contiguous(index.titles[rows[r]], stems.ordered) for r in whole]
     column = 6 if len(stems.groups) > 2 else 5
-    out[:, column] = np.fromiter((cosine.get(i, 0.0) for i in candidates), dtype=np.float64, count=len(candidates))
-    out[:, 7] = np.fromiter((job_title.get(i, 0.0) for i in candidates), dtype=np.float64, count=len(candidates))
+    out[:, column] = np.fromiter(map(cosine.get, candidates, repeat(0.0)), dtype=np.float64, count=n)
+    out[:, 7] = np.fromiter(map(job_title.get, candidates, repeat(0.0)), dtype=np.float64, count=n)
     return out
 
 

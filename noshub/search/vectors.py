@@ -49,10 +49,10 @@ class NosVectors:
 
     def cosines(self, ids, query: np.ndarray) -> dict[int, float]:
         """The 32-bit cosine of each of these NOS that has a vector (others are left out)."""
-        held = [i for i in ids if i in self.position]
+        held = list(filter(self.position.__contains__, ids))
         if not held:
             return {}
-        values = self.matrix[[self.position[i] for i in held]] @ query
+        values = self.matrix[list(map(self.position.__getitem__, held))] @ query
         return dict(zip(held, values.tolist(), strict=True))
 
 
