@@ -4,24 +4,37 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from noshub.core.text import prefix_stem
 
 from .query import fold
 
 
+_BETWEEN_WORDS = re.compile(r"(\W+)")
+
+
 def highlight(text: str, words: list[str]) -> str:
     """`text` escaped as HTML, each word starting like a query word wrapped in <mark>."""
-    stems = tuple({prefix_stem(fold(w)) for w in words if len(w) > 1})
+    stems = _stems(tuple(words))
     if not stems:
         return html.escape(text)
-    out: list[str] = []
-    for token in re.split(r"(\W+)", text):
-        if token and fold(token).startswith(stems):  # (any of them)
-            out.append(f"<mark>{html.escape(token)}</mark>")
-        else:
-            out.append(html.escape(token))
-    return "".join(out)
+    # Words and what lies between them, alternately (a word first, perhaps empty). A word is made
+    # of word characters only, none of which HTML escapes: only what lies between is escaped.
+    parts = _BETWEEN_WORDS.split(text)
+    for k in range(0, len(parts), 2):
+        if parts[k] and fold(parts[k]).startswith(stems):  # (any of them)
+            parts[k] = f"<mark>{parts[k]}</mark>"
+    for k in range(1, len(parts), 2):
+        if parts[k] != " ":
+            parts[k] = html.escape(parts[k])
+    return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _stems(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The stems `highlight` marks, once for a search's words (its 20 titles and snippets ask)."""
+    return tuple({prefix_stem(fold(w)) for w in words if len(w) > 1})
 
 
 def snippet(body: str, words: list[str], length: int = 220) -> str:
