@@ -10,7 +10,6 @@ from noshub.core.text import prefix_stem
 
 from .query import fold
 
-
 _BETWEEN_WORDS = re.compile(r"(\W+)")
 
 
