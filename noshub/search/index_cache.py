@@ -130,7 +130,7 @@ class IndexCache:
             self.vocabulary.update(set(words(f"{row[3]} {row[13]} {row[14]} {row[12]}")))
             texts.append((doc.id, row[3], row[13], row[14], row[12]))
         self.fulltext = FullTextIndex(texts)
-        self.vocab_list = [w for w in self.vocabulary if len(w) > 2 and not w.isdigit()]
+        self.vocab_by_length = by_length(w for w in self.vocabulary if len(w) > 2 and not w.isdigit())  # (spelling corrections)
         self.id_limit = max(self.docs, default=0) + 1  # NOS ids are below this (arrays indexed by id)
         self.welsh_text = _welsh_text_index()
         self.duplicates: DuplicateGroups | None = None  # made on first use by duplicate_groups()
@@ -157,6 +157,15 @@ class IndexCache:
             from .semantic import unit_group_matrix
 
             self.unit_codes, self.unit_matrix = unit_group_matrix()
+
+
+def by_length(words) -> dict[int, list[str]]:
+    """Words by their length: a word within n edits of another is within n letters of its length,
+    so a misspelling is compared with those lengths only (`ranking.corrections`)."""
+    grouped: dict[int, list[str]] = {}
+    for w in words:
+        grouped.setdefault(len(w), []).append(w)
+    return grouped
 
 
 def soc_counts() -> Counter:

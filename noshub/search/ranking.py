@@ -52,7 +52,11 @@ def corrections(query: ParsedQuery, cache: IndexCache) -> dict[str, str]:
         if frequency > RARE_WORD:
             continue
         limit = 1 if len(word) < 6 else 2
-        matches = process.extract(word, cache.vocab_list, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+        matches = [
+            m
+            for n in range(len(word) - limit, len(word) + limit + 1)
+            for m in process.extract(word, cache.vocab_by_length.get(n, ()), scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+        ]
         # A word the catalogue never uses takes its closest word; a rare one (itself perhaps a
         # misspelling in some NOS) only a far more common word one edit away.
         if frequency:

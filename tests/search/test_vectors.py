@@ -120,7 +120,9 @@ def test_real_queries_find_the_32_bit_pool_over_the_whole_catalogue(django_db_se
 def _vocabulary_cache(counts: dict[str, int], order: list[str]) -> SimpleNamespace:
     from collections import Counter
 
-    return SimpleNamespace(vocabulary=Counter({w: counts[w] for w in order}), vocab_list=order, welsh_text={})
+    from noshub.search.index_cache import by_length
+
+    return SimpleNamespace(vocabulary=Counter({w: counts[w] for w in order}), vocab_by_length=by_length(order), welsh_text={})
 
 
 @settings(max_examples=40, deadline=None)
