@@ -103,6 +103,25 @@ def _query_url(path: str, params: dict, **changes) -> str:
     return path + ("?" + _encoded(merged) if merged else "")
 
 
+def _option_urls(path: str, params: dict, name: str):
+    """`value -> _query_url(path, params, **{name: value})` for the options of one facet (a filter:
+    any page asked is dropped): what the options share (every other parameter, before and after
+    `name`'s place) encoded once."""
+    merged = {k: v for k, v in params.items() if v not in ("", None)}
+    merged.pop("page", None)  # a new filter starts at page 1
+    keys = list(merged)
+    place = keys.index(name) if name in merged else len(keys)  # where it stands, else last
+    before = _encoded({k: merged[k] for k in keys[:place]})
+    after = _encoded({k: merged[k] for k in keys[place + 1 :]})
+
+    def url(value) -> str:
+        if value in ("", None):
+            return _query_url(path, params, **{name: value})
+        return path + "?" + "&".join(part for part in (before, _query_pair(name, str(value)), after) if part)
+
+    return url
+
+
 def _encoded(params: dict) -> str:
     """`urlencode(params)`, each `key=value` quoted once a process (`_query_pair`)."""
     return "&".join(_query_pair(str(k), str(v)) for k, v in params.items())
@@ -200,6 +219,7 @@ def _results_context(request: HttpRequest, result: SearchResult, path: str, face
     facets = []
     for name in facet_names:
         options = []
+        option_url = _option_urls(path, raw, name)
         for f in result.facets.get(name, []):
             value = "" if (name == "validity" and f["value"] == "not stated") else f["value"]
             if (name == "validity" and not value) or (name == "provenance" and value == evidence.HIDDEN):
@@ -210,7 +230,7 @@ def _results_context(request: HttpRequest, result: SearchResult, path: str, face
                     "label": _facet_label(name, f["value"]),
                     "count": f["count"],
                     "selected": selected,
-                    "url": _query_url(path, raw, **{name: value}),
+                    "url": option_url(value),
                 }
             )
         if name == "validity":
