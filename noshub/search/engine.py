@@ -154,7 +154,11 @@ def _search(params: SearchParams, started: float) -> tuple[SearchResult, bool]:
     provenance: list[dict] = []  # counted only where there is a SOC group or an evidence filter
     if params.soc or params.provenance or params.min_confidence:
         filtered, provenance = evidence.filter_and_count(filtered, params.soc, params.provenance, params.min_confidence)
-    facets = {**_facets(filtered, copies, params), **_label_facets(filtered, copies, current_labels()), "provenance": provenance}
+    facets = {
+        **_facets(filtered, copies, params, cache.facet_pairs),
+        **_label_facets(filtered, copies, current_labels()),
+        "provenance": provenance,
+    }
     _sort(filtered, params, parsed)
     start = (params.page - 1) * params.per_page
     hits = _hits(filtered[start : start + params.per_page], ranked, parsed, copies, groups, welsh, params.soc)
@@ -340,11 +344,14 @@ def _apply_filters(docs: list[IndexedDoc], p: SearchParams, labels: Labels | Non
     return out
 
 
-def _facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], p: SearchParams) -> dict[str, list[dict]]:
+def _facets(
+    docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], p: SearchParams, pairs: list[tuple[str, object]]
+) -> dict[str, list[dict]]:
     """Counts over the results shown: a collapsed duplicate counts once for each value any of
     its shown copies has, which is what that value's filter then shows. Every facet is counted
-    in one pass over the results (`IndexedDoc.facet_values`); a value's place among values of
-    the same count is where it was first met, results standing alone before collapsed ones."""
+    in one pass over the results (`IndexedDoc.facet_codes`, numbers of `pairs`); a value's place
+    among values of the same count is where it was first met, results standing alone before
+    collapsed ones."""
 
     def top(counter: Counter, n: int = 20, key=None) -> list[dict]:
         items = counter.most_common() if key is None else sorted(counter.items(), key=key)
@@ -353,10 +360,11 @@ def _facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], p: Sear
     # Results standing alone are counted as they are; a collapsed one once per value of its copies.
     single = [d for d in docs if d.id not in copies] if copies else docs
     collapsed = [(d, *copies[d.id]) for d in docs if d.id in copies]
-    counted = Counter(chain.from_iterable(map(attrgetter("facet_values"), single)))
-    counted.update(chain.from_iterable(dict.fromkeys(chain.from_iterable(m.facet_values for m in members)) for members in collapsed))
+    counted = Counter(chain.from_iterable(map(attrgetter("facet_codes"), single)))
+    counted.update(chain.from_iterable(dict.fromkeys(chain.from_iterable(m.facet_codes for m in members)) for members in collapsed))
     by_facet: dict[str, Counter] = {name: Counter() for name in ("validity", "suite", "developer", "category", "year", "soc")}
-    for (name, value), n in counted.items():
+    for code, n in counted.items():
+        name, value = pairs[code]
         by_facet[name][value] = n
     if p.soc:  # SOC groups one level below the chosen one (major groups when none is chosen)
         level = min(len(p.soc) + 1, 4)

@@ -9,7 +9,6 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,12 +52,11 @@ class IndexedDoc:
     has_overview: bool = False  # the body starts with the overview
     review_date: date | None = None  # the indicative review date (None: none, or the 1905 placeholder)
     context: str = ""  # suites, occupations, developer, SOC group titles
+    facet_codes: tuple[int, ...] = ()  # its `facet_values`, each as its number in `IndexCache.facet_pairs`
 
-    @cached_property
     def facet_values(self) -> tuple[tuple[str, object], ...]:
         """(facet, value) for each value a search's facets count it under (`engine._facets`),
-        SOC major groups for the SOC facet: one tuple, so a search counts every facet of its
-        matches in one pass."""
+        SOC major groups for the SOC facet."""
         return (
             ("validity", self.validity or "not stated"),
             *(("suite", s) for s in self.suites),
@@ -77,6 +75,7 @@ class IndexCache:
         self.by_unit: dict[str, list[int]] = {}
         self.vocabulary: Counter[str] = Counter()
         texts: list[tuple[int, str, str, str, str]] = []
+        facet_code: dict[tuple[str, object], int] = {}
         fields = (
             "standard_id",
             "slug",
@@ -122,6 +121,9 @@ class IndexCache:
                 review_date=row[16],
                 context=row[14],
             )
+            # Facet values as numbers: a search counts every facet of its matches in one pass over
+            # them, and counting small numbers is a third of the cost of counting (facet, value) pairs.
+            doc.facet_codes = tuple(facet_code.setdefault(pair, len(facet_code)) for pair in doc.facet_values())
             self.docs[doc.id] = doc
             self.by_urn.setdefault(doc.urn_key, []).append(doc.id)
             for code in doc.soc:
@@ -129,6 +131,7 @@ class IndexCache:
                     self.by_unit.setdefault(code, []).append(doc.id)
             self.vocabulary.update(set(words(f"{row[3]} {row[13]} {row[14]} {row[12]}")))
             texts.append((doc.id, row[3], row[13], row[14], row[12]))
+        self.facet_pairs: list[tuple[str, object]] = list(facet_code)  # a facet code's (facet, value)
         self.fulltext = FullTextIndex(texts)
         self.vocab_by_length = by_length(w for w in self.vocabulary if len(w) > 2 and not w.isdigit())  # (spelling corrections)
         self.id_limit = max(self.docs, default=0) + 1  # NOS ids are below this (arrays indexed by id)
