@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -162,7 +163,7 @@ class IndexCache:
             self.unit_codes, self.unit_matrix = unit_group_matrix()
 
 
-def by_length(words) -> dict[int, list[str]]:
+def by_length(words: Iterable[str]) -> dict[int, list[str]]:
     """Words by their length: a word within n edits of another is within n letters of its length,
     so a misspelling is compared with those lengths only (`ranking.corrections`)."""
     grouped: dict[int, list[str]] = {}
