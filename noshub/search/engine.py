@@ -199,7 +199,7 @@ def _ranked_and_filtered(params: SearchParams) -> tuple[_Ranked, list[IndexedDoc
     welsh = read_query(params.q, cache.vocabulary, cache.welsh_text, RARE_WORD)
     q = welsh.name.english if welsh.name else params.q
     parsed = parse_query(q)
-    hybrid = params.mode == "hybrid" and embeddings.available() and len(cache.embedding_ids) > 0
+    hybrid = params.mode == "hybrid" and embeddings.available() and len(cache.vectors) > 0
     if parsed.is_empty:
         ranked = _Ranked(ids=sorted(cache.docs, key=lambda i: cache.docs[i].title.lower()))
     else:

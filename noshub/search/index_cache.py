@@ -154,10 +154,9 @@ class IndexCache:
 
             ids, matrix = load_matrix()
         self.vectors = NosVectors(ids, matrix)  # the NOS closest to a query in meaning (`vectors`)
-        self.embedding_ids, self.matrix, self.embedding_position = ids, matrix, self.vectors.position
         self.unit_codes: list[str] = []
         self.unit_matrix = np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
-        if len(self.embedding_ids):
+        if len(self.vectors):
             from .semantic import unit_group_matrix
 
             self.unit_codes, self.unit_matrix = unit_group_matrix()

@@ -124,7 +124,7 @@ def job_title_ranking(
             continue
         words_matched = word_rank[members.ids] < len(keyword_ids)
         if query_vector is not None and members.unit_meaning is not None:
-            to_query = np.where(members.rows >= 0, cache.matrix[np.maximum(members.rows, 0)] @ query_vector, 0.0)
+            to_query = np.where(members.rows >= 0, cache.vectors.matrix[np.maximum(members.rows, 0)] @ query_vector, 0.0)
             to_unit = members.unit_meaning
             counts = (members.evidence >= SUGGESTED_TRUST) | words_matched | (to_query >= MEANING_FLOOR)
         else:
@@ -171,11 +171,11 @@ def unit_members(unit: str, cache: IndexCache) -> UnitMembers:
         return found
     ids = cache.by_unit.get(unit, [])
     docs = [cache.docs[i] for i in ids]
-    rows = np.array([cache.embedding_position.get(i, -1) for i in ids], dtype=np.int64)
+    rows = np.array([cache.vectors.position.get(i, -1) for i in ids], dtype=np.int64)
     unit_meaning = None
     unit_row = {code: j for j, code in enumerate(cache.unit_codes)}.get(unit)
     if unit_row is not None and len(ids):
-        unit_meaning = np.where(rows >= 0, cache.matrix[np.maximum(rows, 0)] @ cache.unit_matrix[unit_row], 0.0)
+        unit_meaning = np.where(rows >= 0, cache.vectors.matrix[np.maximum(rows, 0)] @ cache.unit_matrix[unit_row], 0.0)
     title_words = [frozenset(occupation_words(d.title)) for d in docs]
     described = cache.unit_words.get(unit, frozenset())
     with_word: dict[str, list[int]] = {}

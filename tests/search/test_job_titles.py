@@ -49,8 +49,8 @@ def _weakly_linked(query: str, mode: str, top: int) -> list[tuple[str, str, floa
         links = [doc.soc_confidence.get(u, 0.0) for u in doc.soc_levels[3] if u in units]
         if not links or max(links) >= SUGGESTED_TRUST or "keywords" in hit.channels:
             continue
-        position = cache.embedding_position.get(doc.id)
-        if vector is not None and position is not None and float(cache.matrix[position] @ vector) >= MEANING_FLOOR:
+        position = cache.vectors.position.get(doc.id)
+        if vector is not None and position is not None and float(cache.vectors.matrix[position] @ vector) >= MEANING_FLOOR:
             continue
         found.append((doc.urn_key, doc.title, max(links)))
     return found
