@@ -140,6 +140,31 @@ def test_between_words_used_as_often_the_one_kept_has_the_same_first_letter(orde
     assert corrections(parse_query("tenter"), cache) == {"tenter": "tender"}  # (tenner: after it alphabetically)
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcdeh", min_size=3, max_size=9), min_size=1, max_size=40, unique=True),
+    st.text(alphabet="abcdeh", min_size=4, max_size=9),
+)
+def test_no_word_within_reach_is_missed_by_comparing_only_lengths_within_reach(vocabulary, word):
+    """A misspelling is compared only with words whose length is within the edits allowed; every
+    word of the vocabulary within those edits is still found: the correction is as close as the
+    closest word of the whole vocabulary, and there is one exactly when such a word exists."""
+    from rapidfuzz.distance import Levenshtein
+
+    from noshub.core.text import SEARCH_STOP_WORDS
+    from noshub.search.welsh import is_welsh_word
+
+    if word in vocabulary or word in SEARCH_STOP_WORDS or is_welsh_word(word):
+        return
+    cache = _vocabulary_cache(dict.fromkeys(vocabulary, 1), vocabulary)
+    limit = 1 if len(word) < 6 else 2
+    closest = min(Levenshtein.distance(word, w) for w in vocabulary)
+    found = corrections(parse_query(word), cache)
+    assert bool(found) == (closest <= limit)
+    if found:
+        assert Levenshtein.distance(word, found[word]) == closest
+
+
 @pytest.mark.django_db
 def test_cheff_is_chef_and_tenter_tender_on_the_real_catalogue(django_db_setup):
     if django_db_setup is None:
