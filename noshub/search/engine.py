@@ -389,7 +389,7 @@ def _label_facets(docs: list[IndexedDoc], copies: dict[int, list[IndexedDoc]], l
     behaviour: Counter = Counter()
     if labels.reach or labels.themes or labels.behaviours:
         # Results standing alone (most of them) counted in one go: most NOS hold no label at all.
-        alone = [d.id for d in docs if d.id not in copies] if copies else [d.id for d in docs]
+        alone = [d.id for d in docs if d.id not in copies]
         reach.update(filter(None, map(labels.reach.get, alone)))
         theme.update(chain.from_iterable(filter(None, map(labels.themes.get, alone))))
         behaviour.update(chain.from_iterable(filter(None, map(labels.behaviours.get, alone))))
