@@ -52,14 +52,16 @@ def free_port() -> int:
 
 @contextmanager
 def served(
-    workers: int | None = None, threads: int = 4, ready_path: str = "/", timeout: float = 300, root: Path = ROOT
+    workers: int | None = None, threads: int | None = None, ready_path: str = "/", timeout: float = 300, root: Path = ROOT
 ) -> Iterator[str]:
     """`noshub serve` on a free loopback port until the block ends; yields its base URL once it
     answers `ready_path` (its workers have warmed up by then: they take no request before).
     `root`: the checkout whose code serves (another one: a baseline to compare with)."""
     port = free_port()
     env = dict(os.environ, NOSHUB_API_RATE_LIMIT="0", NOSHUB_LOCAL_ONLY="1", PYTHONPATH=str(root))
-    command = [sys.executable, "-m", "noshub.cli", "serve", "--port", str(port), "--threads", str(threads)]
+    command = [sys.executable, "-m", "noshub.cli", "serve", "--port", str(port)]
+    if threads:  # else noshub serve's default
+        command += ["--threads", str(threads)]
     if workers:
         command += ["--workers", str(workers)]
     server = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

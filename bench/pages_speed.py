@@ -111,7 +111,7 @@ def main() -> int:
     parser.add_argument("--baseline", type=Path, help="another checkout to load-test beside this one (before/after)")
     parser.add_argument("--load-only", action="store_true", help="only the load test on the real server")
     parser.add_argument("--workers", type=int, help="server worker processes (default: noshub serve's, one per core)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4); GUNICORN_CMD_ARGS reaches gunicorn too")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: noshub serve's, 1); GUNICORN_CMD_ARGS reaches gunicorn too")
     parser.add_argument(
         "--kinds",
         default="searches,searches_distinct,nos_pages",
@@ -249,7 +249,7 @@ def report_load(args, slugs: list[str], rng: random.Random, figures: dict, ok: b
     figures["load"] = load_test(slugs, queries, args.clients, args.load_seconds, args.baseline, kinds, server)
     client = next(iter(figures["load"].values()))["client"]
     print(
-        f"the real server (noshub serve: {args.workers or 'one per core'} workers, {args.threads} threads"
+        f"the real server (noshub serve: {args.workers or 'one per core'} workers, {args.threads or 'its default'} threads"
         f"{', ' + os.environ['GUNICORN_CMD_ARGS'] if os.environ.get('GUNICORN_CMD_ARGS') else ''}) under {args.clients} "
         f"concurrent clients ({client}) on loopback; load average {at_start} at the start, {load_average()} at the end"
     )

@@ -204,7 +204,7 @@ main.add_command(migrate)  # `noshub migrate`: short for `noshub db migrate`
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: one per CPU core).")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1), help="Requests each worker answers at once.")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(min=1), help="Requests each worker answers at once (and connections it takes).")
 def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     """Serve NOS Hub over HTTP (gunicorn: a worker process per core, static files compressed and
     cached). Without NOSHUB_SECRET_KEY only a local instance (NOSHUB_LOCAL_ONLY=1, on 127.0.0.1)

@@ -21,8 +21,20 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 wsgi_app = "noshub.wsgi:application"
 workers = default_workers()
-worker_class = "gthread"  # threads answer the requests of each process: a suite PDF holds up one thread, not the worker
-threads = 4
+worker_class = "gthread"  # the main thread keeps the worker alive while a request runs; background builds (suite documents) are threads
+# One request at a time per worker, and a worker takes no more connections than it has threads
+# (`noshub serve --threads N` passes N for both; give `--worker-connections` with `--threads` when
+# running gunicorn yourself). A request's work is Python: a worker's threads share one interpreter
+# (the GIL), so threads add no capacity, only stretch each request by as many as run at once. With
+# gunicorn's default of 1,000 connections, a busy worker also accepted connections and queued them
+# behind its own requests while the other worker might be idle. Capped, a waiting connection stays
+# in the kernel's queue until either worker is free: first come, first served. Under 8 clients on
+# 2 cores (`bench/pages_speed.py`, same run, main's uncapped server beside it): the query mix
+# 217.1 searches/s, p99 94.4 ms, against 156.2/s, p99 188.8 ms with 4 threads capped and
+# 163.7/s, p99 180.1 with 1 thread uncapped; NOS pages p99 45.8 against 71.0 ms. A slow
+# client holds a worker: a public deployment puts a reverse proxy (TLS) in front (below).
+threads = 1
+worker_connections = threads
 timeout = 120
 graceful_timeout = 30
 # No keep-alive: each request comes on a connection of its own, taken by whichever worker is free.

@@ -50,10 +50,10 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def gunicorn_command(host: str, port: int, workers: int | None = None, threads: int = 4) -> list[str]:
+def gunicorn_command(host: str, port: int, workers: int | None = None, threads: int = 1) -> list[str]:
     """The gunicorn command that serves NOS Hub on host:port: `workers` processes (default one
-    per core), each answering `threads` requests at once (so a long one, a suite PDF, does not
-    hold up the others), with NOS Hub's gunicorn settings."""
+    per core), each answering `threads` requests at once and accepting no more connections than
+    that (noshub/gunicorn_config.py), with NOS Hub's gunicorn settings."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return [
         sys.executable,
@@ -66,6 +66,8 @@ def gunicorn_command(host: str, port: int, workers: int | None = None, threads: 
         "--workers",
         str(workers or default_workers()),
         "--threads",
+        str(threads),
+        "--worker-connections",  # no connection waits inside a busy worker (noshub/gunicorn_config.py)
         str(threads),
         "noshub.wsgi:application",
     ]

@@ -42,12 +42,23 @@ def test_serve_runs_gunicorn_with_a_worker_per_core_and_the_warm_up(monkeypatch)
     assert app.cfg.bind == ["127.0.0.1:8123"]
     assert app.cfg.workers == default_workers() >= 1
     assert app.cfg.threads == 3 and app.cfg.worker_class_str == "gthread"
+    # A worker accepts no more connections than it has threads: the rest wait for a free worker.
+    assert app.cfg.worker_connections == 3
     assert app.cfg.post_worker_init.__module__ == "noshub.gunicorn_config"
     assert not app.cfg.preload_app  # nothing is loaded before the fork: no connection or thread pool shared
     assert app.cfg.keepalive == 0  # each request accepted afresh by a free worker (none left idle)
 
-    app = _gunicorn_config(gunicorn_command("::1", 9000, 5, 1), monkeypatch)
-    assert app.cfg.bind == ["[::1]:9000"] and app.cfg.workers == 5 and app.cfg.threads == 1
+    app = _gunicorn_config(gunicorn_command("::1", 9000, 5), monkeypatch)
+    assert app.cfg.bind == ["[::1]:9000"] and app.cfg.workers == 5
+    assert app.cfg.threads == 1 and app.cfg.worker_connections == 1  # one request at a time, by default
+
+
+def test_the_gunicorn_settings_alone_cap_connections_at_the_threads(monkeypatch):
+    """A deployment running `gunicorn -c python:noshub.gunicorn_config` with no options of its own
+    gets the same: no connection waits inside a busy worker."""
+    app = _gunicorn_config([sys.executable, "-m", "gunicorn", "-c", "python:noshub.gunicorn_config"], monkeypatch)
+    assert app.cfg.threads == app.cfg.worker_connections == 1
+    assert app.cfg.keepalive == 0
 
 
 def test_serve_rejects_a_bad_worker_count(tmp_path):
