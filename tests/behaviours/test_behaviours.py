@@ -419,3 +419,18 @@ def test_the_catalogue_as_a_tagged_pdf_in_english_and_welsh(built, client):
     client.cookies["django_language"] = "cy"
     welsh = client.get("/behaviours/catalogue.pdf").content
     assert welsh.startswith(b"%PDF-") and welsh != data
+
+
+def test_the_catalogue_pdf_is_made_once_a_language_until_the_catalogue_changes(built, client, monkeypatch):
+    from noshub.catalogue import stamp as catalogue_stamp
+
+    made, real = [], services.export_pdf
+    monkeypatch.setattr(services, "export_pdf", lambda language: made.append(language) or real(language))
+    catalogue_stamp.bump("behaviours")  # a change: nothing is kept for it yet
+    first = client.get("/behaviours/catalogue.pdf").content
+    assert client.get("/behaviours/catalogue.pdf").content == first and made == ["en"]
+    client.cookies["django_language"] = "cy"
+    assert client.get("/behaviours/catalogue.pdf").content != first and made == ["en", "cy"]
+    catalogue_stamp.bump("behaviours")  # an edit, merge or build
+    client.get("/behaviours/catalogue.pdf")
+    assert made == ["en", "cy", "cy"]
