@@ -29,10 +29,10 @@ worker_class = "gthread"  # the main thread keeps the worker alive while a reque
 # gunicorn's default of 1,000 connections, a busy worker also accepted connections and queued them
 # behind its own requests while the other worker might be idle. Capped, a waiting connection stays
 # in the kernel's queue until either worker is free: first come, first served. Under 8 clients on
-# 2 cores (`bench/pages_speed.py`, same run, main's uncapped server beside it): the query mix
-# 217.1 searches/s, p99 94.4 ms, against 156.2/s, p99 188.8 ms with 4 threads capped and
-# 163.7/s, p99 180.1 with 1 thread uncapped; NOS pages p99 45.8 against 71.0 ms. A slow
-# client holds a worker: a public deployment puts a reverse proxy (TLS) in front (below).
+# 2 cores (`bench/pages_speed.py --baseline`, the uncapped server beside it in the same run): the
+# query mix's p99 0.42-0.56 times the uncapped 4-thread server's over four runs (94-132 ms against
+# 180-245), NOS pages' 0.49-0.58 times; 4 threads capped did not help (p99 189 against 198). A
+# slow client holds a worker: a public deployment puts a reverse proxy (TLS) in front (below).
 threads = 1
 worker_connections = threads
 timeout = 120
