@@ -30,8 +30,9 @@ worker_class = "gthread"  # the main thread keeps the worker alive while a reque
 # behind its own requests while the other worker might be idle. Capped, a waiting connection stays
 # in the kernel's queue until either worker is free: first come, first served. Under 8 clients on
 # 2 cores (`bench/pages_speed.py --baseline`, the uncapped server beside it in the same run): the
-# query mix's p99 0.42-0.56 times the uncapped server's over four runs (4 threads; 1 in one run) (94-132 ms against
-# 180-245), NOS pages' 0.49-0.58 times; 4 threads capped did not help (p99 189 against 198). A
+# query mix's p99 0.42-0.65 times the uncapped server's over five runs (4 threads; 1 in one run)
+# (94-149 ms against 180-245), NOS pages' 0.49-0.58 times; 4 threads capped did not help (p99 189
+# against 198). A
 # slow client holds a worker: a public deployment puts a reverse proxy (TLS) in front (below).
 threads = 1
 worker_connections = threads
