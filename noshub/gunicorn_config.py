@@ -32,8 +32,8 @@ worker_class = "gthread"  # the main thread keeps the worker alive while a reque
 # 2 cores (`bench/pages_speed.py --baseline`, the uncapped server beside it in the same run): the
 # query mix's p99 0.42-0.65 times the uncapped server's over five runs (4 threads; 1 in one run)
 # (94-149 ms against 180-245), NOS pages' 0.49-0.58 times; 4 threads capped did not help (p99 189
-# against 198). A
-# slow client holds a worker: a public deployment puts a reverse proxy (TLS) in front (below).
+# against 198). A slow client holds a worker: a public deployment puts a reverse proxy (TLS) in
+# front (below).
 threads = 1
 worker_connections = threads
 timeout = 120
