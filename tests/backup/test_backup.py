@@ -212,7 +212,14 @@ def test_a_bad_row_late_in_a_full_backup_leaves_nothing(tmp_path, full_backup, l
     assert not backup.occupied_tables()  # nothing half-restored
 
 
-def test_a_cut_backup_leaves_nothing(tmp_path, full_backup, load_reports, sequences_put_back):
+def test_a_cut_backup_leaves_nothing(tmp_path, full_backup, load_reports, sequences_put_back, monkeypatch):
+    """A cut backup is refused before any row is written (the file is read to its end and its
+    rows counted first), not after most of it was written and rolled back."""
+
+    def written(self, line, record):
+        raise AssertionError(f"row {line} was written before the cut was found")
+
+    monkeypatch.setattr(backup._Restorer, "add", written)
     data = full_backup.read_bytes()
     cut = tmp_path / "cut.jsonl.gz"
     cut.write_bytes(data[: len(data) * 9 // 10])
