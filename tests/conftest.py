@@ -5,6 +5,7 @@ transaction that is rolled back."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -123,8 +124,40 @@ def coded_catalogue(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), transaction.atomic():
         crosswalk = services.migrate_crosswalk()
-        yield SimpleNamespace(crosswalk=crosswalk, coded=services.code_catalogue())
+        with _suggestions_reused():
+            coded = services.code_catalogue()
+        yield SimpleNamespace(crosswalk=crosswalk, coded=coded)
         transaction.set_rollback(True)
+
+
+#: The SOC coder's answers, kept for the test session: (coder, top, what it read) → suggestions.
+_suggested: dict = {}
+
+
+@contextmanager
+def _suggestions_reused():
+    """While `code_catalogue` runs for a module: the same fitted coder asked the same texts (every
+    module's `coded_catalogue` starts from the loaded catalogue) answers as it did the first time,
+    not again (about 50 s a module on 2 cores); what is saved is still written for each module. The
+    coder is kept in the key itself, so no other fit is ever taken for it; any other question
+    (a pool, a text not seen) is asked of the coder."""
+    from noshub.soc.coder import SocCoder
+
+    asked = SocCoder.suggest_many
+
+    def suggest_many(self, queries, top=5, pool=None, exclude_self=False, context=()):
+        if pool is not None:
+            return asked(self, queries, top, pool, exclude_self, context)
+        key = (self, top, exclude_self, tuple(queries), tuple(context))
+        if key not in _suggested:
+            _suggested[key] = asked(self, queries, top, pool, exclude_self, context)
+        return [list(s) for s in _suggested[key]]
+
+    SocCoder.suggest_many = suggest_many
+    try:
+        yield
+    finally:
+        SocCoder.suggest_many = asked
 
 
 _themes_computed: dict = {}
