@@ -480,8 +480,9 @@ def _check_length(name: str, path: Path, header: dict) -> None:
     rows -= 1
     expected = sum(header["counts"].values())
     if rows != expected:
+        why = "cut short?" if rows < expected else "rows added after it was written?"
         raise ImportRejected(
-            name, f"the file does not hold the rows its header counts (cut short?): {rows:,} rows of {expected:,}", row=line
+            name, f"the file does not hold the rows its header counts ({why}): {rows:,} rows where it counts {expected:,}", row=line
         )
 
 

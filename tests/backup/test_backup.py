@@ -233,7 +233,7 @@ def test_a_cut_backup_leaves_nothing(tmp_path, full_backup, load_reports, sequen
     short = tmp_path / "short.jsonl"
     short.write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
     error = _rejection(short)
-    assert "does not hold the rows its header counts" in str(error)
+    assert "does not hold the rows its header counts (cut short?)" in str(error)
     assert not backup.occupied_tables()
 
 
@@ -282,6 +282,12 @@ H = "header"  # in the cases below: the header line, with these row counts
             3,
             "current",
             "424242",
+        ),
+        (
+            [(H, {"catalogue.organisation": 1}), *({"model": "catalogue.organisation", "pk": n, "fields": {"name": f"X{n}"}} for n in (1, 2))],
+            3,
+            None,
+            "rows added after it was written?): 2 rows where it counts 1",
         ),
         ([(H, {"auth.user": 1}), {"model": "auth.user", "pk": 3, "fields": {"username": "x", "groups": [["no such group"]]}}], 2, "groups", "no such group"),
     ],
