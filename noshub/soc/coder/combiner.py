@@ -89,14 +89,6 @@ def _regimes(sig: dict[str, np.ndarray]) -> np.ndarray:
     return np.where(short, 3, np.where(title, 0, np.where(known, 1, 2)))
 
 
-def _one_thread():
-    """The trees on one thread: their OpenMP threads wait for each other at every step, and on
-    a machine whose cores are busy with anything else that made them ten times slower."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
-
-
 class _RankModel:
     """Gradient-boosted trees over (query, candidate) features: each signal's score, its share
     of the query's best score on that signal and its place among all unit groups on it, plus
@@ -157,8 +149,7 @@ class _RankModel:
             cal = np.ones(len(y), bool)
         if len(np.unique(y[cal])) < 2:
             return
-        with _one_thread():
-            raw = self._raw(F[cal])
+        raw = self._raw(F[cal])
         G, yc, rc = self._calibration_features(raw, qid[cal]), y[cal], regime[cal]
         for r in range(len(REGIMES)):
             m = rc == r
@@ -186,12 +177,12 @@ class _RankModel:
         import lightgbm
 
         rows = np.flatnonzero(learn)
+        if not len(rows):
+            return None
         rows = rows[np.argsort(qid[rows], kind="stable")]  # each query's rows together
         q = qid[rows]
-        starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]]) if len(q) else np.zeros(0, int)
+        starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]])
         sizes = np.diff(np.r_[starts, len(q)])
-        if not len(starts):
-            return None
         has_right = np.add.reduceat(y[rows], starts) > 0
         rows, sizes = rows[np.repeat(has_right, sizes)], sizes[has_right]
         if len(sizes) < MIN_TAUGHT_QUERIES:
@@ -204,7 +195,10 @@ class _RankModel:
             min_child_samples=TREE_MIN_LEAF,
             reg_lambda=1.0,
             lambdarank_truncation_level=RANK_TRUNCATION,
-            n_jobs=1,  # see `_one_thread`
+            # one thread, to learn and to predict: OpenMP's threads wait for each other at every
+            # step, and on a machine whose cores were busy with anything else that made trees
+            # ten times slower
+            n_jobs=1,
             deterministic=True,
             force_row_wise=True,
             random_state=seed,
