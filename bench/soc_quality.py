@@ -6,6 +6,7 @@ it is.
     .venv/bin/python bench/soc_quality.py --use-db --quick     # 2 folds, no ablation
     .venv/bin/python bench/soc_quality.py --use-db --ablation-folds 0 --speed   # no ablation; the speed figure
     .venv/bin/python bench/soc_quality.py --use-db --format json > soc_quality.json
+    .venv/bin/python bench/soc_quality.py --use-db --ablation-folds 0 --rows /tmp/soc-rows.jsonl   # every held-out NOS's suggestions, to judge the misses
 
 Without --use-db the data directory is loaded into a fresh SQLite file first.
 
@@ -335,6 +336,48 @@ def _top3_room(ours: dict, knn: dict, truth: list[set[str]], labelled, folds) ->
     }
 
 
+def soc2010_titles(path: Path) -> dict[str, str]:
+    """SOC 2010 code → its title, from the ONS relationship workbook."""
+    from noshub.soc.readers import read_soc2010_to_2020
+
+    return {r.soc2010: r.soc2010_title for r in read_soc2010_to_2020(path)}
+
+
+def write_rows(path: Path, mode: str, ours: dict, knn: dict, truth: list[set[str]], items, labelled, units, titles2010) -> int:
+    """Each held-out NOS coded from `mode` ("full" or "title"), one JSON object a line, for a
+    reader to judge the misses (`top3_right` false) beside the hits: its text, its catalogue SOC
+    2010 codes and the groups the rule counts right, NOS Hub's first three (with the first one's
+    confidence) and the baseline's. The judging is the reader's, never the coder's. Returns the
+    number of misses."""
+    name = lambda u: {"code": u, "title": units[u].title if u in units else ""}  # noqa: E731
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        for i in sorted(ours):
+            ranked, confidence = ours[i]
+            nos = labelled[i].nos
+            row = {
+                "mode": mode,
+                "top3_right": bool(set(ranked[:3]) & truth[i]),
+                "top1_right": bool(ranked[:1] and ranked[0] in truth[i]),
+                "slug": items[i].slug,
+                "title": nos.title,
+                "suites": list(nos.suites),
+                "developer": nos.developer,
+                "occupations": list(nos.occupations),
+                "keywords": list(nos.keywords),
+                "overview": nos.overview[:800],
+                "criteria": list(nos.criteria[:8]),
+                "catalogue_soc2010": [{"code": c, "title": titles2010.get(c, "")} for c in items[i].soc2010],
+                "right_soc2020": [name(u) for u in sorted(truth[i])],
+                "noshub_top3": [name(u) for u in ranked[:3]],
+                "noshub_first_confidence": round(confidence, 3),
+                "knn_top3": [name(u) for u in knn[i][:3]],
+            }
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            written += not row["top3_right"]
+    return written
+
+
 def evaluate(args) -> dict:
     t0 = time.perf_counter()
     reference, items = load_data(args)
@@ -428,6 +471,12 @@ def evaluate(args) -> dict:
         if base_model[mode]:
             result["settings"][mode]["base_model"] = _summary([base_model[mode][i] for i in idx], t_issue, t_any)
     result["full_top3_room"] = _top3_room(ours["full"], knn["full"], truth, labelled, folds)
+    if args.rows:
+        titles2010 = soc2010_titles(data_dir / "soc2020" / "ONS_SOC2010_SOC2020.xlsx")
+        for mode in ("full", "title"):
+            target = args.rows.with_name(f"{args.rows.stem}-{mode}{args.rows.suffix}")
+            misses = write_rows(target, mode, ours[mode], knn[mode], truth, coded_items, labelled, reference.units, titles2010)
+            print(f"{len(ours[mode])} {mode} rows ({misses} top-3 misses) written to {target}", file=sys.stderr)
     conf_all = [ours[m][i][1] for m in ("full", "title") for i in sorted(ours[m])]
     right_all = [bool(ours[m][i][0][:1] and ours[m][i][0][0] in truth[i]) for m in ("full", "title") for i in sorted(ours[m])]
     overall = reliability(conf_all, right_all)
@@ -630,6 +679,11 @@ def main() -> None:
         "--compare-base",
         action="store_true",
         help="also fit each fold's coder with the base sentence model (when the coder reads the fine-tuned one)",
+    )
+    parser.add_argument(
+        "--rows",
+        type=Path,
+        help="write every held-out NOS's suggestions to PATH-full.jsonl and PATH-title.jsonl (given PATH.jsonl), for a reader to judge the misses",
     )
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--use-db", action="store_true", help="read the configured database instead of loading a fresh one")

@@ -1,6 +1,7 @@
 """The SOC benchmark holds out what it says and scores by the issue's rule (bench/soc_quality.py)."""
 
 import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
@@ -76,3 +77,26 @@ def test_full_record_top3_room_counts_the_misses_two_points_allow_and_copies_cod
         "noshub_misses": 2,
         "noshub_misses_contradicted_by_a_copy": 1,
     }
+
+
+def test_rows_for_judging_mark_each_held_out_nos_a_hit_or_a_miss_and_name_every_code(tmp_path, data_dir):
+    from types import SimpleNamespace
+
+    from noshub.soc.coder import CoderText, Labelled, UnitGroup
+
+    titles2010 = bench.soc2010_titles(data_dir / "soc2020" / "ONS_SOC2010_SOC2020.xlsx")
+    assert titles2010["5434"] == "Chefs"
+    labelled = [Labelled(CoderText(title="Cook", overview="x" * 900, criteria=tuple("abcdefghij")), {"5434": 1.0})]
+    labelled.append(Labelled(CoderText(title="Drive"), {"8211": 1.0}))
+    items = [SimpleNamespace(slug="cook1", soc2010=("5434",)), SimpleNamespace(slug="drive1", soc2010=("8211",))]
+    units = {"5434": UnitGroup("5434", "Chefs"), "8211": UnitGroup("8211", "Large goods vehicle drivers")}
+    ours = {0: (["8211", "5434"], 0.6), 1: (["5434"], 0.9)}
+    knn = {0: ["5434"], 1: ["8211"]}
+    path = tmp_path / "rows-full.jsonl"
+    misses = bench.write_rows(path, "full", ours, knn, [{"5434"}, {"8211"}], items, labelled, units, titles2010)
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    assert misses == 1 and [(r["slug"], r["top1_right"], r["top3_right"]) for r in rows] == [("cook1", False, True), ("drive1", False, False)]
+    assert rows[0]["catalogue_soc2010"] == [{"code": "5434", "title": "Chefs"}]
+    assert rows[0]["noshub_top3"][0] == {"code": "8211", "title": "Large goods vehicle drivers"} and rows[0]["noshub_first_confidence"] == 0.6
+    assert len(rows[0]["overview"]) == 800 and len(rows[0]["criteria"]) == 8  # excerpts: enough to judge by
+    assert rows[1]["right_soc2020"] == [{"code": "8211", "title": "Large goods vehicle drivers"}] and rows[1]["knn_top3"][0]["code"] == "8211"
