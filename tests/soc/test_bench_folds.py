@@ -100,3 +100,19 @@ def test_rows_for_judging_mark_each_held_out_nos_a_hit_or_a_miss_and_name_every_
     assert rows[0]["noshub_top3"][0] == {"code": "8211", "title": "Large goods vehicle drivers"} and rows[0]["noshub_first_confidence"] == 0.6
     assert len(rows[0]["overview"]) == 800 and len(rows[0]["criteria"]) == 8  # excerpts: enough to judge by
     assert rows[1]["right_soc2020"] == [{"code": "8211", "title": "Large goods vehicle drivers"}] and rows[1]["knn_top3"][0]["code"] == "8211"
+
+
+def test_the_judged_misses_give_the_counts_the_soc_readme_quotes():
+    spec = importlib.util.spec_from_file_location("soc_judged", _PATH.with_name("soc_judged.py"))
+    judged = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(judged)
+    data = json.loads(judged.PATH.read_text())
+    full = data["sets"]["full"]
+    assert len(full) == 148 and all(len(it["judges"]) == 2 for it in full)
+    misses = judged.summary([it for it in full if it["kind"] == "miss"], lenient=True)
+    assert (misses["n"], misses["right_accepted"], misses["top3_accepted"], misses["only_ours_accepted"]) == (74, 39, 69, 34)
+    hits = judged.summary([it for it in full if it["kind"] == "control"], lenient=True)
+    assert (hits["right_accepted"], hits["only_ours_accepted"]) == (61, 11)
+    # every item's candidates were all judged, by both judges
+    for it in full + data["sets"]["title"]:
+        assert all(set(j["labels"]) == set(it["right"]) | set(it["noshub_top3"]) for j in it["judges"]), it["id"]
