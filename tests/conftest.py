@@ -68,26 +68,9 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_modify_db_sett
         assert connections["default"].settings_dict["NAME"] != django_db_modify_db_settings, "never load into a real database"
         reports = load_all(DATA_DIR)
     yield reports
-    with django_db_blocker.unblock():
-        _end_other_sessions()
-        if made_here is not None:
+    if made_here is not None:
+        with django_db_blocker.unblock():
             teardown_databases(made_here, verbosity=0)
-
-
-def _end_other_sessions() -> None:
-    """On PostgreSQL, end any other session still connected to the test database before it is
-    dropped. The browser journeys serve the site from threads that share the test's connection,
-    and one idle session of theirs (its last statement the test's ROLLBACK) outlived the module,
-    so dropping the database failed ("being accessed by other users") and left it behind."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-    connection.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

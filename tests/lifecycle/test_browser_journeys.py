@@ -80,10 +80,15 @@ def browser(_async_unsafe_allowed):  # noqa: F811
     """Chromium, started before each test's database transaction: Playwright's sync API runs the
     test in a context of its own, and Django's connections are per context; started after the
     transaction, the test would write through a second connection (on SQLite: "table is locked")."""
+    from django.db import connections
+
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The tests' connection lives in Playwright's context, which nothing else closes: left
+        # open, it kept the test database from being dropped at the end of the session.
+        connections.close_all()
 
 
 class People:
