@@ -56,6 +56,7 @@ NOSHUB_CACHE_DIR); `NOSHUB_SEMANTIC=0` measures it with words only.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import os
@@ -129,14 +130,20 @@ def load_data(args) -> tuple:
     return data.soc_reference(), data.catalogue_nos()
 
 
+@functools.cache
+def _relationships(path: Path) -> tuple:
+    """The ONS relationship workbook's rows, read once a process (the truth and the titles)."""
+    from noshub.soc.readers import read_soc2010_to_2020
+
+    return tuple(read_soc2010_to_2020(path))
+
+
 def truth_tables(path: Path) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """From the ONS relationship workbook: SOC 2010 code → the SOC 2020 groups right under the
     issue's rule (>= 5% of its workers in any of the four samples), and → every group it maps to."""
-    from noshub.soc.readers import read_soc2010_to_2020
-
     issue: dict[str, set[str]] = defaultdict(set)
     mapped: dict[str, set[str]] = defaultdict(set)
-    for r in read_soc2010_to_2020(path):
+    for r in _relationships(path):
         mapped[r.soc2010].add(r.soc2020)
         shares = (r.men_lfs_proportion, r.men_census_proportion, r.women_lfs_proportion, r.women_census_proportion)
         if any(s is not None and s >= RULE_SHARE for s in shares):
@@ -338,9 +345,7 @@ def _top3_room(ours: dict, knn: dict, truth: list[set[str]], labelled, folds) ->
 
 def soc2010_titles(path: Path) -> dict[str, str]:
     """SOC 2010 code → its title, from the ONS relationship workbook."""
-    from noshub.soc.readers import read_soc2010_to_2020
-
-    return {r.soc2010: r.soc2010_title for r in read_soc2010_to_2020(path)}
+    return {r.soc2010: r.soc2010_title for r in _relationships(path)}
 
 
 def write_rows(path: Path, mode: str, ours: dict, knn: dict, truth: list[set[str]], items, labelled, units, titles2010) -> int:
@@ -349,7 +354,10 @@ def write_rows(path: Path, mode: str, ours: dict, knn: dict, truth: list[set[str
     2010 codes and the groups the rule counts right, NOS Hub's first three (with the first one's
     confidence) and the baseline's. The judging is the reader's, never the coder's. Returns the
     number of misses."""
-    name = lambda u: {"code": u, "title": units[u].title if u in units else ""}  # noqa: E731
+
+    def name(unit: str) -> dict:
+        return {"code": unit, "title": units[unit].title if unit in units else ""}
+
     written = 0
     with path.open("w", encoding="utf-8") as out:
         for i in sorted(ours):
@@ -689,6 +697,8 @@ def main() -> None:
     parser.add_argument("--use-db", action="store_true", help="read the configured database instead of loading a fresh one")
     parser.add_argument("--database", help="database URL (with --use-db)")
     args = parser.parse_args()
+    if args.rows and not args.rows.parent.is_dir():  # said now, not after the folds' minutes of work
+        parser.error(f"--rows {args.rows}: no folder {args.rows.parent} to write into")
     result = evaluate(args)
     if args.format == "json":
         print(json.dumps(result, indent=2))

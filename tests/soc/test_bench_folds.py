@@ -116,3 +116,13 @@ def test_the_judged_misses_give_the_counts_the_soc_readme_quotes():
     # every item's candidates were all judged, by both judges
     for it in full + data["sets"]["title"]:
         assert all(set(j["labels"]) == set(it["right"]) | set(it["noshub_top3"]) for j in it["judges"]), it["id"]
+
+
+def test_rows_into_a_folder_that_does_not_exist_is_refused_before_any_work(tmp_path):
+    import subprocess
+    import sys
+
+    missing = tmp_path / "no-such-folder" / "rows.jsonl"
+    run = subprocess.run([sys.executable, str(_PATH), "--use-db", "--rows", str(missing)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and f"no folder {missing.parent} to write into" in run.stderr
+    assert "Traceback" not in run.stderr and not missing.parent.exists()
